@@ -1,0 +1,14 @@
+namespace KpiFunctions.Core.Domain;
+
+/// <summary>Where an order came from.</summary>
+public enum SalesChannel
+{
+    /// <summary>The shop tab or a product card.</summary>
+    ProductCard,
+    /// <summary>The store's own LIVE stream.</summary>
+    Live,
+    /// <summary>The store's own short video.</summary>
+    Video,
+    /// <summary>An affiliate creator's content; the order carries the creator id.</summary>
+    Affiliate,
+}

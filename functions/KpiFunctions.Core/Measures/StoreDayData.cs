@@ -1,0 +1,32 @@
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Core.Measures;
+
+/// <summary>Everything recorded for one store on one store-local day, already validated.</summary>
+/// <param name="Store">The store.</param>
+/// <param name="Date">Store-local day.</param>
+/// <param name="Orders">Orders placed that day.</param>
+/// <param name="Refunds">Refunds requested that day.</param>
+/// <param name="Traffic">The day's traffic, or null when the source had none.</param>
+/// <param name="LiveSessions">LIVE sessions started that day.</param>
+/// <param name="Videos">Video figures for the day.</param>
+/// <param name="Ads">Ad campaign figures for the day.</param>
+/// <param name="Service">The day's customer service figures, or null when the source had none.</param>
+/// <param name="Inventory">End-of-day inventory snapshots; empty when the source had none.</param>
+/// <param name="Costs">Unit costs of the store's SKUs (all entries; the one in force that day is used).</param>
+/// <param name="Target">The month's GMV target, if any.</param>
+/// <param name="ResponseWindowHours">The store region's response window, 12 or 24.</param>
+public sealed record StoreDayData(
+    Store Store,
+    DateOnly Date,
+    IReadOnlyList<Order> Orders,
+    IReadOnlyList<Refund> Refunds,
+    TrafficDaily? Traffic,
+    IReadOnlyList<LiveSession> LiveSessions,
+    IReadOnlyList<VideoDaily> Videos,
+    IReadOnlyList<AdsDaily> Ads,
+    ServiceDaily? Service,
+    IReadOnlyList<InventorySnapshot> Inventory,
+    IReadOnlyList<ProductCost> Costs,
+    MonthlyTarget? Target,
+    int ResponseWindowHours);

@@ -1,0 +1,231 @@
+using System.Globalization;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Engine;
+using KpiFunctions.Core.Fx;
+
+namespace KpiFunctions.Core.Measures;
+
+/// <summary>
+/// Computes the catalog's base measures for one store-day from its records. Each measure's source and filter
+/// are the ones the catalog states; a test keeps the two in step.
+/// </summary>
+public static class StoreDayMeasureBuilder
+{
+    /// <summary>Response windows the service data carries counts for.</summary>
+    public static IReadOnlyList<int> SupportedResponseWindows { get; } = [12, 24];
+
+    /// <summary>Builds the store-day's measures (FX not yet attached).</summary>
+    public static StoreDayMeasures Build(StoreDayData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var values = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var buyers = new HashSet<string>(StringComparer.Ordinal);
+        var skuGmv = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var where = string.Create(CultureInfo.InvariantCulture, $"store {data.Store.Id} on {data.Date:yyyy-MM-dd}");
+
+        AddOrders(data, values, reasons, buyers, skuGmv, where);
+        AddRefunds(data, values);
+        AddTraffic(data.Traffic, values, reasons, where);
+        AddContent(data, values);
+        AddService(data, values, reasons, where);
+
+        if (data.Inventory.Count == 0)
+        {
+            Unknown(values, reasons, "units_on_hand", $"no inventory snapshot for {where}");
+        }
+        else
+        {
+            values["units_on_hand"] = data.Inventory.Sum(i => i.UnitsOnHand);
+        }
+
+        if (data.Target is { } target)
+        {
+            values["gmv_target"] = target.DailyShare;
+        }
+        else
+        {
+            Unknown(values, reasons, "gmv_target", string.Create(CultureInfo.InvariantCulture, $"no GMV target for store {data.Store.Id} in {data.Date:yyyy-MM}"));
+        }
+
+        return new StoreDayMeasures(data.Store.Id, data.Store.Country, data.Store.Currency, data.Date, values, reasons, buyers, skuGmv, default(FxLookup));
+    }
+
+    private static void AddOrders(
+        StoreDayData data,
+        Dictionary<string, decimal?> values,
+        Dictionary<string, string> reasons,
+        HashSet<string> buyers,
+        Dictionary<string, decimal> skuGmv,
+        string where)
+    {
+        decimal gmv = 0, affiliate = 0, live = 0, fees = 0, commission = 0, cogs = 0, units = 0;
+        int gmvOrders = 0, paid = 0, cancelled = 0;
+        string? missingCost = null;
+        var costs = CostsInForce(data.Costs, data.Date);
+        foreach (var order in data.Orders)
+        {
+            if (order.PaidUtc is not null && !order.IsSampleOrTest)
+            {
+                paid++;
+                if (order.Status == OrderStatus.Cancelled)
+                {
+                    cancelled++;
+                }
+            }
+
+            if (!order.CountsAsGmv)
+            {
+                continue;
+            }
+
+            gmvOrders++;
+            gmv += order.Subtotal;
+            fees += order.PlatformFee;
+            commission += order.AffiliateCommission;
+            buyers.Add(order.BuyerIdHash);
+            if (order.Channel == SalesChannel.Affiliate)
+            {
+                affiliate += order.Subtotal;
+            }
+            else if (order.Channel == SalesChannel.Live)
+            {
+                live += order.Subtotal;
+            }
+
+            foreach (var line in order.Lines)
+            {
+                units += line.Quantity;
+                skuGmv[line.SkuId] = skuGmv.GetValueOrDefault(line.SkuId) + (line.SalePrice * line.Quantity);
+                if (costs.TryGetValue(line.SkuId, out var unitCost))
+                {
+                    cogs += unitCost * line.Quantity;
+                }
+                else
+                {
+                    missingCost ??= line.SkuId;
+                }
+            }
+        }
+
+        values["gmv"] = gmv;
+        values["gmv_orders"] = gmvOrders;
+        values["paid_orders"] = paid;
+        values["cancelled_orders"] = cancelled;
+        values["buyer_days"] = buyers.Count;
+        values["units"] = units;
+        values["affiliate_gmv"] = affiliate;
+        values["live_gmv"] = live;
+        values["platform_fees"] = fees;
+        values["affiliate_commission"] = commission;
+        if (missingCost is null)
+        {
+            values["cogs"] = cogs;
+        }
+        else
+        {
+            Unknown(values, reasons, "cogs", $"no unit cost for SKU {missingCost} in force for {where}");
+        }
+    }
+
+    private static Dictionary<string, decimal> CostsInForce(IReadOnlyList<ProductCost> costs, DateOnly date)
+    {
+        var inForce = new Dictionary<string, (DateOnly From, decimal Cost)>(StringComparer.Ordinal);
+        foreach (var cost in costs)
+        {
+            if (cost.EffectiveFrom <= date && (!inForce.TryGetValue(cost.SkuId, out var current) || cost.EffectiveFrom > current.From))
+            {
+                inForce[cost.SkuId] = (cost.EffectiveFrom, cost.UnitCost);
+            }
+        }
+
+        return inForce.ToDictionary(kv => kv.Key, kv => kv.Value.Cost, StringComparer.Ordinal);
+    }
+
+    private static void AddRefunds(StoreDayData data, Dictionary<string, decimal?> values)
+    {
+        decimal amount = 0;
+        var returned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var refund in data.Refunds)
+        {
+            if (refund.Status != RefundStatus.Completed)
+            {
+                continue;
+            }
+
+            amount += refund.Amount;
+            if (refund.IsReturn)
+            {
+                returned.Add(refund.OrderId);
+            }
+        }
+
+        values["refund_amount"] = amount;
+        values["returned_orders"] = returned.Count;
+    }
+
+    private static void AddTraffic(TrafficDaily? traffic, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)
+    {
+        string[] ids = ["impressions", "product_clicks", "page_views", "visitors", "add_to_cart_users"];
+        if (traffic is null)
+        {
+            foreach (var id in ids)
+            {
+                Unknown(values, reasons, id, $"no traffic_daily record for {where}");
+            }
+
+            return;
+        }
+
+        values["impressions"] = traffic.Impressions;
+        values["product_clicks"] = traffic.ProductClicks;
+        values["page_views"] = traffic.PageViews;
+        values["visitors"] = traffic.Visitors;
+        values["add_to_cart_users"] = traffic.AddToCartUsers;
+    }
+
+    private static void AddContent(StoreDayData data, Dictionary<string, decimal?> values)
+    {
+        values["live_views"] = data.LiveSessions.Sum(s => s.Views);
+        values["live_viewers"] = data.LiveSessions.Sum(s => s.Viewers);
+        values["live_watch_seconds"] = data.LiveSessions.Sum(s => s.WatchSeconds);
+        values["video_views"] = data.Videos.Sum(v => v.Views);
+        values["video_completed_views"] = data.Videos.Sum(v => v.CompletedViews);
+        values["ad_spend"] = data.Ads.Sum(a => a.Spend);
+        values["ads_attributed_gmv"] = data.Ads.Sum(a => a.AttributedGmv);
+    }
+
+    private static void AddService(StoreDayData data, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)
+    {
+        string[] ids = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"];
+        if (data.Service is not { } service)
+        {
+            foreach (var id in ids)
+            {
+                Unknown(values, reasons, id, $"no service_daily record for {where}");
+            }
+
+            return;
+        }
+
+        values["chats"] = service.Chats;
+        values["chats_answered"] = service.ChatsAnswered;
+        values["chats_answered_in_window"] = data.ResponseWindowHours switch
+        {
+            12 => service.AnsweredWithin12h,
+            24 => service.AnsweredWithin24h,
+            _ => throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Response window {data.ResponseWindowHours} h for store {data.Store.Id} is not supported; use 12 or 24."),
+                nameof(data)),
+        };
+        values["first_response_seconds"] = service.FirstResponseSecondsTotal;
+        values["reviews"] = service.Reviews;
+        values["negative_reviews"] = service.NegativeReviews;
+    }
+
+    private static void Unknown(Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string id, string reason)
+    {
+        values[id] = null;
+        reasons[id] = reason;
+    }
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Core.Validation;
+
+/// <summary>
+/// Checks source records against the rules the KPIs rely on. A record with any problem is quarantined
+/// with these messages, never counted.
+/// </summary>
+public static class RecordValidator
+{
+    /// <summary>Problems with an order (empty when it is sound).</summary>
+    public static IReadOnlyList<string> Validate(Order order, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(store);
+        var p = new List<string>();
+        CheckIdentity(p, order.StoreId, store, order.OrderId, "order id");
+        CheckCurrency(p, order.Currency, store);
+        if (order.PaidUtc is { } paid && paid < order.CreatedUtc)
+        {
+            p.Add(Invariant($"paid at {paid:O} before it was created at {order.CreatedUtc:O}"));
+        }
+
+        if (order.PaidUtc is null && order.Status is not (OrderStatus.Unpaid or OrderStatus.Cancelled))
+        {
+            p.Add($"status {order.Status} but no paid time");
+        }
+
+        if (order.PaidUtc is not null && order.Status == OrderStatus.Unpaid)
+        {
+            p.Add("status Unpaid but a paid time is set");
+        }
+
+        if (string.IsNullOrWhiteSpace(order.BuyerIdHash))
+        {
+            p.Add("buyer id hash is missing");
+        }
+
+        if (order.Channel == SalesChannel.Affiliate && string.IsNullOrWhiteSpace(order.CreatorId))
+        {
+            p.Add("affiliate order without a creator id");
+        }
+
+        foreach (var (name, amount) in new[]
+        {
+            ("subtotal", order.Subtotal), ("shipping", order.Shipping), ("seller discount", order.SellerDiscount),
+            ("platform discount", order.PlatformDiscount), ("tax", order.Tax), ("total", order.Total),
+            ("platform fee", order.PlatformFee), ("affiliate commission", order.AffiliateCommission),
+        })
+        {
+            if (amount < 0)
+            {
+                p.Add(Invariant($"{name} is negative ({amount})"));
+            }
+        }
+
+        if (order.Lines.Count == 0)
+        {
+            p.Add("has no lines");
+        }
+
+        decimal subtotal = 0, sellerDiscount = 0;
+        var lineIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in order.Lines)
+        {
+            if (!lineIds.Add(line.LineId))
+            {
+                p.Add($"line {line.LineId} appears twice");
+            }
+
+            if (line.Quantity < 1)
+            {
+                p.Add(Invariant($"line {line.LineId} has quantity {line.Quantity}; it must be at least 1"));
+            }
+
+            if (line.SalePrice < 0 || line.OriginalPrice < line.SalePrice)
+            {
+                p.Add(Invariant($"line {line.LineId} has sale price {line.SalePrice} and original price {line.OriginalPrice}; need 0 <= sale <= original"));
+            }
+
+            if (string.IsNullOrWhiteSpace(line.SkuId))
+            {
+                p.Add($"line {line.LineId} has no SKU");
+            }
+
+            subtotal += line.SalePrice * line.Quantity;
+            sellerDiscount += (line.OriginalPrice - line.SalePrice) * line.Quantity;
+        }
+
+        if (order.Lines.Count > 0 && subtotal != order.Subtotal)
+        {
+            p.Add(Invariant($"subtotal {order.Subtotal} differs from the lines' sale price × quantity {subtotal}"));
+        }
+
+        if (order.Lines.Count > 0 && sellerDiscount != order.SellerDiscount)
+        {
+            p.Add(Invariant($"seller discount {order.SellerDiscount} differs from the lines' {sellerDiscount}"));
+        }
+
+        var total = order.Subtotal - order.PlatformDiscount + order.Shipping + order.Tax;
+        if (total != order.Total)
+        {
+            p.Add(Invariant($"total {order.Total} differs from subtotal - platform discount + shipping + tax = {total}"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a refund.</summary>
+    public static IReadOnlyList<string> Validate(Refund refund, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        ArgumentNullException.ThrowIfNull(store);
+        var p = new List<string>();
+        CheckIdentity(p, refund.StoreId, store, refund.RefundId, "refund id");
+        CheckCurrency(p, refund.Currency, store);
+        if (refund.Amount <= 0)
+        {
+            p.Add(Invariant($"amount {refund.Amount} must be positive"));
+        }
+
+        if (string.IsNullOrWhiteSpace(refund.OrderId))
+        {
+            p.Add("order id is missing");
+        }
+
+        if (refund.Status == RefundStatus.Completed && refund.CompletedUtc is null)
+        {
+            p.Add("status Completed but no completion time");
+        }
+
+        if (refund.CompletedUtc is { } done && done < refund.RequestedUtc)
+        {
+            p.Add(Invariant($"completed at {done:O} before it was requested at {refund.RequestedUtc:O}"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a day's traffic.</summary>
+    public static IReadOnlyList<string> Validate(TrafficDaily t, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        var p = new List<string>();
+        CheckIdentity(p, t.StoreId, store, "traffic", "record");
+        NonNegative(p, ("impressions", t.Impressions), ("product clicks", t.ProductClicks), ("page views", t.PageViews), ("visitors", t.Visitors), ("add-to-cart users", t.AddToCartUsers));
+        if (t.ProductClicks > t.Impressions)
+        {
+            p.Add(Invariant($"product clicks {t.ProductClicks} exceed impressions {t.Impressions}"));
+        }
+
+        if (t.AddToCartUsers > t.Visitors)
+        {
+            p.Add(Invariant($"add-to-cart users {t.AddToCartUsers} exceed visitors {t.Visitors}"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a LIVE session.</summary>
+    public static IReadOnlyList<string> Validate(LiveSession s, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var p = new List<string>();
+        CheckIdentity(p, s.StoreId, store, s.SessionId, "session id");
+        CheckCurrency(p, s.Currency, store);
+        NonNegative(p, ("duration", s.DurationSeconds), ("views", s.Views), ("viewers", s.Viewers), ("watch seconds", s.WatchSeconds));
+        if (s.Gmv < 0)
+        {
+            p.Add(Invariant($"GMV {s.Gmv} is negative"));
+        }
+
+        if (s.Viewers > s.Views)
+        {
+            p.Add(Invariant($"viewers {s.Viewers} exceed views {s.Views}"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a video's day.</summary>
+    public static IReadOnlyList<string> Validate(VideoDaily v, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        var p = new List<string>();
+        CheckIdentity(p, v.StoreId, store, v.VideoId, "video id");
+        CheckCurrency(p, v.Currency, store);
+        NonNegative(p, ("views", v.Views), ("completed views", v.CompletedViews));
+        if (v.CompletedViews > v.Views)
+        {
+            p.Add(Invariant($"completed views {v.CompletedViews} exceed views {v.Views}"));
+        }
+
+        if (v.AttributedGmv < 0)
+        {
+            p.Add(Invariant($"attributed GMV {v.AttributedGmv} is negative"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a campaign's day.</summary>
+    public static IReadOnlyList<string> Validate(AdsDaily a, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var p = new List<string>();
+        CheckIdentity(p, a.StoreId, store, a.CampaignId, "campaign id");
+        CheckCurrency(p, a.Currency, store);
+        NonNegative(p, ("impressions", a.Impressions), ("clicks", a.Clicks));
+        if (a.Spend < 0 || a.AttributedGmv < 0)
+        {
+            p.Add(Invariant($"spend {a.Spend} and attributed GMV {a.AttributedGmv} must not be negative"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a day's service figures.</summary>
+    public static IReadOnlyList<string> Validate(ServiceDaily s, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var p = new List<string>();
+        CheckIdentity(p, s.StoreId, store, "service", "record");
+        NonNegative(p, ("chats", s.Chats), ("first response seconds", s.FirstResponseSecondsTotal), ("reviews", s.Reviews), ("negative reviews", s.NegativeReviews));
+        if (!(s.AnsweredWithin12h >= 0 && s.AnsweredWithin12h <= s.AnsweredWithin24h && s.AnsweredWithin24h <= s.ChatsAnswered && s.ChatsAnswered <= s.Chats))
+        {
+            p.Add(Invariant($"need 0 <= answered within 12 h ({s.AnsweredWithin12h}) <= within 24 h ({s.AnsweredWithin24h}) <= answered ({s.ChatsAnswered}) <= chats ({s.Chats})"));
+        }
+
+        if (s.NegativeReviews > s.Reviews)
+        {
+            p.Add(Invariant($"negative reviews {s.NegativeReviews} exceed reviews {s.Reviews}"));
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with an inventory snapshot.</summary>
+    public static IReadOnlyList<string> Validate(InventorySnapshot i, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(i);
+        var p = new List<string>();
+        CheckIdentity(p, i.StoreId, store, i.SkuId, "SKU");
+        NonNegative(p, ("units on hand", i.UnitsOnHand));
+        return p;
+    }
+
+    /// <summary>Problems with a unit cost.</summary>
+    public static IReadOnlyList<string> Validate(ProductCost c, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var p = new List<string>();
+        CheckIdentity(p, c.StoreId, store, c.SkuId, "SKU");
+        CheckCurrency(p, c.Currency, store);
+        if (c.UnitCost < 0)
+        {
+            p.Add(Invariant($"unit cost {c.UnitCost} is negative"));
+        }
+
+        return p;
+    }
+
+    private static void CheckIdentity(List<string> p, string storeId, Store store, string id, string idName)
+    {
+        if (!string.Equals(storeId, store.Id, StringComparison.Ordinal))
+        {
+            p.Add($"belongs to store '{storeId}', not '{store.Id}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            p.Add($"{idName} is missing");
+        }
+    }
+
+    private static void CheckCurrency(List<string> p, string currency, Store store)
+    {
+        if (!string.Equals(currency, store.Currency, StringComparison.Ordinal))
+        {
+            p.Add($"currency '{currency}' is not the store's currency '{store.Currency}'");
+        }
+    }
+
+    private static void NonNegative(List<string> p, params (string Name, long Value)[] fields)
+    {
+        foreach (var (name, value) in fields)
+        {
+            if (value < 0)
+            {
+                p.Add(Invariant($"{name} is negative ({value})"));
+            }
+        }
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Core.Validation;
+
+/// <summary>Checks store definitions before they enter the registry.</summary>
+public static partial class StoreValidator
+{
+    private static readonly Lazy<HashSet<string>> KnownCurrencies = new(() =>
+        CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+            .Select(c => { try { return new RegionInfo(c.Name).ISOCurrencySymbol; } catch (ArgumentException) { return null; } })
+            .Where(c => c is { Length: 3 })
+            .Select(c => c!)
+            .ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Every problem with the store, each naming the field and what is expected.</summary>
+    public static IReadOnlyList<string> Validate(Store store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(store.Id) || !IdPattern().IsMatch(store.Id))
+        {
+            problems.Add($"id '{store.Id}' must be 1-64 characters of letters, digits, '-' or '_'");
+        }
+
+        if (string.IsNullOrWhiteSpace(store.Name))
+        {
+            problems.Add("name is required");
+        }
+
+        if (store.Country is null || !CountryPattern().IsMatch(store.Country))
+        {
+            problems.Add($"country '{store.Country}' must be an ISO 3166-1 alpha-2 code such as GB or TH");
+        }
+
+        if (store.Currency is null || !CurrencyPattern().IsMatch(store.Currency) || !IsKnownCurrency(store.Currency))
+        {
+            problems.Add($"currency '{store.Currency}' must be an ISO 4217 code such as GBP or THB");
+        }
+
+        if (string.IsNullOrWhiteSpace(store.TimeZone) || !StoreCalendar.TryResolveZone(store.TimeZone, out _))
+        {
+            problems.Add($"time zone '{store.TimeZone}' must be an IANA zone such as Europe/London");
+        }
+
+        return problems;
+    }
+
+    /// <summary>True for ISO 4217 codes this machine's culture data knows.</summary>
+    public static bool IsKnownCurrency(string code) => KnownCurrencies.Value.Contains(code);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryPattern();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyPattern();
+}
