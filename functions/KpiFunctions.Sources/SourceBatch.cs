@@ -1,0 +1,30 @@
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Sources;
+
+/// <summary>What a source returned for one store-local day: the raw pages and the records parsed from them.</summary>
+/// <param name="Store">Store.</param>
+/// <param name="Date">Store-local day.</param>
+/// <param name="RawPages">Pages as received.</param>
+/// <param name="Orders">Orders placed that day.</param>
+/// <param name="Refunds">Refunds requested that day.</param>
+/// <param name="Traffic">The day's traffic, if the source has it.</param>
+/// <param name="LiveSessions">LIVE sessions started that day.</param>
+/// <param name="Videos">Per-video figures for the day.</param>
+/// <param name="Ads">Per-campaign figures for the day.</param>
+/// <param name="Service">Customer service figures, if the source has them.</param>
+/// <param name="Inventory">End-of-day inventory snapshots.</param>
+/// <param name="Rejected">Records that could not be parsed.</param>
+public sealed record SourceBatch(
+    Store Store,
+    DateOnly Date,
+    IReadOnlyList<RawPage> RawPages,
+    IReadOnlyList<Order> Orders,
+    IReadOnlyList<Refund> Refunds,
+    TrafficDaily? Traffic,
+    IReadOnlyList<LiveSession> LiveSessions,
+    IReadOnlyList<VideoDaily> Videos,
+    IReadOnlyList<AdsDaily> Ads,
+    ServiceDaily? Service,
+    IReadOnlyList<InventorySnapshot> Inventory,
+    IReadOnlyList<RejectedRecord> Rejected);

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Sources.Synthetic;
+
+/// <summary>The synthetic world as a source: one page per stream, JSON as an API would send it.</summary>
+public sealed class SyntheticSource : IStoreSource
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+    };
+
+    private readonly SyntheticWorld _world;
+
+    /// <summary>Creates a source over a world.</summary>
+    public SyntheticSource(SyntheticWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        _world = world;
+    }
+
+    /// <inheritdoc />
+    public string Name => "synthetic";
+
+    /// <summary>The world behind the source (its ground truth is what tests compare with).</summary>
+    public SyntheticWorld World => _world;
+
+    /// <inheritdoc />
+    public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        cancellationToken.ThrowIfCancellationRequested();
+        var day = _world.Day(store.Id, date);
+        var refunds = _world.RefundsRequestedOn(store.Id, date);
+        var pages = new List<RawPage>
+        {
+            Page("orders", day.Orders),
+            Page("refunds", refunds),
+            Page("traffic", day.Traffic is null ? Array.Empty<TrafficDaily>() : [day.Traffic]),
+            Page("live_sessions", day.LiveSessions),
+            Page("videos", day.Videos),
+            Page("ads", day.Ads),
+            Page("service", day.Service is null ? Array.Empty<ServiceDaily>() : [day.Service]),
+            Page("inventory", day.Inventory),
+        };
+        return Task.FromResult(new SourceBatch(
+            store, date, pages, day.Orders, refunds, day.Traffic, day.LiveSessions, day.Videos, day.Ads, day.Service, day.Inventory, []));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var asOf = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        return Task.FromResult(_world.Costs(store.Id, asOf.AddMonths(-15), asOf));
+    }
+
+    private static RawPage Page<T>(string stream, IReadOnlyList<T> records) =>
+        new(stream, 0, JsonSerializer.SerializeToUtf8Bytes(new { data = records }, Json));
+}

@@ -1,0 +1,219 @@
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Sources.Synthetic;
+
+public sealed partial class SyntheticWorld
+{
+    private const double PaidShare = 0.93;
+    private const double TestShare = 0.01;
+    private const double CancelShare = 0.035;
+    private const double DefectShare = 0.003;
+    private const double RefundShare = 0.05;
+
+    private List<Order> GenerateOrders(StoreProfile p, DateOnly date, Random rng, DateTimeOffset start, DateTimeOffset end, bool hasLive, StoreDayTruth truth)
+    {
+        var count = (int)Math.Round(p.BaseOrders * DemandFactor(date) * (0.85 + (rng.NextDouble() * 0.3)));
+        var pool = Math.Max(30, p.BaseOrders * 6);
+        var orders = new List<Order>(count);
+        for (var n = 0; n < count; n++)
+        {
+            // Every random draw happens whatever the as-of time, so one seed describes one history and
+            // the as-of time only decides how much of it is visible.
+            var created = Between(rng, start, end);
+            var channelRoll = rng.NextDouble();
+            var creator = "cr" + rng.Next(200).ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+            var lineCount = rng.NextDouble() switch { < 0.70 => 1, < 0.92 => 2, _ => 3 };
+            var lines = new List<OrderLine>(lineCount);
+            var orderId = Id("o", p.Key, date, n);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var l = 0; l < lineCount; l++)
+            {
+                var sku = p.PickSku(rng);
+                var qty = rng.NextDouble() < 0.85 ? 1 : 2 + rng.Next(2);
+                var discount = rng.NextDouble() switch { < 0.6 => 0m, < 0.85 => 0.10m, _ => 0.20m };
+                if (!seen.Add(sku.SkuId))
+                {
+                    continue;
+                }
+
+                var sale = p.Round(sku.ListPrice * (1 - discount));
+                lines.Add(new OrderLine($"{orderId}-{l}", sku.SkuId, sku.ProductId, sku.Name, qty, sale, sku.ListPrice));
+            }
+
+            var platformRoll = rng.NextDouble();
+            var shippingRoll = rng.NextDouble();
+            var buyerRoll = rng.NextDouble();
+            var buyerIndex = rng.Next(pool);
+            var globalBuyer = rng.Next(2000);
+            var paidRoll = rng.NextDouble();
+            var paidDelay = 30 + rng.Next(7200);
+            var testRoll = rng.NextDouble();
+            var cancelRoll = rng.NextDouble();
+            var cancelDelay = 600 + rng.Next(259_200);
+            var defectRoll = rng.NextDouble();
+            var defectKind = rng.Next(3);
+            var refund = new RefundDraw(rng);
+
+            var channel = channelRoll < p.AffiliateShare ? SalesChannel.Affiliate
+                : channelRoll < p.AffiliateShare + 0.2 ? (hasLive ? SalesChannel.Live : SalesChannel.ProductCard)
+                : channelRoll < p.AffiliateShare + 0.35 ? SalesChannel.Video
+                : SalesChannel.ProductCard;
+            var subtotal = lines.Sum(x => x.SalePrice * x.Quantity);
+            var sellerDiscount = lines.Sum(x => (x.OriginalPrice - x.SalePrice) * x.Quantity);
+            var platformDiscount = platformRoll < 0.2 ? p.Round(subtotal * 0.05m) : 0m;
+            var shipping = shippingRoll < 0.5 ? p.ShippingFee : 0m;
+            var tax = p.Round(subtotal * p.TaxRate);
+            var total = subtotal - platformDiscount + shipping + tax;
+            var fee = p.Round(subtotal * 0.06m);
+            var commission = channel == SalesChannel.Affiliate ? p.Round(subtotal * 0.12m) : 0m;
+            var buyer = buyerRoll < 0.03
+                ? "g" + globalBuyer.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : p.Store.Id + "-u" + buyerIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            DateTimeOffset? paidAt = paidRoll < PaidShare ? created.AddSeconds(paidDelay) : null;
+            var isTest = testRoll < TestShare;
+            DateTimeOffset? cancelAt = paidAt is { } pa && cancelRoll < CancelShare ? pa.AddSeconds(cancelDelay) : null;
+            var defective = defectRoll < DefectShare;
+
+            // What can be seen at the as-of time.
+            var paidVisible = paidAt is { } paid && paid <= AsOf;
+            var cancelVisible = cancelAt is { } c && c <= AsOf;
+            var unpaidCancelled = !paidVisible && paidAt is null && created.AddHours(24) <= AsOf;
+            var status = paidVisible
+                ? cancelVisible ? OrderStatus.Cancelled : StatusByAge(AsOf - paidAt!.Value)
+                : unpaidCancelled ? OrderStatus.Cancelled : OrderStatus.Unpaid;
+            var updated = new[] { created, paidVisible ? paidAt!.Value : created, cancelVisible ? cancelAt!.Value : created, unpaidCancelled ? created.AddHours(24) : created }.Max();
+
+            var order = new Order(
+                p.Store.Id, orderId, created, paidVisible ? paidAt : null, updated, status, p.Store.Currency,
+                subtotal, shipping, sellerDiscount, platformDiscount, tax, total, isTest, channel,
+                channel == SalesChannel.Affiliate ? creator : null, _hasher.Hash(buyer), fee, commission, lines);
+
+            if (defective)
+            {
+                truth.DefectiveOrders++;
+                orders.Add(defectKind switch
+                {
+                    0 => order with { Subtotal = order.Subtotal + 1m },
+                    1 => order with { Lines = [order.Lines[0] with { Quantity = 0 }, .. order.Lines.Skip(1)] },
+                    _ => order with { Currency = "XXX" },
+                });
+                continue;
+            }
+
+            orders.Add(order);
+            if (paidVisible && !isTest)
+            {
+                truth.PaidOrders++;
+                if (cancelVisible)
+                {
+                    truth.CancelledOrders++;
+                }
+                else
+                {
+                    AddGmvTruth(p, date, order, buyer, truth);
+                }
+            }
+
+            if (paidAt is not null && cancelAt is null && !isTest && refund.Roll < RefundShare)
+            {
+                AddRefund(p, order, refund);
+            }
+        }
+
+        return orders;
+    }
+
+    private static OrderStatus StatusByAge(TimeSpan sincePaid) => sincePaid.TotalDays switch
+    {
+        < 1 => OrderStatus.AwaitingShipment,
+        < 3 => OrderStatus.InTransit,
+        < 8 => OrderStatus.Delivered,
+        _ => OrderStatus.Completed,
+    };
+
+    private static void AddGmvTruth(StoreProfile p, DateOnly date, Order order, string clearBuyer, StoreDayTruth truth)
+    {
+        truth.GmvOrders++;
+        truth.Gmv += order.Subtotal;
+        truth.PlatformFees += order.PlatformFee;
+        truth.Commission += order.AffiliateCommission;
+        truth.Buyers.Add(clearBuyer);
+        if (order.Channel == SalesChannel.Affiliate)
+        {
+            truth.AffiliateGmv += order.Subtotal;
+        }
+
+        if (order.Channel == SalesChannel.Live)
+        {
+            truth.LiveGmv += order.Subtotal;
+        }
+
+        foreach (var line in order.Lines)
+        {
+            truth.Units += line.Quantity;
+            truth.SkuGmv[line.SkuId] = truth.SkuGmv.GetValueOrDefault(line.SkuId) + (line.SalePrice * line.Quantity);
+            var sku = p.SkuById[line.SkuId];
+            truth.Cogs += p.CostOn(sku, date) * line.Quantity;
+        }
+    }
+
+    private void AddRefund(StoreProfile p, Order order, RefundDraw draw)
+    {
+        var requested = order.CreatedUtc.AddDays(draw.LagDays).AddSeconds(draw.LagSeconds);
+        if (requested > AsOf)
+        {
+            return;
+        }
+
+        var requestedDate = StoreCalendar.LocalDate(requested, p.Zone);
+        var completedAt = requested.AddSeconds(86_400 + draw.CompleteSeconds);
+        var status = draw.Rejected ? RefundStatus.Rejected : completedAt <= AsOf ? RefundStatus.Completed : RefundStatus.Approved;
+        var amount = draw.Partial ? order.Lines[0].SalePrice * order.Lines[0].Quantity : order.Subtotal;
+        var refund = new Refund(
+            p.Store.Id, "r" + order.OrderId[1..], order.OrderId, amount, order.Currency, status, requested,
+            status == RefundStatus.Completed ? completedAt : null, draw.IsReturn, draw.IsReturn ? "Item not as described" : "Changed mind");
+        _refunds.GetOrAdd((p.Store.Id, requestedDate), _ => []).Add(refund);
+        if (status == RefundStatus.Completed)
+        {
+            // Refunds land on later days than the order that caused them (lock order: always a later day).
+            var truth = TruthSlot(p.Store.Id, requestedDate);
+            lock (truth)
+            {
+                truth.RefundAmount += amount;
+                if (refund.IsReturn)
+                {
+                    truth.ReturnedOrders.Add(order.OrderId);
+                }
+            }
+        }
+    }
+
+    private readonly struct RefundDraw
+    {
+        public RefundDraw(Random rng)
+        {
+            Roll = rng.NextDouble();
+            LagDays = 1 + rng.Next(MaxRefundLagDays - 1);
+            LagSeconds = rng.Next(43_200);
+            CompleteSeconds = rng.Next(259_200);
+            Partial = rng.NextDouble() < 0.4;
+            IsReturn = rng.NextDouble() < 0.5;
+            Rejected = rng.NextDouble() < 0.1;
+        }
+
+        public double Roll { get; }
+
+        public int LagDays { get; }
+
+        public int LagSeconds { get; }
+
+        public int CompleteSeconds { get; }
+
+        public bool Partial { get; }
+
+        public bool IsReturn { get; }
+
+        public bool Rejected { get; }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using KpiFunctions.Storage.Blobs;
+
+namespace KpiFunctions.Storage.Embedded;
+
+/// <summary>
+/// Blobs as files under a root folder. A write goes to a hidden temporary file in the target folder and is then
+/// renamed over the target, which is atomic on one file system.
+/// </summary>
+public sealed class FileBlobStore : IBlobStore
+{
+    private const string TempMarker = ".tmp-";
+    private readonly string _root;
+
+    /// <summary>Creates a store rooted at a folder (created if missing).</summary>
+    public FileBlobStore(string rootDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
+        _root = Path.GetFullPath(rootDirectory);
+        Directory.CreateDirectory(_root);
+    }
+
+    /// <summary>The root folder.</summary>
+    public string RootDirectory => _root;
+
+    /// <inheritdoc />
+    public async Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options is { OnlyIfMissing: true })
+            {
+                try
+                {
+                    File.Move(temp, target, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(target))
+                {
+                    return BlobWriteResult.ConditionNotMet;
+                }
+            }
+            else
+            {
+                if (options?.IfMatch is { } expected && (!File.Exists(target) || ETagOf(new FileInfo(target)) != expected))
+                {
+                    // Check-then-rename is not atomic across processes; the embedded default serves one process.
+                    return BlobWriteResult.ConditionNotMet;
+                }
+
+                File.Move(temp, target, overwrite: true);
+            }
+
+            return new BlobWriteResult(true, ETagOf(new FileInfo(target)));
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = FullPath(path);
+        try
+        {
+            Stream stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(FullPath(path)));
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        // Start at the deepest folder the prefix names completely, then filter by the full prefix.
+        var slash = prefix.LastIndexOf('/');
+        var folder = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var items = new List<BlobItem>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var relative = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var info = new FileInfo(file);
+                items.Add(new BlobItem(relative, info.Length, info.LastWriteTimeUtc, ETagOf(info)));
+            }
+        }
+
+        items.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        foreach (var item in items)
+        {
+            yield return item;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = FullPath(path);
+        if (!File.Exists(full))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(full);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public string Describe(string path) => FullPath(path);
+
+    private string FullPath(string path) =>
+        Path.Combine(_root, BlobPath.Validate(path).Replace('/', Path.DirectorySeparatorChar));
+
+    private static string ETagOf(FileInfo info) =>
+        string.Create(CultureInfo.InvariantCulture, $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
+}
