@@ -1,0 +1,32 @@
+using KpiFunctions.Storage.Blobs;
+using KpiFunctions.Storage.Embedded;
+using KpiFunctions.Storage.Tables;
+
+namespace KpiFunctions.Pipeline;
+
+/// <summary>The blob and table stores a pipeline runs on, and a description of where they are.</summary>
+/// <param name="Blobs">Blob store (raw, curated, quarantine).</param>
+/// <param name="Tables">Table store (ledger, KPIs, registry, targets, FX).</param>
+/// <param name="Location">Where the data lives, for people.</param>
+public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Location)
+{
+    /// <summary>The embedded default: blobs in <c>&lt;dir&gt;/blobs</c>, tables in <c>&lt;dir&gt;/tables.db</c>.</summary>
+    public static KpiStorage Embedded(string dataDirectory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var root = Path.GetFullPath(dataDirectory);
+        return new KpiStorage(
+            new FileBlobStore(Path.Combine(root, "blobs")),
+            new SqliteTableStore(Path.Combine(root, "tables.db"), timeProvider),
+            root);
+    }
+
+    /// <summary>Creates every table the pipeline uses.</summary>
+    public async Task EnsureTablesAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var table in TableNames.All)
+        {
+            await Tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

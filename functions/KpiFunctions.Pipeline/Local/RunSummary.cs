@@ -1,0 +1,10 @@
+using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Pipeline.Steps;
+
+namespace KpiFunctions.Pipeline.Local;
+
+/// <summary>How a run ended.</summary>
+/// <param name="Header">The run's final header.</param>
+/// <param name="Tasks">Store tasks.</param>
+/// <param name="Compute">What compute wrote, when it ran.</param>
+public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks, ComputeResult? Compute);

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace KpiFunctions.Pipeline;
+
+/// <summary>Settings of the pipeline (environment names in brackets; see local.settings.sample.json).</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Currency every store's money is also reported in [KPI_REPORTING_CURRENCY].</summary>
+    public string ReportingCurrency { get; init; } = "USD";
+
+    /// <summary>Days before yesterday the nightly run fetches again, for late updates [KPI_LOOKBACK_DAYS].</summary>
+    public int LookbackDays { get; init; } = 3;
+
+    /// <summary>How many days an FX rate may be carried forward [KPI_FX_MAX_CARRY_DAYS].</summary>
+    public int FxMaxCarryForwardDays { get; init; } = 7;
+
+    /// <summary>Stores fetched at once by the in-process runner [KPI_MAX_PARALLEL_STORES].</summary>
+    public int MaxParallelStores { get; init; } = 4;
+
+    /// <summary>Attempts per store before it is marked failed [KPI_MAX_ATTEMPTS].</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Customer-service response window per country in hours, 12 or 24; unlisted countries use 24 [KPI_RESPONSE_WINDOWS, e.g. "MY=12,TH=12"].</summary>
+    public IReadOnlyDictionary<string, int> ResponseWindows { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The response window of a country.</summary>
+    public int ResponseWindowFor(string country) => ResponseWindows.TryGetValue(country, out var hours) ? hours : 24;
+
+    /// <summary>Parses "MY=12,TH=12" into a map, with an error naming the bad entry.</summary>
+    public static IReadOnlyDictionary<string, int> ParseResponseWindows(string? text)
+    {
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return map;
+        }
+
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours is not (12 or 24))
+            {
+                throw new ArgumentException($"Response window entry '{entry}' must look like 'MY=12' (a country code and 12 or 24 hours).", nameof(text));
+            }
+
+            map[parts[0].ToUpperInvariant()] = hours;
+        }
+
+        return map;
+    }
+
+    /// <summary>Throws with every problem at once when a setting is out of range.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (ReportingCurrency is not { Length: 3 } || !ReportingCurrency.All(char.IsAsciiLetterUpper))
+        {
+            problems.Add($"reporting currency '{ReportingCurrency}' must be an ISO 4217 code such as USD or CNY");
+        }
+
+        if (LookbackDays is < 0 or > 60)
+        {
+            problems.Add($"lookback of {LookbackDays} days must be 0-60");
+        }
+
+        if (FxMaxCarryForwardDays is < 0 or > 31)
+        {
+            problems.Add($"FX carry-forward of {FxMaxCarryForwardDays} days must be 0-31");
+        }
+
+        if (MaxParallelStores is < 1 or > 64)
+        {
+            problems.Add($"parallel stores {MaxParallelStores} must be 1-64");
+        }
+
+        if (MaxAttempts is < 1 or > 10)
+        {
+            problems.Add($"attempts {MaxAttempts} must be 1-10");
+        }
+
+        foreach (var (country, hours) in ResponseWindows)
+        {
+            if (hours is not (12 or 24))
+            {
+                problems.Add($"response window for {country} is {hours} h; only 12 and 24 are supported");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid pipeline settings: " + string.Join("; ", problems) + ".");
+        }
+    }
+}

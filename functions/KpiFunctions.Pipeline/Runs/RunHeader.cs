@@ -1,0 +1,26 @@
+namespace KpiFunctions.Pipeline.Runs;
+
+/// <summary>A run's header row.</summary>
+/// <param name="RunId">Run id.</param>
+/// <param name="Status">Status.</param>
+/// <param name="From">First store-local day KPIs are computed for.</param>
+/// <param name="To">Last store-local day.</param>
+/// <param name="FetchFrom">First day fetched (earlier than <paramref name="From"/> when month-to-date history is fetched too).</param>
+/// <param name="Source">Source name.</param>
+/// <param name="StoreIds">Stores in the run.</param>
+/// <param name="ComputeClaimed">True once one finisher has claimed the compute step (fan-in, exactly once).</param>
+/// <param name="CreatedUtc">When the run started.</param>
+/// <param name="UpdatedUtc">Last change.</param>
+/// <param name="Output">Summary when finished.</param>
+public sealed record RunHeader(
+    string RunId,
+    RunStatus Status,
+    DateOnly From,
+    DateOnly To,
+    DateOnly FetchFrom,
+    string Source,
+    IReadOnlyList<string> StoreIds,
+    bool ComputeClaimed,
+    DateTimeOffset CreatedUtc,
+    DateTimeOffset UpdatedUtc,
+    string? Output);

@@ -1,0 +1,232 @@
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Storage.Tables;
+
+namespace KpiFunctions.Pipeline.Runs;
+
+/// <summary>
+/// The run ledger in KpiRuns: partition = run id; row "run" is the header, rows "store|&lt;id&gt;" the store tasks.
+/// Fan-in is decided by the ledger, not by timing: after a store task is marked finished, whoever sees every task
+/// finished tries to set the header's compute claim with its ETag, and exactly one such write can succeed.
+/// </summary>
+public sealed class RunLedger
+{
+    private const string HeaderRow = "run";
+    private const string TaskPrefix = "store|";
+    private const int MaxErrorLength = 1000;
+    private readonly ITableStore _tables;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the ledger.</summary>
+    public RunLedger(ITableStore tables, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _tables = tables;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Writes a new run's header and a pending task per store; false when the run id exists.</summary>
+    public async Task<bool> CreateAsync(RunHeader header, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var added = await _tables.AddEntityAsync(TableNames.Runs, ToEntity(header), cancellationToken).ConfigureAwait(false);
+        if (!added.Succeeded)
+        {
+            return false;
+        }
+
+        foreach (var chunk in header.StoreIds.Chunk(TableRules.MaxTransactionActions))
+        {
+            await _tables.SubmitTransactionAsync(TableNames.Runs, [.. chunk.Select(id => new TableTransactionAction(
+                TableTransactionKind.Upsert,
+                ToEntity(header.RunId, new StoreTask(id, StoreTaskStatus.Pending, 0, 0, 0, 0, null))))], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The run's header, or null.</summary>
+    public async Task<RunHeader?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false);
+        return e is null ? null : HeaderFrom(e);
+    }
+
+    /// <summary>The run's store tasks, by store id.</summary>
+    public async Task<IReadOnlyList<StoreTask>> GetTasksAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var tasks = new List<StoreTask>();
+        var query = new TableQuery { PartitionKey = runId, RowKeyFrom = TaskPrefix, RowKeyTo = TaskPrefix + '\uffff' };
+        await foreach (var e in _tables.QueryAsync(TableNames.Runs, query, cancellationToken).ConfigureAwait(false))
+        {
+            tasks.Add(TaskFrom(e));
+        }
+
+        return tasks;
+    }
+
+    /// <summary>The most recent runs, newest first (run ids sort by start time).</summary>
+    public async Task<IReadOnlyList<RunHeader>> ListAsync(int max, CancellationToken cancellationToken = default)
+    {
+        var headers = new List<RunHeader>();
+        await foreach (var e in _tables.QueryAsync(TableNames.Runs, TableQuery.All, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey == HeaderRow)
+            {
+                headers.Add(HeaderFrom(e));
+            }
+        }
+
+        return [.. headers.OrderByDescending(h => h.RunId, StringComparer.Ordinal).Take(max)];
+    }
+
+    /// <summary>
+    /// Marks a store task running and counts the attempt. Returns false when the task is already finished
+    /// (a duplicate delivery: the caller does nothing).
+    /// </summary>
+    public async Task<bool> BeginStoreAsync(string runId, string storeId, CancellationToken cancellationToken = default)
+    {
+        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
+        if (current.Status is StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)
+        {
+            return false;
+        }
+
+        await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, current with { Status = StoreTaskStatus.Running, Attempts = current.Attempts + 1 }),
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Records a failed attempt that will be retried.</summary>
+    public async Task RecordAttemptErrorAsync(string runId, string storeId, string error, CancellationToken cancellationToken = default)
+    {
+        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
+        await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, current with { LastError = Trim(error) }), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks a store task finished (a second call for a finished task changes nothing) and returns true to exactly
+    /// one caller: the one whose claim of the compute step succeeds once every task is finished.
+    /// </summary>
+    public async Task<bool> FinishStoreAsync(string runId, string storeId, StoreTask outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed))
+        {
+            throw new ArgumentException($"A finished task is Succeeded or Failed, not {outcome.Status}.", nameof(outcome));
+        }
+
+        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
+        if (current.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed))
+        {
+            var finished = outcome with { StoreId = storeId, Attempts = Math.Max(current.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError) };
+            await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, finished), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Always try the claim, even for a duplicate: a finisher that crashed after marking its task would
+        // otherwise leave the run waiting for ever.
+        return await TryClaimComputeAsync(runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the run's status and output.</summary>
+    public async Task SetStatusAsync(string runId, RunStatus status, string? output, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
+            var header = HeaderFrom(e) with { Status = status, Output = output ?? HeaderFrom(e).Output, UpdatedUtc = _time.GetUtcNow() };
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (result.Status != TableWriteStatus.PreconditionFailed)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryClaimComputeAsync(string runId, CancellationToken cancellationToken)
+    {
+        var tasks = await GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (tasks.Any(t => t.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
+            var header = HeaderFrom(e);
+            if (header.ComputeClaimed)
+            {
+                return false;
+            }
+
+            var claimed = header with { ComputeClaimed = true, Status = RunStatus.Computing, UpdatedUtc = _time.GetUtcNow() };
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(claimed), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return true;
+            }
+
+            // Someone else wrote the header in between: read it again and see whether they claimed it.
+        }
+    }
+
+    private async Task<StoreTask> GetTaskAsync(string runId, string storeId, CancellationToken cancellationToken)
+    {
+        var e = await _tables.GetEntityAsync(TableNames.Runs, runId, TaskPrefix + storeId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run {runId} has no task for store '{storeId}'.");
+        return TaskFrom(e);
+    }
+
+    private static string? Trim(string? error) => error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error;
+
+    private static TableEntity ToEntity(RunHeader h) => new(h.RunId, HeaderRow)
+    {
+        ["Status"] = h.Status.ToString(),
+        ["From"] = StoreCalendar.Format(h.From),
+        ["To"] = StoreCalendar.Format(h.To),
+        ["FetchFrom"] = StoreCalendar.Format(h.FetchFrom),
+        ["Source"] = h.Source,
+        ["Stores"] = string.Join(',', h.StoreIds),
+        ["ComputeClaimed"] = h.ComputeClaimed,
+        ["CreatedUtc"] = h.CreatedUtc,
+        ["UpdatedUtc"] = h.UpdatedUtc,
+        ["Output"] = h.Output,
+    };
+
+    private static RunHeader HeaderFrom(TableEntity e) => new(
+        e.PartitionKey,
+        Enum.Parse<RunStatus>(e.GetString("Status") ?? nameof(RunStatus.Running)),
+        Date(e, "From"),
+        Date(e, "To"),
+        Date(e, "FetchFrom"),
+        e.GetString("Source") ?? "",
+        e.GetString("Stores") is { Length: > 0 } s ? s.Split(',') : [],
+        e.GetBoolean("ComputeClaimed") ?? false,
+        e.GetDateTimeOffset("CreatedUtc") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("UpdatedUtc") ?? DateTimeOffset.MinValue,
+        e.GetString("Output"));
+
+    private static TableEntity ToEntity(string runId, StoreTask t) => new(runId, TaskPrefix + t.StoreId)
+    {
+        ["Status"] = t.Status.ToString(),
+        ["Attempts"] = t.Attempts,
+        ["Rows"] = t.Rows,
+        ["Quarantined"] = t.Quarantined,
+        ["DurationMs"] = t.DurationMs,
+        ["LastError"] = t.LastError,
+    };
+
+    private static StoreTask TaskFrom(TableEntity e) => new(
+        e.RowKey[TaskPrefix.Length..],
+        Enum.Parse<StoreTaskStatus>(e.GetString("Status") ?? nameof(StoreTaskStatus.Pending)),
+        e.GetInt32("Attempts") ?? 0,
+        e.GetInt64("Rows") ?? 0,
+        e.GetInt64("Quarantined") ?? 0,
+        e.GetInt64("DurationMs") ?? 0,
+        e.GetString("LastError"));
+
+    private static DateOnly Date(TableEntity e, string name) =>
+        StoreCalendar.TryParse(e.GetString(name), out var d) ? d : throw new InvalidDataException($"Run {e.PartitionKey}: '{name}' is not a yyyy-MM-dd date.");
+}

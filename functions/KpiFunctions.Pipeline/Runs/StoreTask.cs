@@ -1,0 +1,11 @@
+namespace KpiFunctions.Pipeline.Runs;
+
+/// <summary>One store's task row in a run.</summary>
+/// <param name="StoreId">Store.</param>
+/// <param name="Status">Status.</param>
+/// <param name="Attempts">Attempts started.</param>
+/// <param name="Rows">Curated rows written.</param>
+/// <param name="Quarantined">Records quarantined.</param>
+/// <param name="DurationMs">Duration of the last attempt in milliseconds.</param>
+/// <param name="LastError">Last error message (never a secret).</param>
+public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attempts, long Rows, long Quarantined, long DurationMs, string? LastError);

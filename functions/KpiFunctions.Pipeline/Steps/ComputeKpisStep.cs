@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Engine;
+using KpiFunctions.Core.Fx;
+using KpiFunctions.Core.Measures;
+using KpiFunctions.Pipeline.Curated;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Reference;
+using KpiFunctions.Pipeline.Registry;
+
+namespace KpiFunctions.Pipeline.Steps;
+
+/// <summary>
+/// Reads curated data back (never data held in memory from the fetch), builds each store-day's base measures,
+/// attaches the FX rate, evaluates every catalog KPI in local and reporting currency and writes KpiDaily and
+/// curated kpi_store_day. Month-to-date KPIs read the store-days from the 1st of the month.
+/// </summary>
+public sealed class ComputeKpisStep
+{
+    private readonly KpiStorage _storage;
+    private readonly PipelineOptions _options;
+    private readonly KpiCatalog _catalog;
+    private readonly CuratedStore _curated;
+
+    /// <summary>Creates the step.</summary>
+    public ComputeKpisStep(KpiStorage storage, PipelineOptions options, KpiCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
+        _storage = storage;
+        _options = options;
+        _catalog = catalog ?? KpiCatalog.Default;
+        _curated = new CuratedStore(storage.Blobs);
+    }
+
+    /// <summary>Computes and writes the KPI rows; reports each store finished.</summary>
+    public async Task<ComputeResult> ComputeAsync(ComputeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var registry = new StoreRegistry(_storage.Tables);
+        var stores = new List<Store>();
+        foreach (var id in request.StoreIds)
+        {
+            stores.Add(await registry.GetAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Store '{id}' is not in the registry."));
+        }
+
+        var historyFrom = StoreCalendar.MonthStart(request.From);
+        var fx = await new FxRateRepository(_storage.Tables).LoadAsync(
+            _options.ReportingCurrency, stores.Select(s => s.Currency), historyFrom, request.To, _options.FxMaxCarryForwardDays, cancellationToken).ConfigureAwait(false);
+        var engine = new KpiEngine(_catalog, _options.ReportingCurrency);
+        var rows = new ConcurrentBag<KpiDailyRow>();
+        var notFetched = new ConcurrentBag<string>();
+
+        await Parallel.ForEachAsync(stores, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (store, ct) =>
+        {
+            var history = await LoadStoreDaysAsync(store, historyFrom, request.To, fx, ct).ConfigureAwait(false);
+            foreach (var day in history.Where(h => h.Date >= request.From))
+            {
+                if (day.Values.Count == 0)
+                {
+                    notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
+                    continue;
+                }
+
+                rows.Add(ToRow(engine, store, day, history));
+            }
+
+            progress?.Report(store.Id);
+        }).ConfigureAwait(false);
+
+        var ordered = rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ToArray();
+        await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
+        foreach (var row in ordered)
+        {
+            await _curated.WriteAsync(Datasets.KpiStoreDay, row.StoreId, row.Date, [row], cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Evaluates one store-day in both currencies and rounds what is stored.</summary>
+    private KpiDailyRow ToRow(KpiEngine engine, Store store, StoreDayMeasures day, IReadOnlyList<StoreDayMeasures> history)
+    {
+        var key = $"{store.Id}|{StoreCalendar.Format(day.Date)}";
+        var local = engine.EvaluateGroup(key, [day], CurrencyBasis.Local, history);
+        var reporting = engine.EvaluateGroup(key, [day], CurrencyBasis.Reporting, history);
+        var cells = new Dictionary<string, KpiCell>(StringComparer.Ordinal);
+        for (var i = 0; i < _catalog.Kpis.Count; i++)
+        {
+            var kpi = _catalog.Kpis[i];
+            var l = local.Kpis[i];
+            var r = reporting.Kpis[i];
+            cells[kpi.Id] = new KpiCell(
+                KpiDailyRepository.Round(l.Value),
+                kpi.IsMonetary ? KpiDailyRepository.Round(r.Value) : null,
+                l.Status,
+                l.NullReason ?? (kpi.IsMonetary && l.Value is not null ? r.NullReason : null));
+        }
+
+        var measures = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        foreach (var m in _catalog.Measures)
+        {
+            measures[m.Id] = KpiDailyRepository.Round(local.Measures[m.Id].Value);
+        }
+
+        return new KpiDailyRow(store.Id, day.Date, store.Country, store.Currency, _options.ReportingCurrency,
+            day.Fx.Rate, day.Fx.RateDate, day.Fx.Status, day.Fx.Reason, cells, measures);
+    }
+
+    private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, CancellationToken cancellationToken)
+    {
+        var costs = await _curated.ReadReferenceAsync<ProductCost>(Datasets.ProductCosts, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
+        var targets = new TargetRepository(_storage.Tables);
+        var window = _options.ResponseWindowFor(store.Country);
+        var days = new List<StoreDayMeasures>();
+        var monthTargets = new Dictionary<DateOnly, MonthlyTarget?>();
+        for (var date = from; date <= to; date = date.AddDays(1))
+        {
+            var month = StoreCalendar.MonthStart(date);
+            if (!monthTargets.TryGetValue(month, out var target))
+            {
+                target = await targets.GetAsync(store.Id, date, cancellationToken).ConfigureAwait(false);
+                monthTargets[month] = target;
+            }
+
+            var data = await LoadDayAsync(store, date, costs, target, window, cancellationToken).ConfigureAwait(false);
+            days.Add(data is null
+                ? NotFetched(store, date)
+                : StoreDayMeasureBuilder.Build(data).WithFx(fx.Lookup(store.Currency, date)));
+        }
+
+        return days;
+    }
+
+    private async Task<StoreDayData?> LoadDayAsync(Store store, DateOnly date, IReadOnlyList<ProductCost> costs, MonthlyTarget? target, int window, CancellationToken ct)
+    {
+        var orders = await _curated.ReadAsync<Order>(Datasets.Orders, store.Id, date, ct).ConfigureAwait(false);
+        if (orders is null)
+        {
+            return null;
+        }
+
+        var lines = await Read<CuratedOrderLine>(Datasets.OrderLines, store, date, ct).ConfigureAwait(false);
+        var linesByOrder = lines.GroupBy(l => l.OrderId, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<OrderLine>)[.. g.Select(l => new OrderLine(l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))],
+            StringComparer.Ordinal);
+        var fullOrders = orders.Select(o => o with { Lines = linesByOrder.TryGetValue(o.OrderId, out var ls) ? ls : [] }).ToArray();
+        var traffic = await Read<TrafficDaily>(Datasets.TrafficDaily, store, date, ct).ConfigureAwait(false);
+        var service = await Read<ServiceDaily>(Datasets.ServiceDaily, store, date, ct).ConfigureAwait(false);
+        return new StoreDayData(
+            store,
+            date,
+            fullOrders,
+            await Read<Refund>(Datasets.Refunds, store, date, ct).ConfigureAwait(false),
+            traffic.Count > 0 ? traffic[0] : null,
+            await Read<LiveSession>(Datasets.LiveSessions, store, date, ct).ConfigureAwait(false),
+            await Read<VideoDaily>(Datasets.Videos, store, date, ct).ConfigureAwait(false),
+            await Read<AdsDaily>(Datasets.AdsDaily, store, date, ct).ConfigureAwait(false),
+            service.Count > 0 ? service[0] : null,
+            await Read<InventorySnapshot>(Datasets.InventoryDaily, store, date, ct).ConfigureAwait(false),
+            costs,
+            target,
+            window);
+    }
+
+    private async Task<IReadOnlyList<T>> Read<T>(string dataset, Store store, DateOnly date, CancellationToken ct) =>
+        await _curated.ReadAsync<T>(dataset, store.Id, date, ct).ConfigureAwait(false)
+        ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"Partition {dataset} for store {store.Id} on {date:yyyy-MM-dd} is missing although orders exist; re-fetch that store-day."));
+
+    /// <summary>A stand-in for a store-day with no curated data: every measure null, saying why.</summary>
+    private StoreDayMeasures NotFetched(Store store, DateOnly date)
+    {
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"store {store.Id} on {date:yyyy-MM-dd} has not been fetched; run a backfill that covers it (kpi run --from {date:yyyy-MM-dd})");
+        var values = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        // An empty value map marks the stand-in; lookups of any measure then fall back to this reason.
+        foreach (var m in _catalog.Measures)
+        {
+            reasons[m.Id] = reason;
+        }
+
+        return new StoreDayMeasures(store.Id, store.Country, store.Currency, date, values, reasons, new HashSet<string>(), new Dictionary<string, decimal>(), new FxLookup(null, null, FxStatus.Missing, reason));
+    }
+}

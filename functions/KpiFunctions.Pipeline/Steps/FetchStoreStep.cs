@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Validation;
+using KpiFunctions.Pipeline.Curated;
+using KpiFunctions.Pipeline.Registry;
+using KpiFunctions.Sources;
+using KpiFunctions.Storage.Blobs;
+
+namespace KpiFunctions.Pipeline.Steps;
+
+/// <summary>
+/// Fetches one store's days: raw pages to raw/, records validated, bad ones to quarantine/ with their reasons,
+/// good ones to curated/ (each store-day partition replaced whole, so a re-run gives the same files).
+/// </summary>
+public sealed class FetchStoreStep
+{
+    private readonly KpiStorage _storage;
+    private readonly IStoreSource _source;
+    private readonly CuratedStore _curated;
+
+    /// <summary>Creates the step.</summary>
+    public FetchStoreStep(KpiStorage storage, IStoreSource source)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(source);
+        _storage = storage;
+        _source = source;
+        _curated = new CuratedStore(storage.Blobs);
+    }
+
+    /// <summary>Fetches the message's days; reports each finished day.</summary>
+    public async Task<StoreFetchResult> FetchAsync(FetchStoreMessage message, IProgress<DateOnly>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var store = await new StoreRegistry(_storage.Tables).GetAsync(message.StoreId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Store '{message.StoreId}' of run {message.RunId} is not in the registry.");
+        var zone = StoreCalendar.ResolveZone(store.TimeZone);
+        long rows = 0, quarantined = 0;
+        var days = 0;
+        for (var date = message.From; date <= message.To; date = date.AddDays(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = await _source.FetchDayAsync(store, date, cancellationToken).ConfigureAwait(false);
+            await WriteRawAsync(message.RunId, batch, cancellationToken).ConfigureAwait(false);
+            var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, cancellationToken).ConfigureAwait(false);
+            rows += written;
+            quarantined += bad;
+            days++;
+            progress?.Report(date);
+        }
+
+        var costs = await _source.FetchCostsAsync(store, cancellationToken).ConfigureAwait(false);
+        var goodCosts = costs.Where(c => RecordValidator.Validate(c, store).Count == 0).ToArray();
+        var badCosts = costs.Count - goodCosts.Length;
+        if (badCosts > 0)
+        {
+            var entries = costs.Select(c => (c, RecordValidator.Validate(c, store))).Where(x => x.Item2.Count > 0)
+                .Select(x => new QuarantineEntry(message.RunId, Datasets.ProductCosts, store.Id, message.To, x.c.SkuId, x.Item2, JsonSerializer.Serialize(x.c, CuratedStore.Json)))
+                .ToArray();
+            await WriteQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.PartFile}", entries, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _curated.WriteReferenceAsync(Datasets.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
+        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length, quarantined + badCosts);
+    }
+
+    private async Task WriteRawAsync(string runId, SourceBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var page in batch.RawPages)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture,
+                $"raw/{_source.Name}/{page.Stream}/store={batch.Store.Id}/date={StoreCalendar.Format(batch.Date)}/{runId}-{page.Page:D5}.json.gz");
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(page.Json.Span);
+            }
+
+            buffer.Position = 0;
+            await _storage.Blobs.UploadAsync(path, buffer, new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(long Rows, long Quarantined)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, CancellationToken cancellationToken)
+    {
+        var date = batch.Date;
+        var quarantine = new List<QuarantineEntry>();
+        foreach (var rejected in batch.Rejected)
+        {
+            quarantine.Add(new QuarantineEntry(runId, rejected.Dataset, store.Id, date, rejected.RecordKey, [rejected.Reason], rejected.Json));
+        }
+
+        List<T> Keep<T>(string dataset, IEnumerable<T> records, Func<T, string> key, Func<T, IReadOnlyList<string>> check)
+        {
+            var good = new List<T>();
+            foreach (var record in records)
+            {
+                var problems = check(record);
+                if (problems.Count == 0)
+                {
+                    good.Add(record);
+                }
+                else
+                {
+                    quarantine.Add(new QuarantineEntry(runId, dataset, store.Id, date, key(record), problems, JsonSerializer.Serialize(record, CuratedStore.Json)));
+                }
+            }
+
+            return good;
+        }
+
+        IReadOnlyList<string> OnDay(IReadOnlyList<string> problems, DateTimeOffset instant, string what)
+        {
+            var local = StoreCalendar.LocalDate(instant, zone);
+            return local == date ? problems : [.. problems, $"{what} {instant:O} is {local:yyyy-MM-dd} in {store.TimeZone}, not {date:yyyy-MM-dd}"];
+        }
+
+        IReadOnlyList<string> SameDay(IReadOnlyList<string> problems, DateOnly recordDate) =>
+            recordDate == date ? problems : [.. problems, $"dated {recordDate:yyyy-MM-dd}, not {date:yyyy-MM-dd}"];
+
+        var orders = Keep(Datasets.Orders, batch.Orders, o => o.OrderId, o => OnDay(RecordValidator.Validate(o, store), o.CreatedUtc, "created"));
+        var refunds = Keep(Datasets.Refunds, batch.Refunds, r => r.RefundId, r => OnDay(RecordValidator.Validate(r, store), r.RequestedUtc, "requested"));
+        var traffic = Keep<TrafficDaily>(Datasets.TrafficDaily, batch.Traffic is null ? [] : [batch.Traffic], _ => "traffic", t => SameDay(RecordValidator.Validate(t, store), t.Date));
+        var live = Keep(Datasets.LiveSessions, batch.LiveSessions, s => s.SessionId, s => OnDay(RecordValidator.Validate(s, store), s.StartUtc, "started"));
+        var videos = Keep(Datasets.Videos, batch.Videos, v => v.VideoId, v => SameDay(RecordValidator.Validate(v, store), v.Date));
+        var ads = Keep(Datasets.AdsDaily, batch.Ads, a => a.CampaignId, a => SameDay(RecordValidator.Validate(a, store), a.Date));
+        var service = Keep<ServiceDaily>(Datasets.ServiceDaily, batch.Service is null ? [] : [batch.Service], _ => "service", s => SameDay(RecordValidator.Validate(s, store), s.Date));
+        var inventory = Keep(Datasets.InventoryDaily, batch.Inventory, i => i.SkuId, i => SameDay(RecordValidator.Validate(i, store), i.Date));
+
+        var lines = orders.SelectMany(o => o.Lines.Select(l =>
+            new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
+        var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
+
+        await _curated.WriteAsync(Datasets.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.OrderLines, store.Id, date, lines, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.Refunds, store.Id, date, refunds, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.TrafficDaily, store.Id, date, traffic, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.LiveSessions, store.Id, date, live, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.Videos, store.Id, date, videos, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.AdsDaily, store.Id, date, ads, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.ServiceDaily, store.Id, date, service, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(Datasets.InventoryDaily, store.Id, date, inventory, cancellationToken).ConfigureAwait(false);
+
+        var quarantinePath = $"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.PartFile}";
+        if (quarantine.Count > 0)
+        {
+            await WriteQuarantineAsync(quarantinePath, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // A clean re-fetch clears what an earlier fetch of this store-day quarantined.
+            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
+        }
+
+        long rows = orderRows.Length + lines.Length + refunds.Count + traffic.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
+        return (rows, quarantine.Count);
+    }
+
+    private async Task WriteQuarantineAsync(string path, IReadOnlyList<QuarantineEntry> entries, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(CuratedStore.Encode(entries));
+        await _storage.Blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/x-ndjson", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,8 @@
+namespace KpiFunctions.Pipeline.Steps;
+
+/// <summary>What one store's fetch wrote.</summary>
+/// <param name="StoreId">Store.</param>
+/// <param name="Days">Store-days fetched.</param>
+/// <param name="Rows">Curated rows written.</param>
+/// <param name="Quarantined">Records quarantined.</param>
+public sealed record StoreFetchResult(string StoreId, int Days, long Rows, long Quarantined);
