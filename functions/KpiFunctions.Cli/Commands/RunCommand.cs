@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using KpiFunctions.Cli.Rendering;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Pipeline.Registry;
+using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Sources.Synthetic;
+using Spectre.Console;
+
+namespace KpiFunctions.Cli.Commands;
+
+/// <summary><c>kpi run</c>: runs the pipeline in-process on the embedded storage.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var demo = new Option<bool>("--demo") { Description = "Register synthetic demo stores and run the whole pipeline on them." };
+        var days = new Option<int?>("--days") { Description = "Days of KPIs, ending with the last day complete in every store's time zone. Default: 30 with --demo, else yesterday plus $KPI_LOOKBACK_DAYS." };
+        days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 400) { r.AddError("--days must be 1-400."); } });
+        var stores = new Option<int>("--stores") { Description = $"Number of demo stores (1-120; the first {DemoStores.BaseCount} are in ten countries).", DefaultValueFactory = _ => DemoStores.BaseCount };
+        stores.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 120) { r.AddError("--stores must be 1-120."); } });
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic source.", DefaultValueFactory = _ => 42 };
+        var dataDir = CommonOptions.DataDir();
+        var currency = new Option<string?>("--reporting-currency") { Description = "Currency money is also reported in (e.g. USD, CNY). Default: $KPI_REPORTING_CURRENCY or USD." };
+        var from = CommonOptions.Date("--from", "First day (instead of --days)");
+        var to = CommonOptions.Date("--to", "Last day (default: the last complete day)");
+        var store = new Option<string[]>("--store") { Description = "Only this store id (repeat for more). Default: every enabled store.", AllowMultipleArgumentsPerToken = true };
+        var source = new Option<string>("--source") { Description = "Where data comes from: synthetic.", DefaultValueFactory = _ => "synthetic" };
+        source.AcceptOnlyFromAmong("synthetic");
+        var parallel = new Option<int?>("--parallel") { Description = "Stores fetched at once (1-64). Default: $KPI_MAX_PARALLEL_STORES or 4." };
+
+        var command = new Command("run", "Run the pipeline: fetch every store's days, curate them, compute KPIs.")
+        {
+            demo, days, stores, seed, dataDir, currency, from, to, store, source, parallel,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = Options(context, parse.GetValue(currency), parse.GetValue(parallel), parse.GetValue(demo));
+            var settings = new RunSettings(
+                parse.GetValue(demo), parse.GetValue(days), parse.GetValue(stores), parse.GetValue(seed),
+                CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context),
+                CommonOptions.ParseDate(parse.GetValue(from)), CommonOptions.ParseDate(parse.GetValue(to)),
+                parse.GetValue(store) ?? []);
+            return await RunAsync(context, settings, options, ct);
+        });
+        return command;
+    }
+
+    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds);
+
+    private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo)
+    {
+        int Int(string name, int fallback) =>
+            context.GetEnvironment(name) is { Length: > 0 } text
+                ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number.")
+                : fallback;
+
+        var windows = context.GetEnvironment("KPI_RESPONSE_WINDOWS");
+        var options = new PipelineOptions
+        {
+            ReportingCurrency = (currency ?? context.GetEnvironment("KPI_REPORTING_CURRENCY") ?? "USD").ToUpperInvariant(),
+            LookbackDays = Int("KPI_LOOKBACK_DAYS", 3),
+            FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
+            MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
+            MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
+            ResponseWindows = windows is null && demo ? DemoStores.ResponseWindows : PipelineOptions.ParseResponseWindows(windows),
+        };
+        options.Validate();
+        return options;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, RunSettings s, PipelineOptions options, CancellationToken ct)
+    {
+        var console = context.Console;
+        var now = context.Time.GetUtcNow();
+        var storage = KpiStorage.Embedded(s.DataDir, context.Time);
+        await storage.EnsureTablesAsync(ct);
+        var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
+
+        IReadOnlyList<Store> stores;
+        if (s.Demo)
+        {
+            stores = DemoStores.Create(s.StoreCount);
+            if (s.StoreIds.Count > 0)
+            {
+                var unknown = s.StoreIds.Except(stores.Select(x => x.Id), StringComparer.Ordinal).ToArray();
+                if (unknown.Length > 0)
+                {
+                    throw new ArgumentException($"--store {string.Join(", ", unknown)}: not a demo store; demo stores are {string.Join(", ", stores.Select(x => x.Id))}.");
+                }
+
+                stores = [.. stores.Where(x => s.StoreIds.Contains(x.Id))];
+            }
+        }
+        else
+        {
+            stores = await new StoreRegistry(storage.Tables).ListAsync(false, ct);
+            if (!stores.Any(x => x.Enabled))
+            {
+                throw new InvalidOperationException($"No enabled stores are registered in {storage.Location}. Import some with 'kpi stores import <file>', or run 'kpi run --demo'.");
+            }
+        }
+
+        var (_, lastComplete) = StartRunStep.NightlyWindow(now, stores, 0);
+        var runTo = s.To ?? lastComplete;
+        var runFrom = s.From ?? runTo.AddDays(-((s.Days ?? (s.Demo ? 30 : options.LookbackDays + 1)) - 1));
+        var fetchFrom = s.Demo ? StoreCalendar.MonthStart(runFrom) : runFrom;
+
+        var world = new SyntheticWorld(s.Seed, stores, now, hasher);
+        if (s.Demo)
+        {
+            await DemoSetup.SeedAsync(storage, world, fetchFrom, runTo, ct);
+        }
+
+        var runner = new LocalPipelineRunner(storage, new SyntheticSource(world), new SyntheticFxSource(world), options, context.Time, new Random(s.Seed ^ (int)now.ToUnixTimeSeconds()));
+        var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
+        var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"Running {(s.Demo ? "the demo" : "the pipeline")}, KPIs for [bold]{runFrom:yyyy-MM-dd}[/] to [bold]{runTo:yyyy-MM-dd}[/]{history}, reporting currency {options.ReportingCurrency}."));
+
+        RunSummary summary = null!;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progressContext =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                ProgressTask Task(string storeId) => tasks.TryGetValue(storeId, out var t)
+                    ? t
+                    : tasks[storeId] = progressContext.AddTask($"fetch {Markup.Escape(storeId)}", maxValue: runTo.DayNumber - fetchFrom.DayNumber + 1);
+                ProgressTask? compute = null;
+                var progress = new Progress(p =>
+                {
+                    switch (p.Stage)
+                    {
+                        case PipelineStage.Fetching when p.StoreId is not null:
+                            Task(p.StoreId).Value = p.Done;
+                            break;
+                        case PipelineStage.StoreFinished when p.StoreId is not null:
+                            Task(p.StoreId).Value = Task(p.StoreId).MaxValue;
+                            Task(p.StoreId).Description = $"fetch {Markup.Escape(p.StoreId)} [grey]{Markup.Escape(p.Message ?? "")}[/]";
+                            break;
+                        case PipelineStage.Computing:
+                            compute ??= progressContext.AddTask("compute KPIs", maxValue: p.Total);
+                            compute.Value = p.Done;
+                            break;
+                    }
+                });
+                summary = await runner.RunAsync(request, progress, ct);
+                if (compute is not null)
+                {
+                    compute.Value = compute.MaxValue;
+                }
+            });
+
+        var repository = new KpiDailyRepository(storage.Tables, KpiCatalog.Default);
+        var rows = await repository.QueryAsync(runTo, runTo, null, ct);
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Latest day, [bold]{runTo:yyyy-MM-dd}[/] (store-local):"));
+        console.Write(KpiTable.Build(rows, KpiTable.DefaultKpis, KpiCatalog.Default, showReportingGmv: true, showDay: false));
+        var failed = summary.Tasks.Where(t => t.Status == Pipeline.Runs.StoreTaskStatus.Failed).ToArray();
+        var status = summary.Header.Status.ToString();
+        console.MarkupLine($"Run [bold]{summary.Header.RunId}[/]: {(failed.Length == 0 ? "[green]" : "[yellow]")}{status}[/] — {Markup.Escape(summary.Header.Output ?? "")}");
+        foreach (var f in failed)
+        {
+            console.MarkupLine($"  [red]{Markup.Escape(f.StoreId)}[/]: {Markup.Escape(f.LastError ?? "")}");
+        }
+
+        if (summary.Compute is { NotFetched.Count: > 0 } c)
+        {
+            console.MarkupLine($"[yellow]{c.NotFetched.Count} store-day(s) without data[/] (e.g. {Markup.Escape(c.NotFetched[0])}).");
+        }
+
+        console.MarkupLine("Colours: [green]green[/] / [yellow]amber[/] / [red]red[/] against the catalog thresholds; * = FX rate carried forward from an earlier day.");
+        console.MarkupLine($"Data: curated and raw files in [bold]{Markup.Escape(Path.Combine(storage.Location, "blobs"))}[/], tables in [bold]{Markup.Escape(Path.Combine(storage.Location, "tables.db"))}[/].");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"More: [bold]kpi kpis --store {Markup.Escape(summary.Header.StoreIds[0])} --from {runFrom:yyyy-MM-dd} --to {runTo:yyyy-MM-dd}[/]"));
+        return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private sealed class Progress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(PipelineProgress value)
+        {
+            lock (_gate)
+            {
+                report(value);
+            }
+        }
+    }
+}

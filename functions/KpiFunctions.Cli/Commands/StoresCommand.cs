@@ -1,0 +1,71 @@
+using System.CommandLine;
+using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Registry;
+using Spectre.Console;
+
+namespace KpiFunctions.Cli.Commands;
+
+/// <summary><c>kpi stores import|list</c>: the store registry.</summary>
+internal static class StoresCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("stores", "Manage the store registry (KpiStores).");
+        var file = new Argument<FileInfo>("file") { Description = "JSON array of stores (see docs/stores.sample.json)." };
+        var importDir = CommonOptions.DataDir();
+        var import = new Command("import", "Add or replace stores from a JSON file; all are checked before any is written.") { file, importDir };
+        import.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new FileNotFoundException($"Stores file '{path.FullName}' does not exist.");
+            }
+
+            var stores = StoreFile.Parse(await File.ReadAllTextAsync(path.FullName, ct), path.Name);
+            var storage = KpiStorage.Embedded(CommonOptions.ResolveDataDir(parse.GetValue(importDir), context), context.Time);
+            await storage.EnsureTablesAsync(ct);
+            var count = await new StoreRegistry(storage.Tables).ImportAsync(stores, ct);
+            context.Console.MarkupLine($"Imported [bold]{count}[/] store(s) into {Markup.Escape(storage.Location)}.");
+            context.Console.Write(Table(stores));
+            return ExitCodes.Ok;
+        });
+
+        var listDir = CommonOptions.DataDir();
+        var list = new Command("list", "List registered stores.") { listDir };
+        list.SetAction(async (parse, ct) =>
+        {
+            var storage = KpiStorage.Embedded(CommonOptions.ResolveDataDir(parse.GetValue(listDir), context), context.Time);
+            await storage.EnsureTablesAsync(ct);
+            var stores = await new StoreRegistry(storage.Tables).ListAsync(false, ct);
+            if (stores.Count == 0)
+            {
+                context.Console.MarkupLine("No stores registered. Import some with [bold]kpi stores import <file>[/] or run [bold]kpi run --demo[/].");
+                return ExitCodes.Ok;
+            }
+
+            context.Console.Write(Table(stores));
+            return ExitCodes.Ok;
+        });
+
+        command.Subcommands.Add(import);
+        command.Subcommands.Add(list);
+        return command;
+    }
+
+    private static Table Table(IReadOnlyList<Core.Domain.Store> stores)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var h in new[] { "Id", "Name", "Country", "Currency", "Time zone", "Enabled", "Tags" })
+        {
+            table.AddColumn(h);
+        }
+
+        foreach (var s in stores)
+        {
+            table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Name), s.Country, s.Currency, Markup.Escape(s.TimeZone), s.Enabled ? "yes" : "[grey]no[/]", Markup.Escape(string.Join(", ", s.Tags ?? [])));
+        }
+
+        return table;
+    }
+}
