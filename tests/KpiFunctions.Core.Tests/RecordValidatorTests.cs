@@ -1,0 +1,77 @@
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Validation;
+
+namespace KpiFunctions.Core.Tests;
+
+public class RecordValidatorTests
+{
+    private static readonly Store Store = SampleStoreDay.Store;
+
+    [Fact]
+    public void The_sample_orders_are_sound()
+    {
+        Assert.All(SampleStoreDay.Build().Orders, o => Assert.Empty(RecordValidator.Validate(o, Store)));
+    }
+
+    [Fact]
+    public void An_order_whose_amounts_do_not_add_up_names_both_figures()
+    {
+        var order = SampleStoreDay.Order("o1", 20) with { Subtotal = 21 };
+
+        var problems = RecordValidator.Validate(order, Store);
+
+        Assert.Contains("subtotal 21 differs from the lines' sale price × quantity 20", problems);
+        Assert.Contains("total 20 differs from subtotal - platform discount + shipping + tax = 21", problems);
+    }
+
+    [Fact]
+    public void An_order_in_another_currency_or_with_a_zero_quantity_is_refused()
+    {
+        var order = SampleStoreDay.Order("o1", 20, lines: new OrderLine("l1", "A", "p", "n", 0, 20, 20)) with { Currency = "USD" };
+
+        var problems = RecordValidator.Validate(order, Store);
+
+        Assert.Contains("currency 'USD' is not the store's currency 'GBP'", problems);
+        Assert.Contains("line l1 has quantity 0; it must be at least 1", problems);
+    }
+
+    [Fact]
+    public void A_paid_status_without_a_paid_time_is_refused()
+    {
+        var order = SampleStoreDay.Order("o1", 20) with { PaidUtc = null };
+
+        Assert.Contains("status AwaitingShipment but no paid time", RecordValidator.Validate(order, Store));
+    }
+
+    [Fact]
+    public void A_completed_refund_needs_a_completion_time_and_a_positive_amount()
+    {
+        var refund = new Refund("t1", "r1", "o1", -5, "GBP", RefundStatus.Completed, DateTimeOffset.UnixEpoch, null, false, "x");
+
+        var problems = RecordValidator.Validate(refund, Store);
+
+        Assert.Contains("amount -5 must be positive", problems);
+        Assert.Contains("status Completed but no completion time", problems);
+    }
+
+    [Fact]
+    public void Service_counts_must_nest()
+    {
+        var service = new ServiceDaily("t1", SampleStoreDay.Date, 10, 12, 3, 2, 100, 5, 6);
+
+        var problems = RecordValidator.Validate(service, Store);
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains("negative reviews 6 exceed reviews 5", problems);
+    }
+
+    [Fact]
+    public void Store_validation_lists_every_bad_field()
+    {
+        var problems = StoreValidator.Validate(new Store("bad id!", "", "gb", "XYZ", "Nowhere/City"));
+
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("time zone 'Nowhere/City'", StringComparison.Ordinal));
+        Assert.Empty(StoreValidator.Validate(new Store("th-bkk", "Thailand", "TH", "THB", "Asia/Bangkok")));
+    }
+}

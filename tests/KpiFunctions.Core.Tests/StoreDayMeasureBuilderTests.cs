@@ -1,0 +1,123 @@
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Measures;
+
+namespace KpiFunctions.Core.Tests;
+
+public class StoreDayMeasureBuilderTests
+{
+    [Fact]
+    public void Builds_every_sum_and_last_value_measure_of_the_catalog_and_nothing_else()
+    {
+        var measures = StoreDayMeasureBuilder.Build(SampleStoreDay.Build());
+
+        var expected = KpiCatalog.Default.Measures
+            .Where(m => m.Aggregation is MeasureAggregation.Sum or MeasureAggregation.LastValue)
+            .Select(m => m.Id).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, measures.Values.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Order_measures_count_only_paid_uncancelled_non_test_orders_towards_gmv()
+    {
+        var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build()).Values;
+
+        Assert.Equal(100m, m["gmv"]);               // o1 20 + o2 30 + o3 50
+        Assert.Equal(3m, m["gmv_orders"]);
+        Assert.Equal(4m, m["paid_orders"]);         // o1..o4; o5 unpaid, o6 test
+        Assert.Equal(1m, m["cancelled_orders"]);    // o4
+        Assert.Equal(2m, m["buyer_days"]);          // b1 (twice), b2
+        Assert.Equal(5m, m["units"]);               // 2 + 1 + 1 + 1
+        Assert.Equal(50m, m["affiliate_gmv"]);      // o3
+        Assert.Equal(30m, m["live_gmv"]);           // o2
+        Assert.Equal(6m, m["platform_fees"]);       // 1.2 + 1.8 + 3
+        Assert.Equal(6m, m["affiliate_commission"]);
+    }
+
+    [Fact]
+    public void Cogs_uses_the_unit_cost_in_force_on_the_day()
+    {
+        var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build()).Values;
+
+        // A: 3 units at 5 (the cost from 2026-03-10; 4 is older, 6 starts the next day), B: 1 at 12, C: 1 at 15.
+        Assert.Equal(42m, m["cogs"]);
+    }
+
+    [Fact]
+    public void Cogs_is_null_with_the_sku_named_when_a_sold_sku_has_no_cost()
+    {
+        var data = SampleStoreDay.Build();
+        data = data with { Costs = [.. data.Costs.Where(c => c.SkuId != "C")] };
+
+        var measures = StoreDayMeasureBuilder.Build(data);
+
+        Assert.Null(measures.Values["cogs"]);
+        Assert.Contains("SKU C", measures.NullReasons["cogs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refunds_count_only_completed_ones_and_returns_count_orders_once()
+    {
+        var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build()).Values;
+
+        Assert.Equal(15m, m["refund_amount"]);      // r1 10 + r3 5; r2 only approved
+        Assert.Equal(1m, m["returned_orders"]);     // r1 is a return
+    }
+
+    [Fact]
+    public void Sku_gmv_and_buyers_are_kept_for_period_level_measures()
+    {
+        var measures = StoreDayMeasureBuilder.Build(SampleStoreDay.Build());
+
+        Assert.Equal(new Dictionary<string, decimal> { ["A"] = 30, ["B"] = 30, ["C"] = 40 }, measures.SkuGmv);
+        Assert.Equal(["b1", "b2"], measures.BuyerHashes.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(12, 30)]
+    [InlineData(24, 36)]
+    public void Chats_answered_in_window_follow_the_region_setting(int windowHours, int expected)
+    {
+        var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build(windowHours)).Values;
+
+        Assert.Equal(expected, m["chats_answered_in_window"]);
+    }
+
+    [Fact]
+    public void An_unsupported_response_window_is_refused_with_the_store_named()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StoreDayMeasureBuilder.Build(SampleStoreDay.Build(48)));
+
+        Assert.Contains("t1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("12 or 24", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_daily_snapshots_make_their_measures_unknown_not_zero()
+    {
+        var data = SampleStoreDay.Build() with { Traffic = null, Service = null, Inventory = [], Target = null };
+
+        var measures = StoreDayMeasureBuilder.Build(data);
+
+        foreach (var id in new[] { "visitors", "impressions", "chats", "reviews", "units_on_hand", "gmv_target" })
+        {
+            Assert.Null(measures.Values[id]);
+            Assert.False(string.IsNullOrEmpty(measures.NullReasons[id]));
+        }
+
+        Assert.Contains("traffic_daily", measures.NullReasons["visitors"], StringComparison.Ordinal);
+        Assert.Equal(100m, measures.Values["gmv"]);
+    }
+
+    [Fact]
+    public void Days_without_events_give_zero_for_event_measures()
+    {
+        var data = SampleStoreDay.Build() with { Orders = [], Refunds = [], LiveSessions = [], Videos = [], Ads = [] };
+
+        var m = StoreDayMeasureBuilder.Build(data).Values;
+
+        Assert.Equal(0m, m["gmv"]);
+        Assert.Equal(0m, m["refund_amount"]);
+        Assert.Equal(0m, m["live_views"]);
+        Assert.Equal(0m, m["ad_spend"]);
+    }
+}
