@@ -24,7 +24,7 @@ internal static class RunCommand
         var demo = new Option<bool>("--demo") { Description = "Register synthetic demo stores and run the whole pipeline on them." };
         var days = new Option<int?>("--days") { Description = "Days of KPIs, ending with the last day complete in every store's time zone. Default: 30 with --demo, else yesterday plus $KPI_LOOKBACK_DAYS." };
         days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 400) { r.AddError("--days must be 1-400."); } });
-        var stores = new Option<int>("--stores") { Description = $"Number of demo stores (1-120; the first {DemoStores.BaseCount} are in ten countries).", DefaultValueFactory = _ => DemoStores.BaseCount };
+        var stores = new Option<int>("--stores") { Description = $"Number of demo stores (1-120; the first {DemoStores.BaseCount} are in eleven countries).", DefaultValueFactory = _ => DemoStores.BaseCount };
         stores.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 120) { r.AddError("--stores must be 1-120."); } });
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic source.", DefaultValueFactory = _ => 42 };
         var dataDir = CommonOptions.DataDir();

@@ -3,7 +3,7 @@ using KpiFunctions.Core.Domain;
 
 namespace KpiFunctions.Sources.Synthetic;
 
-/// <summary>The demo's stores: twelve in ten countries, from a few dozen to a few thousand orders a day.</summary>
+/// <summary>The demo's stores: twelve in eleven countries, from a few dozen to a few thousand orders a day.</summary>
 public static class DemoStores
 {
     private static readonly (string Id, string Name, string Country, string Currency, string Zone, int Tier)[] Base =

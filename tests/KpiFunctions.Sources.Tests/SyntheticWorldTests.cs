@@ -1,0 +1,160 @@
+using System.Text;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Core.Validation;
+using KpiFunctions.Sources.Synthetic;
+
+namespace KpiFunctions.Sources.Tests;
+
+public class SyntheticWorldTests
+{
+    private static readonly DateTimeOffset AsOf = new(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
+    private static readonly BuyerIdHasher Hasher = new(Encoding.UTF8.GetBytes("test-salt-0123456789"));
+
+    private static SyntheticWorld World(int seed = 7, int stores = 12, DateTimeOffset? asOf = null) =>
+        new(seed, DemoStores.Create(stores), asOf ?? AsOf, Hasher);
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_bytes_whatever_order_days_are_fetched_in()
+    {
+        var a = new SyntheticSource(World());
+        var b = new SyntheticSource(World());
+        var store = a.World.Stores[0];
+        var days = Enumerable.Range(0, 6).Select(i => new DateOnly(2026, 10, 20).AddDays(i)).ToArray();
+
+        var forward = new List<byte[]>();
+        foreach (var day in days)
+        {
+            forward.AddRange((await a.FetchDayAsync(store, day)).RawPages.Select(p => p.Json.ToArray()));
+        }
+
+        var backward = new Dictionary<DateOnly, byte[][]>();
+        foreach (var day in days.Reverse())
+        {
+            backward[day] = [.. (await b.FetchDayAsync(store, day)).RawPages.Select(p => p.Json.ToArray())];
+        }
+
+        Assert.Equal(forward, days.SelectMany(d => backward[d]));
+    }
+
+    [Fact]
+    public void Another_seed_gives_another_world()
+    {
+        var day = new DateOnly(2026, 10, 20);
+
+        Assert.NotEqual(World(1).Truth("uk-main", day).Gmv, World(2).Truth("uk-main", day).Gmv);
+    }
+
+    [Fact]
+    public void Twelve_demo_stores_span_eleven_countries_and_tens_to_thousands_of_orders_a_day()
+    {
+        var world = World();
+        var day = new DateOnly(2026, 10, 21);
+        var orders = world.Stores.ToDictionary(s => s.Id, s => world.Day(s.Id, day).Orders.Count);
+
+        Assert.Equal(11, world.Stores.Select(s => s.Country).Distinct().Count());
+        Assert.Equal(11, world.Stores.Select(s => s.Currency).Distinct().Count());
+        Assert.InRange(orders.Values.Min(), 10, 99);
+        Assert.InRange(orders.Values.Max(), 1000, 5000);
+    }
+
+    [Fact]
+    public void Promotion_days_and_weekends_sell_more_than_ordinary_weekdays()
+    {
+        var world = World();
+        int Orders(DateOnly d) => world.Day("us-west", d).Orders.Count;
+
+        Assert.True(Orders(new DateOnly(2026, 10, 10)) > 2 * Orders(new DateOnly(2026, 10, 14)), "10.10 is a promotion day");
+        Assert.True(Orders(new DateOnly(2026, 10, 18)) > Orders(new DateOnly(2026, 10, 14)), "Sunday beats Wednesday");
+    }
+
+    [Fact]
+    public void Refunds_arrive_days_after_their_orders_and_never_after_the_as_of_time()
+    {
+        var world = World();
+        var refunds = Enumerable.Range(0, 20).SelectMany(i => world.RefundsRequestedOn("us-west", new DateOnly(2026, 10, 10).AddDays(i))).ToArray();
+        var orders = Enumerable.Range(-10, 30).SelectMany(i => world.Day("us-west", new DateOnly(2026, 10, 10).AddDays(i)).Orders).ToDictionary(o => o.OrderId);
+
+        Assert.NotEmpty(refunds);
+        Assert.All(refunds, r => Assert.True(r.RequestedUtc >= orders[r.OrderId].CreatedUtc.AddDays(1)));
+        Assert.All(refunds, r => Assert.True(r.RequestedUtc <= AsOf && (r.CompletedUtc ?? AsOf) <= AsOf));
+        Assert.Contains(refunds, r => r.Status == RefundStatus.Approved);   // not yet completed at the as-of time
+        Assert.Contains(refunds, r => r.Status == RefundStatus.Completed);
+    }
+
+    [Fact]
+    public void Late_events_are_invisible_until_they_happen()
+    {
+        var day = new DateOnly(2026, 11, 1);
+        var early = World(asOf: new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero)).Day("us-west", day).Orders.ToDictionary(o => o.OrderId);
+        var late = World(asOf: new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)).Day("us-west", day).Orders.ToDictionary(o => o.OrderId);
+
+        // The same history seen later: same orders, some cancelled since.
+        Assert.Equal(early.Keys.Order(), late.Keys.Order());
+        Assert.Contains(late.Values, o => o.Status == OrderStatus.Cancelled && early[o.OrderId].Status != OrderStatus.Cancelled);
+    }
+
+    [Fact]
+    public void The_defects_the_truth_counts_are_exactly_the_orders_validation_refuses()
+    {
+        var world = World();
+        var defective = 0;
+        var refused = 0;
+        foreach (var store in world.Stores)
+        {
+            for (var d = new DateOnly(2026, 10, 1); d <= new DateOnly(2026, 10, 31); d = d.AddDays(1))
+            {
+                defective += world.Truth(store.Id, d).DefectiveOrders;
+                refused += world.Day(store.Id, d).Orders.Count(o => RecordValidator.Validate(o, store).Count > 0);
+            }
+        }
+
+        Assert.True(defective > 100, $"only {defective} defects");
+        Assert.Equal(defective, refused);
+    }
+
+    [Fact]
+    public void Every_generated_record_falls_on_its_store_local_day_including_the_25_hour_day()
+    {
+        var world = World();
+        var fallBack = new DateOnly(2026, 10, 25);
+        var zone = StoreCalendar.ResolveZone("Europe/London");
+        var (start, end) = StoreCalendar.DayBounds(fallBack, zone);
+
+        var orders = world.Day("uk-main", fallBack).Orders;
+
+        Assert.All(orders, o => Assert.Equal(fallBack, StoreCalendar.LocalDate(o.CreatedUtc, zone)));
+        Assert.Contains(orders, o => o.CreatedUtc >= end.AddHours(-1));   // the extra hour has orders too
+        Assert.Equal(TimeSpan.FromHours(25), end - start);
+    }
+
+    [Fact]
+    public async Task Raw_pages_carry_hashed_buyer_ids_only()
+    {
+        var source = new SyntheticSource(World());
+        var batch = await source.FetchDayAsync(source.World.Stores[0], new DateOnly(2026, 10, 20));
+        var json = Encoding.UTF8.GetString(batch.RawPages.Single(p => p.Stream == "orders").Json.Span);
+
+        Assert.DoesNotContain("uk-main-u", json, StringComparison.Ordinal);
+        Assert.All(batch.Orders, o => Assert.Matches("^[0-9a-f]{64}$", o.BuyerIdHash));
+    }
+
+    [Fact]
+    public void Fx_rates_are_published_on_weekdays_only()
+    {
+        var rates = World().FxRates("USD", new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31));
+
+        Assert.DoesNotContain(rates, r => r.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        Assert.DoesNotContain(rates, r => r.Currency == "USD");
+        Assert.Equal(22 * 10, rates.Count);   // 22 weekdays × 10 non-USD currencies
+    }
+
+    [Fact]
+    public void A_reporting_currency_the_generator_cannot_price_is_refused_by_name()
+    {
+        var ex = Assert.Throws<NotSupportedException>(() => World().FxRates("XAU", new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 2)));
+
+        Assert.Contains("XAU", ex.Message, StringComparison.Ordinal);
+    }
+}
