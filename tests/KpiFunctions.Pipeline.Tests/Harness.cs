@@ -1,0 +1,46 @@
+using System.Text;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Sources;
+using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+/// <summary>A small embedded pipeline (a few demo stores) in its own temp folder.</summary>
+internal sealed class Harness : IDisposable
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new();
+
+    public Harness(int stores = 2)
+    {
+        Stores = DemoStores.Create(stores);
+        World = new SyntheticWorld(5, Stores, Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("harness-salt-0123456")));
+        Storage = KpiStorage.Embedded(_dir.Path);
+        Time = new FixedTimeProvider(Now);
+    }
+
+    public IReadOnlyList<Store> Stores { get; }
+
+    public SyntheticWorld World { get; }
+
+    public KpiStorage Storage { get; }
+
+    public FixedTimeProvider Time { get; }
+
+    public PipelineOptions Options { get; init; } = new() { ResponseWindows = DemoStores.ResponseWindows };
+
+    public Task SeedAsync(DateOnly from, DateOnly to) => DemoSetup.SeedAsync(Storage, World, from, to);
+
+    public LocalPipelineRunner Runner(IStoreSource? source = null, IFxRateSource? fx = null) =>
+        new(Storage, source ?? new SyntheticSource(World), fx ?? new SyntheticFxSource(World), Options, Time, new Random(1));
+
+    public void Dispose()
+    {
+        (Storage.Tables as IDisposable)?.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Fx;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Sources;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+public class LocalPipelineRunnerTests
+{
+    private static readonly DateOnly From = new(2026, 11, 16);
+    private static readonly DateOnly To = new(2026, 11, 18);
+
+    [Fact]
+    public async Task A_store_that_keeps_failing_is_retried_then_marked_failed_and_the_run_completes_with_errors()
+    {
+        using var h = new Harness(3);
+        await h.SeedAsync(From, To);
+        var source = new FailingSource(new Sources.Synthetic.SyntheticSource(h.World), "us-west");
+
+        var summary = await h.Runner(source).RunAsync(new RunRequest(From, To));
+
+        Assert.Equal(RunStatus.CompletedWithErrors, summary.Header.Status);
+        Assert.Contains("failed stores: us-west", summary.Header.Output, StringComparison.Ordinal);
+        var failed = summary.Tasks.Single(t => t.StoreId == "us-west");
+        Assert.Equal((StoreTaskStatus.Failed, 3), (failed.Status, failed.Attempts));
+        Assert.Contains("source unavailable for us-west", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(3, source.Calls);
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+        Assert.Equal(["uk-main", "us-east"], rows.Select(r => r.StoreId).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Month_to_date_attainment_says_which_days_are_missing_when_the_month_was_not_fetched()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(From, To);
+
+        await h.Runner().RunAsync(new RunRequest(From, To));
+        var row = (await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(To, To)).Single();
+
+        Assert.Null(row.Kpis["gmv_target_attainment"].Value);
+        Assert.Contains("2026-11-01 has not been fetched", row.Kpis["gmv_target_attainment"].NullReason, StringComparison.Ordinal);
+        Assert.NotNull(row.Kpis["gmv"].Value);
+    }
+
+    [Fact]
+    public async Task Without_fx_rates_local_values_stand_and_reporting_values_are_null_with_the_reason()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(From, To);
+
+        await h.Runner(fx: new NoRates()).RunAsync(new RunRequest(From, To, FetchFrom: new DateOnly(2026, 11, 1)));
+        var row = (await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(To, To)).Single();
+
+        Assert.Equal("GBP", row.Currency);
+        Assert.Equal(FxStatus.Missing, row.FxStatus);
+        Assert.Contains("no GBP->USD rate", row.FxNote, StringComparison.Ordinal);
+        Assert.NotNull(row.Kpis["gmv"].Value);
+        Assert.Null(row.Kpis["gmv"].ReportingValue);
+        Assert.Equal(h.World.Truth("uk-main", To).Gmv, row.Kpis["gmv"].Value);
+    }
+
+    [Fact]
+    public async Task Records_on_the_wrong_day_are_quarantined_with_the_reason_and_counted()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(From, To);
+        var source = new ShiftingSource(new Sources.Synthetic.SyntheticSource(h.World));
+
+        var summary = await h.Runner(source).RunAsync(new RunRequest(To, To));
+
+        var task = summary.Tasks.Single();
+        var defects = h.World.Truth("uk-main", To).DefectiveOrders;
+        Assert.Equal(defects + 1, task.Quarantined);
+        await using var stream = await h.Storage.Blobs.OpenReadAsync($"quarantine/date={To:yyyy-MM-dd}/store=uk-main/part-00000.jsonl.gz");
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(stream!, System.IO.Compression.CompressionMode.Decompress));
+        var text = await reader.ReadToEndAsync();
+        Assert.Contains("is 2026-11-19 in Europe/London, not 2026-11-18", text, StringComparison.Ordinal);
+        Assert.Contains(source.ShiftedOrderId, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-11-18", "2026-11-16", "after it ends")]
+    [InlineData("2026-11-19", "2026-11-20", "has not ended in every store's time zone")]
+    [InlineData("2025-01-01", "2026-11-18", "at most 400 are allowed")]
+    public async Task Bad_windows_are_refused_with_what_to_fix(string from, string to, string message)
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(From, To);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            h.Runner().RunAsync(new RunRequest(DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture))));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_store_ids_are_named_with_the_registered_ones()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(From, To);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => h.Runner().RunAsync(new RunRequest(From, To, ["nope"])));
+
+        Assert.Contains("Unknown store id(s): nope. Registered: uk-main.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_registry_says_how_to_add_stores()
+    {
+        using var h = new Harness(1);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => h.Runner().RunAsync(new RunRequest(From, To)));
+
+        Assert.Contains("kpi stores import", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingSource(IStoreSource inner, string failingStore) : IStoreSource
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public string Name => inner.Name;
+
+        public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+        {
+            if (store.Id == failingStore)
+            {
+                Interlocked.Increment(ref _calls);
+                throw new HttpRequestException($"source unavailable for {store.Id}");
+            }
+
+            return inner.FetchDayAsync(store, date, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
+    }
+
+    private sealed class ShiftingSource(IStoreSource inner) : IStoreSource
+    {
+        public string ShiftedOrderId { get; private set; } = "";
+
+        public string Name => inner.Name;
+
+        public async Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+        {
+            var batch = await inner.FetchDayAsync(store, date, cancellationToken);
+            var good = batch.Orders.First(o => Core.Validation.RecordValidator.Validate(o, store).Count == 0);
+            ShiftedOrderId = good.OrderId;
+            var shifted = good with { CreatedUtc = good.CreatedUtc.AddDays(1), PaidUtc = good.PaidUtc?.AddDays(1) };
+            return batch with { Orders = [.. batch.Orders.Select(o => o.OrderId == good.OrderId ? shifted : o)] };
+        }
+
+        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
+    }
+
+    private sealed class NoRates : IFxRateSource
+    {
+        public Task<IReadOnlyList<FxRate>> GetRatesAsync(string reportingCurrency, IReadOnlyCollection<string> currencies, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<FxRate>>([]);
+    }
+}

@@ -1,0 +1,71 @@
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Pipeline.Registry;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+public class StoreRegistryTests
+{
+    [Fact]
+    public async Task Imported_stores_list_back_with_every_field()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var registry = new StoreRegistry(h.Storage.Tables);
+
+        await registry.ImportAsync([new Store("th-1", "Thai", "TH", "THB", "Asia/Bangkok", false, ["sea", "team-a"])]);
+        var stores = await registry.ListAsync();
+
+        var store = Assert.Single(stores);
+        Assert.Equal(("th-1", "Thai", "TH", "THB", "Asia/Bangkok", false), (store.Id, store.Name, store.Country, store.Currency, store.TimeZone, store.Enabled));
+        Assert.Equal(["sea", "team-a"], store.Tags);
+        Assert.Empty(await registry.ListAsync(enabledOnly: true));
+    }
+
+    [Fact]
+    public async Task An_import_with_any_bad_store_writes_nothing_and_lists_every_problem()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var registry = new StoreRegistry(h.Storage.Tables);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => registry.ImportAsync(
+        [
+            new Store("ok", "Fine", "GB", "GBP", "Europe/London"),
+            new Store("bad", "Bad", "GB", "POUND", "London"),
+            new Store("ok", "Twin", "GB", "GBP", "Europe/London"),
+        ]));
+
+        Assert.Contains("store #2 ('bad'): currency 'POUND'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("store #2 ('bad'): time zone 'London'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("store #3: id 'ok' appears more than once", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await registry.ListAsync());
+    }
+
+    [Fact]
+    public void The_sample_stores_file_in_the_docs_parses_and_is_valid()
+    {
+        var path = Path.Combine(KpiFunctions.Tests.Shared.RepoRoot.Find(), "docs", "stores.sample.json");
+
+        var stores = StoreFile.Parse(File.ReadAllText(path));
+
+        Assert.True(stores.Count >= 3);
+        Assert.All(stores, s => Assert.Empty(Core.Validation.StoreValidator.Validate(s)));
+    }
+
+    [Fact]
+    public void A_stores_file_with_missing_fields_names_the_entry_and_field()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse("""[{"id":"a","name":"A","country":"GB","currency":"GBP"}, 5]""", "x.json"));
+
+        Assert.Contains("entry #1: 'timeZone' is missing", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("entry #2 is a Number, not an object", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stores_file_that_is_not_json_says_where()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse("[{\"id\": }]", "x.json"));
+
+        Assert.Contains("x.json is not valid JSON (line 1", ex.Message, StringComparison.Ordinal);
+    }
+}
