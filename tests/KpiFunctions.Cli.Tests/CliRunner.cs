@@ -1,0 +1,27 @@
+using KpiFunctions.Tests.Shared;
+using Spectre.Console;
+
+namespace KpiFunctions.Cli.Tests;
+
+/// <summary>Runs the kpi command in-process on a plain, fixed-width console and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        var salt = Convert.ToBase64String("cli-test-salt-0123456789"u8.ToArray());
+        var context = new CliContext(console, new FixedTimeProvider(Now), name => name == "KPI_BUYER_HASH_SALT" ? salt : null);
+        var code = await KpiCli.InvokeAsync(args, context);
+        return (code, writer.ToString());
+    }
+}

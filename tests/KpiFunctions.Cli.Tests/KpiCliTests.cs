@@ -1,0 +1,154 @@
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Cli.Tests;
+
+public sealed class KpiCliTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task No_command_is_bad_usage_with_a_pointer_to_help()
+    {
+        var (code, output) = await CliRunner.RunAsync();
+
+        Assert.Equal(ExitCodes.BadUsage, code);
+        Assert.Contains("error:", output, StringComparison.Ordinal);
+        Assert.Contains("kpi --help", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands()
+    {
+        var (code, output) = await CliRunner.RunAsync("--help");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        foreach (var command in new[] { "run", "kpis", "stores", "catalog" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("run --demo --days 0", "--days must be 1-400.")]
+    [InlineData("run --demo --stores 500", "--stores must be 1-120.")]
+    [InlineData("run --demo --source tiktok", "tiktok")]
+    [InlineData("run --demo --to 2026-11-31", "--to '2026-11-31' is not a date; use yyyy-MM-dd")]
+    [InlineData("kpis --from 2026-13-01", "--from '2026-13-01' is not a date")]
+    [InlineData("kpis", "--from")]
+    [InlineData("run --bogus", "--bogus")]
+    public async Task Bad_arguments_exit_2_with_a_message_and_no_stack_trace(string args, string message)
+    {
+        var (code, output) = await CliRunner.RunAsync(args.Split(' '));
+
+        Assert.Equal(ExitCodes.BadUsage, code);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_runs_end_to_end_and_kpis_reads_its_rows()
+    {
+        var (code, output) = await CliRunner.RunAsync("run", "--demo", "--days", "2", "--stores", "3", "--data-dir", _dir.Path);
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains("Completed", output, StringComparison.Ordinal);
+        Assert.Contains("Latest day, 2026-11-19", output, StringComparison.Ordinal);
+        foreach (var text in new[] { "uk-main", "us-west", "us-east", "GMV USD", "MTD target %", "tables.db" })
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
+        }
+
+        var (kpisCode, kpisOutput) = await CliRunner.RunAsync("kpis", "--store", "uk-main", "--from", "2026-11-18", "--to", "2026-11-19", "--data-dir", _dir.Path);
+        Assert.Equal(ExitCodes.Ok, kpisCode);
+        Assert.Contains("2026-11-18", kpisOutput, StringComparison.Ordinal);
+        Assert.Contains("2026-11-19", kpisOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("us-west", kpisOutput, StringComparison.Ordinal);
+
+        var (csvCode, csv) = await CliRunner.RunAsync("kpis", "--from", "2026-11-19", "--kpi", "gmv,roas", "--format", "csv", "--data-dir", _dir.Path);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(ExitCodes.Ok, csvCode);
+        Assert.Equal("date,store_id,currency,reporting_currency,fx_rate,gmv,gmv_rag,gmv_rpt,roas,roas_rag", lines[0]);
+        Assert.Equal(4, lines.Length);
+
+        var (badKpi, badOutput) = await CliRunner.RunAsync("kpis", "--from", "2026-11-19", "--kpi", "nope", "--data-dir", _dir.Path);
+        Assert.Equal(ExitCodes.BadUsage, badKpi);
+        Assert.Contains("Unknown KPI id(s): nope", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kpis_on_a_folder_without_data_says_to_run_the_demo_first()
+    {
+        var (code, output) = await CliRunner.RunAsync("kpis", "--from", "2026-11-19", "--data-dir", Path.Combine(_dir.Path, "empty"));
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("kpi run --demo", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plain_run_without_registered_stores_fails_with_what_to_do()
+    {
+        var (code, output) = await CliRunner.RunAsync("run", "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("kpi stores import", output, StringComparison.Ordinal);
+        Assert.Contains("--verbose", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stores_import_then_list_then_a_plain_run_over_them()
+    {
+        var sample = Path.Combine(RepoRoot.Find(), "docs", "stores.sample.json");
+
+        var (importCode, imported) = await CliRunner.RunAsync("stores", "import", sample, "--data-dir", _dir.Path);
+        var (listCode, listed) = await CliRunner.RunAsync("stores", "list", "--data-dir", _dir.Path);
+        var (runCode, ran) = await CliRunner.RunAsync("run", "--days", "1", "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.Ok, importCode);
+        Assert.Contains("Imported 4 store(s)", imported, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, listCode);
+        Assert.Contains("Asia/Ho_Chi_Minh", listed, StringComparison.Ordinal);
+        Assert.True(runCode == ExitCodes.Ok, ran);
+        Assert.Contains("th-bkk", ran, StringComparison.Ordinal);
+        Assert.DoesNotContain("vn-hcm", ran, StringComparison.Ordinal);   // disabled in the sample
+    }
+
+    [Fact]
+    public async Task Importing_a_missing_or_bad_file_is_bad_usage()
+    {
+        var bad = Path.Combine(_dir.Path, "bad.json");
+        await File.WriteAllTextAsync(bad, """[{"id":"x y","name":"X","country":"GB","currency":"GBP","timeZone":"Europe/London"}]""");
+
+        var (missingCode, missing) = await CliRunner.RunAsync("stores", "import", Path.Combine(_dir.Path, "none.json"), "--data-dir", _dir.Path);
+        var (badCode, badOutput) = await CliRunner.RunAsync("stores", "import", bad, "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.BadUsage, missingCode);
+        Assert.Contains("does not exist", missing, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadUsage, badCode);
+        Assert.Contains("store #1 ('x y'): id 'x y' must be", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verbose_shows_the_stack_trace_of_an_error()
+    {
+        var (code, output) = await CliRunner.RunAsync("run", "--data-dir", _dir.Path, "--verbose");
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Catalog_prints_the_generated_kpi_reference()
+    {
+        var (code, output) = await CliRunner.RunAsync("catalog");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(KpiReference.Markdown(KpiCatalog.Default).ReplaceLineEndings("\n"), output.ReplaceLineEndings("\n"));
+    }
+}
