@@ -15,8 +15,15 @@ internal static class KpiTable
 
     private static readonly Dictionary<string, string> ShortHeaders = new(StringComparer.Ordinal)
     {
-        ["gmv"] = "GMV", ["orders"] = "Orders", ["aov"] = "AOV", ["conversion_rate"] = "Conv %", ["refund_rate"] = "Refund %",
-        ["roas"] = "ROAS", ["gross_margin"] = "Margin %", ["response_rate"] = "Resp %", ["gmv_target_attainment"] = "MTD target %",
+        ["gmv"] = "GMV",
+        ["orders"] = "Orders",
+        ["aov"] = "AOV",
+        ["conversion_rate"] = "Conv %",
+        ["refund_rate"] = "Refund %",
+        ["roas"] = "ROAS",
+        ["gross_margin"] = "Margin %",
+        ["response_rate"] = "Resp %",
+        ["gmv_target_attainment"] = "MTD target %",
     };
 
     /// <summary>A table of rows; money is shown without decimals (the stored values keep them, see --format csv).</summary>

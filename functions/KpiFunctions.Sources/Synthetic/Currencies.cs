@@ -5,9 +5,18 @@ public static class Currencies
 {
     private static readonly Dictionary<string, (decimal UsdPerUnit, int Decimals)> Known = new(StringComparer.Ordinal)
     {
-        ["USD"] = (1m, 2), ["GBP"] = (1.27m, 2), ["EUR"] = (1.08m, 2), ["CNY"] = (0.139m, 2),
-        ["MYR"] = (0.213m, 2), ["THB"] = (0.0285m, 2), ["VND"] = (0.0000393m, 0), ["IDR"] = (0.0000632m, 0),
-        ["PHP"] = (0.0172m, 2), ["SGD"] = (0.742m, 2), ["MXN"] = (0.0551m, 2), ["BRL"] = (0.181m, 2),
+        ["USD"] = (1m, 2),
+        ["GBP"] = (1.27m, 2),
+        ["EUR"] = (1.08m, 2),
+        ["CNY"] = (0.139m, 2),
+        ["MYR"] = (0.213m, 2),
+        ["THB"] = (0.0285m, 2),
+        ["VND"] = (0.0000393m, 0),
+        ["IDR"] = (0.0000632m, 0),
+        ["PHP"] = (0.0172m, 2),
+        ["SGD"] = (0.742m, 2),
+        ["MXN"] = (0.0551m, 2),
+        ["BRL"] = (0.181m, 2),
         ["JPY"] = (0.0066m, 0),
     };
 

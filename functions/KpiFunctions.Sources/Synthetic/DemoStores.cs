@@ -46,6 +46,11 @@ public static class DemoStores
     /// <summary>Response windows the demo configures: 12 h in Southeast Asia, 24 h elsewhere (an example setting, not a platform rule).</summary>
     public static IReadOnlyDictionary<string, int> ResponseWindows { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["MY"] = 12, ["TH"] = 12, ["VN"] = 12, ["ID"] = 12, ["PH"] = 12, ["SG"] = 12,
+        ["MY"] = 12,
+        ["TH"] = 12,
+        ["VN"] = 12,
+        ["ID"] = 12,
+        ["PH"] = 12,
+        ["SG"] = 12,
     };
 }
