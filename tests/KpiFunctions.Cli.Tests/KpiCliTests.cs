@@ -83,6 +83,16 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reporting_currency_is_an_option()
+    {
+        var (code, output) = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "1", "--reporting-currency", "cny", "--data-dir", _dir.Path);
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains("reporting currency CNY", output, StringComparison.Ordinal);
+        Assert.Contains("GMV CNY", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kpis_on_a_folder_without_data_says_to_run_the_demo_first()
     {
         var (code, output) = await CliRunner.RunAsync("kpis", "--from", "2026-11-19", "--data-dir", Path.Combine(_dir.Path, "empty"));

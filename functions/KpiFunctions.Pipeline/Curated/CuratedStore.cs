@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Serialization;
 using KpiFunctions.Storage.Blobs;
 
 namespace KpiFunctions.Pipeline.Curated;
@@ -16,12 +16,8 @@ public sealed class CuratedStore
     /// <summary>File name of a partition's only part.</summary>
     public const string PartFile = "part-00000.jsonl.gz";
 
-    /// <summary>How rows are serialised: snake_case names, enums as upper-case strings.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
-    };
+    /// <summary>How rows are serialised (the records' one JSON shape).</summary>
+    public static JsonSerializerOptions Json => RecordJson.Options;
 
     private readonly IBlobStore _blobs;
 

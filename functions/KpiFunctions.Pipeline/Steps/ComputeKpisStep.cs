@@ -98,7 +98,7 @@ public sealed class ComputeKpisStep
                 KpiDailyRepository.Round(l.Value),
                 kpi.IsMonetary ? KpiDailyRepository.Round(r.Value) : null,
                 l.Status,
-                l.NullReason ?? (kpi.IsMonetary && l.Value is not null ? r.NullReason : null));
+                l.NullReason);
         }
 
         var measures = new Dictionary<string, decimal?>(StringComparer.Ordinal);

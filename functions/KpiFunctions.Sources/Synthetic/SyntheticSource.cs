@@ -1,18 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Serialization;
 
 namespace KpiFunctions.Sources.Synthetic;
 
 /// <summary>The synthetic world as a source: one page per stream, JSON as an API would send it.</summary>
 public sealed class SyntheticSource : IStoreSource
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
-    };
-
     private readonly SyntheticWorld _world;
 
     /// <summary>Creates a source over a world.</summary>
@@ -59,5 +53,5 @@ public sealed class SyntheticSource : IStoreSource
     }
 
     private static RawPage Page<T>(string stream, IReadOnlyList<T> records) =>
-        new(stream, 0, JsonSerializer.SerializeToUtf8Bytes(new { data = records }, Json));
+        new(stream, 0, JsonSerializer.SerializeToUtf8Bytes(new { data = records }, RecordJson.Options));
 }
