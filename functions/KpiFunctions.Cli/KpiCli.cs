@@ -50,7 +50,7 @@ public static class KpiCli
             console.MarkupLine("[yellow]cancelled[/]");
             return ExitCodes.Failed;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or NotSupportedException)
         {
             Report(console, ex, verbose);
             return ExitCodes.BadUsage;

@@ -33,20 +33,27 @@ public static class BuyerSalt
         }
 
         var path = Path.Combine(Path.GetFullPath(dataDirectory), "secrets", "buyer-hash-salt");
-        if (File.Exists(path))
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var salt = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            // Created exclusively and owner-only from the first byte, so it is never readable by others and two
+            // runs starting together cannot each write a different salt.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var file = new FileStream(path, options);
+            file.Write(salt);
+            file.Flush(flushToDisk: true);
+            return salt;
+        }
+        catch (IOException) when (File.Exists(path))
         {
             var existing = File.ReadAllBytes(path);
             return existing.Length >= 16 ? existing : throw new InvalidDataException($"{path} holds {existing.Length} bytes; delete it to make a new salt.");
         }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var salt = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllBytes(path, salt);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return salt;
     }
 }

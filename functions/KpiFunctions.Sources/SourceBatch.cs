@@ -7,7 +7,7 @@ namespace KpiFunctions.Sources;
 /// <param name="Date">Store-local day.</param>
 /// <param name="RawPages">Pages as received.</param>
 /// <param name="Orders">Orders placed that day.</param>
-/// <param name="Refunds">Refunds requested that day.</param>
+/// <param name="Refunds">Refunds completed that day (pending and rejected ones are not money yet).</param>
 /// <param name="Traffic">The day's traffic, if the source has it.</param>
 /// <param name="LiveSessions">LIVE sessions started that day.</param>
 /// <param name="Videos">Per-video figures for the day.</param>

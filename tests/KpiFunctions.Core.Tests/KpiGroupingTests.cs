@@ -132,6 +132,22 @@ public class KpiGroupingTests
     }
 
     [Fact]
+    public void A_store_day_that_was_never_fetched_nulls_every_measure_of_its_group_even_distinct_ones()
+    {
+        var rows = new[]
+        {
+            Measures.Day("s1", "GB", "GBP", Mon, values: new Dictionary<string, decimal?> { ["buyer_days"] = 1, ["gmv"] = 10 }, buyers: ["a"]),
+            StoreDayMeasures.Missing("s1", "GB", "GBP", Tue, "store s1 on 2026-03-10 has not been fetched"),
+        };
+
+        var week = Assert.Single(Engine.Evaluate(rows, KpiGrouping.StoreWeek, CurrencyBasis.Local));
+
+        Assert.All(week.Kpis, k => Assert.Null(k.Value));
+        Assert.Equal("store s1 on 2026-03-10 has not been fetched", week.Kpi("buyers").NullReason);
+        Assert.Null(week.Measures["days"].Value);
+    }
+
+    [Fact]
     public void A_missing_fx_rate_nulls_reporting_money_but_not_local_values()
     {
         var rows = new[] { Measures.Day("vn", "VN", "VND", Mon, rate: null, values: new Dictionary<string, decimal?> { ["gmv"] = 1000, ["gmv_orders"] = 1 }) };

@@ -41,7 +41,7 @@ public class KpiMathTests
         { "avg_first_response_time", "10", "Green" },          // 22800 s / 38 / 60
         { "negative_review_rate", "4", "Amber" },              // 1 / 25 × 100
         { "inventory_days_of_cover", "30", "Green" },          // 150 / (5 / 1)
-        { "gmv_target_attainment", "100", "Green" },           // 100 / (3100 / 31) × 100, history = this day
+        { "gmv_target_attainment", "null", "None" },           // month to date needs March 1-9 too; see the test below
     };
 
     [Theory]
@@ -98,6 +98,17 @@ public class KpiMathTests
     }
 
     [Fact]
+    public void Month_to_date_attainment_without_the_whole_month_says_which_day_is_missing()
+    {
+        var row = StoreDayMeasureBuilder.Build(SampleStoreDay.Build());
+
+        var result = Engine.EvaluateGroup("t1", [row], CurrencyBasis.Local, [row]).Kpi("gmv_target_attainment");
+
+        Assert.Null(result.Value);
+        Assert.Contains("needs store t1 on 2026-03-01", result.NullReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Month_to_date_attainment_sums_the_month_so_far_from_history()
     {
         // Days 1..10 of March, GMV 100 on the sample day and 50 on each earlier day; target 3100 → 100 a day.
@@ -123,8 +134,13 @@ public class KpiMathTests
         Assert.Equal(RagStatus.Red, result.Status);
     }
 
-    private static decimal Parse(string text)
+    private static decimal? Parse(string text)
     {
+        if (text == "null")
+        {
+            return null;
+        }
+
         static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
         var product = text.Split('*');
         var quotient = product[0].Split('/');

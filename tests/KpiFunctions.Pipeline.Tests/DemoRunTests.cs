@@ -126,23 +126,31 @@ public class DemoRunTests(DemoRunFixture run) : IClassFixture<DemoRunFixture>
     }
 
     [Fact]
-    public void The_salt_and_clear_buyer_ids_never_reach_stored_files()
+    public void The_salt_and_clear_buyer_ids_never_reach_stored_files_or_tables()
     {
         var salt = Convert.ToBase64String(DemoRunFixture.Salt);
         var saltText = System.Text.Encoding.UTF8.GetString(DemoRunFixture.Salt);
+        var saltHex = Convert.ToHexStringLower(DemoRunFixture.Salt);
         var checkedFiles = 0;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(run.DataDirectory, "blobs"), "*.gz", SearchOption.AllDirectories).Where((_, i) => i % 25 == 0))
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(run.DataDirectory, "blobs"), "*", SearchOption.AllDirectories))
         {
-            using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            var text = reader.ReadToEnd();
-            Assert.DoesNotContain(salt, text, StringComparison.Ordinal);
-            Assert.DoesNotContain(saltText, text, StringComparison.Ordinal);
-            Assert.DoesNotMatch("\"[a-z]{2}-[a-z]+-u[0-9]+\"", text);
+            using var raw = File.OpenRead(file);
+            using Stream content = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
+            using var reader = new StreamReader(content);
+            AssertClean(reader.ReadToEnd(), file);
             checkedFiles++;
         }
 
-        Assert.True(checkedFiles > 50, $"only {checkedFiles} files checked");
+        // The table file, read as bytes (run outputs, errors, every KPI row).
+        AssertClean(System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(run.DataDirectory, "tables.db"))), "tables.db");
+        Assert.True(checkedFiles > 1000, $"only {checkedFiles} files checked");
+
+        void AssertClean(string text, string where)
+        {
+            Assert.False(text.Contains(salt, StringComparison.Ordinal) || text.Contains(saltText, StringComparison.Ordinal) || text.Contains(saltHex, StringComparison.Ordinal), $"salt in {where}");
+            // Clear buyer ids look like "uk-main-u123" (store pool) or "g123" (shared pool).
+            Assert.DoesNotMatch("\"([a-z]{2}-[a-z]+-u[0-9]+|g[0-9]+)\"", text);
+        }
     }
 
     private static decimal? Round(decimal? value) => value is { } v ? decimal.Round(v, 6, MidpointRounding.ToEven) : null;
@@ -193,7 +201,7 @@ public class DemoRunTests(DemoRunFixture run) : IClassFixture<DemoRunFixture>
             ["creator_gmv_share"] = Div(t.AffiliateGmv, t.Gmv) * 100,
             ["top10_sku_gmv_share"] = Div(top10, t.Gmv) * 100,
             ["refund_rate"] = Div(t.RefundAmount, t.Gmv) * 100,
-            ["return_rate"] = Div(t.ReturnedOrders.Count, t.GmvOrders) * 100,
+            ["return_rate"] = Div(t.Returns, t.GmvOrders) * 100,
             ["cancellation_rate"] = Div(t.CancelledOrders, t.PaidOrders) * 100,
             ["ad_spend"] = t.AdSpend,
             ["roas"] = Div(t.AdsGmv, t.AdSpend),

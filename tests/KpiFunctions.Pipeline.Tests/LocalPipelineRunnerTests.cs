@@ -82,6 +82,60 @@ public class LocalPipelineRunnerTests
         Assert.Contains(source.ShiftedOrderId, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_backfill_of_early_days_refreshes_the_month_to_date_figures_of_later_days()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(new DateOnly(2026, 11, 1), To);
+        var repository = new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default);
+
+        await h.Runner().RunAsync(new RunRequest(From, To));
+        var before = (await repository.QueryAsync(To, To)).Single().Kpis["gmv_target_attainment"];
+        await h.Runner().RunAsync(new RunRequest(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 15)));
+        var after = (await repository.QueryAsync(To, To)).Single().Kpis["gmv_target_attainment"];
+
+        Assert.Null(before.Value);
+        decimal gmv = 0, target = 0;
+        for (var d = new DateOnly(2026, 11, 1); d <= To; d = d.AddDays(1))
+        {
+            gmv += h.World.Truth("uk-main", d).Gmv;
+            target += h.World.Target("uk-main", d).DailyShare;
+        }
+
+        Assert.Equal(decimal.Round(gmv / target * 100, 6), after.Value);
+    }
+
+    [Fact]
+    public async Task A_one_day_nightly_run_counts_refunds_completed_that_day_on_orders_from_weeks_before()
+    {
+        using var h = new Harness(2);
+        await h.SeedAsync(To, To);
+
+        await h.Runner().RunAsync(new RunRequest(To, To));
+        var row = (await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(To, To, "us-west")).Single();
+
+        var truth = h.World.Truth("us-west", To);
+        Assert.True(truth.RefundAmount > 0);
+        Assert.Equal(truth.RefundAmount, row.Measures["refund_amount"]);
+        // Some of those refunds are on orders placed before a 3-day nightly lookback would reach.
+        var oldOrders = Enumerable.Range(4, 12).SelectMany(k => h.World.Day("us-west", To.AddDays(-k)).Orders).Select(o => o.OrderId).ToHashSet();
+        Assert.Contains(h.World.RefundsCompletedOn("us-west", To), r => oldOrders.Contains(r.OrderId));
+    }
+
+    [Fact]
+    public async Task A_record_sent_twice_is_quarantined_once_and_counted_once()
+    {
+        using var h = new Harness(1);
+        await h.SeedAsync(To, To);
+        var source = new DuplicatingSource(new Sources.Synthetic.SyntheticSource(h.World));
+
+        var summary = await h.Runner(source).RunAsync(new RunRequest(To, To));
+        var row = (await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(To, To)).Single();
+
+        Assert.Equal(h.World.Truth("uk-main", To).DefectiveOrders + 1, summary.Tasks.Single().Quarantined);
+        Assert.Equal(h.World.Truth("uk-main", To).Gmv, row.Kpis["gmv"].Value);
+    }
+
     [Theory]
     [InlineData("2026-11-18", "2026-11-16", "after it ends")]
     [InlineData("2026-11-19", "2026-11-20", "has not ended in every store's time zone")]
@@ -153,6 +207,20 @@ public class LocalPipelineRunnerTests
             ShiftedOrderId = good.OrderId;
             var shifted = good with { CreatedUtc = good.CreatedUtc.AddDays(1), PaidUtc = good.PaidUtc?.AddDays(1) };
             return batch with { Orders = [.. batch.Orders.Select(o => o.OrderId == good.OrderId ? shifted : o)] };
+        }
+
+        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
+    }
+
+    private sealed class DuplicatingSource(IStoreSource inner) : IStoreSource
+    {
+        public string Name => inner.Name;
+
+        public async Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+        {
+            var batch = await inner.FetchDayAsync(store, date, cancellationToken);
+            var good = batch.Orders.First(o => Core.Validation.RecordValidator.Validate(o, store).Count == 0 && o.CountsAsGmv);
+            return batch with { Orders = [.. batch.Orders, good] };
         }
 
         public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);

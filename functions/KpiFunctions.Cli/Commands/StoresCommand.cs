@@ -22,7 +22,17 @@ internal static class StoresCommand
                 throw new FileNotFoundException($"Stores file '{path.FullName}' does not exist.");
             }
 
-            var stores = StoreFile.Parse(await File.ReadAllTextAsync(path.FullName, ct), path.Name);
+            IReadOnlyList<Core.Domain.Store> stores;
+            try
+            {
+                stores = StoreFile.Parse(await File.ReadAllTextAsync(path.FullName, ct), path.Name);
+            }
+            catch (InvalidDataException ex)
+            {
+                // A bad input file is the caller's mistake (exit 2), not corrupt stored data (exit 1).
+                throw new ArgumentException(ex.Message, ex);
+            }
+
             var storage = KpiStorage.Embedded(CommonOptions.ResolveDataDir(parse.GetValue(importDir), context), context.Time);
             await storage.EnsureTablesAsync(ct);
             var count = await new StoreRegistry(storage.Tables).ImportAsync(stores, ct);

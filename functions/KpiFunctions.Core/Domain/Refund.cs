@@ -7,8 +7,8 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="Amount">Amount refunded, in <paramref name="Currency"/>.</param>
 /// <param name="Currency">ISO 4217 currency.</param>
 /// <param name="Status">Status as of the fetch.</param>
-/// <param name="RequestedUtc">When the buyer asked; the refund counts on this store-local day.</param>
-/// <param name="CompletedUtc">When the money went back, if it has.</param>
+/// <param name="RequestedUtc">When the buyer asked.</param>
+/// <param name="CompletedUtc">When the money went back; a completed refund counts on this store-local day.</param>
 /// <param name="IsReturn">The goods come back (a return), not only money.</param>
 /// <param name="Reason">Reason given.</param>
 public sealed record Refund(

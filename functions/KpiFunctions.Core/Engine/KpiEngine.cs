@@ -64,13 +64,7 @@ public sealed class KpiEngine
         var from = members.Min(m => m.Date);
         var to = members.Max(m => m.Date);
         var totals = Aggregate(members, basis);
-        var resolver = new GroupResolver(totals, () =>
-        {
-            var storeSet = stores.ToHashSet(StringComparer.Ordinal);
-            var monthStart = StoreCalendar.MonthStart(to);
-            var mtdRows = history.Where(h => storeSet.Contains(h.StoreId) && h.Date >= monthStart && h.Date <= to).ToArray();
-            return Aggregate(mtdRows, basis);
-        });
+        var resolver = new GroupResolver(totals, () => MonthToDate(stores, to, basis, history));
 
         var kpis = new List<KpiResult>(Catalog.Kpis.Count);
         foreach (var kpi in Catalog.Kpis)
@@ -83,11 +77,16 @@ public sealed class KpiEngine
         return new KpiGroupResult(key, stores, from, to, currency, kpis, totals);
     }
 
-    /// <summary>Aggregates the catalog's base measures over store-days.</summary>
+    /// <summary>Aggregates the catalog's base measures over store-days; a member without data makes every measure null.</summary>
     public IReadOnlyDictionary<string, MeasureValue> Aggregate(IReadOnlyList<StoreDayMeasures> members, CurrencyBasis basis)
     {
         ArgumentNullException.ThrowIfNull(members);
         var totals = new Dictionary<string, MeasureValue>(StringComparer.Ordinal);
+        if (members.FirstOrDefault(m => m.MissingReason is not null) is { } missing)
+        {
+            return AllNull(missing.MissingReason!);
+        }
+
         foreach (var measure in Catalog.Measures)
         {
             totals[measure.Id] = measure.Aggregation switch
@@ -103,6 +102,34 @@ public sealed class KpiEngine
 
         return totals;
     }
+
+    /// <summary>
+    /// The measures from the 1st of the month to <paramref name="to"/> for the group's stores. Every store-day of that
+    /// stretch must be in the history: a partial month would give a silently wrong attainment.
+    /// </summary>
+    private IReadOnlyDictionary<string, MeasureValue> MonthToDate(IReadOnlyList<string> stores, DateOnly to, CurrencyBasis basis, IReadOnlyList<StoreDayMeasures> history)
+    {
+        var monthStart = StoreCalendar.MonthStart(to);
+        var storeSet = stores.ToHashSet(StringComparer.Ordinal);
+        var rows = history.Where(h => storeSet.Contains(h.StoreId) && h.Date >= monthStart && h.Date <= to).ToArray();
+        foreach (var store in stores)
+        {
+            var days = rows.Where(r => r.StoreId == store).Select(r => r.Date).ToHashSet();
+            for (var day = monthStart; day <= to; day = day.AddDays(1))
+            {
+                if (!days.Contains(day))
+                {
+                    return AllNull(string.Create(CultureInfo.InvariantCulture,
+                        $"month to date needs store {store} on {day:yyyy-MM-dd}, which is not in the data; backfill from {monthStart:yyyy-MM-dd}"));
+                }
+            }
+        }
+
+        return Aggregate(rows, basis);
+    }
+
+    private Dictionary<string, MeasureValue> AllNull(string reason) =>
+        Catalog.Measures.ToDictionary(m => m.Id, _ => MeasureValue.Null(reason), StringComparer.Ordinal);
 
     private string GroupCurrency(string key, IReadOnlyList<StoreDayMeasures> members, CurrencyBasis basis)
     {

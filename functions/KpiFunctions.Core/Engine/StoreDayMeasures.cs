@@ -18,8 +18,10 @@ public sealed class StoreDayMeasures
         IReadOnlyDictionary<string, string> nullReasons,
         IReadOnlySet<string> buyerHashes,
         IReadOnlyDictionary<string, decimal> skuGmv,
-        FxLookup fx)
+        FxLookup fx,
+        string? missingReason = null)
     {
+        MissingReason = missingReason;
         StoreId = storeId;
         Country = country;
         Currency = currency;
@@ -58,7 +60,15 @@ public sealed class StoreDayMeasures
     /// <summary>Rate into the reporting currency for the day.</summary>
     public FxLookup Fx { get; }
 
+    /// <summary>Set when the store-day has no data at all (never fetched): every measure is null for this reason.</summary>
+    public string? MissingReason { get; }
+
+    /// <summary>A stand-in for a store-day without data; any group that contains it has no measure values.</summary>
+    public static StoreDayMeasures Missing(string storeId, string country, string currency, DateOnly date, string reason) =>
+        new(storeId, country, currency, date, new Dictionary<string, decimal?>(), new Dictionary<string, string>(), new HashSet<string>(),
+            new Dictionary<string, decimal>(), new FxLookup(null, null, FxStatus.Missing, reason), reason);
+
     /// <summary>A copy with another FX lookup.</summary>
     public StoreDayMeasures WithFx(FxLookup fx) =>
-        new(StoreId, Country, Currency, Date, Values, NullReasons, BuyerHashes, SkuGmv, fx);
+        new(StoreId, Country, Currency, Date, Values, NullReasons, BuyerHashes, SkuGmv, fx, MissingReason);
 }

@@ -6,7 +6,7 @@ namespace KpiFunctions.Core.Measures;
 /// <param name="Store">The store.</param>
 /// <param name="Date">Store-local day.</param>
 /// <param name="Orders">Orders placed that day.</param>
-/// <param name="Refunds">Refunds requested that day.</param>
+/// <param name="Refunds">Refunds completed that day.</param>
 /// <param name="Traffic">The day's traffic, or null when the source had none.</param>
 /// <param name="LiveSessions">LIVE sessions started that day.</param>
 /// <param name="Videos">Video figures for the day.</param>

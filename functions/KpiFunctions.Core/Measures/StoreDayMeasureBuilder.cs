@@ -145,7 +145,7 @@ public static class StoreDayMeasureBuilder
     private static void AddRefunds(StoreDayData data, Dictionary<string, decimal?> values)
     {
         decimal amount = 0;
-        var returned = new HashSet<string>(StringComparer.Ordinal);
+        var returns = 0;
         foreach (var refund in data.Refunds)
         {
             if (refund.Status != RefundStatus.Completed)
@@ -156,12 +156,12 @@ public static class StoreDayMeasureBuilder
             amount += refund.Amount;
             if (refund.IsReturn)
             {
-                returned.Add(refund.OrderId);
+                returns++;
             }
         }
 
         values["refund_amount"] = amount;
-        values["returned_orders"] = returned.Count;
+        values["returned_orders"] = returns;
     }
 
     private static void AddTraffic(TrafficDaily? traffic, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)

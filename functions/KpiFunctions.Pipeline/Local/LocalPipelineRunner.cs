@@ -61,7 +61,7 @@ public sealed class LocalPipelineRunner
         if (computeClaims != 1)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Run {runId}: the fan-in was claimed {computeClaims} times; exactly once was expected. The ledger in {TableNames.Runs} needs a look."));
+                $"Run {runId}: the fan-in was claimed {computeClaims} times; exactly once was expected. Inspect the rows of partition '{runId}' in table {TableNames.Runs} (a task left Running means a fetch stopped without finishing), then start the run again."));
         }
 
         var tasks = await ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
@@ -100,30 +100,39 @@ public sealed class LocalPipelineRunner
             }
 
             var clock = Stopwatch.StartNew();
+            StoreFetchResult? result = null;
+            Exception? error = null;
             try
             {
                 var done = 0;
-                var result = await fetch.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
+                result = await fetch.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
                     progress?.Report(new PipelineProgress(PipelineStage.Fetching, message.StoreId, ++done, days))), ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                error = ex;
+            }
+
+            // Ledger writes stay outside the fetch's error handling: a ledger failure is not a fetch failure to retry.
+            if (result is not null)
+            {
                 var claimed = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
                     new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, attempt, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null), ct).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, days, days,
                     string.Create(CultureInfo.InvariantCulture, $"{result.Rows:N0} rows, {result.Quarantined} quarantined")));
                 return claimed;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                if (attempt < _options.MaxAttempts)
-                {
-                    await ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, ex.Message, ct).ConfigureAwait(false);
-                    continue;
-                }
 
-                var claimed = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
-                    new StoreTask(message.StoreId, StoreTaskStatus.Failed, attempt, 0, 0, clock.ElapsedMilliseconds, ex.Message), ct).ConfigureAwait(false);
-                progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + ex.Message));
-                return claimed;
+            if (attempt < _options.MaxAttempts)
+            {
+                await ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, error!.Message, ct).ConfigureAwait(false);
+                continue;
             }
+
+            var finished = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
+                new StoreTask(message.StoreId, StoreTaskStatus.Failed, attempt, 0, 0, clock.ElapsedMilliseconds, error!.Message), ct).ConfigureAwait(false);
+            progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + error.Message));
+            return finished;
         }
     }
 

@@ -83,25 +83,12 @@ public sealed class RunLedger
     /// Marks a store task running and counts the attempt. Returns false when the task is already finished
     /// (a duplicate delivery: the caller does nothing).
     /// </summary>
-    public async Task<bool> BeginStoreAsync(string runId, string storeId, CancellationToken cancellationToken = default)
-    {
-        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
-        if (current.Status is StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)
-        {
-            return false;
-        }
+    public Task<bool> BeginStoreAsync(string runId, string storeId, CancellationToken cancellationToken = default) =>
+        UpdateTaskAsync(runId, storeId, t => IsFinished(t) ? null : t with { Status = StoreTaskStatus.Running, Attempts = t.Attempts + 1 }, cancellationToken);
 
-        await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, current with { Status = StoreTaskStatus.Running, Attempts = current.Attempts + 1 }),
-            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    /// <summary>Records a failed attempt that will be retried.</summary>
-    public async Task RecordAttemptErrorAsync(string runId, string storeId, string error, CancellationToken cancellationToken = default)
-    {
-        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
-        await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, current with { LastError = Trim(error) }), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Records a failed attempt that will be retried (nothing changes once the task is finished).</summary>
+    public Task RecordAttemptErrorAsync(string runId, string storeId, string error, CancellationToken cancellationToken = default) =>
+        UpdateTaskAsync(runId, storeId, t => IsFinished(t) ? null : t with { LastError = Trim(error) }, cancellationToken);
 
     /// <summary>
     /// Marks a store task finished (a second call for a finished task changes nothing) and returns true to exactly
@@ -115,12 +102,11 @@ public sealed class RunLedger
             throw new ArgumentException($"A finished task is Succeeded or Failed, not {outcome.Status}.", nameof(outcome));
         }
 
-        var current = await GetTaskAsync(runId, storeId, cancellationToken).ConfigureAwait(false);
-        if (current.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed))
-        {
-            var finished = outcome with { StoreId = storeId, Attempts = Math.Max(current.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError) };
-            await _tables.UpsertEntityAsync(TableNames.Runs, ToEntity(runId, finished), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
+        await UpdateTaskAsync(
+            runId,
+            storeId,
+            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError) },
+            cancellationToken).ConfigureAwait(false);
 
         // Always try the claim, even for a duplicate: a finisher that crashed after marking its task would
         // otherwise leave the run waiting for ever.
@@ -172,12 +158,30 @@ public sealed class RunLedger
         }
     }
 
-    private async Task<StoreTask> GetTaskAsync(string runId, string storeId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read-change-write of a task row guarded by its ETag, so a duplicate delivery can never turn a finished task
+    /// back into a running one. Returns false when <paramref name="change"/> declines (returns null).
+    /// </summary>
+    private async Task<bool> UpdateTaskAsync(string runId, string storeId, Func<StoreTask, StoreTask?> change, CancellationToken cancellationToken)
     {
-        var e = await _tables.GetEntityAsync(TableNames.Runs, runId, TaskPrefix + storeId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run {runId} has no task for store '{storeId}'.");
-        return TaskFrom(e);
+        while (true)
+        {
+            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, TaskPrefix + storeId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run {runId} has no task for store '{storeId}' in {TableNames.Runs}; was the run started with that store?");
+            if (change(TaskFrom(e)) is not { } changed)
+            {
+                return false;
+            }
+
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(runId, changed), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return true;
+            }
+        }
     }
+
+    private static bool IsFinished(StoreTask task) => task.Status is StoreTaskStatus.Succeeded or StoreTaskStatus.Failed;
 
     private static string? Trim(string? error) => error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error;
 

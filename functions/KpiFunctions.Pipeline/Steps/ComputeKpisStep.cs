@@ -16,7 +16,9 @@ namespace KpiFunctions.Pipeline.Steps;
 /// <summary>
 /// Reads curated data back (never data held in memory from the fetch), builds each store-day's base measures,
 /// attaches the FX rate, evaluates every catalog KPI in local and reporting currency and writes KpiDaily and
-/// curated kpi_store_day. Month-to-date KPIs read the store-days from the 1st of the month.
+/// curated kpi_store_day. Month-to-date KPIs read the store-days from the 1st of the month, and the days after the
+/// window that were fetched before (same month) are recomputed too, because their month-to-date figures include the
+/// window's days.
 /// </summary>
 public sealed class ComputeKpisStep
 {
@@ -45,24 +47,30 @@ public sealed class ComputeKpisStep
         foreach (var id in request.StoreIds)
         {
             stores.Add(await registry.GetAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Store '{id}' is not in the registry."));
+                ?? throw new InvalidOperationException($"Store '{id}' is not in the registry; add it with 'kpi stores import <file>'."));
         }
 
         var historyFrom = StoreCalendar.MonthStart(request.From);
+        var monthEnd = StoreCalendar.MonthStart(request.To).AddMonths(1).AddDays(-1);
         var fx = await new FxRateRepository(_storage.Tables).LoadAsync(
-            _options.ReportingCurrency, stores.Select(s => s.Currency), historyFrom, request.To, _options.FxMaxCarryForwardDays, cancellationToken).ConfigureAwait(false);
+            _options.ReportingCurrency, stores.Select(s => s.Currency), historyFrom, monthEnd, _options.FxMaxCarryForwardDays, cancellationToken).ConfigureAwait(false);
         var engine = new KpiEngine(_catalog, _options.ReportingCurrency);
         var rows = new ConcurrentBag<KpiDailyRow>();
         var notFetched = new ConcurrentBag<string>();
 
         await Parallel.ForEachAsync(stores, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (store, ct) =>
         {
-            var history = await LoadStoreDaysAsync(store, historyFrom, request.To, fx, ct).ConfigureAwait(false);
+            var last = await LastFetchedDayAsync(store, request.To, monthEnd, ct).ConfigureAwait(false);
+            var history = await LoadStoreDaysAsync(store, historyFrom, last, fx, ct).ConfigureAwait(false);
             foreach (var day in history.Where(h => h.Date >= request.From))
             {
-                if (day.Values.Count == 0)
+                if (day.MissingReason is not null)
                 {
-                    notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
+                    if (day.Date <= request.To)
+                    {
+                        notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
+                    }
+
                     continue;
                 }
 
@@ -80,6 +88,20 @@ public sealed class ComputeKpisStep
         }
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The last day from <paramref name="to"/> to the month's end that has curated data (usually <paramref name="to"/> itself).</summary>
+    private async Task<DateOnly> LastFetchedDayAsync(Store store, DateOnly to, DateOnly monthEnd, CancellationToken ct)
+    {
+        for (var day = monthEnd; day > to; day = day.AddDays(-1))
+        {
+            if (await _storage.Blobs.ExistsAsync(CuratedStore.PartitionPath(Datasets.Orders, store.Id, day), ct).ConfigureAwait(false))
+            {
+                return day;
+            }
+        }
+
+        return to;
     }
 
     /// <summary>Evaluates one store-day in both currencies and rounds what is stored.</summary>
@@ -178,14 +200,6 @@ public sealed class ComputeKpisStep
     {
         var reason = string.Create(CultureInfo.InvariantCulture,
             $"store {store.Id} on {date:yyyy-MM-dd} has not been fetched; run a backfill that covers it (kpi run --from {date:yyyy-MM-dd})");
-        var values = new Dictionary<string, decimal?>(StringComparer.Ordinal);
-        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        // An empty value map marks the stand-in; lookups of any measure then fall back to this reason.
-        foreach (var m in _catalog.Measures)
-        {
-            reasons[m.Id] = reason;
-        }
-
-        return new StoreDayMeasures(store.Id, store.Country, store.Currency, date, values, reasons, new HashSet<string>(), new Dictionary<string, decimal>(), new FxLookup(null, null, FxStatus.Missing, reason));
+        return StoreDayMeasures.Missing(store.Id, store.Country, store.Currency, date, reason);
     }
 }

@@ -36,7 +36,7 @@ public sealed class FetchStoreStep
     {
         ArgumentNullException.ThrowIfNull(message);
         var store = await new StoreRegistry(_storage.Tables).GetAsync(message.StoreId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Store '{message.StoreId}' of run {message.RunId} is not in the registry.");
+            ?? throw new InvalidOperationException($"Store '{message.StoreId}' of run {message.RunId} is not in the registry; add it with 'kpi stores import <file>' and start the run again.");
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
         long rows = 0, quarantined = 0;
         var days = 0;
@@ -96,9 +96,16 @@ public sealed class FetchStoreStep
         List<T> Keep<T>(string dataset, IEnumerable<T> records, Func<T, string> key, Func<T, IReadOnlyList<string>> check)
         {
             var good = new List<T>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var record in records)
             {
                 var problems = check(record);
+                if (!seen.Add(key(record)))
+                {
+                    // A source that repeats a record (a page fetched twice) must not double GMV or stock.
+                    problems = [.. problems, $"duplicate {dataset} id '{key(record)}' in this store-day (the first one is kept)"];
+                }
+
                 if (problems.Count == 0)
                 {
                     good.Add(record);
@@ -122,7 +129,9 @@ public sealed class FetchStoreStep
             recordDate == date ? problems : [.. problems, $"dated {recordDate:yyyy-MM-dd}, not {date:yyyy-MM-dd}"];
 
         var orders = Keep(Datasets.Orders, batch.Orders, o => o.OrderId, o => OnDay(RecordValidator.Validate(o, store), o.CreatedUtc, "created"));
-        var refunds = Keep(Datasets.Refunds, batch.Refunds, r => r.RefundId, r => OnDay(RecordValidator.Validate(r, store), r.RequestedUtc, "requested"));
+        var refunds = Keep(Datasets.Refunds, batch.Refunds, r => r.RefundId, r => r.Status == RefundStatus.Completed && r.CompletedUtc is { } done
+            ? OnDay(RecordValidator.Validate(r, store), done, "completed")
+            : [.. RecordValidator.Validate(r, store), $"status {r.Status}: only completed refunds are curated (they count on the day the money went back)"]);
         var traffic = Keep<TrafficDaily>(Datasets.TrafficDaily, batch.Traffic is null ? [] : [batch.Traffic], _ => "traffic", t => SameDay(RecordValidator.Validate(t, store), t.Date));
         var live = Keep(Datasets.LiveSessions, batch.LiveSessions, s => s.SessionId, s => OnDay(RecordValidator.Validate(s, store), s.StartUtc, "started"));
         var videos = Keep(Datasets.Videos, batch.Videos, v => v.VideoId, v => SameDay(RecordValidator.Validate(v, store), v.Date));
@@ -134,7 +143,6 @@ public sealed class FetchStoreStep
             new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
 
-        await _curated.WriteAsync(Datasets.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
         await _curated.WriteAsync(Datasets.OrderLines, store.Id, date, lines, cancellationToken).ConfigureAwait(false);
         await _curated.WriteAsync(Datasets.Refunds, store.Id, date, refunds, cancellationToken).ConfigureAwait(false);
         await _curated.WriteAsync(Datasets.TrafficDaily, store.Id, date, traffic, cancellationToken).ConfigureAwait(false);
@@ -143,6 +151,10 @@ public sealed class FetchStoreStep
         await _curated.WriteAsync(Datasets.AdsDaily, store.Id, date, ads, cancellationToken).ConfigureAwait(false);
         await _curated.WriteAsync(Datasets.ServiceDaily, store.Id, date, service, cancellationToken).ConfigureAwait(false);
         await _curated.WriteAsync(Datasets.InventoryDaily, store.Id, date, inventory, cancellationToken).ConfigureAwait(false);
+
+        // The orders partition is what marks a store-day as fetched, so it is written last: a fetch that dies
+        // half-way leaves the day looking unfetched, not fetched with missing pieces.
+        await _curated.WriteAsync(Datasets.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
 
         var quarantinePath = $"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.PartFile}";
         if (quarantine.Count > 0)

@@ -111,7 +111,7 @@ public sealed class StartRunStep
 
         if (fetchFrom > request.From)
         {
-            throw new ArgumentException($"Fetching from {fetchFrom:yyyy-MM-dd} would miss days before {request.From:yyyy-MM-dd}.");
+            throw new ArgumentException($"Fetching from {fetchFrom:yyyy-MM-dd} would miss days before {request.From:yyyy-MM-dd}; set the fetch start on or before {request.From:yyyy-MM-dd}.");
         }
 
         var days = request.To.DayNumber - fetchFrom.DayNumber + 1;

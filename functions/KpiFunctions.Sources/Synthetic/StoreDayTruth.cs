@@ -43,11 +43,11 @@ public sealed class StoreDayTruth
     /// <summary>Affiliate commission on GMV orders.</summary>
     public decimal Commission { get; internal set; }
 
-    /// <summary>Completed refunds requested that day.</summary>
+    /// <summary>Refunds completed that day.</summary>
     public decimal RefundAmount { get; internal set; }
 
-    /// <summary>Orders with a completed return requested that day.</summary>
-    public HashSet<string> ReturnedOrders { get; } = new(StringComparer.Ordinal);
+    /// <summary>Returns completed that day.</summary>
+    public int Returns { get; internal set; }
 
     /// <summary>False when the generator left the day's traffic out (the KPIs must say unknown).</summary>
     public bool HasTraffic { get; internal set; }

@@ -28,7 +28,7 @@ public sealed class SyntheticSource : IStoreSource
         ArgumentNullException.ThrowIfNull(store);
         cancellationToken.ThrowIfCancellationRequested();
         var day = _world.Day(store.Id, date);
-        var refunds = _world.RefundsRequestedOn(store.Id, date);
+        var refunds = _world.RefundsCompletedOn(store.Id, date);
         var pages = new List<RawPage>
         {
             Page("orders", day.Orders),

@@ -11,6 +11,10 @@ public sealed partial class SyntheticWorld
     private const double DefectShare = 0.003;
     private const double RefundShare = 0.05;
 
+    // A refund is asked for 1-9 days (plus up to 12 h) after the order and paid back 1-4 days later, so it
+    // completes within MaxRefundLagDays of the order's day.
+    private const int MaxRequestLagDays = 9;
+
     private List<Order> GenerateOrders(StoreProfile p, DateOnly date, Random rng, DateTimeOffset start, DateTimeOffset end, bool hasLive, StoreDayTruth truth)
     {
         var count = (int)Math.Round(p.BaseOrders * DemandFactor(date) * (0.85 + (rng.NextDouble() * 0.3)));
@@ -166,25 +170,28 @@ public sealed partial class SyntheticWorld
             return;
         }
 
-        var requestedDate = StoreCalendar.LocalDate(requested, p.Zone);
         var completedAt = requested.AddSeconds(86_400 + draw.CompleteSeconds);
-        var status = draw.Rejected ? RefundStatus.Rejected : completedAt <= AsOf ? RefundStatus.Completed : RefundStatus.Approved;
+        if (draw.Rejected || completedAt > AsOf)
+        {
+            // Rejected, or not paid back yet: no money has moved, so a source does not report it as a refund.
+            return;
+        }
+
+        var completedDate = StoreCalendar.LocalDate(completedAt, p.Zone);
         var amount = draw.Partial ? order.Lines[0].SalePrice * order.Lines[0].Quantity : order.Subtotal;
         var refund = new Refund(
-            p.Store.Id, "r" + order.OrderId[1..], order.OrderId, amount, order.Currency, status, requested,
-            status == RefundStatus.Completed ? completedAt : null, draw.IsReturn, draw.IsReturn ? "Item not as described" : "Changed mind");
-        _refunds.GetOrAdd((p.Store.Id, requestedDate), _ => []).Add(refund);
-        if (status == RefundStatus.Completed)
+            p.Store.Id, "r" + order.OrderId[1..], order.OrderId, amount, order.Currency, RefundStatus.Completed, requested,
+            completedAt, draw.IsReturn, draw.IsReturn ? "Item not as described" : "Changed mind");
+        _refunds.GetOrAdd((p.Store.Id, completedDate), _ => []).Add(refund);
+
+        // Refunds land on later days than the order that caused them (lock order: always a later day).
+        var truth = TruthSlot(p.Store.Id, completedDate);
+        lock (truth)
         {
-            // Refunds land on later days than the order that caused them (lock order: always a later day).
-            var truth = TruthSlot(p.Store.Id, requestedDate);
-            lock (truth)
+            truth.RefundAmount += amount;
+            if (refund.IsReturn)
             {
-                truth.RefundAmount += amount;
-                if (refund.IsReturn)
-                {
-                    truth.ReturnedOrders.Add(order.OrderId);
-                }
+                truth.Returns++;
             }
         }
     }
@@ -194,7 +201,7 @@ public sealed partial class SyntheticWorld
         public RefundDraw(Random rng)
         {
             Roll = rng.NextDouble();
-            LagDays = 1 + rng.Next(MaxRefundLagDays - 1);
+            LagDays = 1 + rng.Next(MaxRequestLagDays);
             LagSeconds = rng.Next(43_200);
             CompleteSeconds = rng.Next(259_200);
             Partial = rng.NextDouble() < 0.4;

@@ -14,8 +14,8 @@ namespace KpiFunctions.Sources.Synthetic;
 /// </summary>
 public sealed partial class SyntheticWorld
 {
-    /// <summary>Most days between an order and a refund request on it.</summary>
-    public const int MaxRefundLagDays = 10;
+    /// <summary>Most days between an order and the completion of a refund on it.</summary>
+    public const int MaxRefundLagDays = 15;
 
     private readonly int _seed;
     private readonly BuyerIdHasher _hasher;
@@ -51,8 +51,8 @@ public sealed partial class SyntheticWorld
     public SyntheticDay Day(string storeId, DateOnly date) =>
         _days.GetOrAdd((storeId, date), key => new Lazy<SyntheticDay>(() => Generate(Profile(key.Store), key.Date))).Value;
 
-    /// <summary>Refunds requested on a store-local day; they come from orders of up to <see cref="MaxRefundLagDays"/> days before.</summary>
-    public IReadOnlyList<Refund> RefundsRequestedOn(string storeId, DateOnly date)
+    /// <summary>Refunds completed on a store-local day; they come from orders of up to <see cref="MaxRefundLagDays"/> days before.</summary>
+    public IReadOnlyList<Refund> RefundsCompletedOn(string storeId, DateOnly date)
     {
         EnsureRefundSources(storeId, date);
         return _refunds.TryGetValue((storeId, date), out var bag)

@@ -13,6 +13,10 @@ public sealed class FileBlobStore : IBlobStore
     private const string TempMarker = ".tmp-";
     private readonly string _root;
 
+    // Conditional writes check and rename in two steps; within this process they are serialised so two
+    // writers with the same ETag cannot both win. (The embedded store serves one process.)
+    private readonly SemaphoreSlim _conditional = new(1, 1);
+
     /// <summary>Creates a store rooted at a folder (created if missing).</summary>
     public FileBlobStore(string rootDirectory)
     {
@@ -37,31 +41,28 @@ public sealed class FileBlobStore : IBlobStore
             await using (file.ConfigureAwait(false))
             {
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+
+                // On disk before the rename, so a crash cannot leave an empty or partial blob under the final name.
+                file.Flush(flushToDisk: true);
             }
 
-            if (options is { OnlyIfMissing: true })
+            var conditional = options is { OnlyIfMissing: true } || options?.IfMatch is not null;
+            if (conditional)
             {
-                try
-                {
-                    File.Move(temp, target, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(target))
-                {
-                    return BlobWriteResult.ConditionNotMet;
-                }
+                await _conditional.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            else
+
+            try
             {
-                if (options?.IfMatch is { } expected && (!File.Exists(target) || ETagOf(new FileInfo(target)) != expected))
-                {
-                    // Check-then-rename is not atomic across processes; the embedded default serves one process.
-                    return BlobWriteResult.ConditionNotMet;
-                }
-
-                File.Move(temp, target, overwrite: true);
+                return Commit(temp, target, options);
             }
-
-            return new BlobWriteResult(true, ETagOf(new FileInfo(target)));
+            finally
+            {
+                if (conditional)
+                {
+                    _conditional.Release();
+                }
+            }
         }
         finally
         {
@@ -72,9 +73,36 @@ public sealed class FileBlobStore : IBlobStore
         }
     }
 
+    private static BlobWriteResult Commit(string temp, string target, BlobUploadOptions? options)
+    {
+        if (options is { OnlyIfMissing: true })
+        {
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return BlobWriteResult.ConditionNotMet;
+            }
+        }
+        else
+        {
+            if (options?.IfMatch is { } expected && (!File.Exists(target) || ETagOf(new FileInfo(target)) != expected))
+            {
+                return BlobWriteResult.ConditionNotMet;
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+
+        return new BlobWriteResult(true, ETagOf(new FileInfo(target)));
+    }
+
     /// <inheritdoc />
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var full = FullPath(path);
         try
         {
@@ -88,7 +116,11 @@ public sealed class FileBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
-    public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(FullPath(path)));
+    public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(File.Exists(FullPath(path)));
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -132,6 +164,7 @@ public sealed class FileBlobStore : IBlobStore
     /// <inheritdoc />
     public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var full = FullPath(path);
         if (!File.Exists(full))
         {

@@ -65,6 +65,7 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     /// <inheritdoc />
     public Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var connection = Open();
         EnsureTable(connection, table);
         return Task.FromResult(Read(connection, table, partitionKey, rowKey));
@@ -231,6 +232,7 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     {
         _writeGate.Dispose();
         SqliteConnection.ClearAllPools();
+        GC.SuppressFinalize(this);
     }
 
     private string Upsert(SqliteConnection connection, SqliteTransaction? tx, string table, TableEntity entity, TableUpdateMode mode)
