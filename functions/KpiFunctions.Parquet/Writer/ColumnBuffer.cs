@@ -51,8 +51,9 @@ internal abstract class ColumnBuffer
         long uncompressedTotal = 0;
         int[]? indices = null;
         var bitWidth = 0;
-        if (options.UseDictionary && NonNullCount > 0 && TryBuildDictionary(options.DictionaryPageSizeLimit, out var dictionary, out var entries, out indices))
+        if (options.UseDictionary && NonNullCount > 0 && TryBuildDictionary(options.DictionaryPageSizeLimit, out var dictionary, out var entries, out var candidate))
         {
+            indices = candidate;
             bitWidth = RleBitPackedHybrid.BitWidth(entries - 1);
             var indexBytes = ((long)NonNullCount * bitWidth / 8) + 1 + ((long)NonNullCount / options.PageRowLimit + 1);
             if (dictionary.Length + indexBytes < PlainSize(0, NonNullCount))
