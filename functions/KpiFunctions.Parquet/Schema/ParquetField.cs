@@ -10,15 +10,22 @@ public sealed partial record ParquetField
 
     /// <summary>Creates a field; throws <see cref="ArgumentException"/> for a bad name or decimal shape.</summary>
     public ParquetField(string name, ParquetType type, bool required = false, int precision = 0, int scale = 0)
+        : this(name, type, required, precision, scale, forWriting: true)
     {
-        if (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name))
+    }
+
+    /// <summary>Fields read from other writers' files keep their names and may have up to 38 decimal digits.</summary>
+    internal ParquetField(string name, ParquetType type, bool required, int precision, int scale, bool forWriting)
+    {
+        var maxPrecision = forWriting ? MaxDecimalPrecision : 38;
+        if (string.IsNullOrEmpty(name) || (forWriting && !NamePattern().IsMatch(name)))
         {
             throw new ArgumentException($"Column name '{name}' must be letters, digits and '_' (Spark and others reject spaces and punctuation).", nameof(name));
         }
 
-        if (type == ParquetType.Decimal && (precision is < 1 or > MaxDecimalPrecision || scale < 0 || scale > precision))
+        if (type == ParquetType.Decimal && (precision < 1 || precision > maxPrecision || scale < 0 || scale > precision))
         {
-            throw new ArgumentException($"Decimal column '{name}' needs 1 <= precision <= {MaxDecimalPrecision} and 0 <= scale <= precision; got ({precision}, {scale}).", nameof(precision));
+            throw new ArgumentException($"Decimal column '{name}' needs 1 <= precision <= {maxPrecision} and 0 <= scale <= precision; got ({precision}, {scale}).", nameof(precision));
         }
 
         Name = name;
