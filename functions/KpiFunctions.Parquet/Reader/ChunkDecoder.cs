@@ -156,6 +156,17 @@ internal static class ChunkDecoder
         return new ParquetColumn(spec.Field, values, anyNull ? defined : null);
     }
 
+    private static string SpecName(PageEncoding encoding) => encoding switch
+    {
+        PageEncoding.DeltaBinaryPacked => "DELTA_BINARY_PACKED",
+        PageEncoding.DeltaLengthByteArray => "DELTA_LENGTH_BYTE_ARRAY",
+        PageEncoding.DeltaByteArray => "DELTA_BYTE_ARRAY",
+        PageEncoding.ByteStreamSplit => "BYTE_STREAM_SPLIT",
+        PageEncoding.BitPacked => "BIT_PACKED",
+        PageEncoding.Rle => "RLE",
+        _ => ((int)encoding).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     private static int CheckCount(int n, int count, long rows, string where)
     {
         if (n < 0 || n > rows - count || n > MaxValuesPerPage)
@@ -293,7 +304,7 @@ internal static class ChunkDecoder
 
                 break;
             default:
-                throw new NotSupportedException($"Parquet: {where} uses encoding {encoding}; this reader supports PLAIN, dictionary and RLE booleans.");
+                throw new NotSupportedException($"Parquet: {where} uses encoding {SpecName(encoding)}; this reader supports PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY and RLE booleans.");
         }
 
         if (dense is not null)

@@ -16,6 +16,11 @@ internal sealed class ColumnSpec
 
     public static ColumnSpec From(SchemaElement e)
     {
+        if (string.IsNullOrEmpty(e.Name))
+        {
+            throw new InvalidDataException("Parquet: a column has an empty name.");
+        }
+
         if (e.NumChildren is > 0 || e.Type is null)
         {
             throw new NotSupportedException($"Parquet: column '{e.Name}' is a nested group; only flat schemas are supported.");

@@ -77,8 +77,11 @@ public sealed class ParquetReader : IAsyncDisposable
 
         var footer = new byte[footerLength];
         await ReadAtAsync(stream, length - 8 - footerLength, footer, cancellationToken).ConfigureAwait(false);
-        var metadata = ThriftSerializer.ReadFileMetaData(footer);
-        var columns = ReadSchema(metadata);
+        var (metadata, columns) = Guard("the footer", () =>
+        {
+            var m = ThriftSerializer.ReadFileMetaData(footer);
+            return (m, ReadSchema(m));
+        });
         foreach (var rg in metadata.RowGroups)
         {
             if (rg.Columns.Count != columns.Length || rg.Columns.Any(c => c.MetaData is null))
@@ -92,7 +95,7 @@ public sealed class ParquetReader : IAsyncDisposable
             }
         }
 
-        return new ParquetReader(stream, leaveOpen, metadata, columns, length - 8 - footerLength);
+        return Guard("the footer", () => new ParquetReader(stream, leaveOpen, metadata, columns, length - 8 - footerLength));
     }
 
     /// <summary>Reads one column of one row group.</summary>
@@ -123,7 +126,7 @@ public sealed class ParquetReader : IAsyncDisposable
 
         var chunk = new byte[meta.TotalCompressedSize];
         await ReadAtAsync(_stream, start, chunk, cancellationToken).ConfigureAwait(false);
-        return ChunkDecoder.Decode(spec, meta, chunk, rg.NumRows);
+        return Guard($"column '{spec.Field.Name}' of row group {rowGroup}", () => ChunkDecoder.Decode(spec, meta, chunk, rg.NumRows));
     }
 
     /// <summary>Reads the named columns (all when null) of one row group, in the order asked.</summary>
@@ -148,6 +151,22 @@ public sealed class ParquetReader : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The decoders check every length and count they read; this net turns anything a corrupt file still gets past
+    /// them (an overflow, an index) into the format error callers expect, keeping the original as the inner exception.
+    /// </summary>
+    private static T Guard<T>(string what, Func<T> decode)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidCastException or FormatException)
+        {
+            throw new InvalidDataException($"Parquet: {what} could not be decoded ({ex.GetType().Name}: {ex.Message}); the file is corrupt.", ex);
+        }
+    }
+
     private int IndexOf(string name)
     {
         var index = Schema.IndexOf(name);
@@ -168,7 +187,9 @@ public sealed class ParquetReader : IAsyncDisposable
             throw new NotSupportedException($"Parquet: the schema is nested (at '{nested}'); only flat schemas are supported.");
         }
 
-        return [.. metadata.Schema.Skip(1).Select(ColumnSpec.From)];
+        var columns = metadata.Schema.Skip(1).Select(ColumnSpec.From).ToArray();
+        var duplicate = columns.GroupBy(c => c.Field.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null ? columns : throw new InvalidDataException($"Parquet: column '{duplicate.Key}' appears twice in the schema.");
     }
 
     private static ColumnStatistics Stats(ColumnSpec spec, ColumnMetaData meta)

@@ -173,7 +173,12 @@ internal static class PlainDecoders
                 var nanos = BinaryPrimitives.ReadInt64LittleEndian(data[(12 * i)..]);
                 var julian = BinaryPrimitives.ReadInt32LittleEndian(data[((12 * i) + 8)..]);
                 var days = (long)julian - 2_440_588;
-                destination[i] = FromUnit(checked((days * 86_400_000_000L) + (nanos / 1000)), TimeUnit.Micros, Spec.Field.Name);
+                if (Math.Abs(days) > 3_000_000 || Math.Abs(nanos) > 86_400_000_000_000L)
+                {
+                    throw new InvalidDataException($"Parquet: column '{Spec.Field.Name}': INT96 timestamp (day {julian}, {nanos} ns) is out of range.");
+                }
+
+                destination[i] = FromUnit((days * 86_400_000_000L) + (nanos / 1000), TimeUnit.Micros, Spec.Field.Name);
             }
 
             return used;

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Parquet.Tests;
+
+/// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed by `npm ci` in tools/) and parses its JSON.</summary>
+internal static class Node
+{
+    private static readonly string Tools = Path.Combine(RepoRoot.Find(), "tools");
+
+    public static async Task<JsonElement> RunAsync(params string[] args)
+    {
+        if (!Directory.Exists(Path.Combine(Tools, "node_modules", "@duckdb")))
+        {
+            throw new InvalidOperationException($"The independent Parquet readers are not installed: run 'npm ci' in {Tools} (.ci/run does).");
+        }
+
+        var start = new ProcessStartInfo("node") { WorkingDirectory = Tools, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("parquet.mjs");
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"node parquet.mjs {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        using var doc = JsonDocument.Parse(await stdout);
+        return doc.RootElement.Clone();
+    }
+}
