@@ -75,7 +75,7 @@ public class LocalPipelineRunnerTests
         var task = summary.Tasks.Single();
         var defects = h.World.Truth("uk-main", To).DefectiveOrders;
         Assert.Equal(defects + 1, task.Quarantined);
-        await using var stream = await h.Storage.Blobs.OpenReadAsync($"quarantine/date={To:yyyy-MM-dd}/store=uk-main/part-00000.jsonl.gz");
+        await using var stream = await h.Storage.Blobs.OpenReadAsync($"quarantine/date={To:yyyy-MM-dd}/store=uk-main/part-00000.jsonl.gz"); // quarantine stays gzip JSON lines, for people to read
         using var reader = new StreamReader(new System.IO.Compression.GZipStream(stream!, System.IO.Compression.CompressionMode.Decompress));
         var text = await reader.ReadToEndAsync();
         Assert.Contains("is 2026-11-19 in Europe/London, not 2026-11-18", text, StringComparison.Ordinal);

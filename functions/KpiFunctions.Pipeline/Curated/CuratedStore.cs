@@ -7,17 +7,16 @@ using KpiFunctions.Storage.Blobs;
 namespace KpiFunctions.Pipeline.Curated;
 
 /// <summary>
-/// Curated datasets in Hive-style partitions, <c>curated/&lt;dataset&gt;/date=&lt;yyyy-MM-dd&gt;/store=&lt;id&gt;/part-00000.&lt;ext&gt;</c>.
-/// A write replaces the whole partition, so re-running a store-day is idempotent. Rows are stored as gzip JSON
-/// lines until the Parquet library lands (issue 3); the paths and the one-partition-per-write rule stay.
+/// Curated datasets as Parquet in Hive-style partitions, <c>curated/&lt;dataset&gt;/date=&lt;yyyy-MM-dd&gt;/store=&lt;id&gt;/part-00000.parquet</c>.
+/// A write replaces the whole partition, so re-running a store-day is idempotent.
 /// </summary>
 public sealed class CuratedStore
 {
     /// <summary>File name of a partition's only part.</summary>
-    public const string PartFile = "part-00000.jsonl.gz";
+    public const string PartFile = "part-00000.parquet";
 
-    /// <summary>How rows are serialised (the records' one JSON shape).</summary>
-    public static JsonSerializerOptions Json => RecordJson.Options;
+    /// <summary>File name of quarantine parts (gzip JSON lines: records as received, for people to read).</summary>
+    public const string QuarantineFile = "part-00000.jsonl.gz";
 
     private readonly IBlobStore _blobs;
 
@@ -28,6 +27,9 @@ public sealed class CuratedStore
         _blobs = blobs;
     }
 
+    /// <summary>How quarantined records are serialised (the records' one JSON shape).</summary>
+    public static JsonSerializerOptions Json => RecordJson.Options;
+
     /// <summary>The blob path of a store-day partition.</summary>
     public static string PartitionPath(string dataset, string storeId, DateOnly date) =>
         $"curated/{dataset}/date={StoreCalendar.Format(date)}/store={storeId}/{PartFile}";
@@ -36,23 +38,23 @@ public sealed class CuratedStore
     public static string ReferencePath(string dataset, string storeId) => $"curated/{dataset}/store={storeId}/{PartFile}";
 
     /// <summary>Replaces a store-day partition.</summary>
-    public Task WriteAsync<T>(string dataset, string storeId, DateOnly date, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>
-        WriteRowsAsync(PartitionPath(dataset, storeId, date), rows, cancellationToken);
+    public Task WriteAsync<T>(CuratedTable<T> table, string storeId, DateOnly date, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>
+        WriteRowsAsync(table, PartitionPath(table.Name, storeId, date), rows, cancellationToken);
 
     /// <summary>Reads a store-day partition, or null when it was never written.</summary>
-    public Task<IReadOnlyList<T>?> ReadAsync<T>(string dataset, string storeId, DateOnly date, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<T>(PartitionPath(dataset, storeId, date), cancellationToken);
+    public Task<IReadOnlyList<T>?> ReadAsync<T>(CuratedTable<T> table, string storeId, DateOnly date, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(table, PartitionPath(table.Name, storeId, date), cancellationToken);
 
     /// <summary>Replaces a per-store reference dataset.</summary>
-    public Task WriteReferenceAsync<T>(string dataset, string storeId, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>
-        WriteRowsAsync(ReferencePath(dataset, storeId), rows, cancellationToken);
+    public Task WriteReferenceAsync<T>(CuratedTable<T> table, string storeId, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>
+        WriteRowsAsync(table, ReferencePath(table.Name, storeId), rows, cancellationToken);
 
     /// <summary>Reads a per-store reference dataset, or null.</summary>
-    public Task<IReadOnlyList<T>?> ReadReferenceAsync<T>(string dataset, string storeId, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<T>(ReferencePath(dataset, storeId), cancellationToken);
+    public Task<IReadOnlyList<T>?> ReadReferenceAsync<T>(CuratedTable<T> table, string storeId, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(table, ReferencePath(table.Name, storeId), cancellationToken);
 
-    /// <summary>Serialises rows as gzip JSON lines.</summary>
-    public static byte[] Encode<T>(IReadOnlyList<T> rows)
+    /// <summary>Serialises records as gzip JSON lines (quarantine files).</summary>
+    public static byte[] EncodeJsonLines<T>(IReadOnlyList<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var buffer = new MemoryStream();
@@ -68,13 +70,13 @@ public sealed class CuratedStore
         return buffer.ToArray();
     }
 
-    private async Task WriteRowsAsync<T>(string path, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    private async Task WriteRowsAsync<T>(CuratedTable<T> table, string path, IReadOnlyList<T> rows, CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream(Encode(rows));
-        await _blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/x-ndjson", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
+        using var content = new MemoryStream(await table.WriteAsync(rows, cancellationToken).ConfigureAwait(false));
+        await _blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/vnd.apache.parquet" }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<T>?> ReadRowsAsync<T>(string path, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>?> ReadRowsAsync<T>(CuratedTable<T> table, string path, CancellationToken cancellationToken)
     {
         var stream = await _blobs.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
         if (stream is null)
@@ -84,29 +86,16 @@ public sealed class CuratedStore
 
         await using (stream.ConfigureAwait(false))
         {
-            using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            var rows = new List<T>();
-            var lineNumber = 0;
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            // Parquet reads its footer first, so it needs a seekable stream.
+            var seekable = stream;
+            if (!stream.CanSeek)
             {
-                lineNumber++;
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    rows.Add(JsonSerializer.Deserialize<T>(line, Json) ?? throw new InvalidDataException("null row"));
-                }
-                catch (JsonException ex)
-                {
-                    throw new InvalidDataException($"{_blobs.Describe(path)} line {lineNumber}: not a valid {typeof(T).Name} row ({ex.Message}).", ex);
-                }
+                seekable = new MemoryStream();
+                await stream.CopyToAsync(seekable, cancellationToken).ConfigureAwait(false);
+                seekable.Position = 0;
             }
 
-            return rows;
+            return await table.ReadAsync(seekable, _blobs.Describe(path), cancellationToken).ConfigureAwait(false);
         }
     }
 }

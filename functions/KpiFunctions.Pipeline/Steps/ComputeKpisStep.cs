@@ -26,6 +26,7 @@ public sealed class ComputeKpisStep
     private readonly PipelineOptions _options;
     private readonly KpiCatalog _catalog;
     private readonly CuratedStore _curated;
+    private readonly CuratedTable<KpiDailyRow> _kpiTable;
 
     /// <summary>Creates the step.</summary>
     public ComputeKpisStep(KpiStorage storage, PipelineOptions options, KpiCatalog? catalog = null)
@@ -36,6 +37,7 @@ public sealed class ComputeKpisStep
         _options = options;
         _catalog = catalog ?? KpiCatalog.Default;
         _curated = new CuratedStore(storage.Blobs);
+        _kpiTable = KpiStoreDayTable.Create(_catalog);
     }
 
     /// <summary>Computes and writes the KPI rows; reports each store finished.</summary>
@@ -84,7 +86,7 @@ public sealed class ComputeKpisStep
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
         foreach (var row in ordered)
         {
-            await _curated.WriteAsync(Datasets.KpiStoreDay, row.StoreId, row.Date, [row], cancellationToken).ConfigureAwait(false);
+            await _curated.WriteAsync(_kpiTable, row.StoreId, row.Date, [row], cancellationToken).ConfigureAwait(false);
         }
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]);
@@ -135,7 +137,7 @@ public sealed class ComputeKpisStep
 
     private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, CancellationToken cancellationToken)
     {
-        var costs = await _curated.ReadReferenceAsync<ProductCost>(Datasets.ProductCosts, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
+        var costs = await _curated.ReadReferenceAsync(CuratedTables.ProductCosts, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
         var targets = new TargetRepository(_storage.Tables);
         var window = _options.ResponseWindowFor(store.Country);
         var days = new List<StoreDayMeasures>();
@@ -160,40 +162,40 @@ public sealed class ComputeKpisStep
 
     private async Task<StoreDayData?> LoadDayAsync(Store store, DateOnly date, IReadOnlyList<ProductCost> costs, MonthlyTarget? target, int window, CancellationToken ct)
     {
-        var orders = await _curated.ReadAsync<Order>(Datasets.Orders, store.Id, date, ct).ConfigureAwait(false);
+        var orders = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date, ct).ConfigureAwait(false);
         if (orders is null)
         {
             return null;
         }
 
-        var lines = await Read<CuratedOrderLine>(Datasets.OrderLines, store, date, ct).ConfigureAwait(false);
+        var lines = await Read(CuratedTables.OrderLines, store, date, ct).ConfigureAwait(false);
         var linesByOrder = lines.GroupBy(l => l.OrderId, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
             g => (IReadOnlyList<OrderLine>)[.. g.Select(l => new OrderLine(l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))],
             StringComparer.Ordinal);
         var fullOrders = orders.Select(o => o with { Lines = linesByOrder.TryGetValue(o.OrderId, out var ls) ? ls : [] }).ToArray();
-        var traffic = await Read<TrafficDaily>(Datasets.TrafficDaily, store, date, ct).ConfigureAwait(false);
-        var service = await Read<ServiceDaily>(Datasets.ServiceDaily, store, date, ct).ConfigureAwait(false);
+        var traffic = await Read(CuratedTables.TrafficDaily, store, date, ct).ConfigureAwait(false);
+        var service = await Read(CuratedTables.ServiceDaily, store, date, ct).ConfigureAwait(false);
         return new StoreDayData(
             store,
             date,
             fullOrders,
-            await Read<Refund>(Datasets.Refunds, store, date, ct).ConfigureAwait(false),
+            await Read(CuratedTables.Refunds, store, date, ct).ConfigureAwait(false),
             traffic.Count > 0 ? traffic[0] : null,
-            await Read<LiveSession>(Datasets.LiveSessions, store, date, ct).ConfigureAwait(false),
-            await Read<VideoDaily>(Datasets.Videos, store, date, ct).ConfigureAwait(false),
-            await Read<AdsDaily>(Datasets.AdsDaily, store, date, ct).ConfigureAwait(false),
+            await Read(CuratedTables.LiveSessions, store, date, ct).ConfigureAwait(false),
+            await Read(CuratedTables.Videos, store, date, ct).ConfigureAwait(false),
+            await Read(CuratedTables.AdsDaily, store, date, ct).ConfigureAwait(false),
             service.Count > 0 ? service[0] : null,
-            await Read<InventorySnapshot>(Datasets.InventoryDaily, store, date, ct).ConfigureAwait(false),
+            await Read(CuratedTables.InventoryDaily, store, date, ct).ConfigureAwait(false),
             costs,
             target,
             window);
     }
 
-    private async Task<IReadOnlyList<T>> Read<T>(string dataset, Store store, DateOnly date, CancellationToken ct) =>
-        await _curated.ReadAsync<T>(dataset, store.Id, date, ct).ConfigureAwait(false)
+    private async Task<IReadOnlyList<T>> Read<T>(CuratedTable<T> table, Store store, DateOnly date, CancellationToken ct) =>
+        await _curated.ReadAsync(table, store.Id, date, ct).ConfigureAwait(false)
         ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-            $"Partition {dataset} for store {store.Id} on {date:yyyy-MM-dd} is missing although orders exist; re-fetch that store-day."));
+            $"Partition {table.Name} for store {store.Id} on {date:yyyy-MM-dd} is missing although orders exist; re-fetch that store-day."));
 
     /// <summary>A stand-in for a store-day with no curated data: every measure null, saying why.</summary>
     private StoreDayMeasures NotFetched(Store store, DateOnly date)

@@ -60,10 +60,10 @@ public sealed class FetchStoreStep
             var entries = costs.Select(c => (c, RecordValidator.Validate(c, store))).Where(x => x.Item2.Count > 0)
                 .Select(x => new QuarantineEntry(message.RunId, Datasets.ProductCosts, store.Id, message.To, x.c.SkuId, x.Item2, JsonSerializer.Serialize(x.c, CuratedStore.Json)))
                 .ToArray();
-            await WriteQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.PartFile}", entries, cancellationToken).ConfigureAwait(false);
+            await WriteQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.QuarantineFile}", entries, cancellationToken).ConfigureAwait(false);
         }
 
-        await _curated.WriteReferenceAsync(Datasets.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteReferenceAsync(CuratedTables.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
         return new StoreFetchResult(store.Id, days, rows + goodCosts.Length, quarantined + badCosts);
     }
 
@@ -143,20 +143,20 @@ public sealed class FetchStoreStep
             new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
 
-        await _curated.WriteAsync(Datasets.OrderLines, store.Id, date, lines, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.Refunds, store.Id, date, refunds, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.TrafficDaily, store.Id, date, traffic, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.LiveSessions, store.Id, date, live, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.Videos, store.Id, date, videos, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.AdsDaily, store.Id, date, ads, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.ServiceDaily, store.Id, date, service, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(Datasets.InventoryDaily, store.Id, date, inventory, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.OrderLines, store.Id, date, lines, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.Refunds, store.Id, date, refunds, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.TrafficDaily, store.Id, date, traffic, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.LiveSessions, store.Id, date, live, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.Videos, store.Id, date, videos, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.AdsDaily, store.Id, date, ads, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.ServiceDaily, store.Id, date, service, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.InventoryDaily, store.Id, date, inventory, cancellationToken).ConfigureAwait(false);
 
         // The orders partition is what marks a store-day as fetched, so it is written last: a fetch that dies
         // half-way leaves the day looking unfetched, not fetched with missing pieces.
-        await _curated.WriteAsync(Datasets.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
+        await _curated.WriteAsync(CuratedTables.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
 
-        var quarantinePath = $"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.PartFile}";
+        var quarantinePath = $"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.QuarantineFile}";
         if (quarantine.Count > 0)
         {
             await WriteQuarantineAsync(quarantinePath, quarantine, cancellationToken).ConfigureAwait(false);
@@ -173,7 +173,7 @@ public sealed class FetchStoreStep
 
     private async Task WriteQuarantineAsync(string path, IReadOnlyList<QuarantineEntry> entries, CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream(CuratedStore.Encode(entries));
+        using var content = new MemoryStream(CuratedStore.EncodeJsonLines(entries));
         await _storage.Blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/x-ndjson", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KpiFunctions.Tests.Shared;
 
-namespace KpiFunctions.Parquet.Tests;
+namespace KpiFunctions.Tests.Shared;
 
 /// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed by `npm ci` in tools/) and parses its JSON.</summary>
 internal static class Node

@@ -1,0 +1,151 @@
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.Pipeline.Curated;
+
+/// <summary>
+/// The curated datasets as Parquet tables: one definition per dataset gives the file's columns, the README's schema
+/// reference, and the mapping to and from domain records. Money is DECIMAL(18,4) in the store's currency.
+/// </summary>
+public static class CuratedTables
+{
+    private const string Money = "store currency";
+
+    /// <summary>Orders (lines are in order_lines).</summary>
+    public static CuratedTable<Order> Orders { get; } = new CuratedTable<Order>(Datasets.Orders, "One row per order placed on the store-local day of the partition.", r => new Order(
+            r.String("store_id"), r.String("order_id"), r.Value<DateTimeOffset>("created_utc"), r.Optional<DateTimeOffset>("paid_utc"),
+            r.Value<DateTimeOffset>("updated_utc"), EnumText<OrderStatus>.Parse(r.String("status"), r.Source), r.String("currency"),
+            r.Value<decimal>("subtotal"), r.Value<decimal>("shipping"), r.Value<decimal>("seller_discount"), r.Value<decimal>("platform_discount"),
+            r.Value<decimal>("tax"), r.Value<decimal>("total"), r.Value<bool>("is_sample_or_test"), EnumText<SalesChannel>.Parse(r.String("channel"), r.Source),
+            r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Value<decimal>("platform_fee"), r.Value<decimal>("affiliate_commission"), []))
+        .String("store_id", o => o.StoreId, "Store id")
+        .String("order_id", o => o.OrderId, "TikTok Shop order id")
+        .Timestamp("created_utc", o => o.CreatedUtc, "When the order was placed")
+        .Timestamp("paid_utc", o => o.PaidUtc, "When it was paid; null while unpaid", required: false)
+        .Timestamp("updated_utc", o => o.UpdatedUtc, "Last change seen")
+        .String("status", o => EnumText<OrderStatus>.Format(o.Status), "Status at fetch time", EnumText<OrderStatus>.Allowed)
+        .String("currency", o => o.Currency, "Currency of every amount", "ISO 4217")
+        .Decimal("subtotal", o => o.Subtotal, "Products after seller discounts, before platform discounts, without shipping and tax (the GMV amount)", Money)
+        .Decimal("shipping", o => o.Shipping, "Shipping the buyer paid", Money)
+        .Decimal("seller_discount", o => o.SellerDiscount, "Discount funded by the seller", Money)
+        .Decimal("platform_discount", o => o.PlatformDiscount, "Discount funded by TikTok Shop", Money)
+        .Decimal("tax", o => o.Tax, "Tax the buyer paid", Money)
+        .Decimal("total", o => o.Total, "What the buyer paid: subtotal - platform_discount + shipping + tax", Money)
+        .Boolean("is_sample_or_test", o => o.IsSampleOrTest, "Sample or test order (never GMV)")
+        .String("channel", o => EnumText<SalesChannel>.Format(o.Channel), "Where the order came from", EnumText<SalesChannel>.Allowed)
+        .String("creator_id", o => o.CreatorId, "Affiliate creator, for affiliate orders", required: false)
+        .String("buyer_id_hash", o => o.BuyerIdHash, "Buyer id hashed with the secret salt (HMAC-SHA256, hex)", "hash")
+        .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order", Money)
+        .Decimal("affiliate_commission", o => o.AffiliateCommission, "Commission owed to the creator", Money);
+
+    /// <summary>Order lines.</summary>
+    public static CuratedTable<CuratedOrderLine> OrderLines { get; } = new CuratedTable<CuratedOrderLine>(Datasets.OrderLines, "One row per order line, in the partition of its order's day.", r => new CuratedOrderLine(
+            r.String("store_id"), r.String("order_id"), r.String("line_id"), r.String("sku_id"), r.String("product_id"), r.String("product_name"),
+            r.Value<int>("quantity"), r.Value<decimal>("sale_price"), r.Value<decimal>("original_price")))
+        .String("store_id", l => l.StoreId, "Store id")
+        .String("order_id", l => l.OrderId, "Order id (joins orders)")
+        .String("line_id", l => l.LineId, "Line id")
+        .String("sku_id", l => l.SkuId, "SKU id")
+        .String("product_id", l => l.ProductId, "Product id")
+        .String("product_name", l => l.ProductName, "Product name")
+        .Int32("quantity", l => l.Quantity, "Units", "units")
+        .Decimal("sale_price", l => l.SalePrice, "Unit price after the seller's discount", Money)
+        .Decimal("original_price", l => l.OriginalPrice, "Unit list price", Money);
+
+    /// <summary>Completed refunds.</summary>
+    public static CuratedTable<Refund> Refunds { get; } = new CuratedTable<Refund>(Datasets.Refunds, "One row per refund completed on the partition's day.", r => new Refund(
+            r.String("store_id"), r.String("refund_id"), r.String("order_id"), r.Value<decimal>("amount"), r.String("currency"),
+            EnumText<RefundStatus>.Parse(r.String("status"), r.Source), r.Value<DateTimeOffset>("requested_utc"), r.Optional<DateTimeOffset>("completed_utc"),
+            r.Value<bool>("is_return"), r.String("reason")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("refund_id", x => x.RefundId, "Refund or return id")
+        .String("order_id", x => x.OrderId, "Order refunded")
+        .Decimal("amount", x => x.Amount, "Money returned", Money)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217")
+        .String("status", x => EnumText<RefundStatus>.Format(x.Status), "Status (always COMPLETED in curated data)", EnumText<RefundStatus>.Allowed)
+        .Timestamp("requested_utc", x => x.RequestedUtc, "When the buyer asked")
+        .Timestamp("completed_utc", x => x.CompletedUtc, "When the money went back", required: false)
+        .Boolean("is_return", x => x.IsReturn, "Goods came back (a return), not only money")
+        .String("reason", x => x.Reason, "Reason given");
+
+    /// <summary>Daily traffic.</summary>
+    public static CuratedTable<TrafficDaily> TrafficDaily { get; } = new CuratedTable<TrafficDaily>(Datasets.TrafficDaily, "The store's traffic for the day (no row: unknown).", r => new TrafficDaily(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<long>("impressions"), r.Value<long>("product_clicks"), r.Value<long>("page_views"),
+            r.Value<long>("visitors"), r.Value<long>("add_to_cart_users")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .Date("date", x => x.Date, "Store-local day")
+        .Int64("impressions", x => x.Impressions, "Product impressions")
+        .Int64("product_clicks", x => x.ProductClicks, "Clicks on products")
+        .Int64("page_views", x => x.PageViews, "Product page views")
+        .Int64("visitors", x => x.Visitors, "Unique product page visitors that day")
+        .Int64("add_to_cart_users", x => x.AddToCartUsers, "Unique users who added to cart that day");
+
+    /// <summary>LIVE sessions.</summary>
+    public static CuratedTable<LiveSession> LiveSessions { get; } = new CuratedTable<LiveSession>(Datasets.LiveSessions, "One row per LIVE session started on the day.", r => new LiveSession(
+            r.String("store_id"), r.String("session_id"), r.Value<DateTimeOffset>("start_utc"), r.Value<int>("duration_seconds"), r.Value<long>("views"),
+            r.Value<long>("viewers"), r.Value<long>("watch_seconds"), r.Value<decimal>("gmv"), r.String("currency")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("session_id", x => x.SessionId, "Session id")
+        .Timestamp("start_utc", x => x.StartUtc, "Start")
+        .Int32("duration_seconds", x => x.DurationSeconds, "Length of the stream", "seconds")
+        .Int64("views", x => x.Views, "Room entries")
+        .Int64("viewers", x => x.Viewers, "Unique viewers")
+        .Int64("watch_seconds", x => x.WatchSeconds, "Seconds watched by all viewers", "seconds")
+        .Decimal("gmv", x => x.Gmv, "GMV TikTok attributes to the session (reported; KPIs use orders)", Money)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217");
+
+    /// <summary>Daily video figures.</summary>
+    public static CuratedTable<VideoDaily> Videos { get; } = new CuratedTable<VideoDaily>(Datasets.Videos, "One row per video with figures for the day.", r => new VideoDaily(
+            r.String("store_id"), r.String("video_id"), r.Value<DateOnly>("date"), r.Value<long>("views"), r.Value<long>("completed_views"),
+            r.Value<decimal>("attributed_gmv"), r.String("currency")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("video_id", x => x.VideoId, "Video id")
+        .Date("date", x => x.Date, "Store-local day")
+        .Int64("views", x => x.Views, "Views")
+        .Int64("completed_views", x => x.CompletedViews, "Views watched to the end")
+        .Decimal("attributed_gmv", x => x.AttributedGmv, "GMV TikTok attributes to the video", Money)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217");
+
+    /// <summary>Daily ad figures.</summary>
+    public static CuratedTable<AdsDaily> AdsDaily { get; } = new CuratedTable<AdsDaily>(Datasets.AdsDaily, "One row per ad campaign with figures for the day.", r => new AdsDaily(
+            r.String("store_id"), r.String("campaign_id"), r.Value<DateOnly>("date"), r.Value<decimal>("spend"), r.Value<decimal>("attributed_gmv"),
+            r.String("currency"), r.Value<long>("impressions"), r.Value<long>("clicks")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("campaign_id", x => x.CampaignId, "Campaign id")
+        .Date("date", x => x.Date, "Store-local day")
+        .Decimal("spend", x => x.Spend, "Ad spend", Money)
+        .Decimal("attributed_gmv", x => x.AttributedGmv, "GMV the ad platform attributes to the campaign", Money)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217")
+        .Int64("impressions", x => x.Impressions, "Ad impressions")
+        .Int64("clicks", x => x.Clicks, "Ad clicks");
+
+    /// <summary>Daily customer service figures.</summary>
+    public static CuratedTable<ServiceDaily> ServiceDaily { get; } = new CuratedTable<ServiceDaily>(Datasets.ServiceDaily, "The store's customer service figures for the day (no row: unknown).", r => new ServiceDaily(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<int>("chats"), r.Value<int>("chats_answered"), r.Value<int>("answered_within_12h"),
+            r.Value<int>("answered_within_24h"), r.Value<long>("first_response_seconds_total"), r.Value<int>("reviews"), r.Value<int>("negative_reviews")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .Date("date", x => x.Date, "Store-local day")
+        .Int32("chats", x => x.Chats, "Buyer chats opened")
+        .Int32("chats_answered", x => x.ChatsAnswered, "Chats with a first response")
+        .Int32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours")
+        .Int32("answered_within_24h", x => x.AnsweredWithin24h, "Chats answered within 24 hours")
+        .Int64("first_response_seconds_total", x => x.FirstResponseSecondsTotal, "Sum of first-response times over answered chats", "seconds")
+        .Int32("reviews", x => x.Reviews, "Reviews received")
+        .Int32("negative_reviews", x => x.NegativeReviews, "Reviews of 1 or 2 stars");
+
+    /// <summary>End-of-day inventory.</summary>
+    public static CuratedTable<InventorySnapshot> InventoryDaily { get; } = new CuratedTable<InventorySnapshot>(Datasets.InventoryDaily, "One row per SKU: units on hand at the end of the day.", r => new InventorySnapshot(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.String("sku_id"), r.Value<long>("units_on_hand")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .Date("date", x => x.Date, "Store-local day")
+        .String("sku_id", x => x.SkuId, "SKU id")
+        .Int64("units_on_hand", x => x.UnitsOnHand, "Sellable units", "units");
+
+    /// <summary>SKU unit costs (per store, not per day).</summary>
+    public static CuratedTable<ProductCost> ProductCosts { get; } = new CuratedTable<ProductCost>(Datasets.ProductCosts, "One row per SKU cost entry; an entry applies from its date until the next.", r => new ProductCost(
+            r.String("store_id"), r.String("sku_id"), r.Value<decimal>("unit_cost"), r.String("currency"), r.Value<DateOnly>("effective_from")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("sku_id", x => x.SkuId, "SKU id")
+        .Decimal("unit_cost", x => x.UnitCost, "Landed cost of one unit", Money)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217")
+        .Date("effective_from", x => x.EffectiveFrom, "First day the cost applies");
+}

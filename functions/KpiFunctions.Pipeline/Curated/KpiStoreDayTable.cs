@@ -1,0 +1,65 @@
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Fx;
+using KpiFunctions.Pipeline.Kpis;
+
+namespace KpiFunctions.Pipeline.Curated;
+
+/// <summary>
+/// kpi_store_day: one row per store-day with every KPI (value, reporting-currency value for money KPIs, RAG status,
+/// why a value is null) and every base measure, generated from the catalog so it can never drift from it.
+/// </summary>
+public static class KpiStoreDayTable
+{
+    /// <summary>The table for a catalog.</summary>
+    public static CuratedTable<KpiDailyRow> Create(KpiCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var table = new CuratedTable<KpiDailyRow>(Datasets.KpiStoreDay, "One row per store-day: every KPI and the base measures behind it.", r =>
+            {
+                var kpis = new Dictionary<string, KpiCell>(StringComparer.Ordinal);
+                foreach (var k in catalog.Kpis)
+                {
+                    kpis[k.Id] = new KpiCell(
+                        r.Optional<decimal>(k.Id),
+                        k.IsMonetary ? r.Optional<decimal>(k.Id + "_rpt") : null,
+                        EnumText<RagStatus>.Parse(r.String(k.Id + "_rag"), r.Source),
+                        r.OptionalString(k.Id + "_why"));
+                }
+
+                var measures = catalog.Measures.ToDictionary(m => m.Id, m => r.Optional<decimal>("m_" + m.Id), StringComparer.Ordinal);
+                return new KpiDailyRow(
+                    r.String("store_id"), r.Value<DateOnly>("date"), r.String("country"), r.String("currency"), r.String("reporting_currency"),
+                    r.Optional<decimal>("fx_rate"), r.Optional<DateOnly>("fx_rate_date"), EnumText<FxStatus>.Parse(r.String("fx_status"), r.Source),
+                    r.OptionalString("fx_note"), kpis, measures);
+            })
+            .String("store_id", x => x.StoreId, "Store id")
+            .Date("date", x => x.Date, "Store-local day")
+            .String("country", x => x.Country, "Store's country", "ISO 3166-1 alpha-2")
+            .String("currency", x => x.Currency, "Store's currency: KPI values and m_ measures are in it", "ISO 4217")
+            .String("reporting_currency", x => x.ReportingCurrency, "Currency of the _rpt columns", "ISO 4217")
+            .Decimal("fx_rate", x => x.FxRate, "Reporting-currency units per store-currency unit used for the day", "rate", 28, 12, required: false)
+            .Date("fx_rate_date", x => x.FxRateDate, "Day the rate belongs to (earlier when carried forward)", required: false)
+            .String("fx_status", x => EnumText<FxStatus>.Format(x.FxStatus), "How the rate was found", EnumText<FxStatus>.Allowed)
+            .String("fx_note", x => x.FxNote, "Why the rate is flagged or missing", required: false);
+        foreach (var k in catalog.Kpis)
+        {
+            var id = k.Id;
+            table.Decimal(id, x => x.Kpis.GetValueOrDefault(id)?.Value, k.LabelEn, k.IsMonetary ? "store currency" : k.Unit.ToString().ToLowerInvariant(), 28, 6, required: false);
+            if (k.IsMonetary)
+            {
+                table.Decimal(id + "_rpt", x => x.Kpis.GetValueOrDefault(id)?.ReportingValue, k.LabelEn + " in the reporting currency", "reporting currency", 28, 6, required: false);
+            }
+
+            table.String(id + "_rag", x => EnumText<RagStatus>.Format(x.Kpis.GetValueOrDefault(id)?.Status ?? RagStatus.None), k.LabelEn + ": red / amber / green", EnumText<RagStatus>.Allowed);
+            table.String(id + "_why", x => x.Kpis.GetValueOrDefault(id)?.NullReason, "Why " + id + " is null", required: false);
+        }
+
+        foreach (var m in catalog.Measures)
+        {
+            var id = m.Id;
+            table.Decimal("m_" + id, x => x.Measures.GetValueOrDefault(id), "Base measure " + id + ": " + m.Description, m.Unit == MeasureUnit.Money ? "store currency" : m.Unit.ToString().ToLowerInvariant(), 28, 6, required: false);
+        }
+
+        return table;
+    }
+}
