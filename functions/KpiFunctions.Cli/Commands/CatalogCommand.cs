@@ -1,17 +1,21 @@
 using System.CommandLine;
 using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Curated;
 
 namespace KpiFunctions.Cli.Commands;
 
-/// <summary><c>kpi catalog</c>: prints the KPI reference generated from the catalog (the README's table).</summary>
+/// <summary><c>kpi catalog</c>: prints the KPI reference (or, with --datasets, the curated schemas) generated from the code.</summary>
 internal static class CatalogCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("catalog", "Print the KPI reference (Markdown) generated from the KPI catalog.");
-        command.SetAction(_ =>
+        var datasets = new Option<bool>("--datasets") { Description = "Print the curated Parquet datasets' schemas instead of the KPI reference." };
+        var command = new Command("catalog", "Print the KPI reference (Markdown) generated from the KPI catalog; the README embeds it.") { datasets };
+        command.SetAction(parse =>
         {
-            context.Console.Profile.Out.Writer.Write(KpiReference.Markdown(KpiCatalog.Default));
+            context.Console.Profile.Out.Writer.Write(parse.GetValue(datasets)
+                ? CuratedReference.Markdown(KpiCatalog.Default)
+                : KpiReference.Markdown(KpiCatalog.Default));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,0 +1,61 @@
+using System.Text;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Parquet.Schema;
+
+namespace KpiFunctions.Pipeline.Curated;
+
+/// <summary>The curated datasets' schemas in Markdown, generated from their table definitions (the README embeds it).</summary>
+public static class CuratedReference
+{
+    /// <summary>One table per dataset: column, type, meaning, unit.</summary>
+    public static string Markdown(KpiCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var sb = new StringBuilder();
+        Add(sb, CuratedTables.Orders.Name, CuratedTables.Orders.Description, CuratedTables.Orders.Columns);
+        Add(sb, CuratedTables.OrderLines.Name, CuratedTables.OrderLines.Description, CuratedTables.OrderLines.Columns);
+        Add(sb, CuratedTables.Refunds.Name, CuratedTables.Refunds.Description, CuratedTables.Refunds.Columns);
+        Add(sb, CuratedTables.TrafficDaily.Name, CuratedTables.TrafficDaily.Description, CuratedTables.TrafficDaily.Columns);
+        Add(sb, CuratedTables.LiveSessions.Name, CuratedTables.LiveSessions.Description, CuratedTables.LiveSessions.Columns);
+        Add(sb, CuratedTables.Videos.Name, CuratedTables.Videos.Description, CuratedTables.Videos.Columns);
+        Add(sb, CuratedTables.AdsDaily.Name, CuratedTables.AdsDaily.Description, CuratedTables.AdsDaily.Columns);
+        Add(sb, CuratedTables.ServiceDaily.Name, CuratedTables.ServiceDaily.Description, CuratedTables.ServiceDaily.Columns);
+        Add(sb, CuratedTables.InventoryDaily.Name, CuratedTables.InventoryDaily.Description, CuratedTables.InventoryDaily.Columns);
+        Add(sb, CuratedTables.ProductCosts.Name, CuratedTables.ProductCosts.Description + " Path: `curated/product_costs/store=<id>/part-00000.parquet`.", CuratedTables.ProductCosts.Columns);
+        var kpi = KpiStoreDayTable.Create(catalog);
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");
+        sb.Append("| column | type | meaning | unit |\n|---|---|---|---|\n");
+        foreach (var c in kpi.Columns.Take(9))
+        {
+            Row(sb, c);
+        }
+
+        sb.Append('\n');
+        return sb.ToString();
+    }
+
+    private static void Add(StringBuilder sb, string name, string description, IReadOnlyList<CuratedColumn> columns)
+    {
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{name}`\n\n{description}\n\n| column | type | meaning | unit |\n|---|---|---|---|\n");
+        foreach (var c in columns)
+        {
+            Row(sb, c);
+        }
+
+        sb.Append('\n');
+    }
+
+    private static void Row(StringBuilder sb, CuratedColumn c)
+    {
+        var type = c.Field.Type switch
+        {
+            ParquetType.Decimal => $"DECIMAL({c.Field.Precision},{c.Field.Scale})",
+            ParquetType.String => "VARCHAR",
+            ParquetType.Int32 => "INTEGER",
+            ParquetType.Int64 => "BIGINT",
+            ParquetType.Timestamp => "TIMESTAMPTZ",
+            _ => c.Field.Type.ToString().ToUpperInvariant(),
+        };
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"| `{c.Field.Name}` | {type}{(c.Field.Required ? "" : ", nullable")} | {c.Meaning} | {c.Unit} |\n");
+    }
+}
