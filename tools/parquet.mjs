@@ -2,6 +2,7 @@
 //   node parquet.mjs duckdb-read <file>            -> {"types":[{name,type}],"rows":[...]} (values as DuckDB's JSON)
 //   node parquet.mjs hyparquet-read <file>         -> {"rows":[...]} (values as JSON; bigint and dates as strings)
 //   node parquet.mjs duckdb-sql "<sql>"            -> runs SQL (e.g. COPY ... TO 'x.parquet'), prints {"rows":[...]} of the last statement
+//   node parquet.mjs duckdb-time "<sql>"           -> runs SQL on one thread, prints {"ms": elapsed} (excludes start-up)
 import { readFileSync } from 'node:fs';
 
 const [, , command, arg] = process.argv;
@@ -30,6 +31,12 @@ if (command === 'duckdb-read') {
   const c = await duck();
   const result = await c.runAndReadAll(arg);
   process.stdout.write(JSON.stringify({ rows: result.getRowObjectsJson() }));
+} else if (command === 'duckdb-time') {
+  const c = await duck();
+  const started = performance.now();
+  const result = await c.runAndReadAll(arg);
+  const ms = performance.now() - started;
+  process.stdout.write(JSON.stringify({ ms, rows: result.getRowObjectsJson() }));
 } else if (command === 'hyparquet-read') {
   const { parquetReadObjects } = await import('hyparquet');
   const buffer = readFileSync(arg);
