@@ -22,12 +22,17 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OS
 await WriteOursAsync(Path.Combine(work, "warm.parquet"), 200_000, options, null);
 Duck($"COPY ({OrderLinesData.Sql(200_000)}) TO '{Path.Combine(work, "warm-duck.parquet")}' (FORMAT parquet, COMPRESSION snappy)");
 
-var sampler = new PeakSampler();
+var sampler = new PeakSampler(collect: false);
 var writeOurs = await WriteOursAsync(ours, rows, options, sampler);
+
+// A second, untimed write measures live memory: the sampler forces a collection before each reading, so garbage
+// the collector has not reclaimed yet does not count.
+var live = new PeakSampler(collect: true);
+await WriteOursAsync(Path.Combine(work, "ours-live.parquet"), rows, options, live);
 var writeDuck = Duck($"COPY ({OrderLinesData.Sql(rows)}) TO '{duck}' (FORMAT parquet, COMPRESSION snappy)");
 var readOurs = await ReadOursAsync(ours);
-var readDuck = Duck($"SELECT sum(length(store_id) + length(order_id) + length(line_id) + length(sku_id) + length(product_id) + length(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{ours}')");
-var readDuckOwn = Duck($"SELECT sum(length(store_id) + length(order_id) + length(line_id) + length(sku_id) + length(product_id) + length(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{duck}')");
+var readDuck = Duck($"SELECT sum(strlen(store_id) + strlen(order_id) + strlen(line_id) + strlen(sku_id) + strlen(product_id) + strlen(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{ours}')");
+var readDuckOwn = Duck($"SELECT sum(strlen(store_id) + strlen(order_id) + strlen(line_id) + strlen(sku_id) + strlen(product_id) + strlen(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{duck}')");
 var sizeOurs = new FileInfo(ours).Length;
 var sizeDuck = new FileInfo(duck).Length;
 
@@ -37,7 +42,8 @@ Console.WriteLine("|---|---|---|---|---|");
 Line("write", writeOurs, writeDuck, 1.5);
 Line("full read (all columns)", readOurs.Elapsed, readDuckOwn, 1.5);
 Console.WriteLine($"| file size | {sizeOurs / 1e6:N1} MB | {sizeDuck / 1e6:N1} MB | {(double)sizeOurs / sizeDuck:N2} | within 15 % ({Pass(Math.Abs(((double)sizeOurs / sizeDuck) - 1) <= 0.15)}) |");
-Console.WriteLine($"| peak managed heap while writing, above baseline | {sampler.PeakAboveBaseline / 1e6:N0} MB | | {(double)sampler.PeakAboveBaseline / options.RowGroupSizeBytes:N2} × row-group buffer | < 2× ({Pass(sampler.PeakAboveBaseline < 2 * options.RowGroupSizeBytes)}) |");
+Console.WriteLine($"| peak live managed memory while writing, above baseline | {live.PeakAboveBaseline / 1e6:N0} MB | | {(double)live.PeakAboveBaseline / options.RowGroupSizeBytes:N2} × row-group buffer | < 2× ({Pass(live.PeakAboveBaseline < 2 * options.RowGroupSizeBytes)}) |");
+Console.WriteLine($"| peak managed heap while writing, garbage included | {sampler.PeakAboveBaseline / 1e6:N0} MB | | {(double)sampler.PeakAboveBaseline / options.RowGroupSizeBytes:N2} × row-group buffer | (for reference) |");
 Console.WriteLine($"| DuckDB reading our file | | {readDuck.TotalMilliseconds:N0} ms | | |");
 Console.WriteLine();
 Console.WriteLine($"check: our read {readOurs.Checksum}, DuckDB over our file and over its own agree on sums: {Json(readDuck)} / {Json(readDuckOwn)}");
@@ -115,11 +121,12 @@ static async Task<(TimeSpan Elapsed, string Checksum)> ReadOursAsync(string path
         for (var g = 0; g < reader.RowGroups.Count; g++)
         {
             var columns = await reader.ReadRowGroupAsync(g);
+            // Strings are read as UTF-8 (as DuckDB keeps them); GetValues<string>() would make .NET strings on top.
             for (var c = 0; c < 6; c++)
             {
-                foreach (var s in columns[c].GetValues<string>())
+                for (var r = 0; r < columns[c].Count; r++)
                 {
-                    chars += s.Length;
+                    chars += columns[c].GetUtf8(r).Length;
                 }
             }
 
@@ -159,7 +166,7 @@ static string FindTools()
 }
 
 /// <summary>Samples the managed heap every few milliseconds and keeps the peak above the starting level.</summary>
-internal sealed class PeakSampler
+internal sealed class PeakSampler(bool collect)
 {
     private long _baseline;
     private long _peak;
@@ -170,15 +177,15 @@ internal sealed class PeakSampler
 
     public void Start()
     {
-        _baseline = GC.GetTotalMemory(false);
+        _baseline = GC.GetTotalMemory(collect);
         _peak = _baseline;
         _running = true;
         _thread = new Thread(() =>
         {
             while (_running)
             {
-                _peak = Math.Max(_peak, GC.GetTotalMemory(false));
-                Thread.Sleep(5);
+                _peak = Math.Max(_peak, GC.GetTotalMemory(collect));
+                Thread.Sleep(collect ? 50 : 5);
             }
         })
         { IsBackground = true };

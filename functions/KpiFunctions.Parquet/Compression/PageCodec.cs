@@ -48,6 +48,7 @@ internal static class PageCodec
             switch (codec)
             {
                 case CompressionCodec.Uncompressed:
+                    // The caller already holds the chunk in memory; one copy keeps the page independent of it.
                     result = payload.ToArray();
                     break;
                 case CompressionCodec.Snappy:

@@ -7,6 +7,73 @@ internal static class DecimalBytes
 {
     private static readonly Int128 MaxMantissa = ((Int128)1 << 96) - 1;
 
+    private static readonly ulong[] Pow10U64 = [.. Enumerable.Range(0, 20).Select(Pow10Ulong)];
+
+    /// <summary>
+    /// The common case without Int128 or rounding: the unscaled value as a long when it fits 64 bits, has no more
+    /// than <paramref name="scale"/> decimals and stays under 10^precision. False sends the caller to the exact path.
+    /// </summary>
+    public static bool TryUnscaledInt64(decimal value, int scale, int precision, out long unscaled)
+    {
+        unscaled = 0;
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        if (bits[2] != 0)
+        {
+            return false;
+        }
+
+        var mantissa = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        var valueScale = (bits[3] >> 16) & 0xFF;
+        if (valueScale <= scale)
+        {
+            var factor = Pow10U64[scale - valueScale];
+            if (mantissa > ulong.MaxValue / factor)
+            {
+                return false;
+            }
+
+            mantissa *= factor;
+        }
+        else
+        {
+            var divisor = Pow10U64[valueScale - scale];
+            if (mantissa % divisor != 0)
+            {
+                return false;
+            }
+
+            mantissa /= divisor;
+        }
+
+        if (precision > 19 || mantissa >= Pow10U64[precision])
+        {
+            return false;
+        }
+
+        unscaled = bits[3] < 0 ? -(long)mantissa : (long)mantissa;
+        return true;
+    }
+
+    /// <summary>A long unscaled value as a decimal, without Int128 (the reader's common case).</summary>
+    public static decimal FromInt64(long unscaled, int scale)
+    {
+        var negative = unscaled < 0;
+        var magnitude = negative ? unchecked((ulong)-unscaled) : (ulong)unscaled;
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, negative, (byte)scale);
+    }
+
+    private static ulong Pow10Ulong(int exponent)
+    {
+        ulong result = 1;
+        for (var i = 0; i < exponent; i++)
+        {
+            result *= 10;
+        }
+
+        return result;
+    }
+
     /// <summary>Fewest FIXED_LEN_BYTE_ARRAY bytes that hold <paramref name="precision"/> digits.</summary>
     public static int WidthFor(int precision)
     {

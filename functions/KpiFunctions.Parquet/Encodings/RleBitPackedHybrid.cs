@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace KpiFunctions.Parquet.Encodings;
 
@@ -173,10 +175,52 @@ internal static class RleBitPackedHybrid
             return;
         }
 
+        // Fast path: one unaligned 64-bit load per value while 8 bytes remain (bit offset + width <= 7 + 32 < 64).
+        var fast = 0;
+        if (bitWidth <= 32)
+        {
+            ref var start = ref MemoryMarshal.GetReference(data);
+            var fastMask = bitWidth == 32 ? uint.MaxValue : (1u << bitWidth) - 1;
+            long bitPos = 0;
+            while (fast < destination.Length && (bitPos >> 3) + 8 <= data.Length)
+            {
+                var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (nint)(bitPos >> 3)));
+                destination[fast++] = (int)((uint)(word >> (int)(bitPos & 7)) & fastMask);
+                bitPos += bitWidth;
+            }
+
+            if (fast == destination.Length)
+            {
+                return;
+            }
+
+            data = data[(int)(bitPos >> 3)..];
+            if ((bitPos & 7) != 0)
+            {
+                // Finish the rest bit by bit from the exact position.
+                SlowUnpack(data, (int)(bitPos & 7), bitWidth, destination[fast..]);
+                return;
+            }
+
+            destination = destination[fast..];
+        }
+
+        SlowUnpack(data, 0, bitWidth, destination);
+    }
+
+    private static void SlowUnpack(ReadOnlySpan<byte> data, int skipBits, int bitWidth, Span<int> destination)
+    {
         ulong buffer = 0;
         var bits = 0;
         var pos = 0;
         var mask = bitWidth == 32 ? uint.MaxValue : (1u << bitWidth) - 1;
+        if (skipBits > 0)
+        {
+            buffer = (ulong)(data.Length > 0 ? data[0] : (byte)0) >> skipBits;
+            bits = 8 - skipBits;
+            pos = 1;
+        }
+
         for (var i = 0; i < destination.Length; i++)
         {
             while (bits < bitWidth)

@@ -26,7 +26,7 @@ internal static class ChunkDecoder
             ParquetType.Int64 => Decode<long>(spec, meta, chunk, rows),
             ParquetType.Double => Decode<double>(spec, meta, chunk, rows),
             ParquetType.Decimal => Decode<decimal>(spec, meta, chunk, rows),
-            ParquetType.String => Decode<string>(spec, meta, chunk, rows),
+            ParquetType.String => Decode<Utf8Value>(spec, meta, chunk, rows),
             ParquetType.Date => Decode<DateOnly>(spec, meta, chunk, rows),
             ParquetType.Timestamp => Decode<DateTimeOffset>(spec, meta, chunk, rows),
             _ => throw new NotSupportedException($"Parquet: column '{spec.Field.Name}' type {spec.Field.Type} is not supported."),
@@ -42,7 +42,9 @@ internal static class ChunkDecoder
         }
 
         var decoder = (PlainDecoder<T>)PlainDecoders.Create(spec);
-        var values = new T[(int)Math.Min(rows, 1 << 16)];
+        // Sized for the whole chunk when the row count is plausible for its bytes; otherwise grown as pages arrive.
+        var plausible = rows <= Math.Max(1 << 16, meta.TotalUncompressedSize * 8);
+        var values = new T[(int)(plausible ? rows : Math.Min(rows, 1 << 16))];
         var defined = spec.Field.Required ? null : new bool[values.Length];
         T[]? dictionary = null;
         var count = 0;
@@ -86,7 +88,7 @@ internal static class ChunkDecoder
 
                     var raw = PageCodec.Decompress(meta.Codec, payload, header.UncompressedPageSize, where);
                     dictionary = new T[dh.NumValues];
-                    decoder.Decode(raw, dictionary);
+                    decoder.Decode(new ArraySegment<byte>(raw), dictionary);
                     break;
                 case PageType.DataPage:
                     var v1 = header.DataPageHeader ?? throw new InvalidDataException($"Parquet: {where}: data page without its header.");
@@ -111,7 +113,7 @@ internal static class ChunkDecoder
                         offset = 4 + length;
                     }
 
-                    DecodeValues(spec, decoder, v1.Encoding, page.AsSpan(offset), dictionary, values.AsSpan(count, n), defined is null ? Span<bool>.Empty : defined.AsSpan(count, n), where);
+                    DecodeValues(spec, decoder, v1.Encoding, new ArraySegment<byte>(page, offset, page.Length - offset), dictionary, values.AsSpan(count, n), defined is null ? Span<bool>.Empty : defined.AsSpan(count, n), where);
                     count += n;
                     break;
                 case PageType.DataPageV2:
@@ -135,7 +137,7 @@ internal static class ChunkDecoder
                     var bytes = v2.IsCompressed && meta.Codec != CompressionCodec.Uncompressed && body.Length > 0
                         ? PageCodec.Decompress(meta.Codec, body, bodySize, where)
                         : body.ToArray();
-                    DecodeValues(spec, decoder, v2.Encoding, bytes, dictionary, values.AsSpan(count, m), defined is null ? Span<bool>.Empty : defined.AsSpan(count, m), where);
+                    DecodeValues(spec, decoder, v2.Encoding, new ArraySegment<byte>(bytes), dictionary, values.AsSpan(count, m), defined is null ? Span<bool>.Empty : defined.AsSpan(count, m), where);
                     count += m;
                     break;
                 default:
@@ -153,7 +155,9 @@ internal static class ChunkDecoder
             }
         }
 
-        return new ParquetColumn(spec.Field, values, anyNull ? defined : null);
+        return values is Utf8Value[] utf8
+            ? ParquetColumn.FromUtf8(spec.Field, utf8, anyNull ? defined : null)
+            : new ParquetColumn(spec.Field, values, anyNull ? defined : null);
     }
 
     private static string SpecName(PageEncoding encoding) => encoding switch
@@ -195,6 +199,13 @@ internal static class ChunkDecoder
     /// <summary>Decodes definition levels (bit width 1 for a flat OPTIONAL column); returns true when any row is null.</summary>
     private static bool DecodeLevels(ReadOnlySpan<byte> data, Span<bool> defined, string where)
     {
+        // The common page with no nulls is a single RLE run of 1s: fill it without decoding level by level.
+        if (data.Length >= 2 && (data[0] & 1) == 0 && data[^1] == 1 && IsSingleRunOfOnes(data, defined.Length))
+        {
+            defined.Fill(true);
+            return false;
+        }
+
         var levels = ArrayPool<int>.Shared.Rent(Math.Max(defined.Length, 1));
         try
         {
@@ -220,8 +231,29 @@ internal static class ChunkDecoder
         }
     }
 
-    private static void DecodeValues<T>(ColumnSpec spec, PlainDecoder<T> decoder, PageEncoding encoding, ReadOnlySpan<byte> data, T[]? dictionary, Span<T> destination, Span<bool> defined, string where)
+    private static bool IsSingleRunOfOnes(ReadOnlySpan<byte> data, int count)
     {
+        ulong header = 0;
+        var shift = 0;
+        var i = 0;
+        while (i < data.Length && i < 5)
+        {
+            var b = data[i++];
+            header |= (ulong)(b & 0x7F) << shift;
+            shift += 7;
+            if ((b & 0x80) == 0)
+            {
+                // An RLE run (even header) of at least count values, then exactly one value byte, equal to 1.
+                return (header & 1) == 0 && (header >> 1) >= (ulong)count && i == data.Length - 1 && data[i] == 1;
+            }
+        }
+
+        return false;
+    }
+
+    private static void DecodeValues<T>(ColumnSpec spec, PlainDecoder<T> decoder, PageEncoding encoding, ArraySegment<byte> segment, T[]? dictionary, Span<T> destination, Span<bool> defined, string where)
+    {
+        ReadOnlySpan<byte> data = segment;
         var present = destination.Length;
         if (!defined.IsEmpty)
         {
@@ -237,7 +269,7 @@ internal static class ChunkDecoder
         switch (encoding)
         {
             case PageEncoding.Plain:
-                decoder.Decode(data, target);
+                decoder.Decode(segment, target);
                 break;
             case PageEncoding.PlainDictionary or PageEncoding.RleDictionary:
                 if (dictionary is null)

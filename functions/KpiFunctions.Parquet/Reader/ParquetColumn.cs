@@ -5,21 +5,36 @@ namespace KpiFunctions.Parquet.Reader;
 /// <summary>One column of one row group: a value per row (nulls hold the type's default) and which rows are defined.</summary>
 public sealed class ParquetColumn
 {
+    private readonly Utf8Value[]? _utf8;
+    private Array? _values;
+
     internal ParquetColumn(ParquetField field, Array values, bool[]? defined)
     {
         Field = field;
-        Values = values;
+        _values = values;
         Defined = defined;
+        Count = values.Length;
+    }
+
+    private ParquetColumn(ParquetField field, Utf8Value[] utf8, bool[]? defined)
+    {
+        Field = field;
+        _utf8 = utf8;
+        Defined = defined;
+        Count = utf8.Length;
     }
 
     /// <summary>The column.</summary>
     public ParquetField Field { get; }
 
     /// <summary>Rows.</summary>
-    public int Count => Values.Length;
+    public int Count { get; }
 
-    /// <summary>The values as a typed array (bool[], int[], long[], double[], decimal[], string?[], DateOnly[], DateTimeOffset[]).</summary>
-    public Array Values { get; }
+    /// <summary>
+    /// The values as a typed array (bool[], int[], long[], double[], decimal[], string?[], DateOnly[], DateTimeOffset[]).
+    /// String columns are kept as UTF-8 and made into .NET strings here, once, on first use.
+    /// </summary>
+    public Array Values => _values ??= Materialize();
 
     /// <summary>Which rows hold a value; null when every row does.</summary>
     public IReadOnlyList<bool>? Defined { get; }
@@ -33,4 +48,41 @@ public sealed class ParquetColumn
 
     /// <summary>The row's value, or null.</summary>
     public object? GetValue(int row) => IsNull(row) ? null : Values.GetValue(row);
+
+    /// <summary>A string column's value as UTF-8 bytes, without making a .NET string (empty for null rows).</summary>
+    public ReadOnlySpan<byte> GetUtf8(int row) =>
+        _utf8 is { } utf8
+            ? (IsNull(row) ? default : utf8[row].Span)
+            : throw new InvalidOperationException($"Column '{Field.Name}' is {Field.Type}, not a string column.");
+
+    internal static ParquetColumn FromUtf8(ParquetField field, Utf8Value[] values, bool[]? defined) => new(field, values, defined);
+
+    private string?[] Materialize()
+    {
+        var strings = new string?[_utf8!.Length];
+
+        // Dictionary-encoded values share their bytes: one string per distinct slice (bounded cache).
+        var seen = new Dictionary<(byte[], int), string>();
+        for (var i = 0; i < strings.Length; i++)
+        {
+            if (IsNull(i))
+            {
+                continue;
+            }
+
+            var v = _utf8[i];
+            if (!seen.TryGetValue((v.Buffer, v.Offset), out var s))
+            {
+                s = System.Text.Encoding.UTF8.GetString(v.Span);
+                if (seen.Count < 1 << 16)
+                {
+                    seen[(v.Buffer, v.Offset)] = s;
+                }
+            }
+
+            strings[i] = s;
+        }
+
+        return strings;
+    }
 }

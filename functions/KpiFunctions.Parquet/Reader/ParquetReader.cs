@@ -227,7 +227,7 @@ public sealed class ParquetReader : IAsyncDisposable
                 ParquetType.Int64 => One<long>(decoder, plain),
                 ParquetType.Double => One<double>(decoder, plain),
                 ParquetType.Decimal => One<decimal>(decoder, plain),
-                ParquetType.String => One<string>(decoder, plain),
+                ParquetType.String => One<Utf8Value>(decoder, plain) is Utf8Value u ? System.Text.Encoding.UTF8.GetString(u.Span) : null,
                 ParquetType.Date => One<DateOnly>(decoder, plain),
                 ParquetType.Timestamp => One<DateTimeOffset>(decoder, plain),
                 _ => null,
@@ -242,7 +242,7 @@ public sealed class ParquetReader : IAsyncDisposable
     private static object? One<T>(object decoder, byte[] plain)
     {
         var value = new T[1];
-        ((PlainDecoder<T>)decoder).Decode(plain, value);
+        ((PlainDecoder<T>)decoder).Decode(new ArraySegment<byte>(plain), value);
         return value[0];
     }
 

@@ -14,7 +14,7 @@ internal abstract class PlainDecoder<T>
     protected ColumnSpec Spec { get; }
 
     /// <summary>Decodes destination.Length values; returns the bytes used; throws when the data runs out.</summary>
-    public abstract int Decode(ReadOnlySpan<byte> data, Span<T> destination);
+    public abstract int Decode(ArraySegment<byte> data, Span<T> destination);
 
     protected InvalidDataException RanOut(int needed, int have) =>
         new($"Parquet: column '{Spec.Field.Name}': PLAIN values need {needed} bytes, the page has {have}.");
@@ -45,7 +45,7 @@ internal static class PlainDecoders
         (ParquetType.Date, _) => new DateDecoder(spec),
         (ParquetType.Timestamp, PhysicalType.Int96) => new Int96Decoder(spec),
         (ParquetType.Timestamp, _) => new TimestampDecoder(spec),
-        (ParquetType.String, _) => new StringDecoder(spec),
+        (ParquetType.String, _) => new Utf8Decoder(spec),
         (ParquetType.Decimal, PhysicalType.Int32) => new DecimalInt32Decoder(spec),
         (ParquetType.Decimal, PhysicalType.Int64) => new DecimalInt64Decoder(spec),
         (ParquetType.Decimal, PhysicalType.ByteArray) => new DecimalBytesDecoder(spec, false),
@@ -55,8 +55,9 @@ internal static class PlainDecoders
 
     private sealed class BooleanDecoder(ColumnSpec spec) : PlainDecoder<bool>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<bool> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<bool> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var bytes = (destination.Length + 7) / 8;
             if (bytes > data.Length)
             {
@@ -74,8 +75,9 @@ internal static class PlainDecoders
 
     private sealed class Int32Decoder(ColumnSpec spec) : PlainDecoder<int>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<int> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<int> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 4);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -88,8 +90,9 @@ internal static class PlainDecoders
 
     private sealed class Int64Decoder(ColumnSpec spec) : PlainDecoder<long>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<long> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<long> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 8);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -102,8 +105,9 @@ internal static class PlainDecoders
 
     private sealed class DoubleDecoder(ColumnSpec spec) : PlainDecoder<double>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<double> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<double> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 8);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -116,8 +120,9 @@ internal static class PlainDecoders
 
     private sealed class FloatDecoder(ColumnSpec spec) : PlainDecoder<double>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<double> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<double> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 4);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -130,8 +135,9 @@ internal static class PlainDecoders
 
     private sealed class DateDecoder(ColumnSpec spec) : PlainDecoder<DateOnly>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<DateOnly> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<DateOnly> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 4);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -150,8 +156,9 @@ internal static class PlainDecoders
 
     private sealed class TimestampDecoder(ColumnSpec spec) : PlainDecoder<DateTimeOffset>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<DateTimeOffset> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<DateTimeOffset> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 8);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -165,8 +172,9 @@ internal static class PlainDecoders
     /// <summary>INT96 (legacy Impala/Spark): nanoseconds of the day, then the Julian day number (2,440,588 = 1970-01-01).</summary>
     private sealed class Int96Decoder(ColumnSpec spec) : PlainDecoder<DateTimeOffset>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<DateTimeOffset> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<DateTimeOffset> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 12);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -185,24 +193,22 @@ internal static class PlainDecoders
         }
     }
 
-    private sealed class StringDecoder(ColumnSpec spec) : PlainDecoder<string>(spec)
+    /// <summary>Strings stay UTF-8 inside the page buffer (checked valid: invalid UTF-8 is refused, as DuckDB does).</summary>
+    private sealed class Utf8Decoder(ColumnSpec spec) : PlainDecoder<Utf8Value>(spec)
     {
-        private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-        public override int Decode(ReadOnlySpan<byte> data, Span<string> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<Utf8Value> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var pos = 0;
             for (var i = 0; i < destination.Length; i++)
             {
                 var bytes = LengthPrefixed(data, ref pos, Spec.Field.Name);
-                try
-                {
-                    destination[i] = Strict.GetString(bytes);
-                }
-                catch (DecoderFallbackException)
+                if (!System.Text.Unicode.Utf8.IsValid(bytes))
                 {
                     throw new InvalidDataException($"Parquet: column '{Spec.Field.Name}' holds a string that is not valid UTF-8.");
                 }
+
+                destination[i] = new Utf8Value(segment.Array!, segment.Offset + pos - bytes.Length, bytes.Length);
             }
 
             return pos;
@@ -211,8 +217,9 @@ internal static class PlainDecoders
 
     private sealed class DecimalInt32Decoder(ColumnSpec spec) : PlainDecoder<decimal>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<decimal> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<decimal> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 4);
             for (var i = 0; i < destination.Length; i++)
             {
@@ -225,12 +232,15 @@ internal static class PlainDecoders
 
     private sealed class DecimalInt64Decoder(ColumnSpec spec) : PlainDecoder<decimal>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<decimal> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<decimal> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 8);
             for (var i = 0; i < destination.Length; i++)
             {
-                destination[i] = DecimalBytes.ToDecimal(BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]), Spec.Field.Scale, Spec.Field.Name);
+                destination[i] = Spec.Field.Scale <= 28
+                    ? DecimalBytes.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]), Spec.Field.Scale)
+                    : DecimalBytes.ToDecimal(BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]), Spec.Field.Scale, Spec.Field.Name);
             }
 
             return used;
@@ -239,8 +249,9 @@ internal static class PlainDecoders
 
     private sealed class DecimalBytesDecoder(ColumnSpec spec, bool fixedLength) : PlainDecoder<decimal>(spec)
     {
-        public override int Decode(ReadOnlySpan<byte> data, Span<decimal> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<decimal> destination)
         {
+            ReadOnlySpan<byte> data = segment;
             var pos = 0;
             for (var i = 0; i < destination.Length; i++)
             {

@@ -6,14 +6,17 @@ using KpiFunctions.Parquet.Schema;
 
 namespace KpiFunctions.Parquet.Writer;
 
-/// <summary>STRING values (BYTE_ARRAY, UTF-8). Strings are kept as references and encoded when the chunk is written.</summary>
+/// <summary>
+/// STRING values (BYTE_ARRAY, UTF-8), encoded to UTF-8 once on append into one contiguous buffer, so the row
+/// group's memory is the bytes themselves (no string object per value) and PLAIN pages are copies.
+/// </summary>
 internal sealed class StringColumnBuffer(ParquetField field) : ColumnBuffer(field)
 {
     /// <summary>Statistics longer than this are left out, as Arrow does (its DEFAULT_MAX_STATISTICS_SIZE).</summary>
     private const int MaxStatisticsBytes = 4096;
 
-    private string[] _values = new string[1024];
-    private int[] _byteLengths = new int[1024];
+    private byte[] _bytes = new byte[16 * 1024];
+    private int[] _offsets = new int[1025];
     private int _count;
 
     public override PhysicalType Physical => PhysicalType.ByteArray;
@@ -30,81 +33,82 @@ internal sealed class StringColumnBuffer(ParquetField field) : ColumnBuffer(fiel
             return;
         }
 
-        if (_count == _values.Length)
+        var end = _offsets[_count];
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_bytes.Length - end < max)
         {
-            Array.Resize(ref _values, _values.Length * 2);
-            Array.Resize(ref _byteLengths, _byteLengths.Length * 2);
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, end + max));
         }
 
-        var length = Encoding.UTF8.GetByteCount(value);
-        _values[_count] = value;
-        _byteLengths[_count++] = length;
+        var length = Encoding.UTF8.GetBytes(value, _bytes.AsSpan(end));
+        if (_count + 1 == _offsets.Length)
+        {
+            Array.Resize(ref _offsets, (_offsets.Length * 2) - 1);
+        }
+
+        _offsets[++_count] = end + length;
         AddDefined(length + 4);
     }
 
-    protected override void ResetValues()
-    {
-        Array.Clear(_values, 0, _count);
-        _count = 0;
-    }
+    protected override void ResetValues() => _count = 0;
 
     protected override void WritePlain(int from, int to, IBufferWriter<byte> output)
     {
+        var total = (_offsets[to] - _offsets[from]) + (4 * (to - from));
+        var span = output.GetSpan(total);
+        var pos = 0;
         for (var i = from; i < to; i++)
         {
-            var length = _byteLengths[i];
-            var span = output.GetSpan(length + 4);
-            BinaryPrimitives.WriteInt32LittleEndian(span, length);
-            Encoding.UTF8.GetBytes(_values[i], span[4..]);
-            output.Advance(length + 4);
-        }
-    }
-
-    protected override long PlainSize(int from, int to)
-    {
-        long total = 0;
-        for (var i = from; i < to; i++)
-        {
-            total += _byteLengths[i] + 4;
+            var value = Value(i);
+            BinaryPrimitives.WriteInt32LittleEndian(span[pos..], value.Length);
+            value.CopyTo(span[(pos + 4)..]);
+            pos += 4 + value.Length;
         }
 
-        return total;
+        output.Advance(total);
     }
+
+    protected override long PlainSize(int from, int to) => (long)(_offsets[to] - _offsets[from]) + (4L * (to - from));
 
     protected override bool TryBuildDictionary(int limitBytes, out ReadOnlyMemory<byte> dictionary, out int entries, out int[] indices)
     {
-        var map = new Dictionary<string, int>(StringComparer.Ordinal);
-        var order = new List<int>();
+        // Give up on chunks where more than a fifth of the values are distinct (DuckDB's rule): a dictionary
+        // would hardly shrink them and building it costs as much as the rest of the encoding.
+        var maxEntries = Math.Max(256, _count / 5);
+        var table = new ByteSpanTable(_bytes, Math.Min(_count, maxEntries));
         indices = new int[_count];
         long bytes = 0;
         for (var i = 0; i < _count; i++)
         {
-            if (!map.TryGetValue(_values[i], out var index))
+            var start = _offsets[i];
+            var length = _offsets[i + 1] - start;
+            var index = table.FindOrAdd(start, length, out var added);
+            if (added)
             {
-                bytes += _byteLengths[i] + 4;
-                if (bytes > limitBytes)
+                bytes += length + 4;
+                if (bytes > limitBytes || table.Count > maxEntries)
                 {
                     dictionary = default;
                     entries = 0;
                     return false;
                 }
-
-                index = order.Count;
-                map.Add(_values[i], index);
-                order.Add(i);
             }
 
             indices[i] = index;
         }
 
         var output = new ArrayBufferWriter<byte>((int)Math.Max(bytes, 1));
-        foreach (var i in order)
+        for (var e = 0; e < table.Count; e++)
         {
-            WritePlain(i, i + 1, output);
+            var (start, length) = table.Entry(e);
+            var span = output.GetSpan(length + 4);
+            BinaryPrimitives.WriteInt32LittleEndian(span, length);
+            _bytes.AsSpan(start, length).CopyTo(span[4..]);
+            output.Advance(length + 4);
         }
 
         dictionary = output.WrittenMemory;
-        entries = order.Count;
+        entries = table.Count;
         return true;
     }
 
@@ -115,26 +119,26 @@ internal sealed class StringColumnBuffer(ParquetField field) : ColumnBuffer(fiel
             return new Statistics();
         }
 
-        var min = _values[0];
-        var max = _values[0];
+        // Parquet orders STRING statistics by unsigned bytes, which is exactly how UTF-8 spans compare.
+        int min = 0, max = 0;
         for (var i = 1; i < _count; i++)
         {
-            var v = _values[i];
-            if (Utf8Order.Compare(v, min) < 0)
+            var v = Value(i);
+            if (v.SequenceCompareTo(Value(min)) < 0)
             {
-                min = v;
+                min = i;
             }
 
-            if (Utf8Order.Compare(v, max) > 0)
+            if (v.SequenceCompareTo(Value(max)) > 0)
             {
-                max = v;
+                max = i;
             }
         }
 
-        var minBytes = Encoding.UTF8.GetBytes(min);
-        var maxBytes = Encoding.UTF8.GetBytes(max);
-        return minBytes.Length > MaxStatisticsBytes || maxBytes.Length > MaxStatisticsBytes
+        return Value(min).Length > MaxStatisticsBytes || Value(max).Length > MaxStatisticsBytes
             ? new Statistics()
-            : StatisticsBytes.Unsigned(minBytes, maxBytes);
+            : StatisticsBytes.Unsigned(Value(min).ToArray(), Value(max).ToArray());
     }
+
+    private ReadOnlySpan<byte> Value(int i) => _bytes.AsSpan(_offsets[i], _offsets[i + 1] - _offsets[i]);
 }

@@ -35,8 +35,14 @@ internal sealed class DecimalInt64Writer(Int64ColumnBuffer buffer, ParquetField 
 {
     public override void Write(decimal value)
     {
-        DecimalBytes.CheckFits(value, field);
-        buffer.Append((long)DecimalBytes.Unscaled(value, field.Scale));
+        if (!DecimalBytes.TryUnscaledInt64(value, field.Scale, field.Precision, out var unscaled))
+        {
+            // The exact path: throws the precise error, or handles what the fast path declined.
+            DecimalBytes.CheckFits(value, field);
+            unscaled = (long)DecimalBytes.Unscaled(value, field.Scale);
+        }
+
+        buffer.Append(unscaled);
     }
 
     public override void WriteNull() => buffer.AppendNull();
