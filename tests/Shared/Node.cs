@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace KpiFunctions.Tests.Shared;
 
-/// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed by `npm ci` in tools/) and parses its JSON.</summary>
+/// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed by `npm install` in tools/) and parses its JSON.</summary>
 internal static class Node
 {
     private static readonly string Tools = Path.Combine(RepoRoot.Find(), "tools");
@@ -12,7 +12,7 @@ internal static class Node
     {
         if (!Directory.Exists(Path.Combine(Tools, "node_modules", "@duckdb")))
         {
-            throw new InvalidOperationException($"The independent Parquet readers are not installed: run 'npm ci' in {Tools} (.ci/run does).");
+            throw new InvalidOperationException($"The independent Parquet readers are not installed: run 'npm install' in {Tools} (.ci/run does).");
         }
 
         var start = new ProcessStartInfo("node") { WorkingDirectory = Tools, RedirectStandardOutput = true, RedirectStandardError = true };
