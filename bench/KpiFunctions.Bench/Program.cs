@@ -162,7 +162,7 @@ static string FindTools()
         }
     }
 
-    throw new InvalidOperationException("tools/parquet.mjs not found; run from the repository (and 'npm ci' in tools/).");
+    throw new InvalidOperationException("tools/parquet.mjs not found; run from the repository (and 'npm install' in tools/).");
 }
 
 /// <summary>Samples the managed heap every few milliseconds and keeps the peak above the starting level.</summary>
