@@ -11,12 +11,7 @@ public class ReadmeTests
     [Fact]
     public void The_readme_kpi_reference_is_the_one_generated_from_the_catalog()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoRoot.Find(), "README.md")).ReplaceLineEndings("\n");
-        var start = readme.IndexOf(Start, StringComparison.Ordinal);
-        var end = readme.IndexOf(End, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, $"README.md must hold the KPI reference between '{Start}' and '{End}'.");
-
-        var embedded = readme[(start + Start.Length)..end].Trim('\n');
+        var embedded = ReadmeSection.Extract(Start, End);
         var generated = KpiReference.Markdown(KpiCatalog.Default).Trim('\n');
 
         Assert.True(embedded == generated, "The KPI reference in README.md is stale: replace it with the output of 'kpi catalog'.");

@@ -36,6 +36,16 @@ public class RecordValidatorTests
     }
 
     [Fact]
+    public void Money_that_does_not_fit_the_stored_format_is_refused_before_it_reaches_a_file()
+    {
+        var order = SampleStoreDay.Order("o1", 20) with { Tax = 0.12345m, Total = 20.12345m };
+
+        var problems = RecordValidator.Validate(order, Store);
+
+        Assert.Contains("tax 0.12345 does not fit the stored money format (at most 4 decimals, under 10^14)", problems);
+    }
+
+    [Fact]
     public void A_paid_status_without_a_paid_time_is_refused()
     {
         var order = SampleStoreDay.Order("o1", 20) with { PaidUtc = null };

@@ -63,12 +63,7 @@ public class CuratedParquetTests(DemoRunFixture run) : IClassFixture<DemoRunFixt
     [Fact]
     public void The_readme_schema_reference_is_the_generated_one()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoRoot.Find(), "README.md")).ReplaceLineEndings("\n");
-        var start = readme.IndexOf(Start, StringComparison.Ordinal);
-        var end = readme.IndexOf(End, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, $"README.md must hold the curated schema reference between '{Start}' and '{End}'.");
-
-        var embedded = readme[(start + Start.Length)..end].Trim('\n');
+        var embedded = ReadmeSection.Extract(Start, End);
 
         Assert.True(embedded == CuratedReference.Markdown(KpiCatalog.Default).Trim('\n'), "The curated schema reference in README.md is stale: regenerate it (kpi catalog --datasets).");
     }

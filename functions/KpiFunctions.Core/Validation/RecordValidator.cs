@@ -9,6 +9,9 @@ namespace KpiFunctions.Core.Validation;
 /// </summary>
 public static class RecordValidator
 {
+    /// <summary>Money is stored as DECIMAL(18,4): at most 4 decimals and 14 integer digits.</summary>
+    private const decimal MaxMoney = 100_000_000_000_000m;
+
     /// <summary>Problems with an order (empty when it is sound).</summary>
     public static IReadOnlyList<string> Validate(Order order, Store store)
     {
@@ -53,6 +56,8 @@ public static class RecordValidator
             {
                 p.Add(Invariant($"{name} is negative ({amount})"));
             }
+
+            Money(p, name, amount);
         }
 
         if (order.Lines.Count == 0)
@@ -84,6 +89,8 @@ public static class RecordValidator
                 p.Add($"line {line.LineId} has no SKU");
             }
 
+            Money(p, $"line {line.LineId} sale price", line.SalePrice);
+            Money(p, $"line {line.LineId} original price", line.OriginalPrice);
             subtotal += line.SalePrice * line.Quantity;
             sellerDiscount += (line.OriginalPrice - line.SalePrice) * line.Quantity;
         }
@@ -119,6 +126,8 @@ public static class RecordValidator
         {
             p.Add(Invariant($"amount {refund.Amount} must be positive"));
         }
+
+        Money(p, "amount", refund.Amount);
 
         if (string.IsNullOrWhiteSpace(refund.OrderId))
         {
@@ -171,6 +180,8 @@ public static class RecordValidator
             p.Add(Invariant($"GMV {s.Gmv} is negative"));
         }
 
+        Money(p, "GMV", s.Gmv);
+
         if (s.Viewers > s.Views)
         {
             p.Add(Invariant($"viewers {s.Viewers} exceed views {s.Views}"));
@@ -197,6 +208,8 @@ public static class RecordValidator
             p.Add(Invariant($"attributed GMV {v.AttributedGmv} is negative"));
         }
 
+        Money(p, "attributed GMV", v.AttributedGmv);
+
         return p;
     }
 
@@ -212,6 +225,9 @@ public static class RecordValidator
         {
             p.Add(Invariant($"spend {a.Spend} and attributed GMV {a.AttributedGmv} must not be negative"));
         }
+
+        Money(p, "spend", a.Spend);
+        Money(p, "attributed GMV", a.AttributedGmv);
 
         return p;
     }
@@ -258,7 +274,17 @@ public static class RecordValidator
             p.Add(Invariant($"unit cost {c.UnitCost} is negative"));
         }
 
+        Money(p, "unit cost", c.UnitCost);
+
         return p;
+    }
+
+    private static void Money(List<string> p, string name, decimal amount)
+    {
+        if (decimal.Round(amount, 4) != amount || Math.Abs(amount) >= MaxMoney)
+        {
+            p.Add(Invariant($"{name} {amount} does not fit the stored money format (at most 4 decimals, under 10^14)"));
+        }
     }
 
     private static void CheckIdentity(List<string> p, string storeId, Store store, string id, string idName)

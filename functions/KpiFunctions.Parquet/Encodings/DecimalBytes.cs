@@ -25,6 +25,11 @@ internal static class DecimalBytes
 
         var mantissa = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
         var valueScale = (bits[3] >> 16) & 0xFF;
+        if (Math.Abs(valueScale - scale) >= Pow10U64.Length)
+        {
+            return false;
+        }
+
         if (valueScale <= scale)
         {
             var factor = Pow10U64[scale - valueScale];
@@ -92,6 +97,13 @@ internal static class DecimalBytes
     /// <summary>Throws <see cref="ArgumentException"/> unless the value has at most scale decimals and fits the precision.</summary>
     public static void CheckFits(decimal value, ParquetField field)
     {
+        // Integer digits first: with |value| < 10^(precision - scale) the unscaled value stays below 10^28, so the
+        // Int128 arithmetic below cannot overflow.
+        if (Math.Abs(decimal.Truncate(value)) >= DecimalPow10(field.Precision - field.Scale))
+        {
+            throw new ArgumentException($"Column '{field.Name}': {value} does not fit DECIMAL({field.Precision},{field.Scale}).");
+        }
+
         if (decimal.Round(value, field.Scale) != value)
         {
             throw new ArgumentException($"Column '{field.Name}': {value} has more than {field.Scale} decimal places (DECIMAL({field.Precision},{field.Scale})).");
@@ -167,6 +179,17 @@ internal static class DecimalBytes
         }
 
         return value;
+    }
+
+    private static decimal DecimalPow10(int exponent)
+    {
+        var result = 1m;
+        for (var i = 0; i < exponent; i++)
+        {
+            result *= 10m;
+        }
+
+        return result;
     }
 
     public static Int128 Pow10(int exponent)

@@ -15,7 +15,7 @@ namespace KpiFunctions.Parquet.Reader;
 internal static class ChunkDecoder
 {
     /// <summary>Largest number of values one page may claim; far above what writers produce.</summary>
-    public const int MaxValuesPerPage = 1 << 26;
+    public const int MaxValuesPerPage = 1 << 22;
 
     public static ParquetColumn Decode(ColumnSpec spec, ColumnMetaData meta, ReadOnlySpan<byte> chunk, long rows)
     {
@@ -42,8 +42,9 @@ internal static class ChunkDecoder
         }
 
         var decoder = (PlainDecoder<T>)PlainDecoders.Create(spec);
-        // Sized for the whole chunk when the row count is plausible for its bytes; otherwise grown as pages arrive.
-        var plausible = rows <= Math.Max(1 << 16, meta.TotalUncompressedSize * 8);
+        // Sized for the whole chunk when the row count is plausible for the bytes really there (not the sizes the
+        // metadata claims); otherwise grown as pages arrive.
+        var plausible = rows <= Math.Max(1 << 16, (long)chunk.Length * 8);
         var values = new T[(int)(plausible ? rows : Math.Min(rows, 1 << 16))];
         var defined = spec.Field.Required ? null : new bool[values.Length];
         T[]? dictionary = null;
@@ -87,6 +88,11 @@ internal static class ChunkDecoder
                     }
 
                     var raw = PageCodec.Decompress(meta.Codec, payload, header.UncompressedPageSize, where);
+                    if ((long)dh.NumValues * MinPlainBits(spec) > (long)raw.Length * 8)
+                    {
+                        throw new InvalidDataException($"Parquet: {where}: dictionary of {dh.NumValues} entries cannot fit in {raw.Length} bytes.");
+                    }
+
                     dictionary = new T[dh.NumValues];
                     decoder.Decode(new ArraySegment<byte>(raw), dictionary);
                     break;
@@ -169,6 +175,17 @@ internal static class ChunkDecoder
         PageEncoding.BitPacked => "BIT_PACKED",
         PageEncoding.Rle => "RLE",
         _ => ((int)encoding).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Fewest bits one PLAIN value of the column takes (a bound for counts a page claims).</summary>
+    private static int MinPlainBits(ColumnSpec spec) => spec.Physical switch
+    {
+        PhysicalType.Boolean => 1,
+        PhysicalType.Int32 or PhysicalType.Float or PhysicalType.ByteArray => 32,
+        PhysicalType.Int64 or PhysicalType.Double => 64,
+        PhysicalType.Int96 => 96,
+        PhysicalType.FixedLenByteArray => Math.Max(8, spec.TypeLength * 8),
+        _ => 1,
     };
 
     private static int CheckCount(int n, int count, long rows, string where)

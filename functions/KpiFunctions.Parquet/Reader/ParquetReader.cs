@@ -82,6 +82,11 @@ public sealed class ParquetReader : IAsyncDisposable
             var m = ThriftSerializer.ReadFileMetaData(footer);
             return (m, ReadSchema(m));
         });
+        if (metadata.NumRows != metadata.RowGroups.Sum(rg => Math.Max(rg.NumRows, 0)))
+        {
+            throw new InvalidDataException($"Parquet: the footer says {metadata.NumRows} rows but its row groups hold {metadata.RowGroups.Sum(rg => rg.NumRows)}.");
+        }
+
         foreach (var rg in metadata.RowGroups)
         {
             if (rg.Columns.Count != columns.Length || rg.Columns.Any(c => c.MetaData is null))

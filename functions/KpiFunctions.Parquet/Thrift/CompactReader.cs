@@ -137,6 +137,7 @@ internal ref struct CompactReader
                 Take(16);
                 break;
             case CompactType.List or CompactType.Set:
+                EnterContainer();
                 var n = ListHeader(out var element);
                 for (var i = 0; i < n; i++)
                 {
@@ -151,8 +152,10 @@ internal ref struct CompactReader
                     }
                 }
 
+                _depth--;
                 break;
             case CompactType.Map:
+                EnterContainer();
                 var size = Varint();
                 if (size > (ulong)(_data.Length - Position))
                 {
@@ -169,6 +172,7 @@ internal ref struct CompactReader
                     }
                 }
 
+                _depth--;
                 break;
             case CompactType.Struct:
                 BeginStruct();
@@ -181,6 +185,15 @@ internal ref struct CompactReader
                 break;
             default:
                 throw Corrupt($"cannot skip type {(int)type}");
+        }
+    }
+
+    /// <summary>Lists and maps nest like structs; the same depth limit keeps a hostile footer from overflowing the stack.</summary>
+    private void EnterContainer()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Corrupt("containers nested too deeply");
         }
     }
 

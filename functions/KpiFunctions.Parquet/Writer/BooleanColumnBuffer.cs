@@ -29,14 +29,6 @@ internal sealed class BooleanColumnBuffer(ParquetField field) : ColumnBuffer(fie
 
     protected override void ResetValues() => _count = 0;
 
-    protected override bool TryBuildDictionary(int limitBytes, out ReadOnlyMemory<byte> dictionary, out int entries, out int[] indices)
-    {
-        dictionary = default;
-        entries = 0;
-        indices = [];
-        return false;
-    }
-
     protected override void WritePlain(int from, int to, IBufferWriter<byte> output)
     {
         var bytes = (to - from + 7) / 8;

@@ -161,12 +161,22 @@ internal abstract class ColumnBuffer
         AddLevel(0);
         Rows++;
         NullCount++;
+        EstimatedBytes++;
     }
 
     protected abstract void ResetValues();
 
-    /// <summary>Builds the chunk's dictionary (PLAIN bytes, entry count, index per non-null value), or false when it would be too big.</summary>
-    protected abstract bool TryBuildDictionary(int limitBytes, out ReadOnlyMemory<byte> dictionary, out int entries, out int[] indices);
+    /// <summary>
+    /// Builds the chunk's dictionary (PLAIN bytes, entry count, index per non-null value), or false when it would be
+    /// too big. Types without dictionaries (booleans, wide decimals) keep this default.
+    /// </summary>
+    protected virtual bool TryBuildDictionary(int limitBytes, out ReadOnlyMemory<byte> dictionary, out int entries, out int[] indices)
+    {
+        dictionary = default;
+        entries = 0;
+        indices = [];
+        return false;
+    }
 
     /// <summary>PLAIN-encodes the non-null values [from, to).</summary>
     protected abstract void WritePlain(int from, int to, IBufferWriter<byte> output);

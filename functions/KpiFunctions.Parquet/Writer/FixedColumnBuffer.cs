@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using KpiFunctions.Parquet.Format;
 using KpiFunctions.Parquet.Schema;
@@ -43,6 +44,20 @@ internal abstract class FixedColumnBuffer<T> : ColumnBuffer
     }
 
     public void AppendNull() => AddNull();
+
+    /// <summary>Smallest and largest value in one pass (integer columns; doubles need NaN and zero rules).</summary>
+    protected static (TNum Min, TNum Max) MinMax<TNum>(ReadOnlySpan<TNum> values)
+        where TNum : INumber<TNum>
+    {
+        TNum min = values[0], max = values[0];
+        foreach (var v in values)
+        {
+            min = TNum.Min(min, v);
+            max = TNum.Max(max, v);
+        }
+
+        return (min, max);
+    }
 
     protected override void ResetValues() => _count = 0;
 
@@ -104,13 +119,7 @@ internal sealed class Int32ColumnBuffer(ParquetField field) : FixedColumnBuffer<
             return new Statistics();
         }
 
-        int min = int.MaxValue, max = int.MinValue;
-        foreach (var v in Values)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-
+        var (min, max) = MinMax(Values);
         return StatisticsBytes.Signed(BitConverter.GetBytes(min), BitConverter.GetBytes(max));
     }
 }
@@ -132,13 +141,7 @@ internal sealed class Int64ColumnBuffer(ParquetField field) : FixedColumnBuffer<
             return new Statistics();
         }
 
-        long min = long.MaxValue, max = long.MinValue;
-        foreach (var v in Values)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-
+        var (min, max) = MinMax(Values);
         return StatisticsBytes.Signed(BitConverter.GetBytes(min), BitConverter.GetBytes(max));
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class ParquetWriter : IAsyncDisposable
     private long _position;
     private bool _started;
     private bool _completed;
+    private bool _faulted;
 
     /// <summary>Creates a writer; nothing is written until the first flush.</summary>
     public ParquetWriter(Stream output, ParquetSchema schema, ParquetWriterOptions? options = null)
@@ -82,6 +83,7 @@ public sealed partial class ParquetWriter : IAsyncDisposable
         {
             if (column.Rows != rows)
             {
+                _faulted = true;
                 throw new InvalidOperationException(
                     $"Column '{column.Field.Name}' has {column.Rows} values but '{_columns[0].Field.Name}' has {rows}; every column needs one value (or null) per row.");
             }
@@ -149,10 +151,16 @@ public sealed partial class ParquetWriter : IAsyncDisposable
         _completed = true;
     }
 
-    /// <summary>Completes the file if <see cref="CompleteAsync"/> was not called.</summary>
+    /// <summary>
+    /// Completes the file if <see cref="CompleteAsync"/> was not called and nothing failed; after a failed flush the
+    /// output is left without a footer (an unreadable, not a wrong, file) and the original error stands.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await CompleteAsync().ConfigureAwait(false);
+        if (!_faulted)
+        {
+            await CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask EnsureStartedAsync(CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal sealed class StringColumnBuffer(ParquetField field) : ColumnBuffer(fiel
     /// <summary>Statistics longer than this are left out, as Arrow does (its DEFAULT_MAX_STATISTICS_SIZE).</summary>
     private const int MaxStatisticsBytes = 4096;
 
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private byte[] _bytes = new byte[16 * 1024];
     private int[] _offsets = new int[1025];
     private int _count;
@@ -40,7 +41,15 @@ internal sealed class StringColumnBuffer(ParquetField field) : ColumnBuffer(fiel
             Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, end + max));
         }
 
-        var length = Encoding.UTF8.GetBytes(value, _bytes.AsSpan(end));
+        int length;
+        try
+        {
+            length = Strict.GetBytes(value, _bytes.AsSpan(end));
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new ArgumentException($"Column '{Field.Name}': a string holds an unpaired surrogate (a character cut in half); it cannot be written as UTF-8.");
+        }
         if (_count + 1 == _offsets.Length)
         {
             Array.Resize(ref _offsets, (_offsets.Length * 2) - 1);

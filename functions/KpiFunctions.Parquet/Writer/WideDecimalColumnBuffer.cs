@@ -39,14 +39,6 @@ internal sealed class WideDecimalColumnBuffer : ColumnBuffer
 
     protected override void ResetValues() => _count = 0;
 
-    protected override bool TryBuildDictionary(int limitBytes, out ReadOnlyMemory<byte> dictionary, out int entries, out int[] indices)
-    {
-        dictionary = default;
-        entries = 0;
-        indices = [];
-        return false;
-    }
-
     protected override void WritePlain(int from, int to, IBufferWriter<byte> output)
     {
         for (var i = from; i < to; i++)

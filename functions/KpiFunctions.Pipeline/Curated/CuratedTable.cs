@@ -74,25 +74,29 @@ public sealed class CuratedTable<T>
         {
             Metadata = new Dictionary<string, string> { ["kpifunctions.dataset"] = Name, ["kpifunctions.schema_version"] = SchemaVersion },
         };
+        // Not 'await using': after a bad value the writer must not go on to write a footer over the real error.
         var writer = new ParquetWriter(buffer, Schema, options);
-        await using (writer.ConfigureAwait(false))
+        for (var r = 0; r < rows.Count; r++)
         {
-            foreach (var row in rows)
+            for (var i = 0; i < _columns.Count; i++)
             {
-                for (var i = 0; i < _columns.Count; i++)
+                try
                 {
-                    _columns[i].Write(writer, i, row);
+                    _columns[i].Write(writer, i, rows[r]);
                 }
-
-                if (writer.RowGroupFull)
+                catch (ArgumentException ex)
                 {
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    throw new InvalidDataException($"{Name}: row {r} cannot be written: {ex.Message}", ex);
                 }
             }
 
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (writer.RowGroupFull)
+            {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return buffer.ToArray();
     }
 

@@ -28,7 +28,8 @@ public sealed class FxRateRepository
                 {
                     ["Currency"] = r.Currency,
                     ["Date"] = StoreCalendar.Format(r.Date),
-                    ["Rate"] = r.RateToReporting,
+                    // Rates enter with at most 12 decimals, the precision they are stored and reported with.
+                    ["Rate"] = decimal.Round(r.RateToReporting, 12, MidpointRounding.ToEven),
                 }))], cancellationToken).ConfigureAwait(false);
         }
     }
