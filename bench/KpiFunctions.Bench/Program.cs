@@ -135,15 +135,20 @@ static async Task<(TimeSpan Elapsed, string Checksum)> ReadOursAsync(string path
                 quantity += q;
             }
 
-            foreach (var v in columns[7].GetValues<decimal>())
+            // Decimals summed as unscaled integers, as DuckDB sums them; converted once at the end.
+            long saleUnscaled = 0, originalUnscaled = 0;
+            foreach (var v in columns[7].UnscaledValues)
             {
-                sale += v;
+                saleUnscaled += v;
             }
 
-            foreach (var v in columns[8].GetValues<decimal>())
+            foreach (var v in columns[8].UnscaledValues)
             {
-                original += v;
+                originalUnscaled += v;
             }
+
+            sale += saleUnscaled / 10_000m;
+            original += originalUnscaled / 10_000m;
         }
     }
 

@@ -25,6 +25,8 @@ internal static class ChunkDecoder
             ParquetType.Int32 => Decode<int>(spec, meta, chunk, rows),
             ParquetType.Int64 => Decode<long>(spec, meta, chunk, rows),
             ParquetType.Double => Decode<double>(spec, meta, chunk, rows),
+            // INT32/INT64 decimals stay unscaled longs, as DuckDB keeps them; the column makes decimals on request.
+            ParquetType.Decimal when spec.Physical is PhysicalType.Int32 or PhysicalType.Int64 => Decode<long>(spec, meta, chunk, rows),
             ParquetType.Decimal => Decode<decimal>(spec, meta, chunk, rows),
             ParquetType.String => Decode<Utf8Value>(spec, meta, chunk, rows),
             ParquetType.Date => Decode<DateOnly>(spec, meta, chunk, rows),
@@ -161,9 +163,13 @@ internal static class ChunkDecoder
             }
         }
 
-        return values is Utf8Value[] utf8
-            ? ParquetColumn.FromUtf8(spec.Field, utf8, anyNull ? defined : null)
-            : new ParquetColumn(spec.Field, values, anyNull ? defined : null);
+        var present = anyNull ? defined : null;
+        return values switch
+        {
+            Utf8Value[] utf8 => ParquetColumn.FromUtf8(spec.Field, utf8, ((PlainDecoders.Utf8Decoder)(object)decoder).Buffers, present),
+            long[] unscaled when spec.Field.Type == ParquetType.Decimal => ParquetColumn.FromUnscaled(spec.Field, unscaled, present),
+            _ => new ParquetColumn(spec.Field, values, present),
+        };
     }
 
     private static string SpecName(PageEncoding encoding) => encoding switch

@@ -231,8 +231,10 @@ public sealed class ParquetReader : IAsyncDisposable
                 ParquetType.Int32 => One<int>(decoder, plain),
                 ParquetType.Int64 => One<long>(decoder, plain),
                 ParquetType.Double => One<double>(decoder, plain),
+                ParquetType.Decimal when spec.Physical is PhysicalType.Int32 or PhysicalType.Int64 =>
+                    Encodings.DecimalBytes.ToDecimal((long)One<long>(decoder, plain)!, spec.Field.Scale, spec.Field.Name),
                 ParquetType.Decimal => One<decimal>(decoder, plain),
-                ParquetType.String => One<Utf8Value>(decoder, plain) is Utf8Value u ? System.Text.Encoding.UTF8.GetString(u.Span) : null,
+                ParquetType.String => One<Utf8Value>(decoder, plain) is Utf8Value u ? System.Text.Encoding.UTF8.GetString(plain, 4, u.Length) : null,
                 ParquetType.Date => One<DateOnly>(decoder, plain),
                 ParquetType.Timestamp => One<DateTimeOffset>(decoder, plain),
                 _ => null,

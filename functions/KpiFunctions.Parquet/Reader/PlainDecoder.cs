@@ -46,8 +46,8 @@ internal static class PlainDecoders
         (ParquetType.Timestamp, PhysicalType.Int96) => new Int96Decoder(spec),
         (ParquetType.Timestamp, _) => new TimestampDecoder(spec),
         (ParquetType.String, _) => new Utf8Decoder(spec),
-        (ParquetType.Decimal, PhysicalType.Int32) => new DecimalInt32Decoder(spec),
-        (ParquetType.Decimal, PhysicalType.Int64) => new DecimalInt64Decoder(spec),
+        (ParquetType.Decimal, PhysicalType.Int32) => new UnscaledInt32Decoder(spec),
+        (ParquetType.Decimal, PhysicalType.Int64) => new Int64Decoder(spec),
         (ParquetType.Decimal, PhysicalType.ByteArray) => new DecimalBytesDecoder(spec, false),
         (ParquetType.Decimal, PhysicalType.FixedLenByteArray) => new DecimalBytesDecoder(spec, true),
         _ => throw new NotSupportedException($"Parquet: column '{spec.Field.Name}' ({spec.Physical} as {spec.Field.Type}) is not supported."),
@@ -194,11 +194,20 @@ internal static class PlainDecoders
     }
 
     /// <summary>Strings stay UTF-8 inside the page buffer (checked valid: invalid UTF-8 is refused, as DuckDB does).</summary>
-    private sealed class Utf8Decoder(ColumnSpec spec) : PlainDecoder<Utf8Value>(spec)
+    internal sealed class Utf8Decoder(ColumnSpec spec) : PlainDecoder<Utf8Value>(spec)
     {
+        /// <summary>The page buffers the decoded values point into.</summary>
+        public List<byte[]> Buffers { get; } = [];
+
         public override int Decode(ArraySegment<byte> segment, Span<Utf8Value> destination)
         {
             ReadOnlySpan<byte> data = segment;
+            if (Buffers.Count == 0 || !ReferenceEquals(Buffers[^1], segment.Array))
+            {
+                Buffers.Add(segment.Array!);
+            }
+
+            var buffer = Buffers.Count - 1;
             var pos = 0;
             for (var i = 0; i < destination.Length; i++)
             {
@@ -208,39 +217,23 @@ internal static class PlainDecoders
                     throw new InvalidDataException($"Parquet: column '{Spec.Field.Name}' holds a string that is not valid UTF-8.");
                 }
 
-                destination[i] = new Utf8Value(segment.Array!, segment.Offset + pos - bytes.Length, bytes.Length);
+                destination[i] = new Utf8Value(buffer, segment.Offset + pos - bytes.Length, bytes.Length);
             }
 
             return pos;
         }
     }
 
-    private sealed class DecimalInt32Decoder(ColumnSpec spec) : PlainDecoder<decimal>(spec)
+    /// <summary>DECIMAL in INT32, kept unscaled as long (the column makes decimals on request).</summary>
+    private sealed class UnscaledInt32Decoder(ColumnSpec spec) : PlainDecoder<long>(spec)
     {
-        public override int Decode(ArraySegment<byte> segment, Span<decimal> destination)
+        public override int Decode(ArraySegment<byte> segment, Span<long> destination)
         {
             ReadOnlySpan<byte> data = segment;
             var used = Fixed(data, destination.Length, 4);
             for (var i = 0; i < destination.Length; i++)
             {
-                destination[i] = DecimalBytes.ToDecimal(BinaryPrimitives.ReadInt32LittleEndian(data[(4 * i)..]), Spec.Field.Scale, Spec.Field.Name);
-            }
-
-            return used;
-        }
-    }
-
-    private sealed class DecimalInt64Decoder(ColumnSpec spec) : PlainDecoder<decimal>(spec)
-    {
-        public override int Decode(ArraySegment<byte> segment, Span<decimal> destination)
-        {
-            ReadOnlySpan<byte> data = segment;
-            var used = Fixed(data, destination.Length, 8);
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = Spec.Field.Scale <= 28
-                    ? DecimalBytes.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]), Spec.Field.Scale)
-                    : DecimalBytes.ToDecimal(BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]), Spec.Field.Scale, Spec.Field.Name);
+                destination[i] = BinaryPrimitives.ReadInt32LittleEndian(data[(4 * i)..]);
             }
 
             return used;
