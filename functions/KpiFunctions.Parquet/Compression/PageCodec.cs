@@ -39,6 +39,39 @@ internal static class PageCodec
         }
     }
 
+    /// <summary>
+    /// Decompresses into <paramref name="output"/> (exactly the uncompressed size long, e.g. a
+    /// pooled buffer's prefix) or throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static void DecompressInto(CompressionCodec codec, ReadOnlySpan<byte> payload, Span<byte> output, string where)
+    {
+        switch (codec)
+        {
+            case CompressionCodec.Uncompressed:
+                if (payload.Length != output.Length)
+                {
+                    throw new InvalidDataException($"Parquet: {where}: uncompressed page of {payload.Length} bytes, header says {output.Length}.");
+                }
+
+                payload.CopyTo(output);
+                break;
+            case CompressionCodec.Snappy:
+                try
+                {
+                    SnappyDecoder.Decode(payload, output);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new InvalidDataException($"Parquet: {where}: {ex.Message}", ex);
+                }
+
+                break;
+            default:
+                Decompress(codec, payload, output.Length, where).CopyTo(output);
+                break;
+        }
+    }
+
     /// <summary>Decompresses into exactly <paramref name="uncompressedSize"/> bytes or throws <see cref="InvalidDataException"/>.</summary>
     public static byte[] Decompress(CompressionCodec codec, ReadOnlySpan<byte> payload, int uncompressedSize, string where)
     {
@@ -53,7 +86,8 @@ internal static class PageCodec
                     break;
                 case CompressionCodec.Snappy:
                     CheckSnappyPreamble(payload, uncompressedSize, where);
-                    result = IronSnappy.Snappy.Decode(payload);
+                    result = new byte[uncompressedSize];
+                    SnappyDecoder.Decode(payload, result);
                     break;
                 case CompressionCodec.Gzip:
                     result = new byte[uncompressedSize];

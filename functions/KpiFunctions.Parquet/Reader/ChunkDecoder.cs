@@ -100,29 +100,46 @@ internal static class ChunkDecoder
                     break;
                 case PageType.DataPage:
                     var v1 = header.DataPageHeader ?? throw new InvalidDataException($"Parquet: {where}: data page without its header.");
-                    var page = PageCodec.Decompress(meta.Codec, payload, header.UncompressedPageSize, where);
-                    var n = CheckCount(v1.NumValues, count, rows, where);
-                    Grow(ref values, ref defined, count + n);
-                    var offset = 0;
-                    if (!spec.Field.Required)
+
+                    // String values point into their page buffer, so those pages get their own array; other pages
+                    // are decoded into copies and can use a pooled buffer (no large-object churn per page).
+                    var pooled = spec.Field.Type != ParquetType.String;
+                    var page = pooled ? ArrayPool<byte>.Shared.Rent(header.UncompressedPageSize) : new byte[header.UncompressedPageSize];
+                    try
                     {
-                        if (page.Length < 4)
+                        PageCodec.DecompressInto(meta.Codec, payload, page.AsSpan(0, header.UncompressedPageSize), where);
+                        var pageLength = header.UncompressedPageSize;
+                        var n = CheckCount(v1.NumValues, count, rows, where);
+                        Grow(ref values, ref defined, count + n);
+                        var offset = 0;
+                        if (!spec.Field.Required)
                         {
-                            throw new InvalidDataException($"Parquet: {where}: definition levels missing.");
+                            if (pageLength < 4)
+                            {
+                                throw new InvalidDataException($"Parquet: {where}: definition levels missing.");
+                            }
+
+                            var length = BinaryPrimitives.ReadInt32LittleEndian(page);
+                            if (length < 0 || length > pageLength - 4)
+                            {
+                                throw new InvalidDataException($"Parquet: {where}: definition levels of {length} bytes run past the page.");
+                            }
+
+                            anyNull |= DecodeLevels(page.AsSpan(4, length), defined!.AsSpan(count, n), where);
+                            offset = 4 + length;
                         }
 
-                        var length = BinaryPrimitives.ReadInt32LittleEndian(page);
-                        if (length < 0 || length > page.Length - 4)
+                        DecodeValues(spec, decoder, v1.Encoding, new ArraySegment<byte>(page, offset, pageLength - offset), dictionary, values.AsSpan(count, n), defined is null ? Span<bool>.Empty : defined.AsSpan(count, n), where);
+                        count += n;
+                    }
+                    finally
+                    {
+                        if (pooled)
                         {
-                            throw new InvalidDataException($"Parquet: {where}: definition levels of {length} bytes run past the page.");
+                            ArrayPool<byte>.Shared.Return(page);
                         }
-
-                        anyNull |= DecodeLevels(page.AsSpan(4, length), defined!.AsSpan(count, n), where);
-                        offset = 4 + length;
                     }
 
-                    DecodeValues(spec, decoder, v1.Encoding, new ArraySegment<byte>(page, offset, page.Length - offset), dictionary, values.AsSpan(count, n), defined is null ? Span<bool>.Empty : defined.AsSpan(count, n), where);
-                    count += n;
                     break;
                 case PageType.DataPageV2:
                     var v2 = header.DataPageHeaderV2 ?? throw new InvalidDataException($"Parquet: {where}: data page V2 without its header.");
