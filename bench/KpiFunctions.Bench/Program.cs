@@ -18,8 +18,10 @@ var options = new ParquetWriterOptions();
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; rows: {rows:N0}; row group buffer: {options.RowGroupSizeBytes / (1024 * 1024)} MiB");
 
-// Warm up both sides once (JIT, DuckDB load) on a small file.
+// Warm up both sides once on a small file (JIT of our write and read paths, DuckDB's load), as
+// BenchmarkDotNet would, so the first measured run is not tier-0 code.
 await WriteOursAsync(Path.Combine(work, "warm.parquet"), 200_000, options, null);
+await ReadOursAsync(Path.Combine(work, "warm.parquet"));
 Duck($"COPY ({OrderLinesData.Sql(200_000)}) TO '{Path.Combine(work, "warm-duck.parquet")}' (FORMAT parquet, COMPRESSION snappy)");
 
 var sampler = new PeakSampler(collect: false);
@@ -30,9 +32,19 @@ var writeOurs = await WriteOursAsync(ours, rows, options, sampler);
 var live = new PeakSampler(collect: true);
 await WriteOursAsync(Path.Combine(work, "ours-live.parquet"), rows, options, live);
 var writeDuck = Duck($"COPY ({OrderLinesData.Sql(rows)}) TO '{duck}' (FORMAT parquet, COMPRESSION snappy)");
+// Reads are short, so each side reads three times and the best time counts (a 2-core VM is noisy).
+const int ReadRepeats = 3;
 var readOurs = await ReadOursAsync(ours);
-var readDuck = Duck($"SELECT sum(strlen(store_id) + strlen(order_id) + strlen(line_id) + strlen(sku_id) + strlen(product_id) + strlen(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{ours}')");
-var readDuckOwn = Duck($"SELECT sum(strlen(store_id) + strlen(order_id) + strlen(line_id) + strlen(sku_id) + strlen(product_id) + strlen(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{duck}')");
+for (var i = 1; i < ReadRepeats; i++)
+{
+    var again = await ReadOursAsync(ours);
+    readOurs = again.Elapsed < readOurs.Elapsed ? again : readOurs;
+}
+
+string SumSql(string file) =>
+    $"SELECT sum(strlen(store_id) + strlen(order_id) + strlen(line_id) + strlen(sku_id) + strlen(product_id) + strlen(product_name)) AS chars, sum(quantity) AS q, sum(sale_price) AS s, sum(original_price) AS o FROM read_parquet('{file}')";
+var readDuck = Enumerable.Range(0, ReadRepeats).Select(_ => Duck(SumSql(ours))).Min();
+var readDuckOwn = Enumerable.Range(0, ReadRepeats).Select(_ => Duck(SumSql(duck))).Min();
 var sizeOurs = new FileInfo(ours).Length;
 var sizeDuck = new FileInfo(duck).Length;
 
@@ -40,7 +52,7 @@ Console.WriteLine();
 Console.WriteLine("| what | ours | DuckDB (1 thread) | ratio ours/DuckDB | bar |");
 Console.WriteLine("|---|---|---|---|---|");
 Line("write", writeOurs, writeDuck, 1.5);
-Line("full read (all columns)", readOurs.Elapsed, readDuckOwn, 1.5);
+Line("full read (all columns), best of 3", readOurs.Elapsed, readDuckOwn, 1.5);
 Console.WriteLine($"| file size | {sizeOurs / 1e6:N1} MB | {sizeDuck / 1e6:N1} MB | {(double)sizeOurs / sizeDuck:N2} | within 15 % ({Pass(Math.Abs(((double)sizeOurs / sizeDuck) - 1) <= 0.15)}) |");
 Console.WriteLine($"| peak live managed memory while writing, above baseline | {live.PeakAboveBaseline / 1e6:N0} MB | | {(double)live.PeakAboveBaseline / options.RowGroupSizeBytes:N2} × row-group buffer | < 2× ({Pass(live.PeakAboveBaseline < 2 * options.RowGroupSizeBytes)}) |");
 Console.WriteLine($"| peak managed heap while writing, garbage included | {sampler.PeakAboveBaseline / 1e6:N0} MB | | {(double)sampler.PeakAboveBaseline / options.RowGroupSizeBytes:N2} × row-group buffer | (for reference) |");

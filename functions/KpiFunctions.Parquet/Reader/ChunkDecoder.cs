@@ -101,9 +101,9 @@ internal static class ChunkDecoder
                 case PageType.DataPage:
                     var v1 = header.DataPageHeader ?? throw new InvalidDataException($"Parquet: {where}: data page without its header.");
 
-                    // String values point into their page buffer, so those pages get their own array; other pages
-                    // are decoded into copies and can use a pooled buffer (no large-object churn per page).
-                    var pooled = spec.Field.Type != ParquetType.String;
+                    // PLAIN string values point into their page buffer, so those pages get their own array; every
+                    // other page (dictionary indices included) is decoded into copies and can use a pooled buffer.
+                    var pooled = spec.Field.Type != ParquetType.String || v1.Encoding != PageEncoding.Plain;
                     var page = pooled ? ArrayPool<byte>.Shared.Rent(header.UncompressedPageSize) : new byte[header.UncompressedPageSize];
                     try
                     {
