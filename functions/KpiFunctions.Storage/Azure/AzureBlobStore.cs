@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+using KpiFunctions.Storage.Blobs;
+
+namespace KpiFunctions.Storage.Azure;
+
+/// <summary>
+/// <see cref="IBlobStore"/> on one container of Azure Blob Storage (or Azurite) over the REST API, on an Azure.Core
+/// pipeline built once (retries, logging) with SharedKey signing. Writes over the single-request limit are staged
+/// as blocks and committed with one block list, so readers never see half a blob.
+/// </summary>
+public sealed class AzureBlobStore : IBlobStore
+{
+    private readonly HttpPipeline _pipeline;
+    private readonly Uri _container;
+    private readonly AzureBlobStoreOptions _options;
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private volatile bool _containerReady;
+
+    /// <summary>Creates a store over a container, from a connection string.</summary>
+    public AzureBlobStore(string connectionString, string container, AzureBlobStoreOptions? options = null)
+    {
+        var parsed = StorageConnectionString.Parse(connectionString);
+        ValidateContainer(container);
+        _options = options ?? new AzureBlobStoreOptions();
+        _container = new Uri(parsed.BlobEndpoint.ToString().TrimEnd('/') + "/" + container);
+        _pipeline = HttpPipelineBuilder.Build(_options, new SharedKeyPolicy(parsed.AccountName, parsed.AccountKey, _options.Time));
+        Container = container;
+    }
+
+    /// <summary>The container.</summary>
+    public string Container { get; }
+
+    /// <inheritdoc />
+    public async Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        BlobPath.Validate(path);
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Length <= _options.SingleUploadLimit)
+        {
+            using var message = Create(RequestMethod.Put, path, null);
+            message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
+            message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(bytes.Span)));
+            Describe(message.Request, options);
+            message.Request.Content = RequestContent.Create(bytes);
+            return await CommitAsync(message, path, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Staged upload: blocks of equal-length ids, then one commit that makes the blob appear whole.
+        var ids = new List<string>();
+        for (var offset = 0; offset < bytes.Length; offset += _options.BlockSize)
+        {
+            var block = bytes.Slice(offset, Math.Min(_options.BlockSize, bytes.Length - offset));
+            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(ids.Count.ToString("D6", CultureInfo.InvariantCulture)));
+            using var put = Create(RequestMethod.Put, path, $"comp=block&blockid={Uri.EscapeDataString(id)}");
+            put.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(block.Span)));
+            put.Request.Content = RequestContent.Create(block);
+            await SendAsync(put, $"Put block {ids.Count} of {Container}/{path}", [201], cancellationToken).ConfigureAwait(false);
+            ids.Add(id);
+        }
+
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
+        foreach (var id in ids)
+        {
+            xml.Append("<Latest>").Append(id).Append("</Latest>");
+        }
+
+        xml.Append("</BlockList>");
+        using var commit = Create(RequestMethod.Put, path, "comp=blocklist");
+        commit.Request.Headers.SetValue("x-ms-blob-content-md5", Convert.ToBase64String(MD5.HashData(bytes.Span)));
+        if (options?.ContentType is { } type)
+        {
+            commit.Request.Headers.SetValue("x-ms-blob-content-type", type);
+        }
+
+        if (options?.ContentEncoding is { } encoding)
+        {
+            commit.Request.Headers.SetValue("x-ms-blob-content-encoding", encoding);
+        }
+
+        Conditions(commit.Request, options);
+        commit.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
+        return await CommitAsync(commit, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        BlobPath.Validate(path);
+        var message = Create(RequestMethod.Get, path, null);
+        message.BufferResponse = false;
+        try
+        {
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var status = message.Response.Status;
+            if (status == 404)
+            {
+                message.Dispose();
+                return null;
+            }
+
+            if (status != 200)
+            {
+                throw Failure(message, $"Get blob {Container}/{path}");
+            }
+
+            var stream = message.ExtractResponseContent() ?? new MemoryStream();
+            message.Dispose();
+            return stream;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        BlobPath.Validate(path);
+        using var message = Create(RequestMethod.Head, path, null);
+        var status = await SendAsync(message, $"Head blob {Container}/{path}", [200, 404], cancellationToken).ConfigureAwait(false);
+        return status == 200;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        string? marker = null;
+        do
+        {
+            var query = "restype=container&comp=list&maxresults=" + _options.ListPageSize.ToString(CultureInfo.InvariantCulture) + "&prefix=" + Uri.EscapeDataString(prefix) + (marker is null ? "" : "&marker=" + Uri.EscapeDataString(marker));
+            using var message = Create(RequestMethod.Get, null, query);
+            var status = await SendAsync(message, $"List blobs {Container}/{prefix}*", [200, 404], cancellationToken).ConfigureAwait(false);
+            if (status == 404)
+            {
+                yield break;
+            }
+
+            var (items, next) = ParseList(message.Response.Content.ToStream());
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            marker = string.IsNullOrEmpty(next) ? null : next;
+        }
+        while (marker is not null);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        BlobPath.Validate(path);
+        using var message = Create(RequestMethod.Delete, path, null);
+        var status = await SendAsync(message, $"Delete blob {Container}/{path}", [202, 404], cancellationToken).ConfigureAwait(false);
+        return status == 202;
+    }
+
+    /// <inheritdoc />
+    public string Describe(string path) => _container + "/" + path;
+
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (_containerReady)
+        {
+            return;
+        }
+
+        await _createGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_containerReady)
+            {
+                using var message = _pipeline.CreateMessage();
+                message.Request.Method = RequestMethod.Put;
+                message.Request.Uri.Reset(new Uri(_container + "?restype=container"));
+                message.Request.Headers.SetValue("x-ms-version", _options.ServiceVersion);
+                await SendAsync(message, $"Create container {Container}", [201, 409], cancellationToken).ConfigureAwait(false);
+                _containerReady = true;
+            }
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    private async Task<BlobWriteResult> CommitAsync(HttpMessage message, string path, CancellationToken cancellationToken)
+    {
+        var status = await SendAsync(message, $"Put blob {Container}/{path}", [201, 409, 412], cancellationToken).ConfigureAwait(false);
+        if (status != 201)
+        {
+            // 409 BlobAlreadyExists (If-None-Match: *) or 412 ConditionNotMet (If-Match): a lost condition, not a failure.
+            return BlobWriteResult.ConditionNotMet;
+        }
+
+        return new BlobWriteResult(true, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null);
+    }
+
+    private HttpMessage Create(RequestMethod method, string? path, string? query)
+    {
+        var message = _pipeline.CreateMessage();
+        var uri = _container + (path is null ? "" : "/" + EscapePath(path)) + (query is null ? "" : "?" + query);
+        message.Request.Method = method;
+        message.Request.Uri.Reset(new Uri(uri));
+        message.Request.Headers.SetValue("x-ms-version", _options.ServiceVersion);
+        return message;
+    }
+
+    private static void Describe(Request request, BlobUploadOptions? options)
+    {
+        if (options?.ContentType is { } type)
+        {
+            request.Headers.SetValue("Content-Type", type);
+        }
+
+        if (options?.ContentEncoding is { } encoding)
+        {
+            request.Headers.SetValue("Content-Encoding", encoding);
+        }
+
+        Conditions(request, options);
+    }
+
+    private static void Conditions(Request request, BlobUploadOptions? options)
+    {
+        if (options?.OnlyIfMissing == true)
+        {
+            request.Headers.SetValue("If-None-Match", "*");
+        }
+
+        if (options?.IfMatch is { } etag)
+        {
+            request.Headers.SetValue("If-Match", etag);
+        }
+    }
+
+    private async Task<int> SendAsync(HttpMessage message, string operation, int[] expected, CancellationToken cancellationToken)
+    {
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var status = message.Response.Status;
+        return expected.Contains(status) ? status : throw Failure(message, operation);
+    }
+
+    private static StorageRequestException Failure(HttpMessage message, string operation)
+    {
+        var headers = message.Response.Headers;
+        return new StorageRequestException(
+            operation,
+            message.Response.Status,
+            headers.TryGetValue("x-ms-error-code", out var code) ? code : null,
+            headers.TryGetValue("x-ms-request-id", out var id) ? id : null);
+    }
+
+    /// <summary>Escapes each path segment but keeps '/' and the '=' of Hive-style keys readable.</summary>
+    private static string EscapePath(string path) =>
+        string.Join('/', path.Split('/').Select(segment => Uri.EscapeDataString(segment).Replace("%3D", "=", StringComparison.Ordinal)));
+
+    /// <summary>Reads a List Blobs page: EnumerationResults/Blobs/Blob/{Name, Properties{Content-Length, Last-Modified, Etag}}, NextMarker.</summary>
+    private static (List<BlobItem> Items, string? NextMarker) ParseList(Stream xml)
+    {
+        using var reader = XmlReader.Create(xml, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var doc = XDocument.Load(reader);
+        var root = doc.Root ?? throw new InvalidDataException("List Blobs returned an empty document.");
+        var items = new List<BlobItem>();
+        foreach (var blob in root.Element("Blobs")?.Elements("Blob") ?? [])
+        {
+            var properties = blob.Element("Properties");
+            items.Add(new BlobItem(
+                blob.Element("Name")?.Value ?? throw new InvalidDataException("List Blobs returned a blob without a name."),
+                long.Parse(properties?.Element("Content-Length")?.Value ?? "0", CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(properties?.Element("Last-Modified")?.Value ?? "Thu, 01 Jan 1970 00:00:00 GMT", CultureInfo.InvariantCulture),
+                properties?.Element("Etag")?.Value ?? ""));
+        }
+
+        return (items, root.Element("NextMarker")?.Value);
+    }
+
+    private static void ValidateContainer(string container)
+    {
+        if (container is null || container.Length is < 3 or > 63 || !container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            || container.StartsWith('-') || container.Contains("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Container name '{container}' must be 3-63 lower-case letters, digits and single hyphens.", nameof(container));
+        }
+    }
+}

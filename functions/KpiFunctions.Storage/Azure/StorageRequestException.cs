@@ -1,0 +1,47 @@
+namespace KpiFunctions.Storage.Azure;
+
+/// <summary>A storage request the service refused: status, service error code and request id, never a key or signature.</summary>
+public sealed class StorageRequestException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public StorageRequestException(string operation, int status, string? errorCode, string? requestId)
+        : base($"{operation} failed: HTTP {status}{(errorCode is null ? "" : " " + errorCode)}{(requestId is null ? "" : $" (request id {requestId})")}.")
+    {
+        Operation = operation;
+        Status = status;
+        ErrorCode = errorCode;
+        RequestId = requestId;
+    }
+
+    /// <summary>Creates an exception without details (for serializers).</summary>
+    public StorageRequestException()
+        : this("storage request", 0, null, null)
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public StorageRequestException(string message)
+        : base(message)
+    {
+        Operation = message;
+    }
+
+    /// <summary>Creates an exception with a message and cause.</summary>
+    public StorageRequestException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Operation = message;
+    }
+
+    /// <summary>What was attempted, e.g. "Put blob kpi/raw/x".</summary>
+    public string Operation { get; } = "";
+
+    /// <summary>HTTP status.</summary>
+    public int Status { get; }
+
+    /// <summary>The service's error code (x-ms-error-code), e.g. ContainerNotFound.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>The service's request id, for support.</summary>
+    public string? RequestId { get; }
+}
