@@ -1,26 +1,20 @@
+using KpiFunctions.Storage.Azure;
 using KpiFunctions.Storage.Embedded;
 using KpiFunctions.Storage.Tables;
 using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Storage.Tests;
 
-public sealed class SqliteTableStoreTests : IDisposable
+/// <summary>What every <see cref="ITableStore"/> must do, run against SQLite and against Azure Table Storage on Azurite.</summary>
+public abstract class TableStoreContract : IAsyncLifetime
 {
-    private const string Table = "TestTable";
-    private readonly TempDirectory _dir = new();
-    private readonly SqliteTableStore _store;
+    protected string Table { get; } = "T" + Guid.NewGuid().ToString("N")[..20];
 
-    public SqliteTableStoreTests()
-    {
-        _store = new SqliteTableStore(Path.Combine(_dir.Path, "tables.db"), new FixedTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero)));
-        _store.CreateTableIfNotExistsAsync(Table).GetAwaiter().GetResult();
-    }
+    protected abstract ITableStore Store { get; }
 
-    public void Dispose()
-    {
-        _store.Dispose();
-        _dir.Dispose();
-    }
+    public Task InitializeAsync() => Store.CreateTableIfNotExistsAsync(Table);
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Every_property_type_round_trips_with_its_type()
@@ -39,8 +33,8 @@ public sealed class SqliteTableStoreTests : IDisposable
             ["M"] = 12345678901234567.891234m,
         };
 
-        await _store.AddEntityAsync(Table, entity);
-        var back = await _store.GetEntityAsync(Table, "p", "r");
+        await Store.AddEntityAsync(Table, entity);
+        var back = await Store.GetEntityAsync(Table, "p", "r");
 
         Assert.NotNull(back);
         Assert.Equal("text ünïcødé", back.GetString("S"));
@@ -53,15 +47,16 @@ public sealed class SqliteTableStoreTests : IDisposable
         Assert.Equal(guid, back["G"]);
         Assert.Equal(new byte[] { 0, 1, 255 }, back["Bin"]);
         Assert.Equal(12345678901234567.891234m, back.GetDecimal("M"));
-        Assert.Equal(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), back.Timestamp);
+        Assert.NotNull(back.Timestamp);
+        Assert.False(string.IsNullOrEmpty(back.ETag));
     }
 
     [Fact]
     public async Task Adding_an_existing_entity_is_a_conflict_value()
     {
-        await _store.AddEntityAsync(Table, new TableEntity("p", "r"));
+        await Store.AddEntityAsync(Table, new TableEntity("p", "r"));
 
-        var again = await _store.AddEntityAsync(Table, new TableEntity("p", "r"));
+        var again = await Store.AddEntityAsync(Table, new TableEntity("p", "r"));
 
         Assert.Equal(TableWriteStatus.Conflict, again.Status);
     }
@@ -69,10 +64,10 @@ public sealed class SqliteTableStoreTests : IDisposable
     [Fact]
     public async Task Of_two_writers_holding_the_same_etag_exactly_one_wins()
     {
-        var added = await _store.AddEntityAsync(Table, new TableEntity("p", "r") { ["N"] = 0 });
+        var added = await Store.AddEntityAsync(Table, new TableEntity("p", "r") { ["N"] = 0 });
 
         var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
-            _store.UpdateEntityAsync(Table, new TableEntity("p", "r") { ["N"] = i }, added.ETag!)));
+            Store.UpdateEntityAsync(Table, new TableEntity("p", "r") { ["N"] = i }, added.ETag!)));
 
         Assert.Equal(1, results.Count(r => r.Succeeded));
         Assert.Equal(7, results.Count(r => r.Status == TableWriteStatus.PreconditionFailed));
@@ -81,7 +76,7 @@ public sealed class SqliteTableStoreTests : IDisposable
     [Fact]
     public async Task Updating_a_missing_entity_is_not_found()
     {
-        var result = await _store.UpdateEntityAsync(Table, new TableEntity("p", "none"), "*");
+        var result = await Store.UpdateEntityAsync(Table, new TableEntity("p", "none"), "*");
 
         Assert.Equal(TableWriteStatus.NotFound, result.Status);
     }
@@ -89,11 +84,11 @@ public sealed class SqliteTableStoreTests : IDisposable
     [Fact]
     public async Task Merge_keeps_other_properties_and_replace_drops_them()
     {
-        await _store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["A"] = 1, ["B"] = 2 });
-        await _store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["B"] = 3 }, TableUpdateMode.Merge);
-        var merged = await _store.GetEntityAsync(Table, "p", "m");
-        await _store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["C"] = 4 }, TableUpdateMode.Replace);
-        var replaced = await _store.GetEntityAsync(Table, "p", "m");
+        await Store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["A"] = 1, ["B"] = 2 });
+        await Store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["B"] = 3 }, TableUpdateMode.Merge);
+        var merged = await Store.GetEntityAsync(Table, "p", "m");
+        await Store.UpsertEntityAsync(Table, new TableEntity("p", "m") { ["C"] = 4 }, TableUpdateMode.Replace);
+        var replaced = await Store.GetEntityAsync(Table, "p", "m");
 
         Assert.Equal([("A", 1), ("B", 3)], merged!.Properties.Select(p => (p.Key, (int)p.Value)).Order());
         Assert.Equal(["C"], replaced!.Properties.Keys);
@@ -104,7 +99,7 @@ public sealed class SqliteTableStoreTests : IDisposable
     {
         foreach (var (pk, rk) in new[] { ("2026-03-11", "b"), ("2026-03-10", "b"), ("2026-03-10", "a"), ("2026-03-12", "a") })
         {
-            await _store.UpsertEntityAsync(Table, new TableEntity(pk, rk));
+            await Store.UpsertEntityAsync(Table, new TableEntity(pk, rk));
         }
 
         var range = await Collect(new TableQuery { PartitionKeyFrom = "2026-03-10", PartitionKeyTo = "2026-03-11" });
@@ -119,7 +114,7 @@ public sealed class SqliteTableStoreTests : IDisposable
     [Fact]
     public async Task A_transaction_is_all_or_nothing()
     {
-        await _store.UpsertEntityAsync(Table, new TableEntity("p", "keep") { ["V"] = 1 });
+        await Store.UpsertEntityAsync(Table, new TableEntity("p", "keep") { ["V"] = 1 });
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionKind.Upsert, new TableEntity("p", "new") { ["V"] = 2 }),
@@ -127,10 +122,10 @@ public sealed class SqliteTableStoreTests : IDisposable
             new(TableTransactionKind.Upsert, new TableEntity("other", "x")),
         };
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.SubmitTransactionAsync(Table, actions));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SubmitTransactionAsync(Table, actions));
         actions.RemoveAt(2);
         var before = await Collect(TableQuery.Partition("p"));
-        await _store.SubmitTransactionAsync(Table, actions);
+        await Store.SubmitTransactionAsync(Table, actions);
 
         Assert.Equal(["p/keep"], before);
         Assert.Equal(["p/new"], await Collect(TableQuery.Partition("p")));
@@ -141,7 +136,7 @@ public sealed class SqliteTableStoreTests : IDisposable
     {
         var actions = Enumerable.Range(0, 101).Select(i => new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity("p", i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
 
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _store.SubmitTransactionAsync(Table, actions));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Store.SubmitTransactionAsync(Table, actions));
 
         Assert.Contains("at most 100", ex.Message, StringComparison.Ordinal);
         Assert.Contains("chunks", ex.Message, StringComparison.Ordinal);
@@ -155,7 +150,7 @@ public sealed class SqliteTableStoreTests : IDisposable
     [InlineData("a\u0001b")]
     public async Task Keys_with_characters_tables_forbid_are_refused(string key)
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertEntityAsync(Table, new TableEntity("p", key)));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertEntityAsync(Table, new TableEntity("p", key)));
 
         Assert.Contains("forbid", ex.Message, StringComparison.Ordinal);
     }
@@ -169,8 +164,8 @@ public sealed class SqliteTableStoreTests : IDisposable
             wide["P" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = i;
         }
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertEntityAsync(Table, new TableEntity("p", "r") { ["bad name"] = 1 }));
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertEntityAsync(Table, wide));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertEntityAsync(Table, new TableEntity("p", "r") { ["bad name"] = 1 }));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertEntityAsync(Table, wide));
         Assert.Contains("253 properties", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new TableEntity("p", "r") { ["F"] = 1.5f });
     }
@@ -178,30 +173,71 @@ public sealed class SqliteTableStoreTests : IDisposable
     [Fact]
     public async Task Using_a_table_that_was_never_created_says_how_to_fix_it()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.GetEntityAsync("NeverMade", "p", "r"));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.GetEntityAsync("NeverMade", "p", "r"));
 
         Assert.Contains("CreateTableIfNotExistsAsync", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Data_survives_reopening_the_file()
-    {
-        await _store.UpsertEntityAsync(Table, new TableEntity("p", "r") { ["V"] = "kept" });
-
-        using var reopened = new SqliteTableStore(Path.Combine(_dir.Path, "tables.db"));
-        var entity = await reopened.GetEntityAsync(Table, "p", "r");
-
-        Assert.Equal("kept", entity?.GetString("V"));
-    }
-
-    private async Task<List<string>> Collect(TableQuery query)
+    protected async Task<List<string>> Collect(TableQuery query)
     {
         var keys = new List<string>();
-        await foreach (var e in _store.QueryAsync(Table, query))
+        await foreach (var e in Store.QueryAsync(Table, query))
         {
             keys.Add(e.PartitionKey + "/" + e.RowKey);
         }
 
         return keys;
+    }
+}
+
+public sealed class SqliteTableStoreTests : TableStoreContract
+{
+    private readonly TempDirectory _dir = new();
+    private readonly SqliteTableStore _store;
+
+    public SqliteTableStoreTests() =>
+        _store = new SqliteTableStore(Path.Combine(_dir.Path, "tables.db"), new FixedTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero)));
+
+    protected override ITableStore Store => _store;
+
+    public override Task DisposeAsync()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Data_survives_reopening_the_file_and_timestamps_come_from_the_clock()
+    {
+        await Store.UpsertEntityAsync(Table, new TableEntity("p", "r") { ["V"] = "kept" });
+
+        using var reopened = new SqliteTableStore(Path.Combine(_dir.Path, "tables.db"));
+        var entity = await reopened.GetEntityAsync(Table, "p", "r");
+
+        Assert.Equal("kept", entity?.GetString("V"));
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), entity?.Timestamp);
+    }
+}
+
+public sealed class AzureTableStoreTests(AzuriteTableFixture azurite) : TableStoreContract, IClassFixture<AzuriteTableFixture>
+{
+    private readonly AzureTableStore _store = new(azurite.ConnectionString);
+
+    protected override ITableStore Store => _store;
+
+    [Fact]
+    public async Task A_query_follows_continuations_past_the_services_page_size()
+    {
+        for (var chunk = 0; chunk < 12; chunk++)
+        {
+            await Store.SubmitTransactionAsync(Table, [.. Enumerable.Range(chunk * 100, 100).Select(i =>
+                new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity("p", i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)) { ["N"] = i }))]);
+        }
+
+        var keys = await Collect(TableQuery.Partition("p"));
+
+        Assert.Equal(1200, keys.Count);
+        Assert.Equal(Enumerable.Range(0, 1200).Select(i => "p/" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)), keys);
     }
 }
