@@ -14,6 +14,13 @@ internal static class CommonOptions
         Description = $"Folder of the embedded storage (blobs/ and tables.db). Default: $KPI_DATA_DIR or ./{DefaultDataDir}",
     };
 
+    public static Option<string?> Storage() => new("--storage")
+    {
+        Description = "Azure Storage connection string (e.g. \"UseDevelopmentStorage=true\" for Azurite). Default: $KPI_STORAGE, or the embedded folder store.",
+    };
+
+    public static string? ResolveStorage(string? option, CliContext context) => option ?? context.GetEnvironment("KPI_STORAGE");
+
     public static Option<bool> Verbose() => new("--verbose")
     {
         Description = "Show stack traces of errors.",

@@ -1,3 +1,4 @@
+using KpiFunctions.Storage.Azure;
 using KpiFunctions.Storage.Blobs;
 using KpiFunctions.Storage.Embedded;
 using KpiFunctions.Storage.Tables;
@@ -20,6 +21,17 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
             new SqliteTableStore(Path.Combine(root, "tables.db"), timeProvider),
             root);
     }
+
+    /// <summary>Azure Storage (or Azurite) from a connection string: blobs in <paramref name="container"/>, tables in the account.</summary>
+    public static KpiStorage Azure(string connectionString, string container = "kpi")
+    {
+        var parsed = StorageConnectionString.Parse(connectionString);
+        return new KpiStorage(new AzureBlobStore(connectionString, container), new AzureTableStore(connectionString), parsed.ToString() + ";Container=" + container);
+    }
+
+    /// <summary>The embedded default for a data folder, or Azure Storage when a connection string is given.</summary>
+    public static KpiStorage Open(string? connectionString, string dataDirectory, TimeProvider? timeProvider = null) =>
+        string.IsNullOrWhiteSpace(connectionString) ? Embedded(dataDirectory, timeProvider) : Azure(connectionString);
 
     /// <summary>Creates every table the pipeline uses.</summary>
     public async Task EnsureTablesAsync(CancellationToken cancellationToken = default)

@@ -28,7 +28,7 @@ internal sealed class Harness : IDisposable
 
     public SyntheticWorld World { get; }
 
-    public KpiStorage Storage { get; }
+    public KpiStorage Storage { get; init; }
 
     public FixedTimeProvider Time { get; }
 

@@ -22,7 +22,8 @@ internal static class KpisCommand
         var format = new Option<string>("--format") { Description = "table or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv");
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("kpis", "Print KPI rows for stores and days.") { store, from, to, kpi, format, dataDir };
+        var storageOption = CommonOptions.Storage();
+        var command = new Command("kpis", "Print KPI rows for stores and days.") { store, from, to, kpi, format, dataDir, storageOption };
         command.SetAction(async (parse, ct) =>
         {
             var first = CommonOptions.ParseDate(parse.GetValue(from))!.Value;
@@ -34,12 +35,13 @@ internal static class KpisCommand
 
             var ids = ResolveKpis(parse.GetValue(kpi));
             var dir = CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context);
-            if (!File.Exists(Path.Combine(dir, "tables.db")))
+            var connection = CommonOptions.ResolveStorage(parse.GetValue(storageOption), context);
+            if (connection is null && !File.Exists(Path.Combine(dir, "tables.db")))
             {
                 throw new InvalidOperationException($"There is no data in '{Path.GetFullPath(dir)}'. Run 'kpi run --demo' first, or point --data-dir at a data folder.");
             }
 
-            var storage = KpiStorage.Embedded(dir, context.Time);
+            var storage = KpiStorage.Open(connection, dir, context.Time);
             await storage.EnsureTablesAsync(ct);
             var rows = await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(first, last, parse.GetValue(store), ct);
             if (rows.Count == 0)

@@ -35,10 +35,11 @@ internal static class RunCommand
         var source = new Option<string>("--source") { Description = "Where data comes from: synthetic.", DefaultValueFactory = _ => "synthetic" };
         source.AcceptOnlyFromAmong("synthetic");
         var parallel = new Option<int?>("--parallel") { Description = "Stores fetched at once (1-64). Default: $KPI_MAX_PARALLEL_STORES or 4." };
+        var storageOption = CommonOptions.Storage();
 
         var command = new Command("run", "Run the pipeline: fetch every store's days, curate them, compute KPIs.")
         {
-            demo, days, stores, seed, dataDir, currency, from, to, store, source, parallel,
+            demo, days, stores, seed, dataDir, currency, from, to, store, source, parallel, storageOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,13 +48,14 @@ internal static class RunCommand
                 parse.GetValue(demo), parse.GetValue(days), parse.GetValue(stores), parse.GetValue(seed),
                 CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context),
                 CommonOptions.ParseDate(parse.GetValue(from)), CommonOptions.ParseDate(parse.GetValue(to)),
-                parse.GetValue(store) ?? []);
+                parse.GetValue(store) ?? [],
+                CommonOptions.ResolveStorage(parse.GetValue(storageOption), context));
             return await RunAsync(context, settings, options, ct);
         });
         return command;
     }
 
-    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds);
+    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, string? Storage);
 
     private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo)
     {
@@ -80,7 +82,7 @@ internal static class RunCommand
     {
         var console = context.Console;
         var now = context.Time.GetUtcNow();
-        var storage = KpiStorage.Embedded(s.DataDir, context.Time);
+        var storage = KpiStorage.Open(s.Storage, s.DataDir, context.Time);
         await storage.EnsureTablesAsync(ct);
         var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
 
@@ -178,7 +180,9 @@ internal static class RunCommand
         }
 
         console.MarkupLine("Colours: [green]green[/] / [yellow]amber[/] / [red]red[/] against the catalog thresholds; * = FX rate carried forward from an earlier day.");
-        console.MarkupLine($"Data: curated and raw files in [bold]{Markup.Escape(Path.Combine(storage.Location, "blobs"))}[/], tables in [bold]{Markup.Escape(Path.Combine(storage.Location, "tables.db"))}[/].");
+        console.MarkupLine(s.Storage is null
+            ? $"Data: curated and raw files in [bold]{Markup.Escape(Path.Combine(storage.Location, "blobs"))}[/], tables in [bold]{Markup.Escape(Path.Combine(storage.Location, "tables.db"))}[/]."
+            : $"Data: Azure Storage [bold]{Markup.Escape(storage.Location)}[/] (blobs in the container, tables in the account).");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"More: [bold]kpi kpis --store {Markup.Escape(summary.Header.StoreIds[0])} --from {runFrom:yyyy-MM-dd} --to {runTo:yyyy-MM-dd}[/]"));
         return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }

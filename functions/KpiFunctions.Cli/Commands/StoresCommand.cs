@@ -13,7 +13,8 @@ internal static class StoresCommand
         var command = new Command("stores", "Manage the store registry (KpiStores).");
         var file = new Argument<FileInfo>("file") { Description = "JSON array of stores (see docs/stores.sample.json)." };
         var importDir = CommonOptions.DataDir();
-        var import = new Command("import", "Add or replace stores from a JSON file; all are checked before any is written.") { file, importDir };
+        var importStorage = CommonOptions.Storage();
+        var import = new Command("import", "Add or replace stores from a JSON file; all are checked before any is written.") { file, importDir, importStorage };
         import.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -33,7 +34,7 @@ internal static class StoresCommand
                 throw new ArgumentException(ex.Message, ex);
             }
 
-            var storage = KpiStorage.Embedded(CommonOptions.ResolveDataDir(parse.GetValue(importDir), context), context.Time);
+            var storage = KpiStorage.Open(CommonOptions.ResolveStorage(parse.GetValue(importStorage), context), CommonOptions.ResolveDataDir(parse.GetValue(importDir), context), context.Time);
             await storage.EnsureTablesAsync(ct);
             var count = await new StoreRegistry(storage.Tables).ImportAsync(stores, ct);
             context.Console.MarkupLine($"Imported [bold]{count}[/] store(s) into {Markup.Escape(storage.Location)}.");
@@ -42,10 +43,11 @@ internal static class StoresCommand
         });
 
         var listDir = CommonOptions.DataDir();
-        var list = new Command("list", "List registered stores.") { listDir };
+        var listStorage = CommonOptions.Storage();
+        var list = new Command("list", "List registered stores.") { listDir, listStorage };
         list.SetAction(async (parse, ct) =>
         {
-            var storage = KpiStorage.Embedded(CommonOptions.ResolveDataDir(parse.GetValue(listDir), context), context.Time);
+            var storage = KpiStorage.Open(CommonOptions.ResolveStorage(parse.GetValue(listStorage), context), CommonOptions.ResolveDataDir(parse.GetValue(listDir), context), context.Time);
             await storage.EnsureTablesAsync(ct);
             var stores = await new StoreRegistry(storage.Tables).ListAsync(false, ct);
             if (stores.Count == 0)
