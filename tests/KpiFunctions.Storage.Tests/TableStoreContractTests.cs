@@ -220,7 +220,7 @@ public sealed class SqliteTableStoreTests : TableStoreContract
     }
 }
 
-public sealed class AzureTableStoreTests(AzuriteTableFixture azurite) : TableStoreContract, IClassFixture<AzuriteTableFixture>
+public sealed class AzureTableStoreTests(AzuriteFixture azurite) : TableStoreContract, IClassFixture<AzuriteFixture>
 {
     private readonly AzureTableStore _store = new(azurite.ConnectionString);
 
