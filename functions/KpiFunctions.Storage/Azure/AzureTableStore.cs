@@ -161,26 +161,7 @@ public sealed partial class AzureTableStore : ITableStore
             return;
         }
 
-        if (actions.Count > TableRules.MaxTransactionActions)
-        {
-            throw new ArgumentException($"A transaction holds at most {TableRules.MaxTransactionActions} operations; got {actions.Count}. Split it by partition into chunks.", nameof(actions));
-        }
-
-        var partition = actions[0].Entity.PartitionKey;
-        var rows = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var action in actions)
-        {
-            TableRules.ValidateEntity(action.Entity);
-            if (!string.Equals(action.Entity.PartitionKey, partition, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"A transaction must stay in one partition; found '{partition}' and '{action.Entity.PartitionKey}'.", nameof(actions));
-            }
-
-            if (!rows.Add(action.Entity.RowKey))
-            {
-                throw new ArgumentException($"Row '{action.Entity.RowKey}' appears twice in one transaction.", nameof(actions));
-            }
-        }
+        var partition = TableRules.ValidateTransaction(actions);
 
         // Entity group transaction ("Performing entity group transactions"): one changeset in a multipart/mixed batch.
         var batch = "batch_" + Guid.NewGuid().ToString("N");

@@ -182,26 +182,7 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
             return Task.CompletedTask;
         }
 
-        if (actions.Count > TableRules.MaxTransactionActions)
-        {
-            throw new ArgumentException($"A transaction holds at most {TableRules.MaxTransactionActions} operations; got {actions.Count}. Split it by partition into chunks.", nameof(actions));
-        }
-
-        var partition = actions[0].Entity.PartitionKey;
-        var rows = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var action in actions)
-        {
-            TableRules.ValidateEntity(action.Entity);
-            if (!string.Equals(action.Entity.PartitionKey, partition, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"A transaction must stay in one partition; found '{partition}' and '{action.Entity.PartitionKey}'.", nameof(actions));
-            }
-
-            if (!rows.Add(action.Entity.RowKey))
-            {
-                throw new ArgumentException($"Row '{action.Entity.RowKey}' appears twice in one transaction.", nameof(actions));
-            }
-        }
+        TableRules.ValidateTransaction(actions);
 
         return WriteAsync(connection =>
         {

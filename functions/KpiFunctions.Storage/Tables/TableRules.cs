@@ -69,6 +69,37 @@ public static partial class TableRules
         }
     }
 
+    /// <summary>
+    /// Throws unless a transaction has at most 100 operations, all on one partition, each row once, each entity
+    /// valid; returns the partition key. (Entity group transactions, "Performing entity group transactions".)
+    /// </summary>
+    public static string ValidateTransaction(IReadOnlyList<TableTransactionAction> actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (actions.Count > MaxTransactionActions)
+        {
+            throw new ArgumentException($"A transaction holds at most {MaxTransactionActions} operations; got {actions.Count}. Split it by partition into chunks.", nameof(actions));
+        }
+
+        var partition = actions.Count > 0 ? actions[0].Entity.PartitionKey : "";
+        var rows = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var action in actions)
+        {
+            ValidateEntity(action.Entity);
+            if (!string.Equals(action.Entity.PartitionKey, partition, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"A transaction must stay in one partition; found '{partition}' and '{action.Entity.PartitionKey}'.", nameof(actions));
+            }
+
+            if (!rows.Add(action.Entity.RowKey))
+            {
+                throw new ArgumentException($"Row '{action.Entity.RowKey}' appears twice in one transaction.", nameof(actions));
+            }
+        }
+
+        return partition;
+    }
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     private static partial Regex TableName();
 
