@@ -8,7 +8,10 @@ internal static class Node
 {
     private static readonly string Tools = Path.Combine(RepoRoot.Find(), "tools");
 
-    public static async Task<JsonElement> RunAsync(params string[] args)
+    public static Task<JsonElement> RunAsync(params string[] args) => ScriptAsync("parquet.mjs", args);
+
+    /// <summary>Runs one of the tools/ scripts and parses its JSON output.</summary>
+    public static async Task<JsonElement> ScriptAsync(string script, params string[] args)
     {
         if (!Directory.Exists(Path.Combine(Tools, "node_modules", "@duckdb")))
         {
@@ -16,7 +19,7 @@ internal static class Node
         }
 
         var start = new ProcessStartInfo("node") { WorkingDirectory = Tools, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("parquet.mjs");
+        start.ArgumentList.Add(script);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
@@ -29,7 +32,7 @@ internal static class Node
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"node parquet.mjs {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+            throw new InvalidOperationException($"node {script} {args.FirstOrDefault()} failed ({process.ExitCode}): {await stderr}");
         }
 
         using var doc = JsonDocument.Parse(await stdout);

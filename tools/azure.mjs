@@ -1,0 +1,38 @@
+// The official Azure Storage JavaScript SDKs, for cross-checking our REST clients against Azurite.
+//   node azure.mjs blob-get <connection> <container> <name>                -> {"base64": ...}
+//   node azure.mjs blob-put <connection> <container> <name> <base64 file>  -> {}
+//   node azure.mjs table-get <connection> <table> <pk> <rk>                -> {"entity": {prop: {value, type}}} (no type conversion)
+//   node azure.mjs table-put <connection> <table> <json file>              -> {} (json: {partitionKey, rowKey, prop: value or {value, type}})
+import { readFileSync } from 'node:fs';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { TableClient } from '@azure/data-tables';
+
+const [, , command, connection, ...args] = process.argv;
+
+if (command === 'blob-get') {
+  const [container, name] = args;
+  const blob = BlobServiceClient.fromConnectionString(connection).getContainerClient(container).getBlobClient(name);
+  const buffer = await blob.downloadToBuffer();
+  process.stdout.write(JSON.stringify({ base64: buffer.toString('base64') }));
+} else if (command === 'blob-put') {
+  const [container, name, file] = args;
+  const client = BlobServiceClient.fromConnectionString(connection).getContainerClient(container);
+  await client.createIfNotExists();
+  const data = Buffer.from(readFileSync(file, 'utf8'), 'base64');
+  await client.getBlockBlobClient(name).uploadData(data, { blockSize: 4 * 1024 * 1024, maxSingleShotSize: 4 * 1024 * 1024 });
+  process.stdout.write('{}');
+} else if (command === 'table-get') {
+  const [table, pk, rk] = args;
+  const client = TableClient.fromConnectionString(connection, table, { allowInsecureConnection: true });
+  const entity = await client.getEntity(pk, rk, { disableTypeConversion: true });
+  process.stdout.write(JSON.stringify({ entity }));
+} else if (command === 'table-put') {
+  const [table, file] = args;
+  const client = TableClient.fromConnectionString(connection, table, { allowInsecureConnection: true });
+  await client.createTable(); // succeeds when the table already exists
+  await client.upsertEntity(JSON.parse(readFileSync(file, 'utf8')), 'Replace');
+  process.stdout.write('{}');
+} else {
+  process.stderr.write(`unknown command '${command}'\n`);
+  process.exit(2);
+}
