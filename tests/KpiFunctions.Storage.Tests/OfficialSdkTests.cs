@@ -54,7 +54,13 @@ public sealed class OfficialSdkTests(AzuriteFixture azurite) : IClassFixture<Azu
         var guid = Guid.NewGuid();
         await store.UpsertEntityAsync(table, new TableEntity("p", "r")
         {
-            ["S"] = "héllo", ["I"] = 42, ["L"] = long.MinValue, ["D"] = 2.5, ["B"] = true, ["G"] = guid, ["Bin"] = new byte[] { 1, 2, 250 },
+            ["S"] = "héllo",
+            ["I"] = 42,
+            ["L"] = long.MinValue,
+            ["D"] = 2.5,
+            ["B"] = true,
+            ["G"] = guid,
+            ["Bin"] = new byte[] { 1, 2, 250 },
             ["T"] = new DateTimeOffset(1969, 7, 20, 20, 17, 40, TimeSpan.Zero),
         });
 
