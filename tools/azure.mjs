@@ -1,6 +1,7 @@
 // The official Azure Storage JavaScript SDKs, for cross-checking our REST clients against Azurite.
 //   node azure.mjs blob-get <connection> <container> <name>                -> {"base64": ...}
-//   node azure.mjs blob-put <connection> <container> <name> <base64 file>  -> {}
+//   node azure.mjs blob-put <connection> <container> <name> <base64 file> [content-md5 base64]  -> {}
+//     (the optional MD5 is stored as the blob's Content-MD5 as given, to test that readers check it)
 //   node azure.mjs table-get <connection> <table> <pk> <rk>                -> {"entity": {prop: {value, type}}} (no type conversion)
 //   node azure.mjs table-put <connection> <table> <json file>              -> {} (json: {partitionKey, rowKey, prop: value or {value, type}})
 import { readFileSync } from 'node:fs';
@@ -15,11 +16,12 @@ if (command === 'blob-get') {
   const buffer = await blob.downloadToBuffer();
   process.stdout.write(JSON.stringify({ base64: buffer.toString('base64') }));
 } else if (command === 'blob-put') {
-  const [container, name, file] = args;
+  const [container, name, file, md5] = args;
   const client = BlobServiceClient.fromConnectionString(connection).getContainerClient(container);
   await client.createIfNotExists();
   const data = Buffer.from(readFileSync(file, 'utf8'), 'base64');
-  await client.getBlockBlobClient(name).uploadData(data, { blockSize: 4 * 1024 * 1024, maxSingleShotSize: 4 * 1024 * 1024 });
+  const blobHTTPHeaders = md5 ? { blobContentMD5: Buffer.from(md5, 'base64') } : undefined;
+  await client.getBlockBlobClient(name).uploadData(data, { blockSize: 4 * 1024 * 1024, maxSingleShotSize: 4 * 1024 * 1024, blobHTTPHeaders });
   process.stdout.write('{}');
 } else if (command === 'table-get') {
   const [table, pk, rk] = args;

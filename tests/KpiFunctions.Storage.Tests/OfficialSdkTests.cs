@@ -46,6 +46,24 @@ public sealed class OfficialSdkTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task A_blob_whose_stored_md5_does_not_match_its_content_fails_to_read()
+    {
+        var container = AzuriteFixture.NewContainer();
+        var data = new byte[5 * 1024 * 1024]; // over the SDK's single-shot size: staged blocks, whose commit stores the MD5 unchecked
+        new Random(5).NextBytes(data);
+        var file = Path.Combine(_dir.Path, "data.b64");
+        await File.WriteAllTextAsync(file, Convert.ToBase64String(data));
+        var wrong = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(data.AsSpan(1)));
+
+        await Node.ScriptAsync("azure.mjs", "blob-put", azurite.ConnectionString, container, "bad.bin", file, wrong);
+        var store = new AzureBlobStore(azurite.ConnectionString, container);
+        await using var stream = await store.OpenReadAsync("bad.bin");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => stream!.CopyToAsync(Stream.Null));
+        Assert.Contains(container + "/bad.bin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_entity_we_write_has_the_same_values_and_edm_types_in_the_official_sdk()
     {
         var table = "Sdk" + Guid.NewGuid().ToString("N")[..16];

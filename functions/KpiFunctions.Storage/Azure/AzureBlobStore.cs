@@ -115,8 +115,9 @@ public sealed class AzureBlobStore : IBlobStore
             }
 
             var stream = message.ExtractResponseContent() ?? new MemoryStream();
+            var md5 = message.Response.Headers.TryGetValue("Content-MD5", out var header) ? header : null;
             message.Dispose();
-            return stream;
+            return md5 is null ? stream : new Md5VerifyingStream(stream, Convert.FromBase64String(md5), $"{Container}/{path}");
         }
         catch
         {

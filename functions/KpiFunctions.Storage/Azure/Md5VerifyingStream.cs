@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+
+namespace KpiFunctions.Storage.Azure;
+
+/// <summary>
+/// A read-only stream over a downloaded blob that hashes what passes through and, when the content ends, compares
+/// the MD5 with the one the service sent (Content-MD5 on Get Blob). A mismatch throws <see cref="InvalidDataException"/>
+/// naming the blob, so a corrupted download fails loudly at its last read instead of being parsed.
+/// </summary>
+internal sealed class Md5VerifyingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly byte[] _expected;
+    private readonly string _name;
+    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private bool _verified;
+
+    public Md5VerifyingStream(Stream inner, byte[] expected, string name)
+    {
+        _inner = inner;
+        _expected = expected;
+        _name = name;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = _inner.Read(buffer);
+        return Observe(buffer[..n], buffer.Length);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Observe(buffer.Span[..n], buffer.Length);
+    }
+
+    /// <summary>Hashes what was read; a zero-byte result for a non-empty request is the end, where the hash is checked.</summary>
+    private int Observe(ReadOnlySpan<byte> data, int requested)
+    {
+        if (data.Length > 0)
+        {
+            _md5.AppendData(data);
+        }
+        else if (requested > 0 && !_verified)
+        {
+            _verified = true;
+            var actual = _md5.GetHashAndReset();
+            if (!CryptographicOperations.FixedTimeEquals(actual, _expected))
+            {
+                throw new InvalidDataException(
+                    $"Blob {_name}: the downloaded content does not match its Content-MD5 ({Convert.ToBase64String(_expected)}, got {Convert.ToBase64String(actual)}); the download is corrupt.");
+            }
+        }
+
+        return data.Length;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+            _md5.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
