@@ -35,9 +35,9 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
-    public async Task A_large_blob_round_trips_whole()
+    public async Task A_blob_of_64_MiB_round_trips_whole()
     {
-        var data = new byte[20 * 1024 * 1024 + 12345];
+        var data = new byte[64 * 1024 * 1024];
         new Random(7).NextBytes(data);
 
         await Store.UploadAsync("big/blob.bin", new MemoryStream(data));
@@ -174,6 +174,23 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     private readonly AzureBlobStore _store = new(azurite.ConnectionString, AzuriteFixture.NewContainer(), new AzureBlobStoreOptions { ListPageSize = 10 });
 
     protected override IBlobStore Store => _store;
+
+    [Fact]
+    public async Task Listing_over_5000_blobs_crosses_the_services_page_limit()
+    {
+        var store = new AzureBlobStore(azurite.ConnectionString, AzuriteFixture.NewContainer()); // default: 5000 per page
+        var names = Enumerable.Range(0, 5003).Select(i => $"many/{i:D5}").ToList();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, ct) =>
+            await store.UploadAsync(name, Stream("x"), cancellationToken: ct));
+
+        var listed = new List<string>();
+        await foreach (var item in store.ListAsync("many/"))
+        {
+            listed.Add(item.Path);
+        }
+
+        Assert.Equal(names, listed);
+    }
 
     [Fact]
     public async Task A_refused_request_carries_status_and_error_code_but_never_the_key()

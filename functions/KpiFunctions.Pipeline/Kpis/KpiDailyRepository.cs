@@ -30,13 +30,10 @@ public sealed class KpiDailyRepository
     public async Task SaveAsync(IReadOnlyList<KpiDailyRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        foreach (var byDate in rows.GroupBy(r => r.Date).OrderBy(g => g.Key))
-        {
-            foreach (var chunk in byDate.OrderBy(r => r.StoreId, StringComparer.Ordinal).Chunk(TableRules.MaxTransactionActions))
-            {
-                await _tables.SubmitTransactionAsync(TableNames.Daily, [.. chunk.Select(r => new TableTransactionAction(TableTransactionKind.Upsert, ToEntity(r)))], cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _tables.SubmitInChunksAsync(
+            TableNames.Daily,
+            rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).Select(r => new TableTransactionAction(TableTransactionKind.Upsert, ToEntity(r))),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Rows for a date range, optionally one store, ordered by date then store.</summary>

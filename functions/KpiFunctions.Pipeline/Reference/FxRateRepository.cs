@@ -21,17 +21,14 @@ public sealed class FxRateRepository
     public async Task SaveAsync(string reportingCurrency, IReadOnlyList<FxRate> rates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rates);
-        foreach (var chunk in rates.Chunk(TableRules.MaxTransactionActions))
-        {
-            await _tables.SubmitTransactionAsync(TableNames.FxRates, [.. chunk.Select(r =>
-                new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity(reportingCurrency, RowKey(r.Currency, r.Date))
-                {
-                    ["Currency"] = r.Currency,
-                    ["Date"] = StoreCalendar.Format(r.Date),
-                    // Rates enter with at most 12 decimals, the precision they are stored and reported with.
-                    ["Rate"] = decimal.Round(r.RateToReporting, 12, MidpointRounding.ToEven),
-                }))], cancellationToken).ConfigureAwait(false);
-        }
+        await _tables.SubmitInChunksAsync(TableNames.FxRates, rates.Select(r =>
+            new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity(reportingCurrency, RowKey(r.Currency, r.Date))
+            {
+                ["Currency"] = r.Currency,
+                ["Date"] = StoreCalendar.Format(r.Date),
+                // Rates enter with at most 12 decimals, the precision they are stored and reported with.
+                ["Rate"] = decimal.Round(r.RateToReporting, 12, MidpointRounding.ToEven),
+            })), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A rate book for the currencies and days given, reaching back far enough for carry-forward.</summary>

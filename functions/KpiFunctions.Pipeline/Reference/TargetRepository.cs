@@ -20,21 +20,17 @@ public sealed class TargetRepository
     public async Task SaveAsync(IEnumerable<MonthlyTarget> targets, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        foreach (var byStore in targets.GroupBy(t => t.StoreId, StringComparer.Ordinal))
+        var all = targets.ToList();
+        // Checked before anything is written, so a bad target leaves the table as it was.
+        if (all.FirstOrDefault(t => t.Gmv < 0) is { } bad)
         {
-            foreach (var chunk in byStore.Chunk(TableRules.MaxTransactionActions))
-            {
-                await _tables.SubmitTransactionAsync(TableNames.Targets, [.. chunk.Select(t =>
-                {
-                    if (t.Gmv < 0)
-                    {
-                        throw new ArgumentException($"GMV target for store {t.StoreId} in {t.Month:yyyy-MM} is negative ({t.Gmv}).", nameof(targets));
-                    }
-
-                    return new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity(t.StoreId, RowKey(t.Month)) { ["Gmv"] = t.Gmv });
-                })], cancellationToken).ConfigureAwait(false);
-            }
+            throw new ArgumentException($"GMV target for store {bad.StoreId} in {bad.Month:yyyy-MM} is negative ({bad.Gmv}).", nameof(targets));
         }
+
+        await _tables.SubmitInChunksAsync(
+            TableNames.Targets,
+            all.Select(t => new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity(t.StoreId, RowKey(t.Month)) { ["Gmv"] = t.Gmv })),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The store's target for the month of <paramref name="date"/>, or null.</summary>

@@ -44,13 +44,10 @@ public sealed class StoreRegistry
             throw new ArgumentException($"{problems.Count} problem(s) in the stores to import:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         }
 
-        foreach (var chunk in stores.Chunk(TableRules.MaxTransactionActions))
-        {
-            await _tables.SubmitTransactionAsync(
-                TableNames.Stores,
-                [.. chunk.Select(s => new TableTransactionAction(TableTransactionKind.Upsert, ToEntity(s)))],
-                cancellationToken).ConfigureAwait(false);
-        }
+        await _tables.SubmitInChunksAsync(
+            TableNames.Stores,
+            stores.Select(s => new TableTransactionAction(TableTransactionKind.Upsert, ToEntity(s))),
+            cancellationToken).ConfigureAwait(false);
 
         return stores.Count;
     }

@@ -34,12 +34,9 @@ public sealed class RunLedger
             return false;
         }
 
-        foreach (var chunk in header.StoreIds.Chunk(TableRules.MaxTransactionActions))
-        {
-            await _tables.SubmitTransactionAsync(TableNames.Runs, [.. chunk.Select(id => new TableTransactionAction(
-                TableTransactionKind.Upsert,
-                ToEntity(header.RunId, new StoreTask(id, StoreTaskStatus.Pending, 0, 0, 0, 0, null))))], cancellationToken).ConfigureAwait(false);
-        }
+        await _tables.SubmitInChunksAsync(TableNames.Runs, header.StoreIds.Select(id => new TableTransactionAction(
+            TableTransactionKind.Upsert,
+            ToEntity(header.RunId, new StoreTask(id, StoreTaskStatus.Pending, 0, 0, 0, 0, null)))), cancellationToken).ConfigureAwait(false);
 
         return true;
     }
