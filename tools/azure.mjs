@@ -2,10 +2,11 @@
 //   node azure.mjs blob-get <connection> <container> <name>                -> {"base64": ...}
 //   node azure.mjs blob-put <connection> <container> <name> <base64 file> [content-md5 base64]  -> {}
 //     (the optional MD5 is stored as the blob's Content-MD5 as given, to test that readers check it)
+//   node azure.mjs account-sas <connection> <permissions>                 -> {"sas": ...} (blob and table, one hour)
 //   node azure.mjs table-get <connection> <table> <pk> <rk>                -> {"entity": {prop: {value, type}}} (no type conversion)
 //   node azure.mjs table-put <connection> <table> <json file>              -> {} (json: {partitionKey, rowKey, prop: value or {value, type}})
 import { readFileSync } from 'node:fs';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
 
 const [, , command, connection, ...args] = process.argv;
@@ -23,6 +24,16 @@ if (command === 'blob-get') {
   const blobHTTPHeaders = md5 ? { blobContentMD5: Buffer.from(md5, 'base64') } : undefined;
   await client.getBlockBlobClient(name).uploadData(data, { blockSize: 4 * 1024 * 1024, maxSingleShotSize: 4 * 1024 * 1024, blobHTTPHeaders });
   process.stdout.write('{}');
+} else if (command === 'account-sas') {
+  const [permissions] = args;
+  const credential = BlobServiceClient.fromConnectionString(connection).credential;
+  const sas = generateAccountSASQueryParameters({
+    services: AccountSASServices.parse('bt').toString(),
+    resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+    permissions: AccountSASPermissions.parse(permissions),
+    expiresOn: new Date(Date.now() + 3600 * 1000),
+  }, credential).toString();
+  process.stdout.write(JSON.stringify({ sas }));
 } else if (command === 'table-get') {
   const [table, pk, rk] = args;
   const client = TableClient.fromConnectionString(connection, table, { allowInsecureConnection: true });

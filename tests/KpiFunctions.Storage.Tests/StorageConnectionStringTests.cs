@@ -38,4 +38,27 @@ public class StorageConnectionStringTests
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not base64!", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_sas_string_uses_its_endpoints_and_never_shows_the_token()
+    {
+        var parsed = StorageConnectionString.Parse(
+            "BlobEndpoint=https://acct.blob.core.windows.net/;TableEndpoint=https://acct.table.core.windows.net;SharedAccessSignature=?sv=2025-11-05&ss=bt&sig=SECRETSIG%3D");
+
+        Assert.True(parsed.UsesSharedAccessSignature);
+        Assert.Equal(new Uri("https://acct.blob.core.windows.net"), parsed.BlobEndpoint);
+        Assert.Equal(new Uri("https://acct.table.core.windows.net"), parsed.TableEndpoint);
+        Assert.DoesNotContain("SECRETSIG", parsed.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("BlobEndpoint=https://a.blob.core.windows.net;TableEndpoint=https://a.table.core.windows.net;SharedAccessSignature=sv=2025-11-05&ss=bt", "no sig= part")]
+    [InlineData("BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=1&sig=SECRETSIG", "no TableEndpoint")]
+    public void Incomplete_sas_strings_say_what_is_missing_without_the_token(string text, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StorageConnectionString.Parse(text));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRETSIG", ex.Message, StringComparison.Ordinal);
+    }
 }

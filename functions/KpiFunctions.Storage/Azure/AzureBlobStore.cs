@@ -30,7 +30,7 @@ public sealed class AzureBlobStore : IBlobStore
         ValidateContainer(container);
         _options = options ?? new AzureBlobStoreOptions();
         _container = new Uri(parsed.BlobEndpoint.ToString().TrimEnd('/') + "/" + container);
-        _pipeline = HttpPipelineBuilder.Build(_options, new SharedKeyPolicy(parsed.AccountName, parsed.AccountKey, _options.Time));
+        _pipeline = HttpPipelineBuilder.Build(_options, parsed.BlobAuthorization(_options.Time));
         Container = container;
     }
 

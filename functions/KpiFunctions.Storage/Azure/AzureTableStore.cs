@@ -28,7 +28,7 @@ public sealed partial class AzureTableStore : ITableStore
         options ??= new AzureBlobStoreOptions();
         _version = options.ServiceVersion;
         _endpoint = parsed.TableEndpoint.ToString().TrimEnd('/');
-        _pipeline = HttpPipelineBuilder.Build(options, new SharedKeyLiteTablePolicy(parsed.AccountName, parsed.AccountKey, options.Time));
+        _pipeline = HttpPipelineBuilder.Build(options, parsed.TableAuthorization(options.Time));
     }
 
     /// <inheritdoc />

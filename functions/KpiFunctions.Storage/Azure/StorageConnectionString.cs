@@ -1,21 +1,23 @@
 using System.Globalization;
+using global::Azure.Core.Pipeline;
 
 namespace KpiFunctions.Storage.Azure;
 
 /// <summary>
 /// An Azure Storage connection string: <c>UseDevelopmentStorage=true</c> (Azurite's well-known account) or
-/// <c>AccountName=…;AccountKey=…</c> with the default or explicit endpoints. The key is kept out of
-/// <see cref="ToString"/> and every message.
+/// <c>AccountName=…;AccountKey=…</c> with the default or explicit endpoints, or explicit endpoints with
+/// <c>SharedAccessSignature=…</c>. The key and the SAS token are kept out of <see cref="ToString"/> and every message.
 /// </summary>
 public sealed class StorageConnectionString
 {
     /// <summary>Azurite's published development account key (not a secret).</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private StorageConnectionString(string accountName, byte[] accountKey, Uri blobEndpoint, Uri tableEndpoint)
+    private StorageConnectionString(string accountName, byte[]? accountKey, Uri blobEndpoint, Uri tableEndpoint, string? sas = null)
     {
         AccountName = accountName;
         AccountKey = accountKey;
+        SharedAccessSignature = sas;
         BlobEndpoint = blobEndpoint;
         TableEndpoint = tableEndpoint;
     }
@@ -29,7 +31,12 @@ public sealed class StorageConnectionString
     /// <summary>Table service endpoint.</summary>
     public Uri TableEndpoint { get; }
 
-    internal byte[] AccountKey { get; }
+    internal byte[]? AccountKey { get; }
+
+    internal string? SharedAccessSignature { get; }
+
+    /// <summary>True when requests are authorized with a SAS token rather than the account key.</summary>
+    public bool UsesSharedAccessSignature => SharedAccessSignature is not null;
 
     /// <summary>Parses a connection string; errors name the missing or bad part, never the key's value.</summary>
     public static StorageConnectionString Parse(string connectionString)
@@ -55,6 +62,25 @@ public sealed class StorageConnectionString
                 Convert.FromBase64String(DevelopmentAccountKey),
                 new Uri(host + ":10000/devstoreaccount1"),
                 new Uri(host + ":10002/devstoreaccount1"));
+        }
+
+        if (parts.TryGetValue("SharedAccessSignature", out var sas))
+        {
+            if (string.IsNullOrWhiteSpace(sas) || !sas.Contains("sig=", StringComparison.Ordinal))
+            {
+                throw new ArgumentException("The connection string's SharedAccessSignature has no sig= part; paste the whole SAS token.", nameof(connectionString));
+            }
+
+            // The pipeline writes Parquet to blobs and KPIs to tables, so a SAS connection string names both.
+            Uri SasEndpoint(string name) => parts.TryGetValue(name, out var uri) && !string.IsNullOrWhiteSpace(uri)
+                ? new Uri(uri.TrimEnd('/'))
+                : throw new ArgumentException($"The connection string has a SharedAccessSignature but no {name}; give BlobEndpoint and TableEndpoint.", nameof(connectionString));
+            return new StorageConnectionString(
+                parts.TryGetValue("AccountName", out var named) ? named : "",
+                null,
+                SasEndpoint("BlobEndpoint"),
+                SasEndpoint("TableEndpoint"),
+                sas.TrimStart('?'));
         }
 
         if (!parts.TryGetValue("AccountName", out var account) || string.IsNullOrWhiteSpace(account))
@@ -85,6 +111,16 @@ public sealed class StorageConnectionString
         return new StorageConnectionString(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"));
     }
 
-    /// <summary>For logs: the account and endpoints, never the key.</summary>
+    /// <summary>The policy that authorizes requests to the blob service: SAS, or SharedKey signing.</summary>
+    internal HttpPipelinePolicy BlobAuthorization(TimeProvider time) => SharedAccessSignature is { } sas
+        ? new SasPolicy(sas)
+        : new SharedKeyPolicy(AccountName, AccountKey!, time);
+
+    /// <summary>The policy that authorizes requests to the table service: SAS, or SharedKeyLite signing.</summary>
+    internal HttpPipelinePolicy TableAuthorization(TimeProvider time) => SharedAccessSignature is { } sas
+        ? new SasPolicy(sas)
+        : new SharedKeyLiteTablePolicy(AccountName, AccountKey!, time);
+
+    /// <summary>For logs: the account and endpoints, never the key or SAS token.</summary>
     public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}";
 }

@@ -1,0 +1,62 @@
+using KpiFunctions.Storage.Azure;
+using KpiFunctions.Storage.Tables;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Storage.Tests;
+
+/// <summary>Connection strings with a SAS token (issued by the official SDK) authorize our clients on Azurite.</summary>
+public sealed class SasTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task A_read_write_sas_lets_both_clients_write_read_list_and_batch()
+    {
+        var connection = await SasConnection("rwdlacu");
+        var blobs = new AzureBlobStore(connection, AzuriteFixture.NewContainer());
+        var tables = new AzureTableStore(connection);
+        var table = "Sas" + Guid.NewGuid().ToString("N")[..16];
+
+        await blobs.UploadAsync("a/b.txt", new MemoryStream("hello"u8.ToArray()));
+        await using (var read = await blobs.OpenReadAsync("a/b.txt"))
+        {
+            Assert.Equal("hello", await new StreamReader(read!).ReadToEndAsync());
+        }
+
+        var listed = new List<string>();
+        await foreach (var item in blobs.ListAsync("a/"))
+        {
+            listed.Add(item.Path);
+        }
+
+        await tables.CreateTableIfNotExistsAsync(table);
+        await tables.SubmitInChunksAsync(table, Enumerable.Range(0, 3).Select(i =>
+            new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity("p", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { ["N"] = i })));
+        var entity = await tables.GetEntityAsync(table, "p", "2");
+
+        Assert.Equal(["a/b.txt"], listed);
+        Assert.Equal(2, entity?["N"]);
+    }
+
+    [Fact]
+    public async Task A_read_only_sas_is_refused_a_write_and_the_error_holds_no_signature()
+    {
+        var connection = await SasConnection("rl");
+        var parsed = StorageConnectionString.Parse(connection);
+        var signature = connection[(connection.IndexOf("sig=", StringComparison.Ordinal) + 4)..].Split('&')[0];
+        var blobs = new AzureBlobStore(connection, "tnever" + Guid.NewGuid().ToString("N")[..8]);
+
+        var error = await Assert.ThrowsAsync<StorageRequestException>(() => blobs.UploadAsync("x", new MemoryStream([1])));
+
+        Assert.Equal(403, error.Status);
+        Assert.True(parsed.UsesSharedAccessSignature);
+        Assert.DoesNotContain(signature, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.UnescapeDataString(signature), error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", parsed.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> SasConnection(string permissions)
+    {
+        var sas = (await Node.ScriptAsync("azure.mjs", "account-sas", azurite.ConnectionString, permissions)).GetProperty("sas").GetString();
+        var account = StorageConnectionString.Parse(azurite.ConnectionString);
+        return $"BlobEndpoint={account.BlobEndpoint};TableEndpoint={account.TableEndpoint};SharedAccessSignature={sas}";
+    }
+}
