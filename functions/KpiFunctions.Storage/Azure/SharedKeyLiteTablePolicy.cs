@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 
@@ -25,8 +23,7 @@ internal sealed class SharedKeyLiteTablePolicy(string accountName, byte[] accoun
             resource += "?" + comp;
         }
 
-        using var hmac = new HMACSHA256(accountKey);
-        var signature = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(date + "\n" + resource)));
+        var signature = SharedKeyPolicy.Sign(accountKey, date + "\n" + resource);
         request.Headers.SetValue("Authorization", $"SharedKeyLite {accountName}:{signature}");
     }
 }

@@ -16,15 +16,13 @@ internal sealed class SharedKeyPolicy(string accountName, byte[] accountKey, Tim
     {
         var request = message.Request;
         request.Headers.SetValue("x-ms-date", time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture));
-        var signature = Sign(StringToSign(request));
+        var signature = Sign(accountKey, StringToSign(request));
         request.Headers.SetValue("Authorization", $"SharedKey {accountName}:{signature}");
     }
 
-    internal string Sign(string stringToSign)
-    {
-        using var hmac = new HMACSHA256(accountKey);
-        return Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(stringToSign)));
-    }
+    /// <summary>The signature both Shared Key schemes use: base64 of HMAC-SHA256 over the UTF-8 string-to-sign.</summary>
+    internal static string Sign(byte[] accountKey, string stringToSign) =>
+        Convert.ToBase64String(HMACSHA256.HashData(accountKey, Encoding.UTF8.GetBytes(stringToSign)));
 
     internal string StringToSign(Request request)
     {
