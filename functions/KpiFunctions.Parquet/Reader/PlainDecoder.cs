@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using KpiFunctions.Parquet.Encodings;
 using KpiFunctions.Parquet.Format;
@@ -35,23 +37,40 @@ internal static class PlainDecoders
 {
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
-    public static object Create(ColumnSpec spec) => (spec.Field.Type, spec.Physical) switch
+    public static object Create(ColumnSpec spec) => !BitConverter.IsLittleEndian
+        ? throw new PlatformNotSupportedException("Parquet: reading needs a little-endian machine.")
+        : (spec.Field.Type, spec.Physical) switch
+        {
+            (ParquetType.Boolean, _) => new BooleanDecoder(spec),
+            (ParquetType.Int32, _) => new RawDecoder<int>(spec),
+            (ParquetType.Int64, _) => new RawDecoder<long>(spec),
+            (ParquetType.Double, PhysicalType.Float) => new FloatDecoder(spec),
+            (ParquetType.Double, _) => new RawDecoder<double>(spec),
+            (ParquetType.Date, _) => new DateDecoder(spec),
+            (ParquetType.Timestamp, PhysicalType.Int96) => new Int96Decoder(spec),
+            (ParquetType.Timestamp, _) => new TimestampDecoder(spec),
+            (ParquetType.String, _) => new Utf8Decoder(spec),
+            (ParquetType.Decimal, PhysicalType.Int32) => new UnscaledInt32Decoder(spec),
+            (ParquetType.Decimal, PhysicalType.Int64) => new RawDecoder<long>(spec),
+            (ParquetType.Decimal, PhysicalType.ByteArray) => new DecimalBytesDecoder(spec, false),
+            (ParquetType.Decimal, PhysicalType.FixedLenByteArray) => new DecimalBytesDecoder(spec, true),
+            _ => throw new NotSupportedException($"Parquet: column '{spec.Field.Name}' ({spec.Physical} as {spec.Field.Type}) is not supported."),
+        };
+
+    /// <summary>
+    /// PLAIN INT32, INT64 and DOUBLE are the values' little-endian bytes back to back, which is the layout of every
+    /// platform .NET runs on (checked in <see cref="Create"/>), so a page's values are copied, not parsed one by one.
+    /// </summary>
+    private sealed class RawDecoder<T>(ColumnSpec spec) : PlainDecoder<T>(spec)
+        where T : unmanaged
     {
-        (ParquetType.Boolean, _) => new BooleanDecoder(spec),
-        (ParquetType.Int32, _) => new Int32Decoder(spec),
-        (ParquetType.Int64, _) => new Int64Decoder(spec),
-        (ParquetType.Double, PhysicalType.Float) => new FloatDecoder(spec),
-        (ParquetType.Double, _) => new DoubleDecoder(spec),
-        (ParquetType.Date, _) => new DateDecoder(spec),
-        (ParquetType.Timestamp, PhysicalType.Int96) => new Int96Decoder(spec),
-        (ParquetType.Timestamp, _) => new TimestampDecoder(spec),
-        (ParquetType.String, _) => new Utf8Decoder(spec),
-        (ParquetType.Decimal, PhysicalType.Int32) => new UnscaledInt32Decoder(spec),
-        (ParquetType.Decimal, PhysicalType.Int64) => new Int64Decoder(spec),
-        (ParquetType.Decimal, PhysicalType.ByteArray) => new DecimalBytesDecoder(spec, false),
-        (ParquetType.Decimal, PhysicalType.FixedLenByteArray) => new DecimalBytesDecoder(spec, true),
-        _ => throw new NotSupportedException($"Parquet: column '{spec.Field.Name}' ({spec.Physical} as {spec.Field.Type}) is not supported."),
-    };
+        public override int Decode(ArraySegment<byte> segment, Span<T> destination)
+        {
+            var used = Fixed(segment, destination.Length, Unsafe.SizeOf<T>());
+            MemoryMarshal.Cast<byte, T>(segment.AsSpan(0, used)).CopyTo(destination);
+            return used;
+        }
+    }
 
     private sealed class BooleanDecoder(ColumnSpec spec) : PlainDecoder<bool>(spec)
     {
@@ -70,51 +89,6 @@ internal static class PlainDecoders
             }
 
             return bytes;
-        }
-    }
-
-    private sealed class Int32Decoder(ColumnSpec spec) : PlainDecoder<int>(spec)
-    {
-        public override int Decode(ArraySegment<byte> segment, Span<int> destination)
-        {
-            ReadOnlySpan<byte> data = segment;
-            var used = Fixed(data, destination.Length, 4);
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = BinaryPrimitives.ReadInt32LittleEndian(data[(4 * i)..]);
-            }
-
-            return used;
-        }
-    }
-
-    private sealed class Int64Decoder(ColumnSpec spec) : PlainDecoder<long>(spec)
-    {
-        public override int Decode(ArraySegment<byte> segment, Span<long> destination)
-        {
-            ReadOnlySpan<byte> data = segment;
-            var used = Fixed(data, destination.Length, 8);
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]);
-            }
-
-            return used;
-        }
-    }
-
-    private sealed class DoubleDecoder(ColumnSpec spec) : PlainDecoder<double>(spec)
-    {
-        public override int Decode(ArraySegment<byte> segment, Span<double> destination)
-        {
-            ReadOnlySpan<byte> data = segment;
-            var used = Fixed(data, destination.Length, 8);
-            for (var i = 0; i < destination.Length; i++)
-            {
-                destination[i] = BinaryPrimitives.ReadDoubleLittleEndian(data[(8 * i)..]);
-            }
-
-            return used;
         }
     }
 
