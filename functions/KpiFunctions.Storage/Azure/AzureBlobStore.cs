@@ -117,7 +117,19 @@ public sealed class AzureBlobStore : IBlobStore
             var stream = message.ExtractResponseContent() ?? new MemoryStream();
             var md5 = message.Response.Headers.TryGetValue("Content-MD5", out var header) ? header : null;
             message.Dispose();
-            return md5 is null ? stream : new Md5VerifyingStream(stream, Convert.FromBase64String(md5), $"{Container}/{path}");
+            if (md5 is null)
+            {
+                return stream;
+            }
+
+            var expected = new byte[16];
+            if (!Convert.TryFromBase64String(md5, expected, out var written) || written != 16)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidDataException($"Blob {Container}/{path}: the service sent a Content-MD5 header that is not a base64 MD5 hash, so the download cannot be checked.");
+            }
+
+            return new Md5VerifyingStream(stream, expected, $"{Container}/{path}");
         }
         catch
         {

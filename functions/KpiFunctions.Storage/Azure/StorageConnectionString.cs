@@ -90,7 +90,7 @@ public sealed class StorageConnectionString
 
         if (!parts.TryGetValue("AccountKey", out var keyText))
         {
-            throw new ArgumentException($"The connection string for account '{account}' has no AccountKey; for managed identity use the identity-based settings instead.", nameof(connectionString));
+            throw new ArgumentException($"The connection string for account '{account}' has no AccountKey; add AccountKey=… (the account's access key), or give BlobEndpoint, TableEndpoint and SharedAccessSignature. Managed identity is not supported yet.", nameof(connectionString));
         }
 
         byte[] key;
@@ -100,7 +100,7 @@ public sealed class StorageConnectionString
         }
         catch (FormatException)
         {
-            throw new ArgumentException($"The AccountKey for account '{account}' is not valid base64.", nameof(connectionString));
+            throw new ArgumentException($"The AccountKey for account '{account}' is not valid base64; copy the whole key from the account's access keys.", nameof(connectionString));
         }
 
         var protocol = parts.TryGetValue("DefaultEndpointsProtocol", out var p) ? p : "https";
