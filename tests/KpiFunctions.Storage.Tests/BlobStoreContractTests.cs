@@ -62,6 +62,42 @@ public abstract class BlobStoreContract
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"many/{i:D3}"), listed.Select(b => b.Path));
     }
 
+    [Fact]
+    public async Task Ranges_read_exactly_the_bytes_asked_for()
+    {
+        var data = new byte[10 * 1024 * 1024 + 123];
+        new Random(11).NextBytes(data);
+        await Store.UploadAsync("ranged/blob.bin", new MemoryStream(data));
+
+        Assert.Equal(data.AsSpan(1000, 4096).ToArray(), await ReadRange("ranged/blob.bin", 1000, 4096));
+        Assert.Equal(data.AsSpan(4 * 1024 * 1024 - 10, 4 * 1024 * 1024).ToArray(), await ReadRange("ranged/blob.bin", 4 * 1024 * 1024 - 10, 4 * 1024 * 1024));
+        Assert.Equal(data.AsSpan(100, 6 * 1024 * 1024).ToArray(), await ReadRange("ranged/blob.bin", 100, 6 * 1024 * 1024));
+        Assert.Equal(data.AsSpan(data.Length - 8).ToArray(), await ReadRange("ranged/blob.bin", data.Length - 8, null));
+        Assert.Equal(data.AsSpan(data.Length - 8).ToArray(), await ReadRange("ranged/blob.bin", data.Length - 8, 1000));
+    }
+
+    [Fact]
+    public async Task A_range_past_the_end_reads_empty_and_a_missing_blob_reads_null()
+    {
+        await Upload("ranged/small", "0123456789");
+
+        Assert.Equal("0123456789"u8.ToArray(), await ReadRange("ranged/small", 0, null));
+        Assert.Equal("789"u8.ToArray(), await ReadRange("ranged/small", 7, 50));
+        Assert.Empty(await ReadRange("ranged/small", 10, 5));
+        Assert.Empty(await ReadRange("ranged/small", 1000, null));
+        Assert.Null(await Store.OpenReadRangeAsync("ranged/none", 0, 5));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenReadRangeAsync("ranged/small", -1, 5));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenReadRangeAsync("ranged/small", 0, 0));
+    }
+
+    protected async Task<byte[]> ReadRange(string path, long offset, long? length)
+    {
+        await using var stream = await Store.OpenReadRangeAsync(path, offset, length) ?? throw new FileNotFoundException(path);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     protected async Task<List<BlobItem>> List(string prefix)
     {
         var items = new List<BlobItem>();
@@ -205,5 +241,44 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         Assert.Equal("AuthorizationFailure", ex.ErrorCode);
         Assert.DoesNotContain(StorageConnectionString.DevelopmentAccountKey, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("SharedKey", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0L, null)]
+    [InlineData(5L, 4096L)]
+    public async Task A_read_corrupted_in_transit_fails_naming_the_blob(long offset, long? length)
+    {
+        await Store.UploadAsync("flip/blob.bin", new MemoryStream(new byte[100_000]));
+        var options = new AzureBlobStoreOptions();
+        options.AddPolicy(new FlipFirstByte(), global::Azure.Core.HttpPipelinePosition.PerRetry);
+        var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await using var stream = length is null ? await store.OpenReadAsync("flip/blob.bin") : await store.OpenReadRangeAsync("flip/blob.bin", offset, length);
+            await stream!.CopyToAsync(System.IO.Stream.Null);
+        });
+
+        Assert.Contains("flip/blob.bin", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Flips the first byte of every downloaded body, as a faulty network would.</summary>
+    private sealed class FlipFirstByte : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && message.Response.ContentStream is { } body && message.Response.Status is 200 or 206)
+            {
+                var copy = new MemoryStream();
+                await body.CopyToAsync(copy);
+                var bytes = copy.ToArray();
+                bytes[0] ^= 0xFF;
+                message.Response.ContentStream = new MemoryStream(bytes);
+            }
+        }
     }
 }

@@ -6,6 +6,16 @@ public static class BlobPath
     /// <summary>Longest path accepted (Azure's blob name limit).</summary>
     public const int MaxLength = 1024;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless the offset is not negative and the length, when given, is positive.</summary>
+    public static void ValidateRange(long offset, long? length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (length is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n, nameof(length));
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> unless the path is relative, '/'-separated and has no empty, '.' or '..' segment.</summary>
     public static string Validate(string path, string paramName = "path")
     {

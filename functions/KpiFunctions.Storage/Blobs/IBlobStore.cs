@@ -12,6 +12,12 @@ public interface IBlobStore
     /// <summary>Opens a blob for reading, or returns null when there is none.</summary>
     Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens the bytes of a blob from <paramref name="offset"/>, at most <paramref name="length"/> of them (to the end
+    /// when null), or returns null when there is no blob. A range that starts at or past the end reads as empty.
+    /// </summary>
+    Task<Stream?> OpenReadRangeAsync(string path, long offset, long? length = null, CancellationToken cancellationToken = default);
+
     /// <summary>True when a blob exists at the path.</summary>
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default);
 

@@ -116,6 +116,20 @@ public sealed class FileBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    public async Task<Stream?> OpenReadRangeAsync(string path, long offset, long? length = null, CancellationToken cancellationToken = default)
+    {
+        BlobPath.ValidateRange(offset, length);
+        var stream = await OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        return length is { } n ? new BoundedReadStream(stream, n) : stream;
+    }
+
+    /// <inheritdoc />
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
