@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KpiFunctions.Core.Calendar;
+using KpiFunctions.Storage.Azure;
 
 namespace KpiFunctions.Cli;
 
@@ -16,10 +17,12 @@ internal static class CommonOptions
 
     public static Option<string?> Storage() => new("--storage")
     {
-        Description = "Azure Storage connection string (e.g. \"UseDevelopmentStorage=true\" for Azurite). Default: $KPI_STORAGE, or the embedded folder store.",
+        Description = "Azure Storage connection string (e.g. \"UseDevelopmentStorage=true\" for Azurite). Default: $KPI_STORAGE, or identity-based $KPI_STORAGE__accountName (Microsoft Entra ID), or the embedded folder store.",
     };
 
-    public static string? ResolveStorage(string? option, CliContext context) => option ?? context.GetEnvironment("KPI_STORAGE");
+    /// <summary>The --storage connection string, else the KPI_STORAGE setting (connection string or identity-based), else null (embedded).</summary>
+    public static StorageAccount? ResolveStorage(string? option, CliContext context) =>
+        option is { Length: > 0 } ? StorageAccount.Parse(option) : StorageAccount.FromSettings("KPI_STORAGE", context.GetEnvironment);
 
     public static Option<bool> Verbose() => new("--verbose")
     {

@@ -23,15 +23,18 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
     }
 
     /// <summary>Azure Storage (or Azurite) from a connection string: blobs in <paramref name="container"/>, tables in the account.</summary>
-    public static KpiStorage Azure(string connectionString, string container = "kpi")
+    public static KpiStorage Azure(string connectionString, string container = "kpi") => Azure(StorageAccount.Parse(connectionString), container);
+
+    /// <summary>Azure Storage on an account (key, SAS or Microsoft Entra ID token): blobs in <paramref name="container"/>, tables in the account.</summary>
+    public static KpiStorage Azure(StorageAccount account, string container = "kpi", AzureBlobStoreOptions? options = null)
     {
-        var parsed = StorageConnectionString.Parse(connectionString);
-        return new KpiStorage(new AzureBlobStore(connectionString, container), new AzureTableStore(connectionString), parsed.ToString() + ";Container=" + container);
+        ArgumentNullException.ThrowIfNull(account);
+        return new KpiStorage(new AzureBlobStore(account, container, options), new AzureTableStore(account, options), account + ";Container=" + container);
     }
 
-    /// <summary>The embedded default for a data folder, or Azure Storage when a connection string is given.</summary>
-    public static KpiStorage Open(string? connectionString, string dataDirectory, TimeProvider? timeProvider = null) =>
-        string.IsNullOrWhiteSpace(connectionString) ? Embedded(dataDirectory, timeProvider) : Azure(connectionString);
+    /// <summary>The embedded default for a data folder, or Azure Storage when an account is given.</summary>
+    public static KpiStorage Open(StorageAccount? account, string dataDirectory, TimeProvider? timeProvider = null) =>
+        account is null ? Embedded(dataDirectory, timeProvider) : Azure(account);
 
     /// <summary>Creates every table the pipeline uses.</summary>
     public async Task EnsureTablesAsync(CancellationToken cancellationToken = default)

@@ -8,7 +8,10 @@ internal static class CliRunner
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with extra environment settings (beside the test buyer salt).</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -20,7 +23,7 @@ internal static class CliRunner
         });
         console.Profile.Width = 200;
         var salt = Convert.ToBase64String("cli-test-salt-0123456789"u8.ToArray());
-        var context = new CliContext(console, new FixedTimeProvider(Now), name => name == "KPI_BUYER_HASH_SALT" ? salt : null);
+        var context = new CliContext(console, new FixedTimeProvider(Now), name => name == "KPI_BUYER_HASH_SALT" ? salt : environment.GetValueOrDefault(name));
         var code = await KpiCli.InvokeAsync(args, context);
         return (code, writer.ToString());
     }

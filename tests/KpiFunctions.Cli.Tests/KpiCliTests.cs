@@ -52,6 +52,26 @@ public sealed class KpiCliTests : IDisposable
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("KPI_STORAGE__blobServiceUri", "http://127.0.0.1:10000/devstoreaccount1", "KPI_STORAGE__blobServiceUri is http://127.0.0.1:10000/devstoreaccount1; Microsoft Entra ID tokens are only sent over https")]
+    [InlineData("KPI_STORAGE__accountName", "kpiprod", "KPI_STORAGE__credential is 'password'")]
+    [InlineData("KPI_STORAGE", "AccountName=kpiprod", "has no AccountKey")]
+    public async Task Storage_settings_that_cannot_work_exit_2_naming_the_setting(string name, string value, string message)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            [name] = value,
+            ["KPI_STORAGE__tableServiceUri"] = "https://127.0.0.1:10002/devstoreaccount1",
+            ["KPI_STORAGE__credential"] = "password",
+        };
+
+        var (code, output) = await CliRunner.RunWithEnvironmentAsync(environment, "run", "--demo", "--days", "1", "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.BadUsage, code);
+        Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db")));
+    }
+
     [Fact]
     public async Task The_demo_runs_end_to_end_and_kpis_reads_its_rows()
     {

@@ -232,14 +232,14 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     public async Task A_refused_request_carries_status_and_error_code_but_never_the_key()
     {
         await Store.UploadAsync("typed.json.gz", Stream("{}"), new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" });
-        var wrongKey = azurite.ConnectionString.Replace(StorageConnectionString.DevelopmentAccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
+        var wrongKey = azurite.ConnectionString.Replace(StorageAccount.DevelopmentAccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
         var denied = new AzureBlobStore(wrongKey, _store.Container);
 
         var ex = await Assert.ThrowsAsync<StorageRequestException>(() => denied.ExistsAsync("typed.json.gz"));
 
         Assert.Equal(403, ex.Status);
         Assert.Equal("AuthorizationFailure", ex.ErrorCode);
-        Assert.DoesNotContain(StorageConnectionString.DevelopmentAccountKey, ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StorageAccount.DevelopmentAccountKey, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("SharedKey", ex.Message, StringComparison.Ordinal);
     }
 

@@ -40,7 +40,7 @@ public sealed class SasTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
     public async Task A_read_only_sas_is_refused_a_write_and_the_error_holds_no_signature()
     {
         var connection = await SasConnection("rl");
-        var parsed = StorageConnectionString.Parse(connection);
+        var parsed = StorageAccount.Parse(connection);
         var signature = connection[(connection.IndexOf("sig=", StringComparison.Ordinal) + 4)..].Split('&')[0];
         var blobs = new AzureBlobStore(connection, "tnever" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -56,7 +56,7 @@ public sealed class SasTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
     private async Task<string> SasConnection(string permissions)
     {
         var sas = (await Node.ScriptAsync("azure.mjs", "account-sas", azurite.ConnectionString, permissions)).GetProperty("sas").GetString();
-        var account = StorageConnectionString.Parse(azurite.ConnectionString);
+        var account = StorageAccount.Parse(azurite.ConnectionString);
         return $"BlobEndpoint={account.BlobEndpoint};TableEndpoint={account.TableEndpoint};SharedAccessSignature={sas}";
     }
 }

@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace KpiFunctions.Tests.Shared;
 
-/// <summary>A real Azurite (blob and table services) from tools/, on free loopback ports with a temporary location.</summary>
+/// <summary>
+/// A real Azurite (blob and table services) from tools/, on free loopback ports with a temporary location; with
+/// <c>oauth</c>, over HTTPS with a fresh self-signed certificate and bearer tokens checked (<c>--oauth basic</c>).
+/// </summary>
 internal sealed class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>Azurite's published development key (not a secret).</summary>
@@ -13,17 +18,28 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TempDirectory _location;
 
-    private AzuriteProcess(Process process, TempDirectory location, int blobPort, int tablePort)
+    private AzuriteProcess(Process process, TempDirectory location, int blobPort, int tablePort, X509Certificate2? certificate)
     {
         _process = process;
         _location = location;
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+        Certificate = certificate;
+        var scheme = certificate is null ? "http" : "https";
+        BlobEndpoint = new Uri($"{scheme}://127.0.0.1:{blobPort}/devstoreaccount1");
+        TableEndpoint = new Uri($"{scheme}://127.0.0.1:{tablePort}/devstoreaccount1");
+        ConnectionString = $"DefaultEndpointsProtocol={scheme};AccountName=devstoreaccount1;AccountKey={DevelopmentKey};" +
+            $"BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
     }
 
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteProcess> StartAsync()
+    public Uri BlobEndpoint { get; }
+
+    public Uri TableEndpoint { get; }
+
+    /// <summary>The self-signed server certificate when started with <c>oauth</c> (clients pin it), else null.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    public static async Task<AzuriteProcess> StartAsync(bool oauth = false)
     {
         var bin = Path.Combine(RepoRoot.Find(), "tools", "node_modules", ".bin", "azurite");
         if (!File.Exists(bin))
@@ -43,6 +59,16 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        X509Certificate2? certificate = null;
+        if (oauth)
+        {
+            certificate = WriteSelfSignedCertificate(location.Path, out var certPath, out var keyPath);
+            foreach (var arg in new[] { "--oauth", "basic", "--cert", certPath, "--key", keyPath })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
@@ -51,7 +77,24 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             await WaitForAsync(process, port);
         }
 
-        return new AzuriteProcess(process, location, blob, table);
+        return new AzuriteProcess(process, location, blob, table, certificate);
+    }
+
+    /// <summary>A one-day self-signed certificate for 127.0.0.1 and localhost, written as PEM files Azurite can load.</summary>
+    private static X509Certificate2 WriteSelfSignedCertificate(string directory, out string certPath, out string keyPath)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        certPath = Path.Combine(directory, "azurite-cert.pem");
+        keyPath = Path.Combine(directory, "azurite-key.pem");
+        File.WriteAllText(certPath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
     public async ValueTask DisposeAsync()
@@ -63,6 +106,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        Certificate?.Dispose();
         _location.Dispose();
     }
 

@@ -12,6 +12,7 @@ using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Storage.Azure;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
@@ -55,7 +56,7 @@ internal static class RunCommand
         return command;
     }
 
-    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, string? Storage);
+    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, StorageAccount? Storage);
 
     private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo)
     {

@@ -12,7 +12,7 @@ namespace KpiFunctions.Storage.Azure;
 
 /// <summary>
 /// <see cref="IBlobStore"/> on one container of Azure Blob Storage (or Azurite) over the REST API, on an Azure.Core
-/// pipeline built once (retries, logging) with SharedKey signing. Writes over the single-request limit are staged
+/// pipeline built once (retries, logging) with SharedKey signing, a SAS or Microsoft Entra ID bearer tokens. Writes over the single-request limit are staged
 /// as blocks and committed with one block list, so readers never see half a blob.
 /// </summary>
 public sealed class AzureBlobStore : IBlobStore
@@ -27,8 +27,15 @@ public sealed class AzureBlobStore : IBlobStore
 
     /// <summary>Creates a store over a container, from a connection string.</summary>
     public AzureBlobStore(string connectionString, string container, AzureBlobStoreOptions? options = null)
+        : this(StorageAccount.Parse(connectionString), container, options)
     {
-        var parsed = StorageConnectionString.Parse(connectionString);
+    }
+
+    /// <summary>Creates a store over a container of an account (key, SAS or token credential).</summary>
+    public AzureBlobStore(StorageAccount account, string container, AzureBlobStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var parsed = account;
         ValidateContainer(container);
         _options = options ?? new AzureBlobStoreOptions();
         _container = new Uri(parsed.BlobEndpoint.ToString().TrimEnd('/') + "/" + container);

@@ -10,7 +10,7 @@ namespace KpiFunctions.Storage.Azure;
 
 /// <summary>
 /// <see cref="ITableStore"/> on Azure Table Storage (or Azurite) over the REST API (OData JSON), on an Azure.Core
-/// pipeline with SharedKeyLite signing. Lost races and missing rows are values; other refusals throw
+/// pipeline with SharedKeyLite signing, a SAS or Microsoft Entra ID bearer tokens. Lost races and missing rows are values; other refusals throw
 /// <see cref="StorageRequestException"/> with status, error code and request id.
 /// </summary>
 public sealed partial class AzureTableStore : ITableStore
@@ -23,8 +23,15 @@ public sealed partial class AzureTableStore : ITableStore
 
     /// <summary>Creates a store from a connection string.</summary>
     public AzureTableStore(string connectionString, AzureBlobStoreOptions? options = null)
+        : this(StorageAccount.Parse(connectionString), options)
     {
-        var parsed = StorageConnectionString.Parse(connectionString);
+    }
+
+    /// <summary>Creates a store on an account (key, SAS or token credential).</summary>
+    public AzureTableStore(StorageAccount account, AzureBlobStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var parsed = account;
         options ??= new AzureBlobStoreOptions();
         _version = options.ServiceVersion;
         _endpoint = parsed.TableEndpoint.ToString().TrimEnd('/');
