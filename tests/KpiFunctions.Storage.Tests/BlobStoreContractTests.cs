@@ -262,6 +262,84 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         Assert.Contains("flip/blob.bin", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(999, 0)]
+    [InlineData(1000, 0)]
+    [InlineData(2500, 0)]
+    [InlineData(3000, 0)]
+    [InlineData(3001, 4)]
+    [InlineData(4000, 4)]
+    [InlineData(25_001, 26)]
+    public async Task Uploads_go_whole_up_to_the_limit_and_as_blocks_beyond_it_from_a_trickling_stream(int size, int blocks)
+    {
+        var recorder = new Recorder();
+        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 3000, UploadConcurrency = 3 };
+        options.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall);
+        var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
+        var data = new byte[size];
+        new Random(size).NextBytes(data);
+
+        var result = await store.UploadAsync($"sized/{size}", new TrickleStream(data, 7), new BlobUploadOptions { ContentType = "application/octet-stream" });
+        await using var read = await store.OpenReadAsync($"sized/{size}");
+        using var copy = new MemoryStream();
+        await read!.CopyToAsync(copy);
+
+        Assert.True(result.Written);
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(blocks, recorder.Queries.Count(q => q.Contains("comp=block&", StringComparison.Ordinal)));
+        Assert.Equal(blocks > 0 ? 1 : 0, recorder.Queries.Count(q => q.Contains("comp=blocklist", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_failed_block_leaves_the_previous_blob_whole_and_the_upload_fails_naming_the_block()
+    {
+        await Store.UploadAsync("atomic/blob", Stream("old content"));
+        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 2 };
+        options.Retry.MaxRetries = 0;
+        options.AddPolicy(new RefuseBlock("MDAwMDA1"), global::Azure.Core.HttpPipelinePosition.PerCall); // base64 of block id 000005
+        var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
+
+        var ex = await Assert.ThrowsAsync<StorageRequestException>(() => store.UploadAsync("atomic/blob", new MemoryStream(new byte[20_000])));
+
+        Assert.Contains("Put block 5 of", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("old content", await Read("atomic/blob"));
+    }
+
+    /// <summary>Records the query string of every request.</summary>
+    private sealed class Recorder : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
+
+        public override void OnSendingRequest(global::Azure.Core.HttpMessage message) => Queries.Enqueue(message.Request.Uri.Query);
+    }
+
+    /// <summary>Gives one block a wrong Content-MD5, so the service refuses it as it would a block damaged on the way.</summary>
+    private sealed class RefuseBlock(string blockId) : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(global::Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Uri.Query.Contains("blockid=" + blockId, StringComparison.Ordinal))
+            {
+                message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(new byte[16]));
+            }
+        }
+    }
+
+    /// <summary>A stream that hands out at most a few bytes per read, as a network stream may.</summary>
+    private sealed class TrickleStream(byte[] data, int step) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, step));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, step)]);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, step), cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, step)], cancellationToken);
+    }
+
     /// <summary>Flips the first byte of every downloaded body, as a faulty network would.</summary>
     private sealed class FlipFirstByte : global::Azure.Core.Pipeline.HttpPipelinePolicy
     {

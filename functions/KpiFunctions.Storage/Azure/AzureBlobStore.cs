@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
@@ -38,6 +40,7 @@ public sealed class AzureBlobStore : IBlobStore
         var parsed = account;
         ValidateContainer(container);
         _options = options ?? new AzureBlobStoreOptions();
+        _options.Validate();
         _container = new Uri(parsed.BlobEndpoint.ToString().TrimEnd('/') + "/" + container);
         _pipeline = HttpPipelineBuilder.Build(_options, parsed.BlobAuthorization(_options.Time));
         Container = container;
@@ -47,35 +50,174 @@ public sealed class AzureBlobStore : IBlobStore
     public string Container { get; }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The content is read one block at a time. When it ends within <see cref="AzureBlobStoreOptions.SingleUploadLimit"/>
+    /// it is sent as one Put Blob; otherwise every block is staged (Put Block, up to
+    /// <see cref="AzureBlobStoreOptions.UploadConcurrency"/> at once, each with its Content-MD5) while the rest is
+    /// still being read, and one Put Block List commits them with the whole blob's MD5. Memory stays near
+    /// concurrency × block size whatever the blob's size.
+    /// </remarks>
     public async Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         BlobPath.Validate(path);
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (bytes.Length <= _options.SingleUploadLimit)
+        var blockSize = _options.BlockSize;
+        var held = new List<(byte[] Buffer, int Length)>();
+        try
         {
-            using var message = Create(RequestMethod.Put, path, null);
-            message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
-            message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(bytes.Span)));
-            Describe(message.Request, options);
-            message.Request.Content = RequestContent.Create(bytes);
-            return await CommitAsync(message, path, cancellationToken).ConfigureAwait(false);
+            // Read blocks until the content ends or passes the single-request limit.
+            long total = 0;
+            while (total <= _options.SingleUploadLimit)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+                var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                held.Add((buffer, read));
+                total += read;
+                if (read < blockSize)
+                {
+                    return total <= _options.SingleUploadLimit
+                        ? await PutWholeAsync(path, held, total, options, cancellationToken).ConfigureAwait(false)
+                        : await PutStagedAsync(path, content, held, options, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return await PutStagedAsync(path, content, held, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (buffer, _) in held)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task<BlobWriteResult> PutWholeAsync(string path, List<(byte[] Buffer, int Length)> blocks, long total, BlobUploadOptions? options, CancellationToken cancellationToken)
+    {
+        var bytes = blocks.Count == 1 ? blocks[0].Buffer.AsMemory(0, blocks[0].Length) : Concatenate(blocks, total);
+        using var message = Create(RequestMethod.Put, path, null);
+        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
+        message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(bytes.Span)));
+        Describe(message.Request, options);
+        message.Request.Content = RequestContent.Create(bytes);
+        return await CommitAsync(message, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReadOnlyMemory<byte> Concatenate(List<(byte[] Buffer, int Length)> blocks, long total)
+    {
+        var all = new byte[total];
+        var offset = 0;
+        foreach (var (buffer, length) in blocks)
+        {
+            buffer.AsSpan(0, length).CopyTo(all.AsSpan(offset));
+            offset += length;
         }
 
-        // Staged upload: blocks of equal-length ids, then one commit that makes the blob appear whole.
+        return all;
+    }
+
+    /// <summary>Stages the blocks already read, then the rest of the content block by block, and commits them all.</summary>
+    private async Task<BlobWriteResult> PutStagedAsync(string path, Stream content, List<(byte[] Buffer, int Length)> held, BlobUploadOptions? options, CancellationToken cancellationToken)
+    {
+        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new List<Task>();
         var ids = new List<string>();
-        for (var offset = 0; offset < bytes.Length; offset += _options.BlockSize)
+        var pending = new Queue<(byte[] Buffer, int Length)>(held);
+        held.Clear(); // the buffers now belong to this method and the staging tasks, which return them to the pool
+        try
         {
-            var block = bytes.Slice(offset, Math.Min(_options.BlockSize, bytes.Length - offset));
-            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(ids.Count.ToString("D6", CultureInfo.InvariantCulture)));
-            using var put = Create(RequestMethod.Put, path, $"comp=block&blockid={Uri.EscapeDataString(id)}");
-            put.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(block.Span)));
-            put.Request.Content = RequestContent.Create(block);
-            await SendAsync(put, $"Put block {ids.Count} of {Container}/{path}", [201], cancellationToken).ConfigureAwait(false);
-            ids.Add(id);
+            while (true)
+            {
+                (byte[] Buffer, int Length) block;
+                if (pending.Count > 0)
+                {
+                    block = pending.Dequeue();
+                }
+                else
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(_options.BlockSize);
+                    int read;
+                    try
+                    {
+                        read = await content.ReadAtLeastAsync(buffer.AsMemory(0, _options.BlockSize), _options.BlockSize, throwOnEndOfStream: false, failed.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        throw;
+                    }
+
+                    if (read == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        break;
+                    }
+
+                    block = (buffer, read);
+                }
+
+                if (block.Length == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(block.Buffer);
+                    break;
+                }
+
+                whole.AppendData(block.Buffer, 0, block.Length);
+                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(ids.Count.ToString("D6", CultureInfo.InvariantCulture)));
+                ids.Add(id);
+                if (inFlight.Count >= _options.UploadConcurrency)
+                {
+                    var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    inFlight.Remove(done);
+                    await done.ConfigureAwait(false); // rethrows a failed block
+                }
+
+                inFlight.Add(StageBlockAsync(path, ids.Count - 1, id, block.Buffer, block.Length, failed));
+                if (block.Length < _options.BlockSize && pending.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A block failed and cancelled the rest: report that block's failure, not the cancellation.
+            await DrainAsync().ConfigureAwait(false);
+            var cause = inFlight.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null)
+            {
+                ExceptionDispatchInfo.Throw(cause);
+            }
+
+            throw;
+        }
+        catch
+        {
+            await DrainAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        async Task DrainAsync()
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            foreach (var (buffer, _) in pending)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            pending.Clear();
+            try
+            {
+                await Task.WhenAll(inFlight).ConfigureAwait(false);
+            }
+            catch (Exception) when (inFlight.All(t => t.IsCompleted))
+            {
+                // Every block has stopped; the caller reports the failure that mattered.
+            }
         }
 
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
@@ -86,7 +228,7 @@ public sealed class AzureBlobStore : IBlobStore
 
         xml.Append("</BlockList>");
         using var commit = Create(RequestMethod.Put, path, "comp=blocklist");
-        commit.Request.Headers.SetValue("x-ms-blob-content-md5", Convert.ToBase64String(MD5.HashData(bytes.Span)));
+        commit.Request.Headers.SetValue("x-ms-blob-content-md5", Convert.ToBase64String(whole.GetHashAndReset()));
         if (options?.ContentType is { } type)
         {
             commit.Request.Headers.SetValue("x-ms-blob-content-type", type);
@@ -100,6 +242,27 @@ public sealed class AzureBlobStore : IBlobStore
         Conditions(commit.Request, options);
         commit.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
         return await CommitAsync(commit, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Put Block with the block's Content-MD5; returns the buffer to the pool when done, whatever happens.</summary>
+    private async Task StageBlockAsync(string path, int index, string id, byte[] buffer, int length, CancellationTokenSource failed)
+    {
+        try
+        {
+            using var put = Create(RequestMethod.Put, path, $"comp=block&blockid={Uri.EscapeDataString(id)}");
+            put.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, length))));
+            put.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
+            await SendAsync(put, $"Put block {index} of {Container}/{path}", [201], failed.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />
