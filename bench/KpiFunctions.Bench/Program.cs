@@ -6,6 +6,12 @@ using KpiFunctions.Parquet.Reader;
 using KpiFunctions.Parquet.Schema;
 using KpiFunctions.Parquet.Writer;
 
+if (args is ["storage", ..])
+{
+    await StorageBench.RunAsync(args[1..]);
+    return;
+}
+
 // Scenario runner: write and read N order_lines-shaped rows with our library and with DuckDB (threads=1, SNAPPY)
 // on this machine, in one run, and print the figures and ratios. Usage: dotnet run -c Release -- [rows] [work dir]
 var rows = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 10_000_000;

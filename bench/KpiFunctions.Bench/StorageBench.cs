@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using KpiFunctions.Storage.Azure;
+using KpiFunctions.Storage.Tables;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Bench;
+
+/// <summary>
+/// Scenario runner for the storage clients: against one Azurite started for the run, upload a 256 MiB blob in
+/// 4 MiB blocks and upsert 20,000 entities in transactions of 100, with our clients and with the official
+/// JavaScript SDKs (tools/azure-bench.mjs), alternating, and print the times and ratios.
+/// Usage: dotnet run -c Release -- storage [MiB] [entities] [rounds] [connection string of a running Azurite]
+/// </summary>
+internal static class StorageBench
+{
+    private const int MiB = 1024 * 1024;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var size = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
+        var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        await using var azurite = args.Length > 3 ? null : await AzuriteProcess.StartAsync();
+        var connection = args.Length > 3 ? args[3] : azurite!.ConnectionString;
+        var tools = Path.Combine(RepoRoot.Find(), "tools");
+        var account = StorageAccount.Parse(connection);
+        var options = new AzureBlobStoreOptions(); // defaults: 4 MiB blocks, 5 at once, like the SDK's uploadData
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; Azurite on loopback; blob {size} MiB in {options.BlockSize / MiB} MiB blocks ({options.UploadConcurrency} at once); {count:N0} entities; {rounds} rounds, alternating ours and the SDK's");
+
+        var container = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var blobs = new AzureBlobStore(account, container, options);
+        var tables = new AzureTableStore(account, options);
+        var data = new byte[size * MiB];
+        new Random(42).NextBytes(data);
+
+        // Warm-up (JIT, connections, container): as the JS side warms up inside its process before timing.
+        await blobs.UploadAsync("warm", new MemoryStream(data, 0, 16 * MiB));
+        var warmTable = "BenchWarm" + Guid.NewGuid().ToString("N")[..8];
+        await tables.CreateTableIfNotExistsAsync(warmTable);
+        await tables.SubmitInChunksAsync(warmTable, Entities(1000, "warm"));
+
+        var ours = (Blob: new List<double>(), Table: new List<double>());
+        var sdk = (Blob: new List<double>(), Table: new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            await blobs.UploadAsync($"ours-{round}", new MemoryStream(data, writable: false));
+            ours.Blob.Add(watch.Elapsed.TotalMilliseconds);
+            sdk.Blob.Add(Node(tools, "blob-upload", connection, container, $"sdk-{round}", size.ToString(CultureInfo.InvariantCulture)));
+
+            var table = "BenchOurs" + round.ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
+            await tables.CreateTableIfNotExistsAsync(table);
+            var entities = Entities(count, "run").ToList();
+            watch.Restart();
+            await tables.SubmitInChunksAsync(table, entities);
+            ours.Table.Add(watch.Elapsed.TotalMilliseconds);
+            var sdkTable = "BenchSdk" + round.ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
+            sdk.Table.Add(Node(tools, "table-upsert", connection, sdkTable, count.ToString(CultureInfo.InvariantCulture)));
+            await CheckSameWorkAsync(blobs, tables, $"ours-{round}", $"sdk-{round}", table, sdkTable, count);
+            Console.WriteLine($"round {round + 1}: blob ours {ours.Blob[^1]:N0} ms, SDK {sdk.Blob[^1]:N0} ms; table ours {ours.Table[^1]:N0} ms, SDK {sdk.Table[^1]:N0} ms");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| what | ours (best / median) | official JS SDK (best / median) | ratio ours/SDK (median) | bar |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Line($"upload {size} MiB in 4 MiB blocks", ours.Blob, sdk.Blob, ms => $"{size / (ms / 1000):N0} MiB/s");
+        Line($"upsert {count:N0} entities, transactions of 100", ours.Table, sdk.Table, ms => $"{count / (ms / 1000):N0} entities/s");
+    }
+
+    /// <summary>Both sides did the same work: blobs of one size, tables with every row and equal, equally typed values.</summary>
+    private static async Task CheckSameWorkAsync(AzureBlobStore blobs, AzureTableStore tables, string ourBlob, string sdkBlob, string ourTable, string sdkTable, int count)
+    {
+        long ourSize = 0, sdkSize = 0;
+        await foreach (var item in blobs.ListAsync(""))
+        {
+            ourSize = item.Path == ourBlob ? item.Size : ourSize;
+            sdkSize = item.Path == sdkBlob ? item.Size : sdkSize;
+        }
+
+        var ourRows = new Dictionary<string, TableEntity>();
+        await foreach (var entity in tables.QueryAsync(ourTable, TableQuery.All))
+        {
+            ourRows[entity.PartitionKey + "/" + entity.RowKey] = entity;
+        }
+
+        var sdkRows = 0;
+        await foreach (var entity in tables.QueryAsync(sdkTable, TableQuery.All))
+        {
+            sdkRows++;
+            var ours = ourRows[entity.PartitionKey + "/" + entity.RowKey];
+            foreach (var (name, value) in entity.Properties)
+            {
+                if (!Equals(ours[name], value) || ours[name]?.GetType() != value.GetType())
+                {
+                    throw new InvalidOperationException($"{sdkTable} {entity.PartitionKey}/{entity.RowKey}.{name}: SDK wrote {value} ({value.GetType().Name}), we wrote {ours[name]}.");
+                }
+            }
+        }
+
+        if (ourSize != sdkSize || ourSize == 0 || ourRows.Count != count || sdkRows != count)
+        {
+            throw new InvalidOperationException($"Unequal work: blobs {ourSize} vs {sdkSize} bytes, rows {ourRows.Count} vs {sdkRows} (expected {count}).");
+        }
+    }
+
+    /// <summary>20 partitions; the properties and types tools/azure-bench.mjs builds.</summary>
+    private static IEnumerable<TableTransactionAction> Entities(int count, string prefix)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var entity = new TableEntity($"{prefix}-{i % 20:D2}", i.ToString("D6", CultureInfo.InvariantCulture))
+            {
+                ["StoreId"] = $"store-{i % 20}",
+                ["Day"] = new DateTimeOffset(2026, 11, 1 + (i % 28), 0, 0, 0, TimeSpan.Zero),
+                ["Orders"] = i % 977,
+                ["Units"] = 1_000_000_000_000L + i,
+                ["Gmv"] = 1234.5 + i,
+                ["Conversion"] = 0.0125 + (i % 100 / 10000.0),
+                ["Currency"] = "MYR",
+                ["Provisional"] = i % 2 == 0,
+            };
+            yield return new TableTransactionAction(TableTransactionKind.Upsert, entity);
+        }
+    }
+
+    private static void Line(string what, List<double> ours, List<double> sdk, Func<double, string> rate)
+    {
+        var ratio = Median(ours) / Median(sdk);
+        Console.WriteLine($"| {what} | {ours.Min():N0} / {Median(ours):N0} ms ({rate(Median(ours))}) | {sdk.Min():N0} / {Median(sdk):N0} ms ({rate(Median(sdk))}) | {ratio:N2} | ≤ 1.0 ({(ratio <= 1.0 ? "met" : "NOT met")}) |");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static double Node(string tools, params string[] args)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = tools, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("azure-bench.mjs");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"azure-bench.mjs {args[0]} failed: {stderr}");
+        }
+
+        return JsonDocument.Parse(stdout).RootElement.GetProperty("ms").GetDouble();
+    }
+}
