@@ -74,6 +74,7 @@ public abstract class BlobStoreContract
         Assert.Equal(data.AsSpan(100, 6 * 1024 * 1024).ToArray(), await ReadRange("ranged/blob.bin", 100, 6 * 1024 * 1024));
         Assert.Equal(data.AsSpan(data.Length - 8).ToArray(), await ReadRange("ranged/blob.bin", data.Length - 8, null));
         Assert.Equal(data.AsSpan(data.Length - 8).ToArray(), await ReadRange("ranged/blob.bin", data.Length - 8, 1000));
+        Assert.Equal(data.AsSpan(data.Length - 8).ToArray(), await ReadRange("ranged/blob.bin", data.Length - 8, long.MaxValue));
     }
 
     [Fact]
@@ -256,7 +257,9 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         var ex = await Assert.ThrowsAsync<InvalidDataException>(async () =>
         {
             await using var stream = length is null ? await store.OpenReadAsync("flip/blob.bin") : await store.OpenReadRangeAsync("flip/blob.bin", offset, length);
-            await stream!.CopyToAsync(System.IO.Stream.Null);
+
+            // Read exactly the expected bytes and stop, as a reader that knows the length does: still checked.
+            await stream!.ReadExactlyAsync(new byte[length ?? 100_000]);
         });
 
         Assert.Contains("flip/blob.bin", ex.Message, StringComparison.Ordinal);
@@ -297,7 +300,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         await Store.UploadAsync("atomic/blob", Stream("old content"));
         var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 2 };
         options.Retry.MaxRetries = 0;
-        options.AddPolicy(new RefuseBlock("MDAwMDA1"), global::Azure.Core.HttpPipelinePosition.PerCall); // base64 of block id 000005
+        options.AddPolicy(new RefuseBlock("000005"), global::Azure.Core.HttpPipelinePosition.PerCall);
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
 
         var ex = await Assert.ThrowsAsync<StorageRequestException>(() => store.UploadAsync("atomic/blob", new MemoryStream(new byte[20_000])));
@@ -306,20 +309,108 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         Assert.Equal("old content", await Read("atomic/blob"));
     }
 
+    [Fact]
+    public async Task Two_staged_uploads_racing_on_one_path_leave_one_of_them_whole()
+    {
+        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 4 };
+        var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
+        var a = Enumerable.Repeat((byte)'a', 40_000).ToArray();
+        var b = Enumerable.Repeat((byte)'b', 40_000).ToArray();
+
+        for (var round = 0; round < 5; round++)
+        {
+            // A commit discards the other upload's uncommitted blocks, so the later committer may be told to upload
+            // again (400 InvalidBlockList); it must never produce a blob made of both.
+            var uploads = new[] { store.UploadAsync("race/blob", new MemoryStream(a)), store.UploadAsync("race/blob", new MemoryStream(b)) };
+            try
+            {
+                await Task.WhenAll(uploads);
+            }
+            catch (StorageRequestException ex)
+            {
+                Assert.Equal("InvalidBlockList", ex.ErrorCode);
+                Assert.Contains("another upload to this blob committed first", ex.Message, StringComparison.Ordinal);
+            }
+
+            Assert.Contains(uploads, u => u.IsCompletedSuccessfully);
+            await using var read = await store.OpenReadAsync("race/blob");
+            var copy = new MemoryStream();
+            await read!.CopyToAsync(copy); // checked against the commit's MD5
+
+            Assert.True(copy.ToArray().SequenceEqual(a) || copy.ToArray().SequenceEqual(b), $"round {round}: the blob mixes the two uploads");
+        }
+    }
+
+    [Fact]
+    public async Task Conditions_hold_for_staged_uploads_and_the_commit_stores_the_whole_blobs_md5()
+    {
+        var recorder = new Recorder();
+        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000 };
+        options.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall);
+        var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
+        var first = new byte[5000];
+        new Random(5).NextBytes(first);
+
+        var created = await store.UploadAsync("staged/cond", new MemoryStream(first), new BlobUploadOptions { OnlyIfMissing = true });
+        var again = await store.UploadAsync("staged/cond", new MemoryStream(new byte[5000]), new BlobUploadOptions { OnlyIfMissing = true });
+        var stale = await store.UploadAsync("staged/cond", new MemoryStream(new byte[5000]), new BlobUploadOptions { IfMatch = "\"0x0\"" });
+        await using (var read = await store.OpenReadAsync("staged/cond"))
+        {
+            await read!.CopyToAsync(System.IO.Stream.Null);
+        }
+
+        Assert.True(created.Written);
+        Assert.False(again.Written);
+        Assert.False(stale.Written);
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(first)), recorder.LastGetMd5);
+        Assert.True(recorder.MaxBlocksInFlight <= options.UploadConcurrency);
+    }
+
     /// <summary>Records the query string of every request.</summary>
     private sealed class Recorder : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
+        private int _blocksInFlight;
+
         public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
 
-        public override void OnSendingRequest(global::Azure.Core.HttpMessage message) => Queries.Enqueue(message.Request.Uri.Query);
+        public string? LastGetMd5 { get; private set; }
+
+        public int MaxBlocksInFlight { get; private set; }
+
+        public override void OnSendingRequest(global::Azure.Core.HttpMessage message)
+        {
+            Queries.Enqueue(message.Request.Uri.Query);
+            if (message.Request.Uri.Query.Contains("comp=block&", StringComparison.Ordinal))
+            {
+                var now = Interlocked.Increment(ref _blocksInFlight);
+                lock (Queries)
+                {
+                    MaxBlocksInFlight = Math.Max(MaxBlocksInFlight, now);
+                }
+            }
+        }
+
+        public override void OnReceivedResponse(global::Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Uri.Query.Contains("comp=block&", StringComparison.Ordinal))
+            {
+                Interlocked.Decrement(ref _blocksInFlight);
+            }
+
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && message.Response.Headers.TryGetValue("Content-MD5", out var md5))
+            {
+                LastGetMd5 = md5;
+            }
+        }
     }
 
-    /// <summary>Gives one block a wrong Content-MD5, so the service refuses it as it would a block damaged on the way.</summary>
-    private sealed class RefuseBlock(string blockId) : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    /// <summary>Gives one block (by its index, the id's last six digits) a wrong Content-MD5, so the service refuses it as it would a block damaged on the way.</summary>
+    private sealed class RefuseBlock(string index) : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
         public override void OnSendingRequest(global::Azure.Core.HttpMessage message)
         {
-            if (message.Request.Uri.Query.Contains("blockid=" + blockId, StringComparison.Ordinal))
+            var query = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query);
+            if (query["blockid"] is { } id && Encoding.ASCII.GetString(Convert.FromBase64String(id)).EndsWith(index, StringComparison.Ordinal))
             {
                 message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(new byte[16]));
             }

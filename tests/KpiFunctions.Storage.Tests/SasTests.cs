@@ -53,6 +53,47 @@ public sealed class SasTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.DoesNotContain("sig=", parsed.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_retried_request_carries_the_token_once()
+    {
+        var connection = await SasConnection("rwdlacu");
+        var flaky = new FailFirstAttempt();
+        var options = new AzureBlobStoreOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
+        options.AddPolicy(flaky, global::Azure.Core.HttpPipelinePosition.PerRetry);
+        var blobs = new AzureBlobStore(connection, AzuriteFixture.NewContainer(), options);
+
+        await blobs.UploadAsync("retried", new MemoryStream([1, 2, 3]));
+
+        Assert.True(flaky.Attempts.Count >= 2);
+        Assert.All(flaky.Attempts, query => Assert.Single(query.Split('&'), p => p.StartsWith("sig=", StringComparison.Ordinal) || p.StartsWith("?sig=", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Fails the first attempt of every request with a network error, so the pipeline retries it; records each attempt's query.</summary>
+    private sealed class FailFirstAttempt : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public List<string> Attempts { get; } = [];
+
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            lock (Attempts)
+            {
+                Attempts.Add(message.Request.Uri.Query);
+            }
+
+            if (!message.TryGetProperty(typeof(FailFirstAttempt), out _))
+            {
+                message.SetProperty(typeof(FailFirstAttempt), true);
+                throw new IOException("simulated connection reset");
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
     private async Task<string> SasConnection(string permissions)
     {
         var sas = (await Node.ScriptAsync("azure.mjs", "account-sas", azurite.ConnectionString, permissions)).GetProperty("sas").GetString();

@@ -69,7 +69,13 @@ public class StorageAccountTests
         {
             ["Store"] = "UseDevelopmentStorage=true",
             ["Store__accountName"] = "kpiprod",
+            ["Blank"] = "   ",
+            ["Blank__accountName"] = "kpiblank",
+            ["Blank__credential"] = " ",
         };
+
+        // A blank connection string falls through to the identity settings; a blank credential means the default chain.
+        Assert.Equal("kpiblank", StorageAccount.FromSettings("Blank", k => settings.GetValueOrDefault(k))!.AccountName);
 
         var fromString = StorageAccount.FromSettings("Store", k => settings.GetValueOrDefault(k));
 
@@ -117,6 +123,8 @@ public class StorageAccountTests
     [InlineData("KPI_STORAGE__blobServiceUri", "https://kpiprod.blob.core.windows.net", "KPI_STORAGE__tableServiceUri is missing")]
     [InlineData("KPI_STORAGE__blobServiceUri", "not a url", "KPI_STORAGE__blobServiceUri is not an absolute https URL")]
     [InlineData("KPI_STORAGE__accountName", "kpiprod", "KPI_STORAGE__credential is 'password'")]
+    [InlineData("KPI_STORAGE__accountName", "kpiprod.blob.core.windows.net", "KPI_STORAGE__accountName 'kpiprod.blob.core.windows.net' is not a storage account name")]
+    [InlineData("KPI_STORAGE__accountName", "evil@host", "is not a storage account name")]
     public void Incomplete_or_wrong_identity_settings_name_the_setting(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
@@ -128,5 +136,19 @@ public class StorageAccountTests
         var ex = Assert.Throws<ArgumentException>(() => StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k)));
 
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_credential_account_refuses_http_endpoints_without_echoing_their_query()
+    {
+        var credential = new global::Azure.Identity.DefaultAzureCredential();
+
+        var table = Assert.Throws<ArgumentException>(() => StorageAccount.FromTokenCredential(new Uri("https://a.blob.core.windows.net"), new Uri("http://a.table.core.windows.net/?sig=SECRETSIG"), credential));
+        var settings = new Dictionary<string, string?> { ["S__blobServiceUri"] = "https://a.blob.core.windows.net", ["S__tableServiceUri"] = "http://a.table.core.windows.net/?sig=SECRETSIG" };
+        var fromSettings = Assert.Throws<ArgumentException>(() => StorageAccount.FromSettings("S", k => settings.GetValueOrDefault(k), credential));
+
+        Assert.Contains("is not https", table.Message, StringComparison.Ordinal);
+        Assert.Contains("S__tableServiceUri", fromSettings.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRETSIG", table.Message + fromSettings.Message, StringComparison.Ordinal);
     }
 }

@@ -71,8 +71,9 @@ public sealed class AzureBlobStore : IBlobStore
             while (total <= _options.SingleUploadLimit)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+                held.Add((buffer, 0));
                 var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                held.Add((buffer, read));
+                held[^1] = (buffer, read);
                 total += read;
                 if (read < blockSize)
                 {
@@ -124,12 +125,21 @@ public sealed class AzureBlobStore : IBlobStore
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var inFlight = new List<Task>();
         var ids = new List<string>();
+        var uploadId = Guid.NewGuid().ToString("N");
         var pending = new Queue<(byte[] Buffer, int Length)>(held);
         held.Clear(); // the buffers now belong to this method and the staging tasks, which return them to the pool
         try
         {
             while (true)
             {
+                // Wait for a free slot before taking the next block, so a block in hand always has a slot.
+                if (inFlight.Count >= _options.UploadConcurrency)
+                {
+                    var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    inFlight.Remove(done);
+                    await done.ConfigureAwait(false); // rethrows a failed block
+                }
+
                 (byte[] Buffer, int Length) block;
                 if (pending.Count > 0)
                 {
@@ -165,15 +175,10 @@ public sealed class AzureBlobStore : IBlobStore
                 }
 
                 whole.AppendData(block.Buffer, 0, block.Length);
-                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(ids.Count.ToString("D6", CultureInfo.InvariantCulture)));
+                // Ids are unique to this upload: two uploads racing on one path must not replace each other's
+                // uncommitted blocks (Put Block keeps the last block staged under an id), or a commit could mix them.
+                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(uploadId + ids.Count.ToString("D6", CultureInfo.InvariantCulture)));
                 ids.Add(id);
-                if (inFlight.Count >= _options.UploadConcurrency)
-                {
-                    var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
-                    inFlight.Remove(done);
-                    await done.ConfigureAwait(false); // rethrows a failed block
-                }
-
                 inFlight.Add(StageBlockAsync(path, ids.Count - 1, id, block.Buffer, block.Length, failed));
                 if (block.Length < _options.BlockSize && pending.Count == 0)
                 {
@@ -241,7 +246,20 @@ public sealed class AzureBlobStore : IBlobStore
 
         Conditions(commit.Request, options);
         commit.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
-        return await CommitAsync(commit, path, cancellationToken).ConfigureAwait(false);
+        await _pipeline.SendAsync(commit, cancellationToken).ConfigureAwait(false);
+        if (commit.Response.Status == 400 && commit.Response.Headers.TryGetValue("x-ms-error-code", out var code) && code == "InvalidBlockList")
+        {
+            // Another upload to this blob committed while ours was staging, and a commit discards every uncommitted
+            // block it does not list: ours are gone. The blob is whole (the other upload's); nothing of ours was written.
+            if (options?.OnlyIfMissing == true || options?.IfMatch is not null)
+            {
+                return BlobWriteResult.ConditionNotMet; // the blob changed under the condition, so it no longer holds
+            }
+
+            throw Failure(commit, $"Put block list of {Container}/{path}: another upload to this blob committed first and discarded this upload's blocks, so nothing of it was written; upload again");
+        }
+
+        return CommitResult(commit, path);
     }
 
     /// <summary>Put Block with the block's Content-MD5; returns the buffer to the pool when done, whatever happens.</summary>
@@ -290,7 +308,8 @@ public sealed class AzureBlobStore : IBlobStore
         message.BufferResponse = false;
         if (offset is { } from)
         {
-            var to = length is { } n ? (from + n - 1).ToString(CultureInfo.InvariantCulture) : "";
+            // A length that reaches past long.MaxValue means "to the end".
+            var to = length is { } n && n <= long.MaxValue - from ? (from + n - 1).ToString(CultureInfo.InvariantCulture) : "";
             message.Request.Headers.SetValue("x-ms-range", $"bytes={from.ToString(CultureInfo.InvariantCulture)}-{to}");
             if (length is <= RangeMd5Limit)
             {
@@ -322,6 +341,7 @@ public sealed class AzureBlobStore : IBlobStore
 
             var stream = message.ExtractResponseContent() ?? new MemoryStream();
             var md5 = message.Response.Headers.TryGetValue("Content-MD5", out var header) ? header : null;
+            var contentLength = message.Response.Headers.ContentLength;
             message.Dispose();
             if (md5 is null)
             {
@@ -335,7 +355,7 @@ public sealed class AzureBlobStore : IBlobStore
                 throw new InvalidDataException($"Blob {Container}/{path}: the service sent a Content-MD5 header that is not a base64 MD5 hash, so the download cannot be checked.");
             }
 
-            return new Md5VerifyingStream(stream, expected, $"{Container}/{path}");
+            return new Md5VerifyingStream(stream, expected, $"{Container}/{path}", length: contentLength);
         }
         catch
         {
@@ -419,15 +439,17 @@ public sealed class AzureBlobStore : IBlobStore
 
     private async Task<BlobWriteResult> CommitAsync(HttpMessage message, string path, CancellationToken cancellationToken)
     {
-        var status = await SendAsync(message, $"Put blob {Container}/{path}", [201, 409, 412], cancellationToken).ConfigureAwait(false);
-        if (status != 201)
-        {
-            // 409 BlobAlreadyExists (If-None-Match: *) or 412 ConditionNotMet (If-Match): a lost condition, not a failure.
-            return BlobWriteResult.ConditionNotMet;
-        }
-
-        return new BlobWriteResult(true, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return CommitResult(message, path);
     }
+
+    /// <summary>201 written; 409 BlobAlreadyExists (If-None-Match: *) or 412 ConditionNotMet (If-Match) a lost condition, not a failure.</summary>
+    private BlobWriteResult CommitResult(HttpMessage message, string path) => message.Response.Status switch
+    {
+        201 => new BlobWriteResult(true, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null),
+        409 or 412 => BlobWriteResult.ConditionNotMet,
+        _ => throw Failure(message, $"Put blob {Container}/{path}"),
+    };
 
     private HttpMessage Create(RequestMethod method, string? path, string? query)
     {

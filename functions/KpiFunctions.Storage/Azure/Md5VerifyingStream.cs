@@ -5,7 +5,9 @@ namespace KpiFunctions.Storage.Azure;
 /// <summary>
 /// A read-only stream over a downloaded blob that hashes what passes through and, when the content ends, compares
 /// the MD5 with the one the service sent (Content-MD5 on Get Blob). A mismatch throws <see cref="InvalidDataException"/>
-/// naming the blob, so a corrupted download fails loudly at its last read instead of being parsed.
+/// naming the blob, so a corrupted download fails loudly at its last read instead of being parsed. With the
+/// response's Content-Length known, the check happens as soon as that many bytes have passed, so a reader that
+/// reads exactly the length and stops is checked too.
 /// </summary>
 internal sealed class Md5VerifyingStream : Stream
 {
@@ -13,13 +15,15 @@ internal sealed class Md5VerifyingStream : Stream
     private readonly byte[] _expected;
     private readonly string _name;
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private long? _remaining;
     private bool _verified;
 
-    public Md5VerifyingStream(Stream inner, byte[] expected, string name)
+    public Md5VerifyingStream(Stream inner, byte[] expected, string name, long? length = null)
     {
         _inner = inner;
         _expected = expected;
         _name = name;
+        _remaining = length;
     }
 
     public override bool CanRead => true;
@@ -59,8 +63,10 @@ internal sealed class Md5VerifyingStream : Stream
         if (data.Length > 0)
         {
             _md5.AppendData(data);
+            _remaining -= data.Length;
         }
-        else if (requested > 0 && !_verified)
+
+        if (!_verified && ((data.Length == 0 && requested > 0) || _remaining <= 0))
         {
             _verified = true;
             var actual = _md5.GetHashAndReset();

@@ -21,6 +21,13 @@ internal sealed class SasPolicy : HttpPipelineSynchronousPolicy
 
     public override void OnSendingRequest(HttpMessage message)
     {
+        // The policy runs on every retry of a message; the token is added to its URI once.
+        if (message.TryGetProperty(typeof(SasPolicy), out _))
+        {
+            return;
+        }
+
+        message.SetProperty(typeof(SasPolicy), true);
         foreach (var (name, value) in _parameters)
         {
             message.Request.Uri.AppendQuery(name, value, escapeValue: false);

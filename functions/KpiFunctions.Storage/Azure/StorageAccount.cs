@@ -137,7 +137,7 @@ public sealed class StorageAccount
         {
             if (endpoint.Scheme != Uri.UriSchemeHttps)
             {
-                throw new ArgumentException($"Endpoint {endpoint} is not https; Microsoft Entra ID tokens are only sent over HTTPS.", nameof(blobEndpoint));
+                throw new ArgumentException($"Endpoint {endpoint.GetLeftPart(UriPartial.Path)} is not https; Microsoft Entra ID tokens are only sent over HTTPS.", nameof(blobEndpoint));
             }
         }
 
@@ -161,13 +161,17 @@ public sealed class StorageAccount
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(setting);
-        string? Get(string key) => setting(key) is { Length: > 0 } value ? value.Trim() : null;
+        string? Get(string key) => setting(key)?.Trim() is { Length: > 0 } value ? value : null;
         if (Get(name) is { } connectionString)
         {
             return Parse(connectionString);
         }
 
         var accountName = Get(name + "__accountName");
+        if (accountName is not null && (accountName.Length is < 3 or > 24 || !accountName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))))
+        {
+            throw new ArgumentException($"Setting {name}__accountName '{accountName}' is not a storage account name (3-24 lower-case letters and digits, e.g. kpiprod).", nameof(setting));
+        }
         var blobUri = Get(name + "__blobServiceUri") ?? Get(name + "__serviceUri");
         var tableUri = Get(name + "__tableServiceUri");
         if (accountName is null && blobUri is null && tableUri is null)
@@ -195,7 +199,7 @@ public sealed class StorageAccount
         {
             if (uri.Scheme != Uri.UriSchemeHttps)
             {
-                throw new ArgumentException($"Setting {name}__{key} is {uri}; Microsoft Entra ID tokens are only sent over https.", nameof(setting));
+                throw new ArgumentException($"Setting {name}__{key} is {uri.GetLeftPart(UriPartial.Path)}; Microsoft Entra ID tokens are only sent over https.", nameof(setting));
             }
         }
 

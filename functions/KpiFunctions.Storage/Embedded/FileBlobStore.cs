@@ -126,7 +126,8 @@ public sealed class FileBlobStore : IBlobStore
         }
 
         stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-        return length is { } n ? new BoundedReadStream(stream, n) : stream;
+        // Not seekable, like a ranged download: Length and Position of the file would describe the whole blob.
+        return new BoundedReadStream(stream, length ?? long.MaxValue);
     }
 
     /// <inheritdoc />
