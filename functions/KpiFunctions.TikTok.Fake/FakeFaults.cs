@@ -1,0 +1,51 @@
+namespace KpiFunctions.TikTok.Fake;
+
+/// <summary>
+/// What the fake does wrong, on purpose. Counters run over every API request the fake receives (token calls
+/// included), so "every n" is deterministic for a given sequence of requests. Zero switches a fault off.
+/// </summary>
+public sealed class FakeFaults
+{
+    /// <summary>Every n-th request starts a burst of <see cref="TooManyRequestsBurst"/> answers of 429 (code 36009002, Retry-After 1).</summary>
+    public int TooManyRequestsEvery { get; set; }
+
+    /// <summary>Length of a 429 burst.</summary>
+    public int TooManyRequestsBurst { get; set; } = 3;
+
+    /// <summary>Every n-th request is answered 503 (or 500 on odd ones), with the envelope.</summary>
+    public int ServerErrorEvery { get; set; }
+
+    /// <summary>Every n-th request waits <see cref="SlowDelay"/> before answering.</summary>
+    public int SlowEvery { get; set; }
+
+    /// <summary>How long a slow answer waits.</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Every n-th request gets a 200 whose body is cut off mid-JSON.</summary>
+    public int MalformedEvery { get; set; }
+
+    /// <summary>After this many API requests with a shop's token, that token expires (105002) and must be refreshed.</summary>
+    public int ExpireTokenAfter { get; set; }
+
+    /// <summary>Each page after the first repeats a record of the page before with a later update time and a new status.</summary>
+    public bool UpdateBetweenPages { get; set; }
+
+    /// <summary>Each page after the first starts with the last record of the page before, unchanged.</summary>
+    public bool DuplicateAcrossPages { get; set; }
+
+    /// <summary>Latency added to every answer (the benchmark's page latency).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Every switch on, at rates a test can live with.</summary>
+    public static FakeFaults All() => new()
+    {
+        TooManyRequestsEvery = 7,
+        ServerErrorEvery = 11,
+        SlowEvery = 13,
+        SlowDelay = TimeSpan.FromMilliseconds(600),
+        MalformedEvery = 17,
+        ExpireTokenAfter = 25,
+        UpdateBetweenPages = true,
+        DuplicateAcrossPages = true,
+    };
+}

@@ -1,0 +1,488 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Sources.Synthetic;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KpiFunctions.TikTok.Fake;
+
+/// <summary>
+/// Our fake of the TikTok Shop Open API on 127.0.0.1: the 202309 envelopes and error codes (reference digest §4),
+/// signatures (§3), the common-parameter checks (§2), access tokens per shop with refresh (§6), authorized shops,
+/// order search and return search (§7, §8) with cursor paging, all served from a <see cref="SyntheticWorld"/>, so
+/// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
+/// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
+/// </summary>
+public sealed class FakeTikTokServer : IAsyncDisposable
+{
+    /// <summary>Personal data planted in every order; none of it may appear in anything the pipeline writes.</summary>
+    public const string PlantedEmail = "planted.buyer@relay.example.com";
+
+    /// <summary>Planted phone number.</summary>
+    public const string PlantedPhone = "+60-11-5550-1234";
+
+    /// <summary>Planted buyer name.</summary>
+    public const string PlantedName = "Plantedname Buyerson";
+
+    private readonly WebApplication _app;
+    private readonly SyntheticWorld _world;
+    private readonly FakeTikTokSetup _setup;
+    private readonly ConcurrentDictionary<string, ShopState> _shops = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Queue<long>> _windows = new(StringComparer.Ordinal);
+    private long _faultCounter;
+    private long _burstLeft;
+
+    private FakeTikTokServer(WebApplication app, FakeTikTokSetup setup)
+    {
+        _app = app;
+        _setup = setup;
+        _world = setup.World;
+        foreach (var store in _world.Stores)
+        {
+            var shopId = "7" + Digits(store.Id, 18);
+            _shops[store.Id] = new ShopState(store, shopId, "ROW_" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(store.Id)))[..24].Replace('+', 'x').Replace('/', 'y'));
+        }
+    }
+
+    /// <summary>Where the fake listens (API and token endpoints alike).</summary>
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Fault switches; may be changed while the server runs.</summary>
+    public FakeFaults Faults { get; set; } = new();
+
+    /// <summary>Counters.</summary>
+    public FakeStats Stats { get; } = new();
+
+    /// <summary>The store's shop id.</summary>
+    public string ShopId(string storeId) => Shop(storeId).ShopId;
+
+    /// <summary>The store's shop cipher.</summary>
+    public string Cipher(string storeId) => Shop(storeId).Cipher;
+
+    /// <summary>Starts the fake on 127.0.0.1 (port 0: any free port).</summary>
+    public static async Task<FakeTikTokServer> StartAsync(FakeTikTokSetup setup, int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        var app = builder.Build();
+        var server = new FakeTikTokServer(app, setup);
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        return server;
+    }
+
+    /// <summary>Issues a fresh authorisation for a store (what the seller's consent gives), valid for 7 days.</summary>
+    public TikTokToken Authorize(string storeId)
+    {
+        var shop = Shop(storeId);
+        lock (shop)
+        {
+            if (shop.AccessToken is not null)
+            {
+                shop.ExpiredTokens.Add(shop.AccessToken); // the old token now answers 105002, as an expired one does
+            }
+
+            shop.AccessToken = "TTP_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            shop.RefreshToken = "TTPR_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            shop.Revoked = false;
+            shop.Expired = false;
+            shop.UsesOfToken = 0;
+            var now = _setup.Time.GetUtcNow();
+            return new TikTokToken(shop.AccessToken, now.AddDays(7), shop.RefreshToken, now.AddDays(365));
+        }
+    }
+
+    /// <summary>The seller withdrew the authorisation: every token of the store is refused from now on.</summary>
+    public void Revoke(string storeId)
+    {
+        var shop = Shop(storeId);
+        lock (shop)
+        {
+            shop.Revoked = true;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private ShopState Shop(string storeId) => _shops.TryGetValue(storeId, out var shop) ? shop : throw new ArgumentException($"The fake has no store '{storeId}'.", nameof(storeId));
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref Stats.RequestsField);
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var path = context.Request.Path.Value ?? "/";
+        var faults = Faults;
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var n = Interlocked.Increment(ref _faultCounter);
+        if (faults.SlowEvery > 0 && n % faults.SlowEvery == 0)
+        {
+            Interlocked.Increment(ref Stats.FaultsField);
+            await Task.Delay(faults.SlowDelay, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var answer = path == "/api/v2/token/refresh" ? Refresh(query) : Api(context, path, query, body.ToArray(), n, faults);
+        if (answer.Status == 200 && answer.Code == 0 && faults.MalformedEvery > 0 && n % faults.MalformedEvery == 0)
+        {
+            Interlocked.Increment(ref Stats.FaultsField);
+            answer = answer with { Cut = true };
+        }
+
+        await WriteAsync(context, answer).ConfigureAwait(false);
+    }
+
+    private Answer Api(HttpContext context, string path, Dictionary<string, string> query, byte[] body, long n, FakeFaults faults)
+    {
+        // Rate limits first: a request beyond them is refused whatever else is wrong with it.
+        query.TryGetValue("shop_cipher", out var cipher);
+        if (!WithinLimit("app", _setup.AppLimitPerSecond) || (cipher is not null && !WithinLimit("shop:" + cipher, _setup.ShopLimitPerSecond)))
+        {
+            Interlocked.Increment(ref Stats.OverLimitField);
+            return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: 1);
+        }
+
+        if (faults.TooManyRequestsEvery > 0 && (n % faults.TooManyRequestsEvery == 0 || Interlocked.Read(ref _burstLeft) > 0))
+        {
+            if (n % faults.TooManyRequestsEvery == 0)
+            {
+                Interlocked.Exchange(ref _burstLeft, faults.TooManyRequestsBurst - 1);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _burstLeft);
+            }
+
+            Interlocked.Increment(ref Stats.FaultsField);
+            return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: 1);
+        }
+
+        if (faults.ServerErrorEvery > 0 && n % faults.ServerErrorEvery == 0)
+        {
+            Interlocked.Increment(ref Stats.FaultsField);
+            return Error(n % 2 == 0 ? 503 : 500, 36009003, "Internal error, please retry.");
+        }
+
+        if (!query.TryGetValue("app_key", out var appKey) || appKey != _setup.AppKey)
+        {
+            return Error(401, 36009004, "Invalid credentials. The 'app_key' query parameter is missing or invalid.");
+        }
+
+        if (!query.TryGetValue("timestamp", out var ts) || !long.TryParse(ts, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || Math.Abs((_setup.Time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).TotalSeconds) > 300
+            || DateTimeOffset.FromUnixTimeSeconds(seconds) > _setup.Time.GetUtcNow().AddSeconds(30))
+        {
+            return Error(401, 36009004, "Invalid credentials. The 'timestamp' is outside the accepted window.");
+        }
+
+        if (!query.TryGetValue("sign", out var sign) || !TikTokSigner.Verify(_setup.AppSecret, sign, path, query, body))
+        {
+            return Error(401, 106001, "Invalid credentials. The 'sign' query parameter is invalid.");
+        }
+
+        var token = context.Request.Headers["x-tts-access-token"].ToString();
+        var shop = _shops.Values.FirstOrDefault(s => s.AccessToken is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(s.AccessToken), Encoding.UTF8.GetBytes(token)));
+        var expiredShop = shop is null ? _shops.Values.FirstOrDefault(s => { lock (s) { return s.ExpiredTokens.Contains(token); } }) : null;
+        if ((shop ?? expiredShop) is { Revoked: true } || (shop is null && expiredShop is null))
+        {
+            return Error(401, 105001, "Invalid access token. The token was revoked or does not exist.");
+        }
+
+        if (shop is null)
+        {
+            return Error(401, 105002, "Access token is expired, please refresh it.");
+        }
+
+        lock (shop)
+        {
+            shop.UsesOfToken++;
+            if (faults.ExpireTokenAfter > 0 && shop.UsesOfToken > faults.ExpireTokenAfter)
+            {
+                shop.Expired = true;
+            }
+
+            if (shop.Expired)
+            {
+                return Error(401, 105002, "Access token is expired, please refresh it.");
+            }
+        }
+
+        if (path == "/authorization/202309/shops")
+        {
+            return cipher is null
+                ? Ok(new JsonObject { ["shops"] = new JsonArray(ShopJson(shop)) })
+                : Error(400, 36009004, "Unexpected identifier: shop_cipher is not accepted by this API.");
+        }
+
+        if (cipher is null)
+        {
+            return Error(400, 106013, "The shop_cipher parameter is missing.");
+        }
+
+        if (cipher != shop.Cipher)
+        {
+            return Error(401, 101000, "The access token does not match the shop_cipher.");
+        }
+
+        return (context.Request.Method, path) switch
+        {
+            ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, 1, 100),
+            ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, 10, 50),
+            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search") => Error(405, 36009010, "Invalid method."),
+            _ => Error(404, 36009009, "Invalid path."),
+        };
+    }
+
+    private bool WithinLimit(string key, double limit)
+    {
+        if (limit <= 0)
+        {
+            return true;
+        }
+
+        var window = _windows.GetOrAdd(key, _ => new Queue<long>());
+        var now = _setup.Time.GetUtcNow().UtcTicks;
+        lock (window)
+        {
+            while (window.Count > 0 && window.Peek() <= now - TimeSpan.TicksPerSecond)
+            {
+                window.Dequeue();
+            }
+
+            if (window.Count >= limit)
+            {
+                return false;
+            }
+
+            window.Enqueue(now);
+            return true;
+        }
+    }
+
+    /// <summary>A cursor-paged search over the records a window selects, with the paging faults applied.</summary>
+    private Answer Search(ShopState shop, Dictionary<string, string> query, byte[] body, string listName, Func<ShopState, JsonElement, List<JsonObject>> select, int minPage, int maxPage)
+    {
+        if (!query.TryGetValue("page_size", out var sizeText) || !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < minPage || size > maxPage)
+        {
+            return Error(400, 36009004, $"page_size must be {minPage}-{maxPage}.");
+        }
+
+        JsonElement filter;
+        try
+        {
+            filter = body.Length == 0 ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(body).RootElement;
+        }
+        catch (JsonException)
+        {
+            return Error(400, 36009004, "The request body is not JSON.");
+        }
+
+        var offset = 0;
+        if (query.TryGetValue("page_token", out var pageToken) && pageToken.Length > 0)
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(pageToken));
+            offset = int.Parse(text.AsSpan(2), CultureInfo.InvariantCulture);
+        }
+
+        var all = select(shop, filter);
+        var page = all.Skip(offset).Take(size).Select(o => (JsonNode)o.DeepClone()).ToList();
+        if (offset > 0 && Faults.DuplicateAcrossPages)
+        {
+            page.Insert(0, all[offset - 1].DeepClone());
+        }
+
+        if (offset > 1 && Faults.UpdateBetweenPages && listName == "orders")
+        {
+            var moved = (JsonObject)all[offset - 2].DeepClone();
+            var later = moved["update_time"]!.GetValue<long>() + 60;
+            moved["update_time"] = later;
+            moved["status"] = moved["status"]!.GetValue<string>() switch
+            {
+                "AWAITING_SHIPMENT" => "IN_TRANSIT",
+                "DELIVERED" => "COMPLETED",
+                var same => same,
+            };
+            Stats.UpdatedBetweenPages[moved["id"]!.GetValue<string>()] = later;
+            page.Add(moved);
+        }
+
+        var next = offset + size < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
+        Interlocked.Increment(ref Stats.PagesField);
+        return Ok(new JsonObject { [listName] = new JsonArray([.. page]), ["next_page_token"] = next, ["total_count"] = all.Count });
+    }
+
+    private List<JsonObject> OrderWindow(ShopState shop, JsonElement filter)
+    {
+        var (from, to) = Window(filter, "create_time");
+        return LocalDays(shop, from, to)
+            .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
+            .Where(o => o.CreatedUtc >= from && o.CreatedUtc < to)
+            .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
+            .Select(FakeTikTokJson.Order)
+            .ToList();
+    }
+
+    private List<JsonObject> ReturnWindow(ShopState shop, JsonElement filter)
+    {
+        var (from, to) = Window(filter, "update_time");
+        return LocalDays(shop, from, to)
+            .SelectMany(date => _world.RefundsCompletedOn(shop.Store.Id, date))
+            .Where(r => r.CompletedUtc >= from && r.CompletedUtc < to)
+            .OrderBy(r => r.CompletedUtc).ThenBy(r => r.RefundId, StringComparer.Ordinal)
+            .Select(FakeTikTokJson.Return)
+            .ToList();
+    }
+
+    private (DateTimeOffset From, DateTimeOffset To) Window(JsonElement filter, string field)
+    {
+        var from = filter.TryGetProperty(field + "_ge", out var ge) ? DateTimeOffset.FromUnixTimeSeconds(ge.GetInt64()) : _world.AsOf.AddDays(-90);
+        var to = filter.TryGetProperty(field + "_lt", out var lt) ? DateTimeOffset.FromUnixTimeSeconds(lt.GetInt64()) : _setup.Time.GetUtcNow();
+        return (from, to > _world.AsOf ? _world.AsOf : to);
+    }
+
+    private static IEnumerable<DateOnly> LocalDays(ShopState shop, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            yield break;
+        }
+
+        var zone = StoreCalendar.ResolveZone(shop.Store.TimeZone);
+        for (var d = StoreCalendar.LocalDate(from, zone); d <= StoreCalendar.LocalDate(to.AddTicks(-1), zone); d = d.AddDays(1))
+        {
+            yield return d;
+        }
+    }
+
+    private Answer Refresh(Dictionary<string, string> query)
+    {
+        if (!query.TryGetValue("app_key", out var key) || key != _setup.AppKey || !query.TryGetValue("app_secret", out var secret) || secret != _setup.AppSecret)
+        {
+            return Error(401, 36009004, "Invalid credentials. The app key or secret is wrong.");
+        }
+
+        if (!query.TryGetValue("grant_type", out var grant) || grant != "refresh_token")
+        {
+            return Error(400, 36009004, "grant_type must be refresh_token.");
+        }
+
+        var shop = _shops.Values.FirstOrDefault(s => s.RefreshToken is not null && query.TryGetValue("refresh_token", out var r) && r == s.RefreshToken);
+        if (shop is null || shop.Revoked)
+        {
+            return Error(401, 105001, "Invalid refresh token.");
+        }
+
+        var token = Authorize(shop.Store.Id);
+        Interlocked.Increment(ref Stats.RefreshesField);
+        return Ok(new JsonObject
+        {
+            ["access_token"] = token.AccessToken,
+            ["access_token_expire_in"] = token.AccessExpiresUtc.ToUnixTimeSeconds(),
+            ["refresh_token"] = token.RefreshToken,
+            ["refresh_token_expire_in"] = token.RefreshExpiresUtc.ToUnixTimeSeconds(),
+            ["open_id"] = "open-" + shop.ShopId,
+            ["seller_name"] = shop.Store.Name,
+            ["seller_base_region"] = shop.Store.Country,
+            ["user_type"] = 0,
+            ["granted_scopes"] = new JsonArray("seller.order.info", "seller.return_refund.basic", "data.shop_analytics.public.read"),
+        });
+    }
+
+    private static JsonObject ShopJson(ShopState shop) => new()
+    {
+        ["cipher"] = shop.Cipher,
+        ["code"] = shop.Store.Country + shop.ShopId[^6..],
+        ["id"] = shop.ShopId,
+        ["name"] = shop.Store.Name,
+        ["region"] = shop.Store.Country,
+        ["seller_type"] = "LOCAL",
+    };
+
+    private static Answer Ok(JsonObject data) => new(200, 0, "Success", data);
+
+    private static Answer Error(int status, long code, string message, int? retryAfter = null) => new(status, code, message, null, retryAfter);
+
+    private static async Task WriteAsync(HttpContext context, Answer answer)
+    {
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "application/json";
+        if (answer.RetryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var envelope = new JsonObject
+        {
+            ["code"] = answer.Code,
+            ["message"] = answer.Message,
+            ["request_id"] = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)),
+            ["data"] = answer.Data,
+        };
+        var bytes = Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        if (answer.Cut)
+        {
+            bytes = bytes[..(bytes.Length / 2)];
+        }
+
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string Digits(string text, int count)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        var digits = new StringBuilder();
+        foreach (var b in hash)
+        {
+            digits.Append((b % 10).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return digits.ToString()[..count];
+    }
+
+    private sealed record Answer(int Status, long Code, string Message, JsonObject? Data, int? RetryAfter = null, bool Cut = false);
+
+    private sealed class ShopState(Store store, string shopId, string cipher)
+    {
+        public Store Store { get; } = store;
+
+        public string ShopId { get; } = shopId;
+
+        public string Cipher { get; } = cipher;
+
+        public string? AccessToken { get; set; }
+
+        public string? RefreshToken { get; set; }
+
+        public bool Revoked { get; set; }
+
+        public bool Expired { get; set; }
+
+        public int UsesOfToken { get; set; }
+
+        public HashSet<string> ExpiredTokens { get; } = new(StringComparer.Ordinal);
+    }
+}

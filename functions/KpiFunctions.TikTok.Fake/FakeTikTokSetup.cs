@@ -1,0 +1,19 @@
+using KpiFunctions.Sources.Synthetic;
+
+namespace KpiFunctions.TikTok.Fake;
+
+/// <summary>What the fake serves and whom it accepts.</summary>
+/// <param name="World">The synthetic world behind every answer.</param>
+/// <param name="AppKey">The one app key accepted.</param>
+/// <param name="AppSecret">That app's secret (signatures are checked with it).</param>
+public sealed record FakeTikTokSetup(SyntheticWorld World, string AppKey, string AppSecret)
+{
+    /// <summary>Requests per second accepted from the app across shops (0: no limit).</summary>
+    public double AppLimitPerSecond { get; init; }
+
+    /// <summary>Requests per second accepted per shop (0: no limit).</summary>
+    public double ShopLimitPerSecond { get; init; }
+
+    /// <summary>The fake's clock (timestamps, token lifetimes, rate windows).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,76 @@
+namespace KpiFunctions.TikTok;
+
+/// <summary>Settings of the TikTok Shop API client. The app secret is held here and never printed.</summary>
+public sealed class TikTokOptions
+{
+    /// <summary>Open API host (the docs name one production host; kept configurable for regional hosts and our fake).</summary>
+    public Uri ApiBaseUri { get; set; } = new("https://open-api.tiktokglobalshop.com");
+
+    /// <summary>Host of the token endpoints (/api/v2/token/get and /refresh).</summary>
+    public Uri AuthBaseUri { get; set; } = new("https://auth.tiktok-shops.com");
+
+    /// <summary>The app key (public).</summary>
+    public string AppKey { get; set; } = "";
+
+    /// <summary>The app secret: signs every request; never logged, never part of a message.</summary>
+    public string AppSecret { get; set; } = "";
+
+    /// <summary>Requests per second across every shop of the app (the platform allows 50 per API per app+shop).</summary>
+    public double AppRequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Requests per second to one shop.</summary>
+    public double ShopRequestsPerSecond { get; set; } = 10;
+
+    /// <summary>Attempts per request before giving up on 429, 5xx, timeouts and malformed answers.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First retry delay; each later one doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest wait between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time one request may take before it counts as timed out and is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An access token this close to its expiry is refreshed before use.</summary>
+    public TimeSpan RefreshAhead { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Orders per search page (1-100).</summary>
+    public int OrderPageSize { get; set; } = 100;
+
+    /// <summary>Returns per search page (10-50).</summary>
+    public int ReturnPageSize { get; set; } = 50;
+
+    /// <summary>Clock for timestamps, token expiry and pacing.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(AppKey))
+        {
+            throw new ArgumentException("The TikTok app key is missing; set KPI_TIKTOK_APP_KEY to the app key from Partner Center.");
+        }
+
+        if (string.IsNullOrWhiteSpace(AppSecret))
+        {
+            throw new ArgumentException("The TikTok app secret is missing; set KPI_TIKTOK_APP_SECRET (from Partner Center; keep it in Key Vault or local secrets, never in files you commit).");
+        }
+
+        if (AppRequestsPerSecond is <= 0 or > 1000 || ShopRequestsPerSecond is <= 0 or > 1000)
+        {
+            throw new ArgumentException("Request rates must be above 0 and at most 1000 per second.");
+        }
+
+        if (MaxAttempts is < 1 or > 20)
+        {
+            throw new ArgumentException("MaxAttempts must be 1-20.");
+        }
+
+        if (OrderPageSize is < 1 or > 100 || ReturnPageSize is < 10 or > 50)
+        {
+            throw new ArgumentException("Order pages hold 1-100 orders and return pages 10-50 returns.");
+        }
+    }
+}
