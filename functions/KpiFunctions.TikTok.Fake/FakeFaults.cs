@@ -12,6 +12,9 @@ public sealed class FakeFaults
     /// <summary>Length of a 429 burst.</summary>
     public int TooManyRequestsBurst { get; set; } = 3;
 
+    /// <summary>Retry-After, in whole seconds, sent with a fault's 429 (0: no header).</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
     /// <summary>Every n-th request is answered 503 (or 500 on odd ones), with the envelope.</summary>
     public int ServerErrorEvery { get; set; }
 
@@ -39,12 +42,14 @@ public sealed class FakeFaults
     /// <summary>Every switch on, at rates a test can live with.</summary>
     public static FakeFaults All() => new()
     {
-        TooManyRequestsEvery = 7,
-        ServerErrorEvery = 11,
-        SlowEvery = 13,
+        TooManyRequestsEvery = 19,
+        TooManyRequestsBurst = 2,
+        RetryAfterSeconds = 0,
+        ServerErrorEvery = 23,
+        SlowEvery = 29,
         SlowDelay = TimeSpan.FromMilliseconds(600),
-        MalformedEvery = 17,
-        ExpireTokenAfter = 25,
+        MalformedEvery = 31,
+        ExpireTokenAfter = 37,
         UpdateBetweenPages = true,
         DuplicateAcrossPages = true,
     };

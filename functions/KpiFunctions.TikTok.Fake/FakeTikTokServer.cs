@@ -178,7 +178,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             }
 
             Interlocked.Increment(ref Stats.FaultsField);
-            return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: 1);
+            return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: faults.RetryAfterSeconds > 0 ? faults.RetryAfterSeconds : null);
         }
 
         if (faults.ServerErrorEvery > 0 && n % faults.ServerErrorEvery == 0)

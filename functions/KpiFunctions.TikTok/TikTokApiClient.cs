@@ -73,7 +73,7 @@ public sealed class TikTokApiClient
         var shopPacer = _shopPacers.GetOrAdd(storeId, _ => new RequestPacer(_options.ShopRequestsPerSecond, _options.Time));
         for (var attempt = 1; ; attempt++)
         {
-            var token = await AccessTokenAsync(storeId, forceRefresh: false, cancellationToken).ConfigureAwait(false);
+            var token = await AccessTokenAsync(storeId, expired: null, cancellationToken).ConfigureAwait(false);
             await _appPacer.WaitAsync(cancellationToken).ConfigureAwait(false);
             await shopPacer.WaitAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await TryOnceAsync(storeId, shopCipher, method, path, extra, body, token, cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public sealed class TikTokApiClient
                 // The token expired under us (or earlier than it said): one refresh, then the same request again.
                 refreshed = true;
                 _logger.LogInformation("Store {StoreId}: access token expired ({Path}); refreshing it", storeId, path);
-                await AccessTokenAsync(storeId, forceRefresh: true, cancellationToken).ConfigureAwait(false);
+                await AccessTokenAsync(storeId, expired: token, cancellationToken).ConfigureAwait(false);
                 attempt--;
                 continue;
             }
@@ -161,8 +161,11 @@ public sealed class TikTokApiClient
         }
     }
 
-    /// <summary>The store's access token, refreshed when it is about to expire (or when forced), one refresh at a time per store.</summary>
-    private async Task<string> AccessTokenAsync(string storeId, bool forceRefresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// The store's access token, refreshed when it is about to expire or when the service called <paramref name="expired"/>
+    /// expired (unless another request refreshed it meanwhile); one refresh at a time per store.
+    /// </summary>
+    private async Task<string> AccessTokenAsync(string storeId, string? expired, CancellationToken cancellationToken)
     {
         var gate = _tokenGates.GetOrAdd(storeId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -172,6 +175,7 @@ public sealed class TikTokApiClient
                 ?? throw new TikTokAuthorizationException(storeId, $"Store {storeId} has no TikTok authorisation: have the seller authorise the app, then save the tokens as secret '{TikTokToken.SecretName(storeId)}'.");
             var token = TikTokToken.Parse(stored);
             var now = _options.Time.GetUtcNow();
+            var forceRefresh = expired is not null && token.AccessToken == expired;
             if (!forceRefresh && token.AccessExpiresUtc - _options.RefreshAhead > now)
             {
                 return token.AccessToken;

@@ -1,0 +1,66 @@
+using KpiFunctions.Core.Domain;
+
+namespace KpiFunctions.TikTok;
+
+/// <summary>
+/// An order as the Order API gives it, cleaned: amounts as <c>decimal</c> in the order's currency, times in UTC, the
+/// status mapped, the buyer's id hashed, personal fields gone, line items of one SKU at one price folded into one line
+/// with a quantity (the API sends a line item per unit; reference digest 7.5). What the Order API does not carry
+/// (the sales channel, the creator, platform fees and commission) is not here: those come from other APIs.
+/// </summary>
+/// <param name="OrderId">Order id.</param>
+/// <param name="Status">Status.</param>
+/// <param name="CreatedUtc">Placed.</param>
+/// <param name="PaidUtc">Paid, or null.</param>
+/// <param name="UpdatedUtc">Last changed.</param>
+/// <param name="Currency">ISO 4217 currency of every amount.</param>
+/// <param name="Subtotal">Products after seller discounts, before platform discounts (payment.sub_total + platform_discount).</param>
+/// <param name="Shipping">Shipping the buyer paid.</param>
+/// <param name="SellerDiscount">Seller-funded discount.</param>
+/// <param name="PlatformDiscount">Platform-funded discount.</param>
+/// <param name="Tax">Tax.</param>
+/// <param name="Total">What the buyer paid.</param>
+/// <param name="IsSample">A sample order: kept, flagged, never GMV.</param>
+/// <param name="BuyerIdHash">The buyer's user_id hashed with the secret salt.</param>
+/// <param name="Lines">Lines, one per SKU and price.</param>
+public sealed record TikTokOrder(
+    string OrderId,
+    OrderStatus Status,
+    DateTimeOffset CreatedUtc,
+    DateTimeOffset? PaidUtc,
+    DateTimeOffset UpdatedUtc,
+    string Currency,
+    decimal Subtotal,
+    decimal Shipping,
+    decimal SellerDiscount,
+    decimal PlatformDiscount,
+    decimal Tax,
+    decimal Total,
+    bool IsSample,
+    string BuyerIdHash,
+    IReadOnlyList<OrderLine> Lines)
+{
+    /// <summary>Paid, not cancelled, not a sample: what GMV is made of.</summary>
+    public bool CountsAsGmv => PaidUtc is not null && Status != OrderStatus.Cancelled && !IsSample;
+}
+
+/// <summary>A return or refund as the Return API gives it, cleaned.</summary>
+/// <param name="ReturnId">Return id.</param>
+/// <param name="OrderId">The order.</param>
+/// <param name="Status">Mapped status (the API's RETURN_OR_REFUND_REQUEST_COMPLETE is <see cref="RefundStatus.Completed"/>).</param>
+/// <param name="RequestedUtc">Created.</param>
+/// <param name="UpdatedUtc">Last changed; for a completed return, when it completed.</param>
+/// <param name="Currency">Currency of the amount.</param>
+/// <param name="Amount">refund_amount.refund_total.</param>
+/// <param name="IsReturn">Goods come back (RETURN_AND_REFUND), not money only.</param>
+/// <param name="Reason">Reason text.</param>
+public sealed record TikTokReturn(
+    string ReturnId,
+    string OrderId,
+    RefundStatus Status,
+    DateTimeOffset RequestedUtc,
+    DateTimeOffset UpdatedUtc,
+    string Currency,
+    decimal Amount,
+    bool IsReturn,
+    string Reason);

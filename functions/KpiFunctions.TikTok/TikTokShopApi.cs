@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace KpiFunctions.TikTok;
+
+/// <summary>
+/// The endpoints the pipeline reads, over <see cref="TikTokApiClient"/>: authorized shops, order search and return
+/// search, each paged to the end of its window. A record met again on a later page (it moved while we paged, or the
+/// platform repeated it) is kept once, in its newest version by <c>update_time</c>.
+/// </summary>
+public sealed class TikTokShopApi
+{
+    private readonly TikTokApiClient _client;
+    private readonly TikTokOptions _options;
+
+    /// <summary>Creates the API over a client.</summary>
+    public TikTokShopApi(TikTokApiClient client, TikTokOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _options = options;
+    }
+
+    /// <summary>GET /authorization/202309/shops: the shops the store's authorisation covers.</summary>
+    public async Task<IReadOnlyList<AuthorizedShop>> GetAuthorizedShopsAsync(string storeId, CancellationToken cancellationToken = default)
+    {
+        var data = await _client.GetAsync(storeId, null, "/authorization/202309/shops", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return [.. data.GetProperty("shops").EnumerateArray().Select(s => new AuthorizedShop(
+            s.GetProperty("id").GetString()!, s.GetProperty("cipher").GetString()!, s.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "",
+            s.TryGetProperty("region", out var r) ? r.GetString() ?? "" : ""))];
+    }
+
+    /// <summary>
+    /// POST /order/202309/orders/search over [from, to) by create_time, oldest first, every page; <paramref name="onPage"/>
+    /// sees each page's data as received, before anything else is done with it.
+    /// </summary>
+    public Task<SearchResult> SearchOrdersAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "create_time", from, to, onPage, cancellationToken);
+
+    /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
+    public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", from, to, onPage, cancellationToken);
+
+    private async Task<SearchResult> SearchAsync(
+        string storeId, string cipher, string path, string listName, string idField, int pageSize, string timeField,
+        DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
+    {
+        var body = new Dictionary<string, long> { [timeField + "_ge"] = from.ToUnixTimeSeconds(), [timeField + "_lt"] = to.ToUnixTimeSeconds() };
+        var newest = new Dictionary<string, (JsonElement Record, long Updated)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var withoutId = new List<JsonElement>();
+        var pages = 0;
+        var repeats = 0;
+        string? token = null;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>>
+            {
+                new("page_size", pageSize.ToString(CultureInfo.InvariantCulture)),
+                new("sort_field", timeField),
+                new("sort_order", "ASC"),
+            };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await _client.PostAsync(storeId, cipher, path, query, body, cancellationToken).ConfigureAwait(false);
+            if (onPage is not null)
+            {
+                await onPage(data, pages).ConfigureAwait(false);
+            }
+
+            pages++;
+            if (data.TryGetProperty(listName, out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var record in list.EnumerateArray())
+                {
+                    var id = record.TryGetProperty(idField, out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+                    if (string.IsNullOrEmpty(id))
+                    {
+                        withoutId.Add(record); // kept, so the mapper quarantines it with its reason
+                        continue;
+                    }
+
+                    var updated = record.TryGetProperty("update_time", out var u) && u.TryGetInt64(out var t) ? t : long.MinValue;
+                    if (newest.TryGetValue(id, out var seen))
+                    {
+                        repeats++;
+                        if (updated > seen.Updated)
+                        {
+                            newest[id] = (record, updated);
+                        }
+                    }
+                    else
+                    {
+                        newest[id] = (record, updated);
+                        order.Add(id);
+                    }
+                }
+            }
+
+            token = data.TryGetProperty("next_page_token", out var next) && next.GetString() is { Length: > 0 } nextToken ? nextToken : null;
+        }
+        while (token is not null);
+
+        return new SearchResult([.. order.Select(id => newest[id].Record), .. withoutId], pages, repeats);
+    }
+}
+
+/// <summary>A shop an authorisation covers.</summary>
+/// <param name="ShopId">Shop id.</param>
+/// <param name="Cipher">Sent as shop_cipher.</param>
+/// <param name="Name">Shop name.</param>
+/// <param name="Region">Region code.</param>
+public sealed record AuthorizedShop(string ShopId, string Cipher, string Name, string Region);
+
+/// <summary>Every record of a search window, each once (its newest version), and how the paging went.</summary>
+/// <param name="Records">Records in first-seen order; those without an id last.</param>
+/// <param name="Pages">Pages fetched.</param>
+/// <param name="Repeats">Records met again on a later page (kept once).</param>
+public sealed record SearchResult(IReadOnlyList<JsonElement> Records, int Pages, int Repeats);
