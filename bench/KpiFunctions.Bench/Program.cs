@@ -6,6 +6,12 @@ using KpiFunctions.Parquet.Reader;
 using KpiFunctions.Parquet.Schema;
 using KpiFunctions.Parquet.Writer;
 
+if (args is ["tiktok", ..])
+{
+    await TikTokBench.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["storage", ..])
 {
     await StorageBench.RunAsync(args[1..]);

@@ -15,6 +15,12 @@ public sealed class FakeStats
     /// <summary>Requests that arrived beyond a rate limit (answered 429).</summary>
     public long OverLimit => Interlocked.Read(ref OverLimitField);
 
+    /// <summary>Requests over a limit by the limit they broke ("app" or "shop").</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> OverLimitBy { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When each request over a limit arrived.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset> OverLimitAt { get; } = new();
+
     /// <summary>Answers spoiled on purpose by a fault switch.</summary>
     public long Faults => Interlocked.Read(ref FaultsField);
 

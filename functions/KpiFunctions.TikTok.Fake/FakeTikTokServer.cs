@@ -128,12 +128,40 @@ public sealed class FakeTikTokServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var path = context.Request.Path.Value ?? "/";
+        if (path == "/_fake/stats")
+        {
+            // Not a TikTok path: the fake's own counters, for a benchmark that runs it in another process.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject
+            {
+                ["requests"] = Stats.Requests,
+                ["over_limit"] = Stats.OverLimit,
+                ["pages"] = Stats.Pages,
+                ["faults"] = Stats.Faults,
+                ["refreshes"] = Stats.Refreshes,
+                ["over_limit_at"] = new JsonArray([.. Stats.OverLimitAt.Select(t => (JsonNode)t.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))]),
+            }.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         Interlocked.Increment(ref Stats.RequestsField);
+        var faults = Faults;
+
+        // Rate limits count arrivals, first thing, before the body is read or any latency is added: a request beyond
+        // them is refused whatever else is wrong with it.
+        string? overLimit = null;
+        if (path != "/api/v2/token/refresh")
+        {
+            var limitedCipher = context.Request.Query["shop_cipher"].ToString();
+            overLimit = !WithinLimit("app", _setup.AppLimitPerSecond) ? "app"
+                : limitedCipher.Length > 0 && !WithinLimit("shop:" + limitedCipher, _setup.ShopLimitPerSecond) ? "shop"
+                : null;
+        }
+
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        var path = context.Request.Path.Value ?? "/";
-        var faults = Faults;
         if (faults.Latency > TimeSpan.Zero)
         {
             await Task.Delay(faults.Latency, context.RequestAborted).ConfigureAwait(false);
@@ -144,6 +172,15 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         {
             Interlocked.Increment(ref Stats.FaultsField);
             await Task.Delay(faults.SlowDelay, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (overLimit is not null)
+        {
+            Interlocked.Increment(ref Stats.OverLimitField);
+            Stats.OverLimitBy.AddOrUpdate(overLimit, 1, (_, c) => c + 1);
+            Stats.OverLimitAt.Enqueue(_setup.Time.GetUtcNow());
+            await WriteAsync(context, Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: 1)).ConfigureAwait(false);
+            return;
         }
 
         var answer = path == "/api/v2/token/refresh" ? Refresh(query) : Api(context, path, query, body.ToArray(), n, faults);
@@ -158,14 +195,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
 
     private Answer Api(HttpContext context, string path, Dictionary<string, string> query, byte[] body, long n, FakeFaults faults)
     {
-        // Rate limits first: a request beyond them is refused whatever else is wrong with it.
         query.TryGetValue("shop_cipher", out var cipher);
-        if (!WithinLimit("app", _setup.AppLimitPerSecond) || (cipher is not null && !WithinLimit("shop:" + cipher, _setup.ShopLimitPerSecond)))
-        {
-            Interlocked.Increment(ref Stats.OverLimitField);
-            return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: 1);
-        }
-
         if (faults.TooManyRequestsEvery > 0 && (n % faults.TooManyRequestsEvery == 0 || Interlocked.Read(ref _burstLeft) > 0))
         {
             if (n % faults.TooManyRequestsEvery == 0)
@@ -250,8 +280,8 @@ public sealed class FakeTikTokServer : IAsyncDisposable
 
         return (context.Request.Method, path) switch
         {
-            ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, 1, 100),
-            ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, 10, 50),
+            ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
+            ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
@@ -284,7 +314,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
     }
 
     /// <summary>A cursor-paged search over the records a window selects, with the paging faults applied.</summary>
-    private Answer Search(ShopState shop, Dictionary<string, string> query, byte[] body, string listName, Func<ShopState, JsonElement, List<JsonObject>> select, int minPage, int maxPage)
+    private Answer Search<T>(ShopState shop, Dictionary<string, string> query, byte[] body, string listName, Func<ShopState, JsonElement, List<T>> select, Func<T, JsonObject> render, int minPage, int maxPage)
     {
         if (!query.TryGetValue("page_size", out var sizeText) || !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < minPage || size > maxPage)
         {
@@ -308,16 +338,17 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             offset = int.Parse(text.AsSpan(2), CultureInfo.InvariantCulture);
         }
 
+        // Only the records of this page (and the ones the paging faults repeat) are rendered.
         var all = select(shop, filter);
-        var page = all.Skip(offset).Take(size).Select(o => (JsonNode)o.DeepClone()).ToList();
-        if (offset > 0 && Faults.DuplicateAcrossPages)
+        var page = all.Skip(offset).Take(size).Select(o => (JsonNode)render(o)).ToList();
+        if (offset > 0 && offset <= all.Count && Faults.DuplicateAcrossPages)
         {
-            page.Insert(0, all[offset - 1].DeepClone());
+            page.Insert(0, render(all[offset - 1]));
         }
 
-        if (offset > 1 && Faults.UpdateBetweenPages && listName == "orders")
+        if (offset > 1 && offset <= all.Count && Faults.UpdateBetweenPages && listName == "orders")
         {
-            var moved = (JsonObject)all[offset - 2].DeepClone();
+            var moved = render(all[offset - 2]);
             var later = moved["update_time"]!.GetValue<long>() + 60;
             moved["update_time"] = later;
             moved["status"] = moved["status"]!.GetValue<string>() switch
@@ -335,25 +366,23 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         return Ok(new JsonObject { [listName] = new JsonArray([.. page]), ["next_page_token"] = next, ["total_count"] = all.Count });
     }
 
-    private List<JsonObject> OrderWindow(ShopState shop, JsonElement filter)
+    private List<Order> OrderWindow(ShopState shop, JsonElement filter)
     {
         var (from, to) = Window(filter, "create_time");
         return LocalDays(shop, from, to)
             .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
             .Where(o => o.CreatedUtc >= from && o.CreatedUtc < to)
             .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
-            .Select(FakeTikTokJson.Order)
             .ToList();
     }
 
-    private List<JsonObject> ReturnWindow(ShopState shop, JsonElement filter)
+    private List<Refund> ReturnWindow(ShopState shop, JsonElement filter)
     {
         var (from, to) = Window(filter, "update_time");
         return LocalDays(shop, from, to)
             .SelectMany(date => _world.RefundsCompletedOn(shop.Store.Id, date))
             .Where(r => r.CompletedUtc >= from && r.CompletedUtc < to)
             .OrderBy(r => r.CompletedUtc).ThenBy(r => r.RefundId, StringComparer.Ordinal)
-            .Select(FakeTikTokJson.Return)
             .ToList();
     }
 

@@ -1,15 +1,18 @@
 namespace KpiFunctions.TikTok;
 
 /// <summary>
-/// A token bucket of capacity one: requests are spaced at least 1/rate apart, so no window of any length sees more
-/// than its share (rate × length, plus one). A 429 slows the pacer down (and honours the server's Retry-After);
-/// successes bring it back to full speed gradually.
+/// A token bucket of capacity one (requests spaced at least 1/rate apart) with a guard on what was really sent: at
+/// most ⌊rate⌋ requests in any sliding second, counted at the moment each one leaves, so a late wake-up that bunches
+/// requests together cannot push a second over the limit. A 429 slows the pacer down (and honours the server's
+/// Retry-After); successes bring it back to full speed gradually.
 /// </summary>
 public sealed class RequestPacer
 {
     private readonly object _gate = new();
     private readonly double _rate;
     private readonly TimeProvider _time;
+    private readonly Queue<long> _sent = new();
+    private readonly int _maxPerSecond;
     private long _nextTicks;
     private double _factor = 1.0;
 
@@ -20,6 +23,7 @@ public sealed class RequestPacer
         ArgumentNullException.ThrowIfNull(time);
         _rate = requestsPerSecond;
         _time = time;
+        _maxPerSecond = Math.Max(1, (int)Math.Floor(requestsPerSecond));
     }
 
     /// <summary>The rate the pacer currently allows (below the configured one after 429s).</summary>
@@ -34,7 +38,7 @@ public sealed class RequestPacer
         }
     }
 
-    /// <summary>Reserves the next slot and waits for it.</summary>
+    /// <summary>Reserves the next slot, waits for it, then waits until the last second holds room for one more request.</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
         TimeSpan wait;
@@ -50,14 +54,36 @@ public sealed class RequestPacer
         {
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
+
+        while (true)
+        {
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow().UtcTicks;
+                while (_sent.Count > 0 && _sent.Peek() <= now - TimeSpan.TicksPerSecond)
+                {
+                    _sent.Dequeue();
+                }
+
+                if (_sent.Count < _maxPerSecond)
+                {
+                    _sent.Enqueue(now);
+                    return;
+                }
+
+                wait = TimeSpan.FromTicks(_sent.Peek() + TimeSpan.TicksPerSecond - now + 1);
+            }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The server said too many requests: slow to 70 % and pause for its hint, if it gave one.</summary>
+    /// <summary>The server said too many requests: slow to 80 % and pause for its hint, if it gave one.</summary>
     public void SlowDown(TimeSpan? retryAfter)
     {
         lock (_gate)
         {
-            _factor = Math.Max(0.1, _factor * 0.7);
+            _factor = Math.Max(0.1, _factor * 0.8);
             if (retryAfter is { } hint && hint > TimeSpan.Zero)
             {
                 _nextTicks = Math.Max(_nextTicks, _time.GetUtcNow().UtcTicks + hint.Ticks);
@@ -65,12 +91,12 @@ public sealed class RequestPacer
         }
     }
 
-    /// <summary>A request went through: recover 2 % of full speed.</summary>
+    /// <summary>A request went through: recover 5 % of full speed.</summary>
     public void Succeeded()
     {
         lock (_gate)
         {
-            _factor = Math.Min(1.0, _factor + 0.02);
+            _factor = Math.Min(1.0, _factor + 0.05);
         }
     }
 }

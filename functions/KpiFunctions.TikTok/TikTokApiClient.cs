@@ -74,8 +74,10 @@ public sealed class TikTokApiClient
         for (var attempt = 1; ; attempt++)
         {
             var token = await AccessTokenAsync(storeId, expired: null, cancellationToken).ConfigureAwait(false);
-            await _appPacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The shop's pace first, the app's last: a slot of the app's pace is taken only when the request can go at
+            // once, so no app slot is wasted on a request still waiting for its shop and none are bunched after such waits.
             await shopPacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _appPacer.WaitAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await TryOnceAsync(storeId, shopCipher, method, path, extra, body, token, cancellationToken).ConfigureAwait(false);
             if (outcome.Data is { } data)
             {
