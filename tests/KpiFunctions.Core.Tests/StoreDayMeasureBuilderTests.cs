@@ -34,6 +34,25 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void Fees_commission_and_channel_a_source_does_not_give_are_unknown_with_the_order_named_never_a_partial_sum()
+    {
+        var day = SampleStoreDay.Build();
+        var gmvOrder = day.Orders.First(o => o.CountsAsGmv);
+        var orders = day.Orders.Select(o => o.OrderId == gmvOrder.OrderId ? o with { PlatformFee = null, AffiliateCommission = null, Channel = null } : o).ToList();
+
+        var measures = StoreDayMeasureBuilder.Build(day with { Orders = orders });
+
+        foreach (var id in new[] { "platform_fees", "affiliate_commission", "affiliate_gmv", "live_gmv" })
+        {
+            Assert.Null(measures.Values[id]);
+            Assert.Contains(gmvOrder.OrderId, measures.NullReasons[id], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(100m, measures.Values["gmv"]);
+        Assert.Contains("does not give fees per order", measures.NullReasons["platform_fees"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cogs_uses_the_unit_cost_in_force_on_the_day()
     {
         var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build()).Values;

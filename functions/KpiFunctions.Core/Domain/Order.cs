@@ -19,11 +19,11 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="Tax">Tax the buyer paid.</param>
 /// <param name="Total">What the buyer paid.</param>
 /// <param name="IsSampleOrTest">Sample or test order: never counts as GMV.</param>
-/// <param name="Channel">Where the order came from.</param>
+/// <param name="Channel">Where the order came from; null when the source cannot tell (the TikTok Order API does not say).</param>
 /// <param name="CreatorId">The affiliate creator, for affiliate orders.</param>
 /// <param name="BuyerIdHash">Buyer id hashed with the secret salt; never the clear id.</param>
-/// <param name="PlatformFee">Referral and transaction fees TikTok Shop charges on the order.</param>
-/// <param name="AffiliateCommission">Commission owed to the creator.</param>
+/// <param name="PlatformFee">Referral and transaction fees TikTok Shop charges on the order; null when the source does not give them.</param>
+/// <param name="AffiliateCommission">Commission owed to the creator; null when the source does not give it.</param>
 /// <param name="Lines">The order's lines.</param>
 public sealed record Order(
     string StoreId,
@@ -40,11 +40,11 @@ public sealed record Order(
     decimal Tax,
     decimal Total,
     bool IsSampleOrTest,
-    SalesChannel Channel,
+    SalesChannel? Channel,
     string? CreatorId,
     string BuyerIdHash,
-    decimal PlatformFee,
-    decimal AffiliateCommission,
+    decimal? PlatformFee,
+    decimal? AffiliateCommission,
     IReadOnlyList<OrderLine> Lines)
 {
     /// <summary>Paid, not cancelled and not a sample or test order: the orders GMV is made of.</summary>

@@ -61,7 +61,7 @@ public static class StoreDayMeasureBuilder
     {
         decimal gmv = 0, affiliate = 0, live = 0, fees = 0, commission = 0, cogs = 0, units = 0;
         int gmvOrders = 0, paid = 0, cancelled = 0;
-        string? missingCost = null;
+        string? missingCost = null, missingFee = null, missingCommission = null, missingChannel = null;
         var costs = CostsInForce(data.Costs, data.Date);
         foreach (var order in data.Orders)
         {
@@ -81,8 +81,11 @@ public static class StoreDayMeasureBuilder
 
             gmvOrders++;
             gmv += order.Subtotal;
-            fees += order.PlatformFee;
-            commission += order.AffiliateCommission;
+            fees += order.PlatformFee ?? 0;
+            commission += order.AffiliateCommission ?? 0;
+            missingFee ??= order.PlatformFee is null ? order.OrderId : null;
+            missingCommission ??= order.AffiliateCommission is null ? order.OrderId : null;
+            missingChannel ??= order.Channel is null ? order.OrderId : null;
             buyers.Add(order.BuyerIdHash);
             if (order.Channel == SalesChannel.Affiliate)
             {
@@ -118,6 +121,23 @@ public static class StoreDayMeasureBuilder
         values["live_gmv"] = live;
         values["platform_fees"] = fees;
         values["affiliate_commission"] = commission;
+
+        // A figure the source does not give for some order is unknown for the day, never a partial sum.
+        if (missingChannel is not null)
+        {
+            Unknown(values, reasons, "affiliate_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
+            Unknown(values, reasons, "live_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
+        }
+
+        if (missingFee is not null)
+        {
+            Unknown(values, reasons, "platform_fees", $"order {missingFee} of {where} has no platform fee (the source does not give fees per order)");
+        }
+
+        if (missingCommission is not null)
+        {
+            Unknown(values, reasons, "affiliate_commission", $"order {missingCommission} of {where} has no affiliate commission (the source does not give it)");
+        }
         if (missingCost is null)
         {
             values["cogs"] = cogs;

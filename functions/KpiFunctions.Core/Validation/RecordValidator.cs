@@ -45,12 +45,12 @@ public static class RecordValidator
             p.Add("affiliate order without a creator id");
         }
 
-        foreach (var (name, amount) in new[]
+        foreach (var (name, amount) in new (string, decimal)[]
         {
             ("subtotal", order.Subtotal), ("shipping", order.Shipping), ("seller discount", order.SellerDiscount),
             ("platform discount", order.PlatformDiscount), ("tax", order.Tax), ("total", order.Total),
-            ("platform fee", order.PlatformFee), ("affiliate commission", order.AffiliateCommission),
-        })
+        }.Concat(new (string, decimal?)[] { ("platform fee", order.PlatformFee), ("affiliate commission", order.AffiliateCommission) }
+            .Where(x => x.Item2 is not null).Select(x => (x.Item1, x.Item2!.Value))))
         {
             if (amount < 0)
             {

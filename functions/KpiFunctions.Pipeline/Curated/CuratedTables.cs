@@ -15,8 +15,9 @@ public static class CuratedTables
             r.String("store_id"), r.String("order_id"), r.Value<DateTimeOffset>("created_utc"), r.Optional<DateTimeOffset>("paid_utc"),
             r.Value<DateTimeOffset>("updated_utc"), EnumText<OrderStatus>.Parse(r.String("status"), r.Source), r.String("currency"),
             r.Value<decimal>("subtotal"), r.Value<decimal>("shipping"), r.Value<decimal>("seller_discount"), r.Value<decimal>("platform_discount"),
-            r.Value<decimal>("tax"), r.Value<decimal>("total"), r.Value<bool>("is_sample_or_test"), EnumText<SalesChannel>.Parse(r.String("channel"), r.Source),
-            r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Value<decimal>("platform_fee"), r.Value<decimal>("affiliate_commission"), []))
+            r.Value<decimal>("tax"), r.Value<decimal>("total"), r.Value<bool>("is_sample_or_test"),
+            r.OptionalString("channel") is { } channel ? EnumText<SalesChannel>.Parse(channel, r.Source) : null,
+            r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Optional<decimal>("platform_fee"), r.Optional<decimal>("affiliate_commission"), []))
         .String("store_id", o => o.StoreId, "Store id")
         .String("order_id", o => o.OrderId, "TikTok Shop order id")
         .Timestamp("created_utc", o => o.CreatedUtc, "When the order was placed")
@@ -31,11 +32,11 @@ public static class CuratedTables
         .Decimal("tax", o => o.Tax, "Tax the buyer paid", Money)
         .Decimal("total", o => o.Total, "What the buyer paid: subtotal - platform_discount + shipping + tax", Money)
         .Boolean("is_sample_or_test", o => o.IsSampleOrTest, "Sample or test order (never GMV)")
-        .String("channel", o => EnumText<SalesChannel>.Format(o.Channel), "Where the order came from", EnumText<SalesChannel>.Allowed)
+        .String("channel", o => o.Channel is { } c ? EnumText<SalesChannel>.Format(c) : null, "Where the order came from; null when the source does not say", EnumText<SalesChannel>.Allowed, required: false)
         .String("creator_id", o => o.CreatorId, "Affiliate creator, for affiliate orders", required: false)
         .String("buyer_id_hash", o => o.BuyerIdHash, "Buyer id hashed with the secret salt (HMAC-SHA256, hex)", "hash")
-        .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order", Money)
-        .Decimal("affiliate_commission", o => o.AffiliateCommission, "Commission owed to the creator", Money);
+        .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order; null when the source does not give them", Money, required: false)
+        .Decimal("affiliate_commission", o => o.AffiliateCommission, "Commission owed to the creator; null when the source does not give it", Money, required: false);
 
     /// <summary>Order lines.</summary>
     public static CuratedTable<CuratedOrderLine> OrderLines { get; } = new CuratedTable<CuratedOrderLine>(Datasets.OrderLines, "One row per order line, in the partition of its order's day.", r => new CuratedOrderLine(

@@ -140,8 +140,9 @@ public sealed partial class SyntheticWorld
     {
         truth.GmvOrders++;
         truth.Gmv += order.Subtotal;
-        truth.PlatformFees += order.PlatformFee;
-        truth.Commission += order.AffiliateCommission;
+        // The generator gives every order its fee and commission; only real sources may lack them.
+        truth.PlatformFees += order.PlatformFee ?? throw new InvalidOperationException($"synthetic order {order.OrderId} has no platform fee");
+        truth.Commission += order.AffiliateCommission ?? throw new InvalidOperationException($"synthetic order {order.OrderId} has no commission");
         truth.Buyers.Add(clearBuyer);
         if (order.Channel == SalesChannel.Affiliate)
         {
