@@ -4,10 +4,10 @@ using System.Text;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Privacy;
 using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Fake;
 using KpiFunctions.TikTok.Secrets;
-using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Bench;
 

@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Privacy;
 using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok.Fake;
 using KpiFunctions.TikTok.Secrets;
-using KpiFunctions.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace KpiFunctions.TikTok.Tests;
