@@ -27,4 +27,11 @@ public sealed record SourceBatch(
     IReadOnlyList<AdsDaily> Ads,
     ServiceDaily? Service,
     IReadOnlyList<InventorySnapshot> Inventory,
-    IReadOnlyList<RejectedRecord> Rejected);
+    IReadOnlyList<RejectedRecord> Rejected)
+{
+    /// <summary>
+    /// Datasets this source did not fetch (traffic_daily, live_sessions, videos, ads_daily, service_daily,
+    /// inventory_daily) with the reason; their measures become unknown instead of zero.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+}

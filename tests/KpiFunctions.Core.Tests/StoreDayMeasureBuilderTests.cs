@@ -53,6 +53,24 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void A_dataset_the_source_did_not_fetch_makes_its_measures_unknown_even_event_data_that_would_sum_to_zero()
+    {
+        var day = SampleStoreDay.Build() with { Ads = [], LiveSessions = [] };
+        var fetchedEmpty = StoreDayMeasureBuilder.Build(day);
+
+        var notFetched = StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["ads_daily"] = "no ads reader", ["live_sessions"] = "no LIVE reader" } });
+
+        Assert.Equal(0m, fetchedEmpty.Values["ad_spend"]);     // fetched and none: a real zero
+        Assert.Null(notFetched.Values["ad_spend"]);             // not fetched: unknown
+        Assert.Null(notFetched.Values["ads_attributed_gmv"]);
+        Assert.Null(notFetched.Values["live_views"]);
+        Assert.Contains("ads_daily was not fetched", notFetched.NullReasons["ad_spend"], StringComparison.Ordinal);
+        Assert.Contains("no LIVE reader", notFetched.NullReasons["live_viewers"], StringComparison.Ordinal);
+        Assert.Equal(fetchedEmpty.Values["video_views"], notFetched.Values["video_views"]);
+        Assert.Throws<ArgumentException>(() => StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["orders"] = "x" } }));
+    }
+
+    [Fact]
     public void Cogs_uses_the_unit_cost_in_force_on_the_day()
     {
         var m = StoreDayMeasureBuilder.Build(SampleStoreDay.Build()).Values;

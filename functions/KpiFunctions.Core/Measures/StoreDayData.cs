@@ -29,4 +29,11 @@ public sealed record StoreDayData(
     IReadOnlyList<InventorySnapshot> Inventory,
     IReadOnlyList<ProductCost> Costs,
     MonthlyTarget? Target,
-    int ResponseWindowHours);
+    int ResponseWindowHours)
+{
+    /// <summary>
+    /// Datasets the source did not fetch for this day (dataset name, e.g. <c>ads_daily</c>, to the reason): their
+    /// measures are unknown with that reason, not zero, even for event data where no records would mean zero.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+}

@@ -48,6 +48,14 @@ public static class StoreDayMeasureBuilder
             Unknown(values, reasons, "gmv_target", string.Create(CultureInfo.InvariantCulture, $"no GMV target for store {data.Store.Id} in {data.Date:yyyy-MM}"));
         }
 
+        foreach (var (dataset, reason) in data.NotFetched)
+        {
+            foreach (var id in MeasuresOf(dataset))
+            {
+                Unknown(values, reasons, id, $"{dataset} was not fetched for {where}: {reason}");
+            }
+        }
+
         return new StoreDayMeasures(data.Store.Id, data.Store.Country, data.Store.Currency, data.Date, values, reasons, buyers, skuGmv, default(FxLookup));
     }
 
@@ -242,6 +250,18 @@ public static class StoreDayMeasureBuilder
         values["reviews"] = service.Reviews;
         values["negative_reviews"] = service.NegativeReviews;
     }
+
+    /// <summary>The base measures a dataset feeds (datasets the orders and refunds measures come from cannot be missing).</summary>
+    private static string[] MeasuresOf(string dataset) => dataset switch
+    {
+        "traffic_daily" => ["impressions", "product_clicks", "page_views", "visitors", "add_to_cart_users"],
+        "live_sessions" => ["live_views", "live_viewers", "live_watch_seconds"],
+        "videos" => ["video_views", "video_completed_views"],
+        "ads_daily" => ["ad_spend", "ads_attributed_gmv"],
+        "service_daily" => ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"],
+        "inventory_daily" => ["units_on_hand"],
+        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily and inventory_daily can.", nameof(dataset)),
+    };
 
     private static void Unknown(Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string id, string reason)
     {

@@ -34,6 +34,13 @@ public sealed class CuratedStore
     public static string PartitionPath(string dataset, string storeId, DateOnly date) =>
         $"curated/{dataset}/date={StoreCalendar.Format(date)}/store={storeId}/{PartFile}";
 
+    /// <summary>
+    /// The blob listing the datasets a source did not fetch for a store-day, with reasons (JSON object); absent when
+    /// the source fetched everything. Finance's Parquet readers skip it: it is not under a dataset's folder.
+    /// </summary>
+    public static string NotFetchedPath(string storeId, DateOnly date) =>
+        $"curated/_not_fetched/date={StoreCalendar.Format(date)}/store={storeId}.json";
+
     /// <summary>The blob path of a per-store reference dataset.</summary>
     public static string ReferencePath(string dataset, string storeId) => $"curated/{dataset}/store={storeId}/{PartFile}";
 

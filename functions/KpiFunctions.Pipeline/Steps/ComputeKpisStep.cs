@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Concurrent;
 using System.Globalization;
 using KpiFunctions.Core.Calendar;
@@ -174,22 +175,43 @@ public sealed class ComputeKpisStep
             g => (IReadOnlyList<OrderLine>)[.. g.Select(l => new OrderLine(l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))],
             StringComparer.Ordinal);
         var fullOrders = orders.Select(o => o with { Lines = linesByOrder.TryGetValue(o.OrderId, out var ls) ? ls : [] }).ToArray();
-        var traffic = await Read(CuratedTables.TrafficDaily, store, date, ct).ConfigureAwait(false);
-        var service = await Read(CuratedTables.ServiceDaily, store, date, ct).ConfigureAwait(false);
+        var notFetched = await NotFetchedAsync(store, date, ct).ConfigureAwait(false);
+        async Task<IReadOnlyList<T>> ReadFetched<T>(CuratedTable<T> table) =>
+            notFetched.ContainsKey(table.Name) ? [] : await Read(table, store, date, ct).ConfigureAwait(false);
+        var traffic = await ReadFetched(CuratedTables.TrafficDaily).ConfigureAwait(false);
+        var service = await ReadFetched(CuratedTables.ServiceDaily).ConfigureAwait(false);
         return new StoreDayData(
             store,
             date,
             fullOrders,
             await Read(CuratedTables.Refunds, store, date, ct).ConfigureAwait(false),
             traffic.Count > 0 ? traffic[0] : null,
-            await Read(CuratedTables.LiveSessions, store, date, ct).ConfigureAwait(false),
-            await Read(CuratedTables.Videos, store, date, ct).ConfigureAwait(false),
-            await Read(CuratedTables.AdsDaily, store, date, ct).ConfigureAwait(false),
+            await ReadFetched(CuratedTables.LiveSessions).ConfigureAwait(false),
+            await ReadFetched(CuratedTables.Videos).ConfigureAwait(false),
+            await ReadFetched(CuratedTables.AdsDaily).ConfigureAwait(false),
             service.Count > 0 ? service[0] : null,
-            await Read(CuratedTables.InventoryDaily, store, date, ct).ConfigureAwait(false),
+            await ReadFetched(CuratedTables.InventoryDaily).ConfigureAwait(false),
             costs,
             target,
-            window);
+            window)
+        {
+            NotFetched = notFetched,
+        };
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> NotFetchedAsync(Store store, DateOnly date, CancellationToken ct)
+    {
+        var stream = await _storage.Blobs.OpenReadAsync(CuratedStore.NotFetchedPath(store.Id, date), ct).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(stream, cancellationToken: ct).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{CuratedStore.NotFetchedPath(store.Id, date)} is empty; re-fetch that store-day.");
+        }
     }
 
     private async Task<IReadOnlyList<T>> Read<T>(CuratedTable<T> table, Store store, DateOnly date, CancellationToken ct) =>

@@ -143,14 +143,38 @@ public sealed class FetchStoreStep
             new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
 
-        await _curated.WriteAsync(CuratedTables.OrderLines, store.Id, date, lines, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.Refunds, store.Id, date, refunds, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.TrafficDaily, store.Id, date, traffic, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.LiveSessions, store.Id, date, live, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.Videos, store.Id, date, videos, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.AdsDaily, store.Id, date, ads, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.ServiceDaily, store.Id, date, service, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteAsync(CuratedTables.InventoryDaily, store.Id, date, inventory, cancellationToken).ConfigureAwait(false);
+        // A dataset the source did not fetch gets no partition (an old one is removed) and is listed with its reason,
+        // so its measures come out unknown rather than zero.
+        async Task WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<T> rows)
+        {
+            if (batch.NotFetched.ContainsKey(table.Name))
+            {
+                await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(table.Name, store.Id, date), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await _curated.WriteAsync(table, store.Id, date, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        var notFetchedPath = CuratedStore.NotFetchedPath(store.Id, date);
+        if (batch.NotFetched.Count > 0)
+        {
+            using var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(batch.NotFetched.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value)));
+            await _storage.Blobs.UploadAsync(notFetchedPath, manifest, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _storage.Blobs.DeleteIfExistsAsync(notFetchedPath, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WriteAsync(CuratedTables.OrderLines, lines).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.Refunds, refunds).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.TrafficDaily, traffic).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.LiveSessions, live).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.Videos, videos).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.AdsDaily, ads).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.ServiceDaily, service).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.InventoryDaily, inventory).ConfigureAwait(false);
 
         // The orders partition is what marks a store-day as fetched, so it is written last: a fetch that dies
         // half-way leaves the day looking unfetched, not fetched with missing pieces.
