@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;

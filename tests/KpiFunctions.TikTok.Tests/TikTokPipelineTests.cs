@@ -1,0 +1,139 @@
+using System.IO.Compression;
+using System.Text;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Tests.Shared;
+using KpiFunctions.TikTok.Fake;
+using KpiFunctions.TikTok.Secrets;
+
+namespace KpiFunctions.TikTok.Tests;
+
+/// <summary>
+/// The whole pipeline fed by the TikTok source through our fake with every fault on, against the same pipeline fed
+/// by the synthetic source directly: the KPIs the Order and Return APIs can give agree exactly; the others are
+/// unknown with a reason; bad records are quarantined and counted; no personal data reaches any stored file.
+/// </summary>
+public sealed class TikTokPipelineTests : IAsyncLifetime
+{
+    private static readonly string[] OrderKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate"];
+    private static readonly string[] NotGivenKpis = ["visitors", "ctr", "add_to_cart_rate", "conversion_rate", "gpm", "live_gmv", "live_gpm", "creator_gmv_share", "ad_spend", "roas", "gross_margin", "response_rate", "avg_first_response_time", "inventory_days_of_cover"];
+    private readonly TempDirectory _dir = new();
+    private SyntheticWorld _world = null!;
+    private FakeTikTokServer _fake = null!;
+
+    public async Task InitializeAsync()
+    {
+        _world = new SyntheticWorld(13, DemoStores.Create(3), DateTimeOffset.UtcNow, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-world-salt-0123")));
+        _fake = await FakeTikTokServer.StartAsync(new FakeTikTokSetup(_world, "app", "pipeline-secret"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fake.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Through_the_fake_with_every_fault_the_order_kpis_equal_the_generators_and_the_rest_say_why_they_are_missing()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var request = new RunRequest(today.AddDays(-4), today.AddDays(-2), [.. _world.Stores.Select(s => s.Id)]);
+        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 };
+        var hasher = new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456"));
+
+        var direct = KpiStorage.Embedded(Path.Combine(_dir.Path, "direct"));
+        await DemoSetup.SeedAsync(direct, _world, request.From, request.To);
+        var directRun = await new LocalPipelineRunner(direct, new SyntheticSource(_world), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(1)).RunAsync(request);
+
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
+        foreach (var store in _world.Stores)
+        {
+            await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
+        }
+
+        var faults = FakeFaults.All();
+        faults.ExpireTokenAfter = 15;
+        _fake.Faults = faults;
+        var tiktokOptions = new TikTokOptions
+        {
+            ApiBaseUri = _fake.BaseUri,
+            AuthBaseUri = _fake.BaseUri,
+            AppKey = "app",
+            AppSecret = "pipeline-secret",
+            OrderPageSize = 25,
+            BaseRetryDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+            RequestTimeout = TimeSpan.FromMilliseconds(400),
+            MaxAttempts = 8,
+            AppRequestsPerSecond = 500,
+            ShopRequestsPerSecond = 200,
+        };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktokOptions, secrets), tiktokOptions);
+        var viaApi = KpiStorage.Embedded(Path.Combine(_dir.Path, "tiktok"));
+        await DemoSetup.SeedAsync(viaApi, _world, request.From, request.To);
+        var apiRun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, TimeProvider.System), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(2)).RunAsync(request);
+
+        Assert.Equal(directRun.Header.Status, apiRun.Header.Status);
+        Assert.True(_fake.Stats.Faults >= 10 && _fake.Stats.Refreshes >= 1, $"faults {_fake.Stats.Faults}, refreshes {_fake.Stats.Refreshes}");
+        var expectedRows = await new KpiDailyRepository(direct.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, null);
+        var rows = (await new KpiDailyRepository(viaApi.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, null)).ToDictionary(r => (r.StoreId, r.Date));
+        Assert.Equal(9, expectedRows.Count);
+        foreach (var expected in expectedRows)
+        {
+            var row = rows[(expected.StoreId, expected.Date)];
+            foreach (var id in OrderKpis)
+            {
+                Assert.True(expected.Kpis[id].Value == row.Kpis[id].Value, $"{id} of {expected.StoreId} on {expected.Date}: generator {expected.Kpis[id].Value}, via the API {row.Kpis[id].Value}");
+            }
+
+            Assert.NotNull(row.Kpis["gmv"].Value);
+            foreach (var id in NotGivenKpis)
+            {
+                Assert.Null(row.Kpis[id].Value);
+                Assert.False(string.IsNullOrEmpty(row.Kpis[id].NullReason), $"{id} is null without a reason");
+            }
+        }
+
+        // Defective orders are quarantined, counted, and only they: the direct run quarantines the same records.
+        var defects = _world.Stores.Sum(s => Enumerable.Range(0, 3).Sum(i => _world.Truth(s.Id, request.From.AddDays(i)).DefectiveOrders));
+        Assert.True(defects > 0);
+        Assert.Equal(defects, apiRun.Tasks.Sum(t => t.Quarantined));
+
+        // No planted personal data and no clear buyer id in any file the pipeline wrote.
+        var clearIds = _world.Stores.SelectMany(s => Enumerable.Range(0, 3).SelectMany(i => _world.Day(s.Id, request.From.AddDays(i)).Orders)).Select(o => o.BuyerIdHash).ToHashSet();
+        var files = Directory.GetFiles(Path.Combine(_dir.Path, "tiktok"), "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.Contains("raw", StringComparison.Ordinal) && f.EndsWith(".json.gz", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            var text = Readable(file);
+            foreach (var planted in new[] { FakeTikTokServer.PlantedEmail, FakeTikTokServer.PlantedPhone, FakeTikTokServer.PlantedName })
+            {
+                Assert.False(text.Contains(planted, StringComparison.Ordinal), $"{planted} found in {file}");
+            }
+
+            Assert.DoesNotContain(clearIds, id => text.Contains(id, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>A file's bytes as text, gunzipped when it is gzip (raw pages, quarantine), so plain strings can be searched.</summary>
+    private static string Readable(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        if (bytes.Length > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var plain = new MemoryStream();
+            gzip.CopyTo(plain);
+            bytes = plain.ToArray();
+        }
+
+        return Encoding.UTF8.GetString(bytes);
+    }
+}
