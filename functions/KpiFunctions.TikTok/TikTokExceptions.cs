@@ -26,7 +26,7 @@ public class TikTokApiException : Exception
 /// A store's authorisation is missing, expired or revoked, or lacks a scope: retrying cannot help. The message says
 /// which store and what to do; the run stops that store and goes on with the others.
 /// </summary>
-public sealed class TikTokAuthorizationException : TikTokApiException
+public sealed class TikTokAuthorizationException : TikTokApiException, KpiFunctions.Sources.IPermanentSourceError
 {
     /// <summary>Creates the exception.</summary>
     public TikTokAuthorizationException(string storeId, string message, long code = 0, string? requestId = null, int status = 0)

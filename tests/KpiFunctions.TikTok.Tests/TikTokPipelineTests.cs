@@ -80,7 +80,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         await DemoSetup.SeedAsync(viaApi, _world, request.From, request.To);
         var apiRun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, TimeProvider.System), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(2)).RunAsync(request);
 
-        Assert.Equal(directRun.Header.Status, apiRun.Header.Status);
+        Assert.True(directRun.Header.Status == apiRun.Header.Status, string.Join("; ", apiRun.Tasks.Select(t => $"{t.StoreId}: {t.Status} {t.LastError}")));
         Assert.True(_fake.Stats.Faults >= 10 && _fake.Stats.Refreshes >= 1, $"faults {_fake.Stats.Faults}, refreshes {_fake.Stats.Refreshes}");
         var expectedRows = await new KpiDailyRepository(direct.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, null);
         var rows = (await new KpiDailyRepository(viaApi.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, null)).ToDictionary(r => (r.StoreId, r.Date));
@@ -120,6 +120,36 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
             Assert.DoesNotContain(clearIds, id => text.Contains(id, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_revoked_store_fails_at_once_with_what_to_do_and_the_other_stores_complete()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var request = new RunRequest(today.AddDays(-2), today.AddDays(-2), [.. _world.Stores.Select(s => s.Id)]);
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
+        foreach (var store in _world.Stores)
+        {
+            await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
+        }
+
+        var revoked = _world.Stores[1].Id;
+        _fake.Revoke(revoked);
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
+        var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "revoked"));
+        await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
+
+        var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), TimeProvider.System),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows }, TimeProvider.System, new Random(3)).RunAsync(request);
+
+        var failed = Assert.Single(run.Tasks, t => t.Status == KpiFunctions.Pipeline.Runs.StoreTaskStatus.Failed);
+        Assert.Equal(revoked, failed.StoreId);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Contains("authorise the app again", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.CompletedWithErrors, run.Header.Status);
+        Assert.Contains(revoked, run.Header.Output, StringComparison.Ordinal);
+        Assert.Equal(2, run.Tasks.Count(t => t.Status == KpiFunctions.Pipeline.Runs.StoreTaskStatus.Succeeded));
     }
 
     /// <summary>A file's bytes as text, gunzipped when it is gzip (raw pages, quarantine), so plain strings can be searched.</summary>

@@ -123,7 +123,7 @@ public sealed class LocalPipelineRunner
                 return claimed;
             }
 
-            if (attempt < _options.MaxAttempts)
+            if (attempt < _options.MaxAttempts && error is not IPermanentSourceError)
             {
                 await ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, error!.Message, ct).ConfigureAwait(false);
                 continue;
