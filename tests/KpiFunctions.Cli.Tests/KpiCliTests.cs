@@ -29,7 +29,7 @@ public sealed class KpiCliTests : IDisposable
         var (code, output) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(ExitCodes.Ok, code);
-        foreach (var command in new[] { "run", "kpis", "stores", "catalog" })
+        foreach (var command in new[] { "run", "kpis", "stores", "catalog", "fake-tiktok" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
@@ -38,7 +38,7 @@ public sealed class KpiCliTests : IDisposable
     [Theory]
     [InlineData("run --demo --days 0", "--days must be 1-400.")]
     [InlineData("run --demo --stores 500", "--stores must be 1-120.")]
-    [InlineData("run --demo --source tiktok", "tiktok")]
+    [InlineData("run --demo --source nosuch", "nosuch")]
     [InlineData("run --demo --to 2026-11-31", "--to '2026-11-31' is not a date; use yyyy-MM-dd")]
     [InlineData("kpis --from 2026-13-01", "--from '2026-13-01' is not a date")]
     [InlineData("kpis", "--from")]
@@ -70,6 +70,26 @@ public sealed class KpiCliTests : IDisposable
         Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db")));
+    }
+
+    [Theory]
+    [InlineData("KPI_TIKTOK_APP_SECRET", "x", "app key is missing; set KPI_TIKTOK_APP_KEY")]
+    [InlineData("KPI_TIKTOK_APP_KEY", "k", "app secret is missing; set KPI_TIKTOK_APP_SECRET")]
+    [InlineData("KPI_TIKTOK_API_URL", "ftp://x", "KPI_TIKTOK_API_URL='ftp://x' is not an http(s) URL")]
+    public async Task The_tiktok_source_without_its_settings_exits_2_naming_the_setting(string name, string value, string message)
+    {
+        var environment = new Dictionary<string, string> { [name] = value };
+        if (name == "KPI_TIKTOK_API_URL")
+        {
+            environment["KPI_TIKTOK_APP_KEY"] = "k";
+            environment["KPI_TIKTOK_APP_SECRET"] = "s";
+        }
+
+        var (code, output) = await CliRunner.RunWithEnvironmentAsync(environment, "run", "--demo", "--stores", "1", "--days", "1", "--source", "tiktok", "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.BadUsage, code);
+        Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
     [Fact]

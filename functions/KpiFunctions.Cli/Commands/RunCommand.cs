@@ -11,6 +11,7 @@ using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Sources;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Storage.Azure;
 using Spectre.Console;
@@ -33,8 +34,8 @@ internal static class RunCommand
         var from = CommonOptions.Date("--from", "First day (instead of --days)");
         var to = CommonOptions.Date("--to", "Last day (default: the last complete day)");
         var store = new Option<string[]>("--store") { Description = "Only this store id (repeat for more). Default: every enabled store.", AllowMultipleArgumentsPerToken = true };
-        var source = new Option<string>("--source") { Description = "Where data comes from: synthetic.", DefaultValueFactory = _ => "synthetic" };
-        source.AcceptOnlyFromAmong("synthetic");
+        var source = new Option<string>("--source") { Description = "Where store data comes from: synthetic, or tiktok (the TikTok Shop API, or our fake of it; see the KPI_TIKTOK_* settings).", DefaultValueFactory = _ => "synthetic" };
+        source.AcceptOnlyFromAmong("synthetic", "tiktok");
         var parallel = new Option<int?>("--parallel") { Description = "Stores fetched at once (1-64). Default: $KPI_MAX_PARALLEL_STORES or 4." };
         var storageOption = CommonOptions.Storage();
 
@@ -50,13 +51,14 @@ internal static class RunCommand
                 CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context),
                 CommonOptions.ParseDate(parse.GetValue(from)), CommonOptions.ParseDate(parse.GetValue(to)),
                 parse.GetValue(store) ?? [],
-                CommonOptions.ResolveStorage(parse.GetValue(storageOption), context));
+                CommonOptions.ResolveStorage(parse.GetValue(storageOption), context),
+                parse.GetValue(source)!);
             return await RunAsync(context, settings, options, ct);
         });
         return command;
     }
 
-    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, StorageAccount? Storage);
+    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, StorageAccount? Storage, string Source = "synthetic");
 
     private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo)
     {
@@ -122,7 +124,14 @@ internal static class RunCommand
             await DemoSetup.SeedAsync(storage, world, fetchFrom, runTo, ct);
         }
 
-        var runner = new LocalPipelineRunner(storage, new SyntheticSource(world), new SyntheticFxSource(world), options, context.Time, new Random(s.Seed ^ (int)now.ToUnixTimeSeconds()));
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        IStoreSource storeSource = s.Source == "tiktok" ? TikTokSetup.Source(context, s.DataDir, http, hasher) : new SyntheticSource(world);
+        if (s.Source == "tiktok")
+        {
+            console.MarkupLine("Store data from the TikTok Shop API; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
+        }
+
+        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time, new Random(s.Seed ^ (int)now.ToUnixTimeSeconds()));
         var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
         var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
