@@ -33,6 +33,25 @@ public class LocalPipelineRunnerTests
     }
 
     [Fact]
+    public async Task Rows_inside_the_lookback_later_runs_fetch_again_are_provisional_and_older_ones_final()
+    {
+        using var h = new Harness(2);
+        var from = new DateOnly(2026, 11, 12);
+        var to = new DateOnly(2026, 11, 19); // Harness.Now is 2026-11-20 12:00 UTC: the 19th is yesterday in both stores
+        await h.SeedAsync(from, to);
+
+        await h.Runner().RunAsync(new RunRequest(from, to));
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(from, to, null);
+        var files = new Curated.CuratedStore(h.Storage.Blobs);
+        var parquet = await files.ReadAsync(Curated.KpiStoreDayTable.Create(KpiCatalog.Default), rows[0].StoreId, to);
+
+        // Lookback 3: yesterday (the 19th) and the 3 days before will be fetched again by the next nights' runs.
+        Assert.Equal(16, rows.Count);
+        Assert.All(rows, r => Assert.Equal(r.Date >= new DateOnly(2026, 11, 16), r.Provisional));
+        Assert.True(Assert.Single(parquet!).Provisional);
+    }
+
+    [Fact]
     public async Task Month_to_date_attainment_says_which_days_are_missing_when_the_month_was_not_fetched()
     {
         using var h = new Harness(1);

@@ -52,7 +52,8 @@ internal static class KpiTable
             var cells = new List<string> { Markup.Escape(row.StoreId), row.Currency };
             if (showDay)
             {
-                cells.Add(StoreCalendar.Format(row.Date));
+                // "p": still inside the lookback, later runs may change the figures.
+                cells.Add(StoreCalendar.Format(row.Date) + (row.Provisional ? " [grey]p[/]" : ""));
             }
 
             foreach (var id in kpiIds)

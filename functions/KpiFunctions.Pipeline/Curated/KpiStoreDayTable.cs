@@ -30,7 +30,10 @@ public static class KpiStoreDayTable
                 return new KpiDailyRow(
                     r.String("store_id"), r.Value<DateOnly>("date"), r.String("country"), r.String("currency"), r.String("reporting_currency"),
                     r.Optional<decimal>("fx_rate"), r.Optional<DateOnly>("fx_rate_date"), EnumText<FxStatus>.Parse(r.String("fx_status"), r.Source),
-                    r.OptionalString("fx_note"), kpis, measures);
+                    r.OptionalString("fx_note"), kpis, measures)
+                {
+                    Provisional = r.Value<bool>("provisional"),
+                };
             })
             .String("store_id", x => x.StoreId, "Store id")
             .Date("date", x => x.Date, "Store-local day")
@@ -40,7 +43,8 @@ public static class KpiStoreDayTable
             .Decimal("fx_rate", x => x.FxRate, "Reporting-currency units per store-currency unit used for the day", "rate", 28, 12, required: false)
             .Date("fx_rate_date", x => x.FxRateDate, "Day the rate belongs to (earlier when carried forward)", required: false)
             .String("fx_status", x => EnumText<FxStatus>.Format(x.FxStatus), "How the rate was found", EnumText<FxStatus>.Allowed)
-            .String("fx_note", x => x.FxNote, "Why the rate is flagged or missing", required: false);
+            .String("fx_note", x => x.FxNote, "Why the rate is flagged or missing", required: false)
+            .Boolean("provisional", x => x.Provisional, "Still inside the lookback later runs fetch again: may change");
         foreach (var k in catalog.Kpis)
         {
             var id = k.Id;

@@ -63,6 +63,7 @@ public sealed class KpiDailyRepository
             ["ReportingCurrency"] = r.ReportingCurrency,
             ["FxStatus"] = r.FxStatus.ToString(),
             ["FxNote"] = r.FxNote,
+            ["Provisional"] = r.Provisional,
         };
         if (r.FxRate is { } rate)
         {
@@ -128,7 +129,10 @@ public sealed class KpiDailyRepository
             Enum.TryParse<FxStatus>(e.GetString("FxStatus"), out var status) ? status : FxStatus.Missing,
             e.GetString("FxNote"),
             kpis,
-            measures);
+            measures)
+        {
+            Provisional = e.GetBoolean("Provisional") ?? false,
+        };
     }
 
     /// <summary>The rounding applied to every stored value: 6 decimals, banker's rounding.</summary>

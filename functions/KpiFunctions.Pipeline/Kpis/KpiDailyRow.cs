@@ -25,4 +25,11 @@ public sealed record KpiDailyRow(
     FxStatus FxStatus,
     string? FxNote,
     IReadOnlyDictionary<string, KpiCell> Kpis,
-    IReadOnlyDictionary<string, decimal?> Measures);
+    IReadOnlyDictionary<string, decimal?> Measures)
+{
+    /// <summary>
+    /// The day is still inside the lookback that later nightly runs fetch again (late updates may still change it):
+    /// true from the last complete day back over <c>KPI_LOOKBACK_DAYS</c> more days, at the time of computing.
+    /// </summary>
+    public bool Provisional { get; init; }
+}

@@ -69,7 +69,7 @@ public sealed class LocalPipelineRunner
         try
         {
             var computed = 0;
-            compute = await new ComputeKpisStep(_storage, _options, _catalog).ComputeAsync(
+            compute = await new ComputeKpisStep(_storage, _options, _catalog, _time).ComputeAsync(
                 new ComputeRequest(request.From, request.To, [.. tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId)]),
                 new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
                 cancellationToken).ConfigureAwait(false);

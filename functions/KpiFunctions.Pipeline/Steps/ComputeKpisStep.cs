@@ -28,10 +28,12 @@ public sealed class ComputeKpisStep
     private readonly KpiCatalog _catalog;
     private readonly CuratedStore _curated;
     private readonly CuratedTable<KpiDailyRow> _kpiTable;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the step.</summary>
-    public ComputeKpisStep(KpiStorage storage, PipelineOptions options, KpiCatalog? catalog = null)
+    /// <summary>Creates the step; <paramref name="time"/> decides which rows are still provisional.</summary>
+    public ComputeKpisStep(KpiStorage storage, PipelineOptions options, KpiCatalog? catalog = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
         _storage = storage;
@@ -132,8 +134,13 @@ public sealed class ComputeKpisStep
             measures[m.Id] = KpiDailyRepository.Round(local.Measures[m.Id].Value);
         }
 
+        // Yesterday is fetched again by the next LookbackDays nightly runs: until the last of them, the row may change.
+        var today = StoreCalendar.LocalDate(_time.GetUtcNow(), StoreCalendar.ResolveZone(store.TimeZone));
         return new KpiDailyRow(store.Id, day.Date, store.Country, store.Currency, _options.ReportingCurrency,
-            day.Fx.Rate, day.Fx.RateDate, day.Fx.Status, day.Fx.Reason, cells, measures);
+            day.Fx.Rate, day.Fx.RateDate, day.Fx.Status, day.Fx.Reason, cells, measures)
+        {
+            Provisional = day.Date >= today.AddDays(-(_options.LookbackDays + 1)),
+        };
     }
 
     private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, CancellationToken cancellationToken)
