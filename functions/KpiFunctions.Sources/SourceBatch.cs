@@ -34,4 +34,7 @@ public sealed record SourceBatch(
     /// inventory_daily) with the reason; their measures become unknown instead of zero.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The platform's own figures for the day, when the source reads them (for reconciliation).</summary>
+    public PlatformDaily? Platform { get; init; }
 }

@@ -103,5 +103,7 @@ internal static class FakeTikTokJson
     };
 
     /// <summary>Decimal strings with no fixed scale, as the API sends them ("119", "4.9").</summary>
+    public static string MoneyText(decimal value) => Money(value);
+
     private static string Money(decimal value) => (value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 }

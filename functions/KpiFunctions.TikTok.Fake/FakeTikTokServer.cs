@@ -284,7 +284,8 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         {
             ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
             ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
-            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search") => Error(405, 36009010, "Invalid method."),
+            ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
+            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -366,6 +367,57 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         var next = offset + size < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
         Interlocked.Increment(ref Stats.PagesField);
         return Ok(new JsonObject { [listName] = new JsonArray([.. page]), ["next_page_token"] = next, ["total_count"] = all.Count });
+    }
+
+    /// <summary>
+    /// GET /analytics/202405/shop/performance with granularity 1D (reference digest 10.2): per shop-local day, the
+    /// platform's own GMV (orders paid that day, cancelled and refunded ones included, samples not) and order count,
+    /// and the traffic the world has for the day (none on the days the world has none). Days after
+    /// <c>latest_available_date</c> (yesterday) are not ready and are left out.
+    /// </summary>
+    private Answer ShopPerformance(ShopState shop, Dictionary<string, string> query)
+    {
+        if (!query.TryGetValue("start_date_ge", out var startText) || !DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            || !query.TryGetValue("end_date_lt", out var endText) || !DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || end <= start)
+        {
+            return Error(400, 36009004, "start_date_ge and end_date_lt must be dates (yyyy-MM-dd), the end after the start.");
+        }
+
+        if (query.GetValueOrDefault("granularity", "ALL") != "1D")
+        {
+            return Error(400, 36009004, "Only granularity=1D is served by the fake.");
+        }
+
+        var zone = StoreCalendar.ResolveZone(shop.Store.TimeZone);
+        var latest = StoreCalendar.LocalDate(_world.AsOf, zone).AddDays(-1);
+        var intervals = new JsonArray();
+        for (var date = start; date < end && date <= latest; date = date.AddDays(1))
+        {
+            // Payments land within hours of the order: orders paid on the day were placed that day or the day before.
+            var paid = _world.Day(shop.Store.Id, date.AddDays(-1)).Orders.Concat(_world.Day(shop.Store.Id, date).Orders)
+                .Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest)
+                .ToList();
+            var interval = new JsonObject
+            {
+                ["start_date"] = StoreCalendar.Format(date),
+                ["end_date"] = StoreCalendar.Format(date.AddDays(1)),
+                ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(paid.Sum(o => o.Subtotal)), ["currency"] = shop.Store.Currency },
+                ["orders"] = paid.Count,
+                ["units_sold"] = paid.Sum(o => o.Lines.Sum(l => l.Quantity)),
+                ["buyers"] = paid.Select(o => o.BuyerIdHash).Distinct(StringComparer.Ordinal).Count(),
+            };
+            if (_world.Day(shop.Store.Id, date).Traffic is { } traffic)
+            {
+                interval["product_impressions"] = traffic.Impressions;
+                interval["product_page_views"] = traffic.PageViews;
+                interval["avg_product_page_visitors"] = traffic.Visitors;
+            }
+
+            intervals.Add(interval);
+        }
+
+        Interlocked.Increment(ref Stats.PagesField);
+        return Ok(new JsonObject { ["performance"] = new JsonObject { ["intervals"] = intervals }, ["latest_available_date"] = StoreCalendar.Format(latest) });
     }
 
     private List<Order> OrderWindow(ShopState shop, JsonElement filter)

@@ -227,6 +227,55 @@ public sealed class TikTokMapper
             r.Text("return_type") == "RETURN_AND_REFUND", r.Text("return_reason_text") ?? ""), null);
     }
 
+    /// <summary>
+    /// A shop performance interval (202405, 1D): the traffic it has (impressions, page views, visitors; product clicks
+    /// and add-to-cart users are not given at shop level) and the platform's GMV and order count. A field that does not
+    /// parse makes the part it belongs to unusable and is reported as a rejected record.
+    /// </summary>
+    public (TrafficDaily? Traffic, PlatformDaily? Platform) MapShopPerformance(JsonElement interval, DateOnly date, List<RejectedRecord> rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        var key = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        TrafficDaily? traffic = null;
+        if (interval.TryGetProperty("product_impressions", out _))
+        {
+            var r = new Reader(interval);
+            var impressions = r.Count("product_impressions");
+            var pageViews = r.Count("product_page_views");
+            var visitors = r.Count("avg_product_page_visitors");
+            if (r.Clean)
+            {
+                traffic = new TrafficDaily(_store.Id, date, impressions, null, pageViews, visitors, null);
+            }
+            else
+            {
+                rejected.Add(new RejectedRecord("traffic_daily", key, string.Join("; ", r.Problems), interval.GetRawText()));
+            }
+        }
+
+        var p = new Reader(interval);
+        var gmv = interval.TryGetProperty("gmv", out var g) && g.ValueKind == JsonValueKind.Object ? new Reader(g, p) : null;
+        var amount = gmv?.Money("amount") ?? 0;
+        var currency = gmv?.Text("currency") ?? "";
+        var orders = p.Count("orders");
+        if (gmv is null)
+        {
+            p.Problem("gmv is missing");
+        }
+        else if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
+        {
+            p.Problem($"gmv currency '{currency}' is not the store's currency {_store.Currency}");
+        }
+
+        if (!p.Clean)
+        {
+            rejected.Add(new RejectedRecord("platform_daily", key, string.Join("; ", p.Problems), interval.GetRawText()));
+            return (traffic, null);
+        }
+
+        return (traffic, new PlatformDaily(_store.Id, date, currency, amount, orders));
+    }
+
     private RejectedRecord Reject(string dataset, string? id, int position, Reader reader, JsonElement json) =>
         new(dataset, id ?? "#" + position.ToString(CultureInfo.InvariantCulture), string.Join("; ", reader.Problems), ScrubText(json));
 
@@ -277,6 +326,25 @@ public sealed class TikTokMapper
 
             Problem($"{name} '{v}' is not a time in Unix seconds");
             return null;
+        }
+
+        /// <summary>A whole, non-negative count sent as a JSON number (or a numeric string).</summary>
+        public long Count(string name)
+        {
+            if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                Problem($"{name} is missing");
+                return 0;
+            }
+
+            var text = v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                Problem($"{name} '{text}' is not a whole non-negative number");
+                return 0;
+            }
+
+            return value;
         }
 
         /// <summary>A decimal string ("119", "4.9"); never through double.</summary>

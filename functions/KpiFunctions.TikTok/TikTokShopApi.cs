@@ -32,6 +32,28 @@ public sealed class TikTokShopApi
     }
 
     /// <summary>
+    /// GET /analytics/202405/shop/performance for one shop-local day (granularity 1D, shop currency). Version 202405 is
+    /// pinned: it has impressions, page views and visitors at shop level; 202509 changed the shape (digest 10.2, 14.9).
+    /// Returns the day's interval, or null when the platform has not got the day ready, with its latest ready day.
+    /// </summary>
+    public async Task<(JsonElement? Interval, DateOnly? LatestAvailable, JsonElement Data)> GetShopPerformanceAsync(string storeId, string cipher, DateOnly date, CancellationToken cancellationToken = default)
+    {
+        var data = await _client.GetAsync(storeId, cipher, "/analytics/202405/shop/performance",
+        [
+            new("start_date_ge", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("end_date_lt", date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("granularity", "1D"),
+            new("currency", "LOCAL"),
+        ], cancellationToken).ConfigureAwait(false);
+        DateOnly? latest = data.TryGetProperty("latest_available_date", out var l) && DateOnly.TryParseExact(l.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        JsonElement? interval = data.TryGetProperty("performance", out var p) && p.TryGetProperty("intervals", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(i => i.TryGetProperty("start_date", out var s) && s.GetString() == day).Select(i => (JsonElement?)i).FirstOrDefault()
+            : null;
+        return (interval, latest, data);
+    }
+
+    /// <summary>
     /// POST /order/202309/orders/search over [from, to) by create_time, oldest first, every page; <paramref name="onPage"/>
     /// sees each page's data as received, before anything else is done with it.
     /// </summary>

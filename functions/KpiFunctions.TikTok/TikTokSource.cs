@@ -16,7 +16,9 @@ namespace KpiFunctions.TikTok;
 /// Choices, where the API leaves room (reference digest 7.1, 8.1, 14): orders are fetched by create_time because
 /// the pipeline counts an order on the day it was placed, and each run re-fetches the lookback days, which picks up
 /// later changes to those orders; refunds are fetched by update_time because they count on the day they complete.
-/// Not fetched yet (the day's measures say so instead of showing zeros): traffic and conversion, LIVE and video,
+/// Shop performance (analytics 202405) gives the day's impressions, page views and visitors, and the platform's own
+/// GMV and order count for reconciliation; it has no product clicks or add-to-cart users at shop level, so those
+/// stay unknown. Not fetched yet (the day's measures say so instead of showing zeros): LIVE and video,
 /// ads, customer service, inventory; the Order API carries no sales channel, fees or commission, so those stay
 /// unknown on the orders; unit costs come from the seller's own cost sheet, not from TikTok.
 /// </remarks>
@@ -41,7 +43,6 @@ public sealed class TikTokSource : IStoreSource
     /// <summary>What this source does not read yet, and why: their measures are unknown with this reason, never zero.</summary>
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["traffic_daily"] = "the TikTok source does not read shop performance (traffic, conversion) yet",
         ["live_sessions"] = "the TikTok source does not read LIVE performance yet",
         ["videos"] = "the TikTok source does not read video performance yet",
         ["ads_daily"] = "ad figures come from TikTok Ads Manager, which this source does not read",
@@ -102,7 +103,29 @@ public sealed class TikTokSource : IStoreSource
             }
         }
 
-        return new SourceBatch(store, date, pages, orders, refunds, null, [], [], [], null, [], rejected) { NotFetched = NotFetchedDatasets };
+        var (interval, latest, performance) = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
+        pages.Add(new RawPage("shop_performance", 0, mapper.Scrub(performance)));
+        var notFetched = new Dictionary<string, string>(NotFetchedDatasets, StringComparer.Ordinal);
+        TrafficDaily? traffic = null;
+        PlatformDaily? platform = null;
+        if (interval is not { } day)
+        {
+            notFetched["traffic_daily"] = $"TikTok's shop performance for {date:yyyy-MM-dd} is not ready yet (latest ready day: {latest?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "not given"}); a later run fetches it";
+        }
+        else
+        {
+            (traffic, platform) = mapper.MapShopPerformance(day, date, rejected);
+            if (traffic is null)
+            {
+                notFetched["traffic_daily"] = $"TikTok's shop performance for {date:yyyy-MM-dd} has no traffic figures";
+            }
+            else
+            {
+                notFetched.Remove("traffic_daily");
+            }
+        }
+
+        return new SourceBatch(store, date, pages, orders, refunds, traffic, [], [], [], null, [], rejected) { NotFetched = notFetched, Platform = platform };
     }
 
     /// <inheritdoc />

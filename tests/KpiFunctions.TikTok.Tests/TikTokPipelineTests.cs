@@ -21,8 +21,8 @@ namespace KpiFunctions.TikTok.Tests;
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] OrderKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate"];
-    private static readonly string[] NotGivenKpis = ["visitors", "ctr", "add_to_cart_rate", "conversion_rate", "gpm", "live_gmv", "live_gpm", "creator_gmv_share", "ad_spend", "roas", "gross_margin", "response_rate", "avg_first_response_time", "inventory_days_of_cover"];
+    private static readonly string[] OrderKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate"];
+    private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "gpm", "live_gmv", "live_gpm", "creator_gmv_share", "ad_spend", "roas", "gross_margin", "response_rate", "avg_first_response_time", "inventory_days_of_cover"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
     private FakeTikTokServer _fake = null!;

@@ -207,9 +207,19 @@ public static class StoreDayMeasureBuilder
 
         values["impressions"] = traffic.Impressions;
         values["product_clicks"] = traffic.ProductClicks;
+        if (traffic.ProductClicks is null)
+        {
+            reasons["product_clicks"] = $"the source gives no product clicks at shop level for {where}";
+        }
+
         values["page_views"] = traffic.PageViews;
         values["visitors"] = traffic.Visitors;
         values["add_to_cart_users"] = traffic.AddToCartUsers;
+        if (traffic.AddToCartUsers is null)
+        {
+            reasons["add_to_cart_users"] = $"the source gives no add-to-cart users at shop level for {where} (TikTok reports add-to-cart only for LIVE products)";
+        }
+
     }
 
     private static void AddContent(StoreDayData data, Dictionary<string, decimal?> values)

@@ -153,7 +153,7 @@ public static class RecordValidator
         ArgumentNullException.ThrowIfNull(t);
         var p = new List<string>();
         CheckIdentity(p, t.StoreId, store, "traffic", "record");
-        NonNegative(p, ("impressions", t.Impressions), ("product clicks", t.ProductClicks), ("page views", t.PageViews), ("visitors", t.Visitors), ("add-to-cart users", t.AddToCartUsers));
+        NonNegative(p, ("impressions", t.Impressions), ("product clicks", t.ProductClicks ?? 0), ("page views", t.PageViews), ("visitors", t.Visitors), ("add-to-cart users", t.AddToCartUsers ?? 0));
         if (t.ProductClicks > t.Impressions)
         {
             p.Add(Invariant($"product clicks {t.ProductClicks} exceed impressions {t.Impressions}"));

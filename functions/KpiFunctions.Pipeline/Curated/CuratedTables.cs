@@ -70,15 +70,15 @@ public static class CuratedTables
 
     /// <summary>Daily traffic.</summary>
     public static CuratedTable<TrafficDaily> TrafficDaily { get; } = new CuratedTable<TrafficDaily>(Datasets.TrafficDaily, "The store's traffic for the day (no row: unknown).", r => new TrafficDaily(
-            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<long>("impressions"), r.Value<long>("product_clicks"), r.Value<long>("page_views"),
-            r.Value<long>("visitors"), r.Value<long>("add_to_cart_users")))
+            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<long>("impressions"), r.Optional<long>("product_clicks"), r.Value<long>("page_views"),
+            r.Value<long>("visitors"), r.Optional<long>("add_to_cart_users")))
         .String("store_id", x => x.StoreId, "Store id")
         .Date("date", x => x.Date, "Store-local day")
         .Int64("impressions", x => x.Impressions, "Product impressions")
-        .Int64("product_clicks", x => x.ProductClicks, "Clicks on products")
+        .OptionalInt64("product_clicks", x => x.ProductClicks, "Clicks on products; null when the source does not give them")
         .Int64("page_views", x => x.PageViews, "Product page views")
         .Int64("visitors", x => x.Visitors, "Unique product page visitors that day")
-        .Int64("add_to_cart_users", x => x.AddToCartUsers, "Unique users who added to cart that day");
+        .OptionalInt64("add_to_cart_users", x => x.AddToCartUsers, "Unique users who added to cart that day; null when the source does not give them (TikTok: LIVE products only)");
 
     /// <summary>LIVE sessions.</summary>
     public static CuratedTable<LiveSession> LiveSessions { get; } = new CuratedTable<LiveSession>(Datasets.LiveSessions, "One row per LIVE session started on the day.", r => new LiveSession(
