@@ -20,6 +20,9 @@ public sealed record PipelineOptions
     /// <summary>Attempts per store before it is marked failed [KPI_MAX_ATTEMPTS].</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged.</summary>
+    public decimal ReconcileTolerancePct { get; init; } = 0.5m;
+
     /// <summary>Customer-service response window per country in hours, 12 or 24; unlisted countries use 24 [KPI_RESPONSE_WINDOWS, e.g. "MY=12,TH=12"].</summary>
     public IReadOnlyDictionary<string, int> ResponseWindows { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -56,6 +59,11 @@ public sealed record PipelineOptions
         if (ReportingCurrency is not { Length: 3 } || !ReportingCurrency.All(char.IsAsciiLetterUpper))
         {
             problems.Add($"reporting currency '{ReportingCurrency}' must be an ISO 4217 code such as USD or CNY");
+        }
+
+        if (ReconcileTolerancePct is < 0 or > 100)
+        {
+            problems.Add($"reconciliation tolerance of {ReconcileTolerancePct} % must be 0-100");
         }
 
         if (LookbackDays is < 0 or > 60)

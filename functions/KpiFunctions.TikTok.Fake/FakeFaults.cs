@@ -36,6 +36,9 @@ public sealed class FakeFaults
     /// <summary>Each page after the first starts with the last record of the page before, unchanged.</summary>
     public bool DuplicateAcrossPages { get; set; }
 
+    /// <summary>Store-days whose analytics GMV is off by a fraction (0.02: 2 % more than the orders give).</summary>
+    public Dictionary<(string StoreId, DateOnly Date), decimal> PlatformGmvDrift { get; } = [];
+
     /// <summary>Latency added to every answer (the benchmark's page latency).</summary>
     public TimeSpan Latency { get; set; }
 

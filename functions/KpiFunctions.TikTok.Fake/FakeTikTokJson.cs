@@ -74,6 +74,10 @@ internal static class FakeTikTokJson
         return json;
     }
 
+    /// <summary>True for the generator's defective orders (which the feed shows broken; the platform's own figures leave them out).</summary>
+    public static bool IsSpoiled(Order order, Store store) =>
+        order.Currency != store.Currency || order.Lines.Any(l => l.Quantity <= 0) || order.Subtotal != order.Lines.Sum(l => l.SalePrice * l.Quantity);
+
     /// <summary>A completed refund as a return record.</summary>
     public static JsonObject Return(Refund refund) => new()
     {

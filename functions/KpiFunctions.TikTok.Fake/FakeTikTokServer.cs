@@ -372,6 +372,8 @@ public sealed class FakeTikTokServer : IAsyncDisposable
     /// <summary>
     /// GET /analytics/202405/shop/performance with granularity 1D (reference digest 10.2): per shop-local day, the
     /// platform's own GMV (orders paid that day, cancelled and refunded ones included, samples not) and order count,
+    /// computed from the platform's correct records (the orders the feed spoils on purpose are not in them; a drift
+    /// fault shifts the GMV to test reconciliation),
     /// and the traffic the world has for the day (none on the days the world has none). Days after
     /// <c>latest_available_date</c> (yesterday) are not ready and are left out.
     /// </summary>
@@ -395,13 +397,19 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         {
             // Payments land within hours of the order: orders paid on the day were placed that day or the day before.
             var paid = _world.Day(shop.Store.Id, date.AddDays(-1)).Orders.Concat(_world.Day(shop.Store.Id, date).Orders)
-                .Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest)
+                .Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest && !FakeTikTokJson.IsSpoiled(o, shop.Store))
                 .ToList();
+            var gmv = paid.Sum(o => o.Subtotal);
+            if (Faults.PlatformGmvDrift.TryGetValue((shop.Store.Id, date), out var drift))
+            {
+                gmv = decimal.Round(gmv * (1 + drift), 2);
+            }
+
             var interval = new JsonObject
             {
                 ["start_date"] = StoreCalendar.Format(date),
                 ["end_date"] = StoreCalendar.Format(date.AddDays(1)),
-                ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(paid.Sum(o => o.Subtotal)), ["currency"] = shop.Store.Currency },
+                ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(gmv), ["currency"] = shop.Store.Currency },
                 ["orders"] = paid.Count,
                 ["units_sold"] = paid.Sum(o => o.Lines.Sum(l => l.Quantity)),
                 ["buyers"] = paid.Select(o => o.BuyerIdHash).Distinct(StringComparer.Ordinal).Count(),

@@ -60,6 +60,8 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         var faults = FakeFaults.All();
         faults.ExpireTokenAfter = 15;
+        var drifted = (_world.Stores[0].Id, request.From.AddDays(1));
+        faults.PlatformGmvDrift[drifted] = 0.02m;
         _fake.Faults = faults;
         var tiktokOptions = new TikTokOptions
         {
@@ -100,6 +102,37 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
                 Assert.False(string.IsNullOrEmpty(row.Kpis[id].NullReason), $"{id} is null without a reason");
             }
         }
+
+        // Reconciliation with the platform's own figures: the drifted store-day is flagged with both numbers, in the
+        // row and in the run status; the first day cannot be compared (the day before was not fetched); the rest agree.
+        foreach (var row in rows.Values)
+        {
+            var rec = row.Reconciliation ?? throw new InvalidOperationException($"{row.StoreId} {row.Date} has no reconciliation");
+            if ((row.StoreId, row.Date) == drifted)
+            {
+                Assert.True(rec.Flagged);
+                Assert.Equal(2m, decimal.Round(rec.GmvGapPct!.Value, 1));
+                Assert.Contains(rec.PipelineGmv.ToString(System.Globalization.CultureInfo.InvariantCulture), rec.Note, StringComparison.Ordinal);
+                Assert.Contains(rec.PlatformGmv.ToString(System.Globalization.CultureInfo.InvariantCulture), rec.Note, StringComparison.Ordinal);
+            }
+            else if (row.Date == request.From)
+            {
+                Assert.False(rec.Flagged);
+                Assert.Contains("not compared", rec.Note, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.False(rec.Flagged, rec.Note);
+                Assert.Equal(rec.PlatformGmv, rec.PipelineGmv);
+                Assert.Equal(rec.PlatformOrders, rec.PipelineOrders);
+            }
+        }
+
+        var parquet = await new KpiFunctions.Pipeline.Curated.CuratedStore(viaApi.Blobs).ReadAsync(KpiFunctions.Pipeline.Curated.KpiStoreDayTable.Create(KpiCatalog.Default), drifted.Item1, drifted.Item2);
+        Assert.Equal(rows[drifted].Reconciliation, Assert.Single(parquet!).Reconciliation);
+        Assert.Contains("1 store-day(s) differ from the platform's own figures by more than 0.5 %", apiRun.Header.Output, StringComparison.Ordinal);
+        Assert.Contains(drifted.Item1, apiRun.Header.Output, StringComparison.Ordinal);
+        Assert.All(expectedRows, r => Assert.Null(r.Reconciliation)); // the synthetic source gives no platform figures
 
         // Defective orders are quarantined, counted, and only they: the direct run quarantines the same records.
         var defects = _world.Stores.Sum(s => Enumerable.Range(0, 3).Sum(i => _world.Truth(s.Id, request.From.AddDays(i)).DefectiveOrders));

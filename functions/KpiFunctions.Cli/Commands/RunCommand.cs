@@ -75,6 +75,9 @@ internal static class RunCommand
             FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
             MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
             MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
+            ReconcileTolerancePct = context.GetEnvironment("KPI_RECONCILE_TOLERANCE_PCT") is { Length: > 0 } tolerance
+                ? decimal.TryParse(tolerance, NumberStyles.Number, CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
+                : 0.5m,
             ResponseWindows = windows is null && demo ? DemoStores.ResponseWindows : PipelineOptions.ParseResponseWindows(windows),
         };
         options.Validate();

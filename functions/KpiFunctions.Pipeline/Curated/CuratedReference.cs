@@ -21,6 +21,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.AdsDaily.Name, CuratedTables.AdsDaily.Description, CuratedTables.AdsDaily.Columns);
         Add(sb, CuratedTables.ServiceDaily.Name, CuratedTables.ServiceDaily.Description, CuratedTables.ServiceDaily.Columns);
         Add(sb, CuratedTables.InventoryDaily.Name, CuratedTables.InventoryDaily.Description, CuratedTables.InventoryDaily.Columns);
+        Add(sb, CuratedTables.PlatformDaily.Name, CuratedTables.PlatformDaily.Description, CuratedTables.PlatformDaily.Columns);
         Add(sb, CuratedTables.ProductCosts.Name, CuratedTables.ProductCosts.Description + " Path: `curated/product_costs/store=<id>/part-00000.parquet`.", CuratedTables.ProductCosts.Columns);
         var kpi = KpiStoreDayTable.Create(catalog);
         sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");

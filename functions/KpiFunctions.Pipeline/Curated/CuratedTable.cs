@@ -53,6 +53,10 @@ public sealed class CuratedTable<T>
     public CuratedTable<T> OptionalInt64(string name, Func<T, long?> get, string meaning, string unit = "count") =>
         Add(new ParquetField(name, ParquetType.Int64, false), meaning, unit, (w, i, r) => PutValue(w.Column<long>(i), get(r)));
 
+    /// <summary>A boolean column that may be null.</summary>
+    public CuratedTable<T> OptionalBoolean(string name, Func<T, bool?> get, string meaning) =>
+        Add(new ParquetField(name, ParquetType.Boolean, false), meaning, "true/false", (w, i, r) => PutValue(w.Column<bool>(i), get(r)));
+
     /// <summary>A boolean column.</summary>
     public CuratedTable<T> Boolean(string name, Func<T, bool> get, string meaning) =>
         Add(new ParquetField(name, ParquetType.Boolean, true), meaning, "true/false", (w, i, r) => w.Column<bool>(i).Write(get(r)));

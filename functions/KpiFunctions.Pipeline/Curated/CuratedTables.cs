@@ -68,6 +68,15 @@ public static class CuratedTables
         .Boolean("is_return", x => x.IsReturn, "Goods came back (a return), not only money")
         .String("reason", x => x.Reason, "Reason given");
 
+    /// <summary>The platform's own figures for the day (TikTok shop performance): GMV and orders by payment time.</summary>
+    public static CuratedTable<Sources.PlatformDaily> PlatformDaily { get; } = new CuratedTable<Sources.PlatformDaily>(Datasets.PlatformDaily, "The platform's own GMV and order count for the day, as its analytics report them (no row: the source gives none).", r => new Sources.PlatformDaily(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.String("currency"), r.Value<decimal>("gmv"), r.Value<long>("orders")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .Date("date", x => x.Date, "Store-local day")
+        .String("currency", x => x.Currency, "Currency of gmv", "ISO 4217")
+        .Decimal("gmv", x => x.Gmv, "GMV of orders paid that day, cancelled and refunded ones included (the platform's definition)", Money)
+        .Int64("orders", x => x.Orders, "Orders paid that day");
+
     /// <summary>Daily traffic.</summary>
     public static CuratedTable<TrafficDaily> TrafficDaily { get; } = new CuratedTable<TrafficDaily>(Datasets.TrafficDaily, "The store's traffic for the day (no row: unknown).", r => new TrafficDaily(
             r.String("store_id"), r.Value<DateOnly>("date"), r.Value<long>("impressions"), r.Optional<long>("product_clicks"), r.Value<long>("page_views"),

@@ -33,6 +33,9 @@ public static class KpiStoreDayTable
                     r.OptionalString("fx_note"), kpis, measures)
                 {
                     Provisional = r.Value<bool>("provisional"),
+                    Reconciliation = r.Optional<bool>("rec_flagged") is { } flagged
+                        ? new Reconciliation(r.Value<decimal>("rec_platform_gmv"), r.Value<decimal>("rec_pipeline_gmv"), r.Value<long>("rec_platform_orders"), r.Value<long>("rec_pipeline_orders"), r.Optional<decimal>("rec_gmv_gap_pct"), flagged, r.OptionalString("rec_note"))
+                        : null,
                 };
             })
             .String("store_id", x => x.StoreId, "Store id")
@@ -44,7 +47,14 @@ public static class KpiStoreDayTable
             .Date("fx_rate_date", x => x.FxRateDate, "Day the rate belongs to (earlier when carried forward)", required: false)
             .String("fx_status", x => EnumText<FxStatus>.Format(x.FxStatus), "How the rate was found", EnumText<FxStatus>.Allowed)
             .String("fx_note", x => x.FxNote, "Why the rate is flagged or missing", required: false)
-            .Boolean("provisional", x => x.Provisional, "Still inside the lookback later runs fetch again: may change");
+            .Boolean("provisional", x => x.Provisional, "Still inside the lookback later runs fetch again: may change")
+            .Decimal("rec_platform_gmv", x => x.Reconciliation?.PlatformGmv, "The platform's own GMV for the day (orders paid that day, cancelled and refunded included); null when the source gives none", "store currency", required: false)
+            .Decimal("rec_pipeline_gmv", x => x.Reconciliation?.PipelineGmv, "The pipeline's GMV by the platform's definition", "store currency", required: false)
+            .OptionalInt64("rec_platform_orders", x => x.Reconciliation?.PlatformOrders, "The platform's count of orders paid that day")
+            .OptionalInt64("rec_pipeline_orders", x => x.Reconciliation?.PipelineOrders, "The pipeline's count by the same definition")
+            .Decimal("rec_gmv_gap_pct", x => x.Reconciliation?.GmvGapPct, "GMV gap against the platform", "percent", 18, 6, required: false)
+            .OptionalBoolean("rec_flagged", x => x.Reconciliation?.Flagged, "A gap is over the tolerance (KPI_RECONCILE_TOLERANCE_PCT)")
+            .String("rec_note", x => x.Reconciliation?.Note, "Why it is flagged, or why it was not compared", required: false);
         foreach (var k in catalog.Kpis)
         {
             var id = k.Id;

@@ -65,6 +65,20 @@ public sealed class KpiDailyRepository
             ["FxNote"] = r.FxNote,
             ["Provisional"] = r.Provisional,
         };
+        if (r.Reconciliation is { } rec)
+        {
+            e["RecPlatformGmv"] = rec.PlatformGmv;
+            e["RecPipelineGmv"] = rec.PipelineGmv;
+            e["RecPlatformOrders"] = rec.PlatformOrders;
+            e["RecPipelineOrders"] = rec.PipelineOrders;
+            e["RecFlagged"] = rec.Flagged;
+            e["RecNote"] = rec.Note;
+            if (rec.GmvGapPct is { } gap)
+            {
+                e["RecGmvGapPct"] = gap;
+            }
+        }
+
         if (r.FxRate is { } rate)
         {
             e["FxRate"] = rate;
@@ -132,6 +146,9 @@ public sealed class KpiDailyRepository
             measures)
         {
             Provisional = e.GetBoolean("Provisional") ?? false,
+            Reconciliation = e.GetBoolean("RecFlagged") is { } flagged
+                ? new Reconciliation(e.GetDecimal("RecPlatformGmv") ?? 0, e.GetDecimal("RecPipelineGmv") ?? 0, e.GetInt64("RecPlatformOrders") ?? 0, e.GetInt64("RecPipelineOrders") ?? 0, e.GetDecimal("RecGmvGapPct"), flagged, e.GetString("RecNote"))
+                : null,
         };
     }
 

@@ -32,4 +32,20 @@ public sealed record KpiDailyRow(
     /// true from the last complete day back over <c>KPI_LOOKBACK_DAYS</c> more days, at the time of computing.
     /// </summary>
     public bool Provisional { get; init; }
+
+    /// <summary>The day's GMV and orders against the platform's own figures, when the source gives them.</summary>
+    public Reconciliation? Reconciliation { get; init; }
 }
+
+/// <summary>
+/// The pipeline's figures against the platform's, like for like: orders paid on the day (by payment time), cancelled
+/// and refunded ones included, samples not. <see cref="Flagged"/> when either gap exceeds the tolerance.
+/// </summary>
+/// <param name="PlatformGmv">The platform's GMV.</param>
+/// <param name="PipelineGmv">The pipeline's GMV by the platform's definition, from curated orders.</param>
+/// <param name="PlatformOrders">The platform's order count.</param>
+/// <param name="PipelineOrders">The pipeline's count by the same definition.</param>
+/// <param name="GmvGapPct">|pipeline − platform| / platform × 100 (null when the platform says 0).</param>
+/// <param name="Flagged">A gap is over the tolerance.</param>
+/// <param name="Note">Why it is flagged, or why the comparison is incomplete.</param>
+public sealed record Reconciliation(decimal PlatformGmv, decimal PipelineGmv, long PlatformOrders, long PipelineOrders, decimal? GmvGapPct, bool Flagged, string? Note);

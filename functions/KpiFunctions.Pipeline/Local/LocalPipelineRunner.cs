@@ -83,7 +83,10 @@ public sealed class LocalPipelineRunner
         var failed = tasks.Where(t => t.Status == StoreTaskStatus.Failed).Select(t => t.StoreId).ToArray();
         var output = string.Create(CultureInfo.InvariantCulture,
             $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined") +
-            (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "");
+            (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "") +
+            (compute.Mismatches.Count > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"; {compute.Mismatches.Count} store-day(s) differ from the platform's own figures by more than {_options.ReconcileTolerancePct} %: ") + string.Join("; ", compute.Mismatches)
+                : "");
         await ledger.SetStatusAsync(runId, failed.Length > 0 ? RunStatus.CompletedWithErrors : RunStatus.Completed, output, cancellationToken).ConfigureAwait(false);
         var header = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         progress?.Report(new PipelineProgress(PipelineStage.Finished, null, started.Messages.Count, started.Messages.Count, output));

@@ -79,20 +79,57 @@ public sealed class ComputeKpisStep
                     continue;
                 }
 
-                rows.Add(ToRow(engine, store, day, history));
+                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ct).ConfigureAwait(false) });
             }
 
             progress?.Report(store.Id);
         }).ConfigureAwait(false);
 
         var ordered = rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ToArray();
+        var mismatches = ordered.Where(r => r.Reconciliation is { Flagged: true } && r.Date >= request.From && r.Date <= request.To)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StoreId} {r.Date:yyyy-MM-dd}: {r.Reconciliation!.Note}")).ToArray();
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
         foreach (var row in ordered)
         {
             await _curated.WriteAsync(_kpiTable, row.StoreId, row.Date, [row], cancellationToken).ConfigureAwait(false);
         }
 
-        return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]);
+        return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]) { Mismatches = mismatches };
+    }
+
+    /// <summary>
+    /// The day's GMV and orders against the platform's own figures, like for like: curated orders paid on the day
+    /// (placed that day or the day before, as payments land within hours), cancelled and refunded ones included,
+    /// samples not. Null when the source gave no platform figures.
+    /// </summary>
+    private async Task<Reconciliation?> ReconcileAsync(Store store, DateOnly date, CancellationToken ct)
+    {
+        var platform = await _curated.ReadAsync(CuratedTables.PlatformDaily, store.Id, date, ct).ConfigureAwait(false);
+        if (platform is not [var p])
+        {
+            return null;
+        }
+
+        var zone = StoreCalendar.ResolveZone(store.TimeZone);
+        var placed = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date, ct).ConfigureAwait(false) ?? [];
+        var placedBefore = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date.AddDays(-1), ct).ConfigureAwait(false);
+        var paid = placed.Concat(placedBefore ?? []).Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest).ToList();
+        var gmv = paid.Sum(o => o.Subtotal);
+        decimal? Gap(decimal ours, decimal theirs) => theirs == 0 ? null : KpiDailyRepository.Round(Math.Abs(ours - theirs) / theirs * 100);
+        var gmvGap = Gap(gmv, p.Gmv);
+        var orderGap = Gap(paid.Count, p.Orders);
+        if (placedBefore is null)
+        {
+            return new Reconciliation(p.Gmv, gmv, p.Orders, paid.Count, gmvGap, false,
+                string.Create(CultureInfo.InvariantCulture, $"not compared: {date.AddDays(-1):yyyy-MM-dd} was not fetched, so orders placed then and paid on this day are missing on the pipeline's side"));
+        }
+
+        var tolerance = _options.ReconcileTolerancePct;
+        var flagged = gmvGap > tolerance || orderGap > tolerance || (p.Gmv == 0 && gmv != 0) || (p.Orders == 0 && paid.Count != 0);
+        var note = flagged
+            ? string.Create(CultureInfo.InvariantCulture, $"differs from the platform's figures by more than {tolerance} %: GMV {gmv} vs {p.Gmv} ({gmvGap?.ToString("0.##", CultureInfo.InvariantCulture) ?? "n/a"} %), orders {paid.Count} vs {p.Orders} (orders paid that day, cancelled and refunded included)")
+            : null;
+        return new Reconciliation(p.Gmv, gmv, p.Orders, paid.Count, gmvGap, flagged, note);
     }
 
     /// <summary>The last day from <paramref name="to"/> to the month's end that has curated data (usually <paramref name="to"/> itself).</summary>

@@ -175,6 +175,14 @@ public sealed class FetchStoreStep
         await WriteAsync(CuratedTables.AdsDaily, ads).ConfigureAwait(false);
         await WriteAsync(CuratedTables.ServiceDaily, service).ConfigureAwait(false);
         await WriteAsync(CuratedTables.InventoryDaily, inventory).ConfigureAwait(false);
+        if (batch.Platform is { } platform)
+        {
+            await _curated.WriteAsync(CuratedTables.PlatformDaily, store.Id, date, [platform], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(Datasets.PlatformDaily, store.Id, date), cancellationToken).ConfigureAwait(false);
+        }
 
         // The orders partition is what marks a store-day as fetched, so it is written last: a fetch that dies
         // half-way leaves the day looking unfetched, not fetched with missing pieces.
