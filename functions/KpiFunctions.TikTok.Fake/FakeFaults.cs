@@ -39,6 +39,9 @@ public sealed class FakeFaults
     /// <summary>Store-days whose analytics GMV is off by a fraction (0.02: 2 % more than the orders give).</summary>
     public Dictionary<(string StoreId, DateOnly Date), decimal> PlatformGmvDrift { get; } = [];
 
+    /// <summary>A path answered 500 every time (an endpoint that is down).</summary>
+    public string? DownPath { get; set; }
+
     /// <summary>Latency added to every answer (the benchmark's page latency).</summary>
     public TimeSpan Latency { get; set; }
 

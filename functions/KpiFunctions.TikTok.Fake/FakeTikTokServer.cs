@@ -213,6 +213,12 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: faults.RetryAfterSeconds > 0 ? faults.RetryAfterSeconds : null);
         }
 
+        if (faults.DownPath == path)
+        {
+            Interlocked.Increment(ref Stats.FaultsField);
+            return Error(500, 36009003, "Internal error, please retry.");
+        }
+
         if (faults.ServerErrorEvery > 0 && n % faults.ServerErrorEvery == 0)
         {
             Interlocked.Increment(ref Stats.FaultsField);

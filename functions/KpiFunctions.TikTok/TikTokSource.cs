@@ -22,7 +22,7 @@ namespace KpiFunctions.TikTok;
 /// ads, customer service, inventory; the Order API carries no sales channel, fees or commission, so those stay
 /// unknown on the orders; unit costs come from the seller's own cost sheet, not from TikTok.
 /// </remarks>
-public sealed class TikTokSource : IStoreSource
+public sealed class TikTokSource : IRawPageStreamingSource
 {
     private readonly TikTokShopApi _api;
     private readonly BuyerIdHasher _hasher;
@@ -56,18 +56,28 @@ public sealed class TikTokSource : IStoreSource
     /// <inheritdoc />
     public async Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
     {
+        var pages = new List<RawPage>();
+        var batch = await FetchDayAsync(store, date, (page, _) =>
+        {
+            pages.Add(page);
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return batch with { RawPages = pages };
+    }
+
+    /// <inheritdoc />
+    public async Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(onRawPage);
         var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
         var (from, to) = StoreCalendar.DayBounds(date, StoreCalendar.ResolveZone(store.TimeZone));
         var mapper = new TikTokMapper(store, _hasher, _time);
-        var pages = new List<RawPage>();
         var rejected = new List<RejectedRecord>();
 
-        Task Keep(string stream, System.Text.Json.JsonElement data, int page)
-        {
-            pages.Add(new RawPage(stream, page, mapper.Scrub(data)));
-            return Task.CompletedTask;
-        }
+        // Scrubbed (buyer ids hashed, personal fields dropped) and handed over before the page is used.
+        Task Keep(string stream, System.Text.Json.JsonElement data, int page) =>
+            onRawPage(new RawPage(stream, page, mapper.Scrub(data)), cancellationToken);
 
         var orderSearch = await _api.SearchOrdersAsync(store.Id, cipher, from, to, (d, p) => Keep("orders", d, p), cancellationToken).ConfigureAwait(false);
         var orders = new List<Order>();
@@ -104,7 +114,7 @@ public sealed class TikTokSource : IStoreSource
         }
 
         var (interval, latest, performance) = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
-        pages.Add(new RawPage("shop_performance", 0, mapper.Scrub(performance)));
+        await Keep("shop_performance", performance, 0).ConfigureAwait(false);
         var notFetched = new Dictionary<string, string>(NotFetchedDatasets, StringComparer.Ordinal);
         TrafficDaily? traffic = null;
         PlatformDaily? platform = null;
@@ -125,7 +135,7 @@ public sealed class TikTokSource : IStoreSource
             }
         }
 
-        return new SourceBatch(store, date, pages, orders, refunds, traffic, [], [], [], null, [], rejected) { NotFetched = notFetched, Platform = platform };
+        return new SourceBatch(store, date, [], orders, refunds, traffic, [], [], [], null, [], rejected) { NotFetched = notFetched, Platform = platform };
     }
 
     /// <inheritdoc />

@@ -185,6 +185,36 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.Equal(2, run.Tasks.Count(t => t.Status == KpiFunctions.Pipeline.Runs.StoreTaskStatus.Succeeded));
     }
 
+    [Fact]
+    public async Task Pages_are_stored_as_they_arrive_so_a_fetch_that_fails_half_way_keeps_what_it_received()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var store = _world.Stores[0];
+        var request = new RunRequest(today.AddDays(-2), today.AddDays(-2), [store.Id]);
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
+        await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
+        _fake.Faults = new FakeFaults { DownPath = "/return_refund/202309/returns/search" };
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10) };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
+        var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "half"));
+        await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
+
+        var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), TimeProvider.System),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System, new Random(4)).RunAsync(request);
+
+        var task = Assert.Single(run.Tasks);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.StoreTaskStatus.Failed, task.Status);
+        Assert.Contains("returns/search", task.LastError, StringComparison.Ordinal);
+        var raw = new List<string>();
+        await foreach (var item in storage.Blobs.ListAsync($"raw/tiktok/orders/store={store.Id}/date={request.From:yyyy-MM-dd}/"))
+        {
+            raw.Add(item.Path);
+        }
+
+        Assert.NotEmpty(raw);
+        Assert.False(await storage.Blobs.ExistsAsync(KpiFunctions.Pipeline.Curated.CuratedStore.PartitionPath("orders", store.Id, request.From)));
+    }
+
     /// <summary>A file's bytes as text, gunzipped when it is gzip (raw pages, quarantine), so plain strings can be searched.</summary>
     private static string Readable(string file)
     {

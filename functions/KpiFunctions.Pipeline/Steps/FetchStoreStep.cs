@@ -43,7 +43,18 @@ public sealed class FetchStoreStep
         for (var date = message.From; date <= message.To; date = date.AddDays(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = await _source.FetchDayAsync(store, date, cancellationToken).ConfigureAwait(false);
+            SourceBatch batch;
+            if (_source is IRawPageStreamingSource streaming)
+            {
+                // Each page is stored the moment it arrives, before anything else is done with it.
+                var day = date;
+                batch = await streaming.FetchDayAsync(store, date, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, day, page, ct), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                batch = await _source.FetchDayAsync(store, date, cancellationToken).ConfigureAwait(false);
+            }
+
             await WriteRawAsync(message.RunId, batch, cancellationToken).ConfigureAwait(false);
             var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, cancellationToken).ConfigureAwait(false);
             rows += written;
@@ -71,17 +82,22 @@ public sealed class FetchStoreStep
     {
         foreach (var page in batch.RawPages)
         {
-            var path = string.Create(CultureInfo.InvariantCulture,
-                $"raw/{_source.Name}/{page.Stream}/store={batch.Store.Id}/date={StoreCalendar.Format(batch.Date)}/{runId}-{page.Page:D5}.json.gz");
-            using var buffer = new MemoryStream();
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(page.Json.Span);
-            }
-
-            buffer.Position = 0;
-            await _storage.Blobs.UploadAsync(path, buffer, new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
+            await WriteRawPageAsync(runId, batch.Store.Id, batch.Date, page, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task WriteRawPageAsync(string runId, string storeId, DateOnly date, RawPage page, CancellationToken cancellationToken)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture,
+            $"raw/{_source.Name}/{page.Stream}/store={storeId}/date={StoreCalendar.Format(date)}/{runId}-{page.Page:D5}.json.gz");
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(page.Json.Span);
+        }
+
+        buffer.Position = 0;
+        await _storage.Blobs.UploadAsync(path, buffer, new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(long Rows, long Quarantined)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, CancellationToken cancellationToken)
