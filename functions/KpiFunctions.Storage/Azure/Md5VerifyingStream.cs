@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KpiFunctions.Storage.Blobs;
 
 namespace KpiFunctions.Storage.Azure;
 
@@ -9,7 +10,7 @@ namespace KpiFunctions.Storage.Azure;
 /// response's Content-Length known, the check happens as soon as that many bytes have passed, so a reader that
 /// reads exactly the length and stops is checked too.
 /// </summary>
-internal sealed class Md5VerifyingStream : Stream
+internal sealed class Md5VerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly byte[] _expected;
@@ -26,30 +27,11 @@ internal sealed class Md5VerifyingStream : Stream
         _remaining = length;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = _inner.Read(buffer);
         return Observe(buffer[..n], buffer.Length);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -79,16 +61,6 @@ internal sealed class Md5VerifyingStream : Stream
 
         return data.Length;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
