@@ -35,6 +35,12 @@ public sealed record SourceBatch(
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The source has nothing for this day (a file drop that does not cover it): what is curated for the day stays as
+    /// it is, and a day never curated stays not fetched.
+    /// </summary>
+    public bool NothingNew { get; init; }
+
     /// <summary>The platform's own figures for the day, when the source reads them (for reconciliation).</summary>
     public PlatformDaily? Platform { get; init; }
 }

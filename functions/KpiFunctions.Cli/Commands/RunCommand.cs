@@ -34,8 +34,8 @@ internal static class RunCommand
         var from = CommonOptions.Date("--from", "First day (instead of --days)");
         var to = CommonOptions.Date("--to", "Last day (default: the last complete day)");
         var store = new Option<string[]>("--store") { Description = "Only this store id (repeat for more). Default: every enabled store.", AllowMultipleArgumentsPerToken = true };
-        var source = new Option<string>("--source") { Description = "Where store data comes from: synthetic, or tiktok (the TikTok Shop API, or our fake of it; see the KPI_TIKTOK_* settings).", DefaultValueFactory = _ => "synthetic" };
-        source.AcceptOnlyFromAmong("synthetic", "tiktok");
+        var source = new Option<string>("--source") { Description = "Where store data comes from: synthetic; tiktok (the TikTok Shop API, or our fake of it; see the KPI_TIKTOK_* settings); or csv (Seller Center order exports dropped in inbox/<store id>/ of the storage).", DefaultValueFactory = _ => "synthetic" };
+        source.AcceptOnlyFromAmong("synthetic", "tiktok", "csv");
         var parallel = new Option<int?>("--parallel") { Description = "Stores fetched at once (1-64). Default: $KPI_MAX_PARALLEL_STORES or 4." };
         var storageOption = CommonOptions.Storage();
 
@@ -128,7 +128,12 @@ internal static class RunCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        IStoreSource storeSource = s.Source == "tiktok" ? TikTokSetup.Source(context, s.DataDir, http, hasher) : new SyntheticSource(world);
+        IStoreSource storeSource = s.Source switch
+        {
+            "tiktok" => TikTokSetup.Source(context, s.DataDir, http, hasher),
+            "csv" => new Sources.SellerCenter.SellerCenterCsvSource(storage.Blobs, hasher, context.Time),
+            _ => new SyntheticSource(world),
+        };
         if (s.Source == "tiktok")
         {
             console.MarkupLine("Store data from the TikTok Shop API; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");

@@ -56,6 +56,14 @@ public sealed class FetchStoreStep
             }
 
             await WriteRawAsync(message.RunId, batch, cancellationToken).ConfigureAwait(false);
+            if (batch.NothingNew)
+            {
+                // Nothing for this day from the source: what is curated stays; a day never curated stays not fetched.
+                days++;
+                progress?.Report(date);
+                continue;
+            }
+
             var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, cancellationToken).ConfigureAwait(false);
             rows += written;
             quarantined += bad;
@@ -75,6 +83,10 @@ public sealed class FetchStoreStep
         }
 
         await _curated.WriteReferenceAsync(CuratedTables.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
+        if (_source is ICompletingSource completing)
+        {
+            await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
+        }
         return new StoreFetchResult(store.Id, days, rows + goodCosts.Length, quarantined + badCosts);
     }
 
