@@ -291,6 +291,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
             ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
             ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
+            ("GET", "/analytics/202509/shop_lives/performance") => Lives(shop, query),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
@@ -432,6 +433,51 @@ public sealed class FakeTikTokServer : IAsyncDisposable
 
         Interlocked.Increment(ref Stats.PagesField);
         return Ok(new JsonObject { ["performance"] = new JsonObject { ["intervals"] = intervals }, ["latest_available_date"] = StoreCalendar.Format(latest) });
+    }
+
+    /// <summary>
+    /// GET /analytics/202509/shop_lives/performance (reference digest 10.5): the LIVE sessions that started on the
+    /// shop-local days asked for, paged; start and end times as strings of Unix seconds, as the API sends them.
+    /// </summary>
+    private Answer Lives(ShopState shop, Dictionary<string, string> query)
+    {
+        if (!query.TryGetValue("start_date_ge", out var startText) || !DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            || !query.TryGetValue("end_date_lt", out var endText) || !DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || end <= start)
+        {
+            return Error(400, 36009004, "start_date_ge and end_date_lt must be dates (yyyy-MM-dd), the end after the start.");
+        }
+
+        if (!int.TryParse(query.GetValueOrDefault("page_size", "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size is < 1 or > 100)
+        {
+            return Error(400, 36009004, "page_size must be 1-100.");
+        }
+
+        var latest = StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(shop.Store.TimeZone)).AddDays(-1);
+        var sessions = new List<LiveSession>();
+        for (var date = start; date < end && date <= latest; date = date.AddDays(1))
+        {
+            sessions.AddRange(_world.Day(shop.Store.Id, date).LiveSessions);
+        }
+
+        var offset = query.TryGetValue("page_token", out var token) && token.Length > 0 ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)).AsSpan(2), CultureInfo.InvariantCulture) : 0;
+        var page = new JsonArray([.. sessions.Skip(offset).Take(size).Select(l => (JsonNode)new JsonObject
+        {
+            ["id"] = l.SessionId,
+            ["title"] = "LIVE " + l.SessionId,
+            ["username"] = "host_" + shop.ShopId[^4..],
+            ["start_time"] = l.StartUtc.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["end_time"] = l.StartUtc.AddSeconds(l.DurationSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["sales_performance"] = new JsonObject { ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(l.Gmv), ["currency"] = l.Currency } },
+            ["interaction_performance"] = new JsonObject
+            {
+                ["views"] = l.Views,
+                ["viewers"] = l.Viewers,
+                ["avg_viewing_duration"] = l.Viewers == 0 ? "0" : ((decimal)l.WatchSeconds / l.Viewers).ToString(CultureInfo.InvariantCulture),
+            },
+        })]);
+        var next = offset + size < sessions.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
+        Interlocked.Increment(ref Stats.PagesField);
+        return Ok(new JsonObject { ["live_stream_sessions"] = page, ["next_page_token"] = next, ["total_count"] = sessions.Count, ["latest_available_date"] = StoreCalendar.Format(latest) });
     }
 
     private List<Order> OrderWindow(ShopState shop, JsonElement filter)

@@ -276,6 +276,68 @@ public sealed class TikTokMapper
         return (traffic, new PlatformDaily(_store.Id, date, currency, amount, orders));
     }
 
+    /// <summary>
+    /// A LIVE session (202509 list): times are strings of Unix seconds; watch time is the average viewing duration
+    /// (seconds per viewer, as a decimal string) times the viewers, rounded to whole seconds.
+    /// </summary>
+    public (LiveSession? Session, RejectedRecord? Rejected) MapLive(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("id");
+        DateTimeOffset? Seconds(string name)
+        {
+            var text = r.Text(name);
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0)
+            {
+                return DateTimeOffset.FromUnixTimeSeconds(s);
+            }
+
+            r.Problem($"{name} '{text}' is not a time in Unix seconds");
+            return null;
+        }
+
+        var start = Seconds("start_time");
+        var end = Seconds("end_time");
+        if (start is not null && end < start)
+        {
+            r.Problem("end_time is before start_time");
+        }
+
+        var sales = json.TryGetProperty("sales_performance", out var sp) && sp.TryGetProperty("gmv", out var g) && g.ValueKind == JsonValueKind.Object ? new Reader(g, r) : null;
+        var gmv = sales?.Money("amount") ?? 0;
+        var currency = sales?.Text("currency") ?? "";
+        if (sales is null)
+        {
+            r.Problem("sales_performance.gmv is missing");
+        }
+        else if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
+        {
+            r.Problem($"currency '{currency}' is not the store's currency {_store.Currency}");
+        }
+
+        var interaction = json.TryGetProperty("interaction_performance", out var ip) && ip.ValueKind == JsonValueKind.Object ? new Reader(ip, r) : null;
+        if (interaction is null)
+        {
+            r.Problem("interaction_performance is missing");
+        }
+
+        var views = interaction?.Count("views") ?? 0;
+        var viewers = interaction?.Count("viewers") ?? 0;
+        var average = interaction?.Money("avg_viewing_duration") ?? 0;
+        if (start > _time.GetUtcNow() + FutureTolerance)
+        {
+            r.Problem($"start_time {start:O} is in the future");
+        }
+
+        if (!r.Clean)
+        {
+            return (null, Reject("live_sessions", id, position, r, json));
+        }
+
+        return (new LiveSession(_store.Id, id!, start!.Value, (int)(end!.Value - start.Value).TotalSeconds, views, viewers,
+            (long)decimal.Round(average * viewers, MidpointRounding.AwayFromZero), gmv, currency), null);
+    }
+
     private RejectedRecord Reject(string dataset, string? id, int position, Reader reader, JsonElement json) =>
         new(dataset, id ?? "#" + position.ToString(CultureInfo.InvariantCulture), string.Join("; ", reader.Problems), ScrubText(json));
 

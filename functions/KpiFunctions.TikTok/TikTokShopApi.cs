@@ -54,6 +54,59 @@ public sealed class TikTokShopApi
     }
 
     /// <summary>
+    /// GET /analytics/202509/shop_lives/performance for one shop-local day, every page: the LIVE sessions started that
+    /// day. <paramref name="onPage"/> sees each page's data as received.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> GetLiveSessionsAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default)
+    {
+        var sessions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var withoutId = new List<JsonElement>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>>
+            {
+                new("start_date_ge", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                new("end_date_lt", date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                new("page_size", "100"),
+                new("currency", "LOCAL"),
+            };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await _client.GetAsync(storeId, cipher, "/analytics/202509/shop_lives/performance", query, cancellationToken).ConfigureAwait(false);
+            if (onPage is not null)
+            {
+                await onPage(data, pages).ConfigureAwait(false);
+            }
+
+            pages++;
+            if (data.TryGetProperty("live_stream_sessions", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var session in list.EnumerateArray())
+                {
+                    if (session.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } key)
+                    {
+                        sessions[key] = session; // a session met again on a later page is kept once
+                    }
+                    else
+                    {
+                        withoutId.Add(session);
+                    }
+                }
+            }
+
+            token = data.TryGetProperty("next_page_token", out var next) && next.GetString() is { Length: > 0 } nextToken ? nextToken : null;
+        }
+        while (token is not null);
+
+        return [.. sessions.Values, .. withoutId];
+    }
+
+    /// <summary>
     /// POST /order/202309/orders/search over [from, to) by create_time, oldest first, every page; <paramref name="onPage"/>
     /// sees each page's data as received, before anything else is done with it.
     /// </summary>

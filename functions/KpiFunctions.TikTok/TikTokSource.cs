@@ -18,7 +18,8 @@ namespace KpiFunctions.TikTok;
 /// later changes to those orders; refunds are fetched by update_time because they count on the day they complete.
 /// Shop performance (analytics 202405) gives the day's impressions, page views and visitors, and the platform's own
 /// GMV and order count for reconciliation; it has no product clicks or add-to-cart users at shop level, so those
-/// stay unknown. Not fetched yet (the day's measures say so instead of showing zeros): LIVE and video,
+/// stay unknown. LIVE sessions come from the LIVE performance list (202509). Not fetched yet (the day's measures say
+/// so instead of showing zeros): video,
 /// ads, customer service, inventory; the Order API carries no sales channel, fees or commission, so those stay
 /// unknown on the orders; unit costs come from the seller's own cost sheet, not from TikTok.
 /// </remarks>
@@ -43,7 +44,6 @@ public sealed class TikTokSource : IRawPageStreamingSource
     /// <summary>What this source does not read yet, and why: their measures are unknown with this reason, never zero.</summary>
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["live_sessions"] = "the TikTok source does not read LIVE performance yet",
         ["videos"] = "the TikTok source does not read video performance yet",
         ["ads_daily"] = "ad figures come from TikTok Ads Manager, which this source does not read",
         ["service_daily"] = "the TikTok source does not read customer service performance yet",
@@ -113,6 +113,21 @@ public sealed class TikTokSource : IRawPageStreamingSource
             }
         }
 
+        var liveRecords = await _api.GetLiveSessionsAsync(store.Id, cipher, date, (d, p) => Keep("live_sessions", d, p), cancellationToken).ConfigureAwait(false);
+        var lives = new List<LiveSession>();
+        for (var i = 0; i < liveRecords.Count; i++)
+        {
+            var (session, bad) = mapper.MapLive(liveRecords[i], i);
+            if (session is not null)
+            {
+                lives.Add(session);
+            }
+            else
+            {
+                rejected.Add(bad!);
+            }
+        }
+
         var (interval, latest, performance) = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
         await Keep("shop_performance", performance, 0).ConfigureAwait(false);
         var notFetched = new Dictionary<string, string>(NotFetchedDatasets, StringComparer.Ordinal);
@@ -135,7 +150,7 @@ public sealed class TikTokSource : IRawPageStreamingSource
             }
         }
 
-        return new SourceBatch(store, date, [], orders, refunds, traffic, [], [], [], null, [], rejected) { NotFetched = notFetched, Platform = platform };
+        return new SourceBatch(store, date, [], orders, refunds, traffic, lives, [], [], null, [], rejected) { NotFetched = notFetched, Platform = platform };
     }
 
     /// <inheritdoc />

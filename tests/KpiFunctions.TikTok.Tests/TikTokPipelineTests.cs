@@ -21,7 +21,7 @@ namespace KpiFunctions.TikTok.Tests;
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] OrderKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate"];
+    private static readonly string[] OrderKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time"];
     private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "gpm", "live_gmv", "live_gpm", "creator_gmv_share", "ad_spend", "roas", "gross_margin", "response_rate", "avg_first_response_time", "inventory_days_of_cover"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
@@ -102,6 +102,9 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
                 Assert.False(string.IsNullOrEmpty(row.Kpis[id].NullReason), $"{id} is null without a reason");
             }
         }
+
+        Assert.Contains(rows.Values, r => r.Kpis["avg_live_watch_time"].Value is > 0); // LIVE sessions really came through
+        Assert.Contains(rows.Values, r => r.Kpis["visitors"].Value is > 0);
 
         // Reconciliation with the platform's own figures: the drifted store-day is flagged with both numbers, in the
         // row and in the run status; the first day cannot be compared (the day before was not fetched); the rest agree.
