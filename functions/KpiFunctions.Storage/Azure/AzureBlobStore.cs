@@ -427,7 +427,12 @@ public sealed class AzureBlobStore : IBlobStore
                 message.Request.Method = RequestMethod.Put;
                 message.Request.Uri.Reset(new Uri(_container + "?restype=container"));
                 message.Request.Headers.SetValue("x-ms-version", _options.ServiceVersion);
-                await SendAsync(message, $"Create container {Container}", [201, 409], cancellationToken).ConfigureAwait(false);
+                var status = await SendAsync(message, $"Create container {Container}", [201, 409], cancellationToken).ConfigureAwait(false);
+                if (status == 409 && (!message.Response.Headers.TryGetValue("x-ms-error-code", out var code) || code != "ContainerAlreadyExists"))
+                {
+                    throw Failure(message, $"Create container {Container}"); // e.g. ContainerBeingDeleted
+                }
+
                 _containerReady = true;
             }
         }
@@ -443,13 +448,20 @@ public sealed class AzureBlobStore : IBlobStore
         return CommitResult(message, path);
     }
 
-    /// <summary>201 written; 409 BlobAlreadyExists (If-None-Match: *) or 412 ConditionNotMet (If-Match) a lost condition, not a failure.</summary>
-    private BlobWriteResult CommitResult(HttpMessage message, string path) => message.Response.Status switch
+    /// <summary>
+    /// 201 written; 409 BlobAlreadyExists (If-None-Match: *) or 412 ConditionNotMet (If-Match) a lost condition, not a
+    /// failure. Any other 409 or 412 (a lease, a container being deleted) is a failure, never a silent "not written".
+    /// </summary>
+    private BlobWriteResult CommitResult(HttpMessage message, string path)
     {
-        201 => new BlobWriteResult(true, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null),
-        409 or 412 => BlobWriteResult.ConditionNotMet,
-        _ => throw Failure(message, $"Put blob {Container}/{path}"),
-    };
+        var code = message.Response.Headers.TryGetValue("x-ms-error-code", out var c) ? c : null;
+        return (message.Response.Status, code) switch
+        {
+            (201, _) => new BlobWriteResult(true, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null),
+            (409, "BlobAlreadyExists") or (412, "ConditionNotMet") => BlobWriteResult.ConditionNotMet,
+            _ => throw Failure(message, $"Put blob {Container}/{path}"),
+        };
+    }
 
     private HttpMessage Create(RequestMethod method, string? path, string? query)
     {

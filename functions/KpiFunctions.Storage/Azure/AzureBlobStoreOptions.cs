@@ -8,10 +8,10 @@ public sealed class AzureBlobStoreOptions : ClientOptions
     /// <summary>x-ms-version sent with every request (valid in Azure and every Azurite from 3.35).</summary>
     public string ServiceVersion { get; set; } = "2025-11-05";
 
-    /// <summary>Blobs up to this size are written in one request; larger ones as 4 MiB blocks and one commit.</summary>
+    /// <summary>Blobs up to this many bytes are written in one request; larger ones as blocks of <see cref="BlockSize"/> and one commit.</summary>
     public int SingleUploadLimit { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Block size for staged uploads (and the unit the content is read in).</summary>
+    /// <summary>Block size in bytes for staged uploads (and the unit the content is read in).</summary>
     public int BlockSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Blocks of one staged upload sent at once (the official SDKs' default is 5).</summary>

@@ -45,7 +45,7 @@ public sealed partial class AzureTableStore : ITableStore
         using var message = Create(RequestMethod.Post, "/Tables");
         message.Request.Headers.SetValue("Prefer", "return-no-content");
         message.Request.Content = RequestContent.Create(TableJson.TableName(table));
-        await SendAsync(message, $"Create table {table}", [201, 204, 409], cancellationToken).ConfigureAwait(false);
+        await SendAsync(message, $"Create table {table}", [201, 204, 409], cancellationToken, conflictCode: "TableAlreadyExists").ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -71,7 +71,7 @@ public sealed partial class AzureTableStore : ITableStore
         using var message = Create(RequestMethod.Post, "/" + table);
         message.Request.Headers.SetValue("Prefer", "return-no-content");
         message.Request.Content = RequestContent.Create(TableJson.Write(entity));
-        var status = await SendAsync(message, $"Insert {table}/{entity.PartitionKey}/{entity.RowKey}", [201, 204, 409], cancellationToken, table).ConfigureAwait(false);
+        var status = await SendAsync(message, $"Insert {table}/{entity.PartitionKey}/{entity.RowKey}", [201, 204, 409], cancellationToken, table, conflictCode: "EntityAlreadyExists").ConfigureAwait(false);
         return status == 409 ? new TableWriteResult(TableWriteStatus.Conflict, null) : Written(message);
     }
 
@@ -249,7 +249,8 @@ public sealed partial class AzureTableStore : ITableStore
     private static TableWriteResult Written(HttpMessage message) =>
         new(TableWriteStatus.Succeeded, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null);
 
-    private async Task<int> SendAsync(HttpMessage message, string operation, int[] expected, CancellationToken cancellationToken, string? table = null)
+    /// <summary>Sends; returns the status when expected. A 409 counts as expected only with <paramref name="conflictCode"/>, when one is given.</summary>
+    private async Task<int> SendAsync(HttpMessage message, string operation, int[] expected, CancellationToken cancellationToken, string? table = null, string? conflictCode = null)
     {
         await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var status = message.Response.Status;
@@ -262,7 +263,7 @@ public sealed partial class AzureTableStore : ITableStore
             throw new InvalidOperationException($"Table '{table}' does not exist; create it first (CreateTableIfNotExistsAsync).");
         }
 
-        if (expected.Contains(status))
+        if (expected.Contains(status) && (status != 409 || conflictCode is null || code == conflictCode))
         {
             return status;
         }

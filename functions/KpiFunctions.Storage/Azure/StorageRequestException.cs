@@ -5,7 +5,7 @@ public sealed class StorageRequestException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public StorageRequestException(string operation, int status, string? errorCode, string? requestId)
-        : base($"{operation} failed: HTTP {status}{(errorCode is null ? "" : " " + errorCode)}{(requestId is null ? "" : $" (request id {requestId})")}.")
+        : base($"{operation} failed: HTTP {status}{(errorCode is null ? "" : " " + errorCode)}{(requestId is null ? "" : $" (request id {requestId})")}.{Hint(status)}")
     {
         Operation = operation;
         Status = status;
@@ -44,4 +44,11 @@ public sealed class StorageRequestException : Exception
 
     /// <summary>The service's request id, for support.</summary>
     public string? RequestId { get; }
+
+    /// <summary>What a user can do about a refusal of their credentials.</summary>
+    private static string Hint(int status) => status switch
+    {
+        401 or 403 => " Check the storage credentials: the account key, the SAS token's expiry and permissions, or (Entra ID) that the identity has the Storage Blob Data Contributor and Storage Table Data Contributor roles.",
+        _ => "",
+    };
 }
