@@ -8,21 +8,24 @@ namespace KpiFunctions.Cli;
 /// <summary>The TikTok source from the KPI_TIKTOK_* settings.</summary>
 internal static class TikTokSetup
 {
-    public static TikTokSource Source(CliContext context, string dataDir, HttpClient http, BuyerIdHasher hasher)
+    /// <summary>The client settings, checked: called before anything is opened or written.</summary>
+    public static TikTokOptions Options(CliContext context)
     {
         string? Get(string name) => context.GetEnvironment(name) is { Length: > 0 } v ? v.Trim() : null;
         Uri Url(string name, Uri fallback) => Get(name) is { } text
             ? Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : throw new ArgumentException($"{name}='{text}' is not an http(s) URL.")
             : fallback;
         double Rate(string name, double fallback) => Get(name) is { } text
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"{name}='{text}' is not a positive number of requests per second.")
+            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a number of requests per second.")
             : fallback;
 
         var defaults = new TikTokOptions();
         var options = new TikTokOptions
         {
             ApiBaseUri = Url("KPI_TIKTOK_API_URL", defaults.ApiBaseUri),
-            AuthBaseUri = Url("KPI_TIKTOK_AUTH_URL", Get("KPI_TIKTOK_API_URL") is not null ? Url("KPI_TIKTOK_API_URL", defaults.AuthBaseUri) : defaults.AuthBaseUri),
+
+            // The token host follows the API host when only that is set (as for our fake, which serves both).
+            AuthBaseUri = Url("KPI_TIKTOK_AUTH_URL", Url("KPI_TIKTOK_API_URL", defaults.AuthBaseUri)),
             AppKey = Get("KPI_TIKTOK_APP_KEY") ?? "",
             AppSecret = Get("KPI_TIKTOK_APP_SECRET") ?? "",
             ShopRequestsPerSecond = Rate("KPI_TIKTOK_SHOP_RPS", defaults.ShopRequestsPerSecond),
@@ -30,7 +33,13 @@ internal static class TikTokSetup
             Time = context.Time,
         };
         options.Validate();
-        var secrets = new FileSecretStore(Get("KPI_TIKTOK_SECRETS_DIR") ?? Path.Combine(dataDir, "secrets"));
-        return new TikTokSource(new TikTokShopApi(new TikTokApiClient(http, options, secrets), options), hasher, context.Time);
+        return options;
+    }
+
+    /// <summary>The source, with tokens from KPI_TIKTOK_SECRETS_DIR (default: the data folder's secrets/).</summary>
+    public static TikTokSource Source(TikTokOptions options, CliContext context, string dataDir, HttpClient http, BuyerIdHasher hasher)
+    {
+        var folder = context.GetEnvironment("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir.Trim() : Path.Combine(dataDir, "secrets");
+        return new TikTokSource(new TikTokShopApi(new TikTokApiClient(http, options, new FileSecretStore(folder)), options), hasher, context.Time);
     }
 }

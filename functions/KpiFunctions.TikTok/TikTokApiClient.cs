@@ -37,6 +37,7 @@ public sealed class TikTokApiClient
     private readonly RequestPacer _appPacer;
     private readonly ConcurrentDictionary<string, RequestPacer> _shopPacers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _tokenGates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TikTokToken> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>Creates a client; <paramref name="http"/> is used as given (its own timeout should exceed the options').</summary>
     public TikTokApiClient(HttpClient http, TikTokOptions options, ISecretStore secrets, ILogger<TikTokApiClient>? logger = null)
@@ -173,9 +174,23 @@ public sealed class TikTokApiClient
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var stored = await _secrets.GetAsync(TikTokToken.SecretName(storeId), cancellationToken).ConfigureAwait(false)
-                ?? throw new TikTokAuthorizationException(storeId, $"Store {storeId} has no TikTok authorisation: have the seller authorise the app, then save the tokens as secret '{TikTokToken.SecretName(storeId)}'.");
-            var token = TikTokToken.Parse(stored);
+            // Kept in memory between requests; the secret store is read once per store and written on each refresh.
+            if (!_tokens.TryGetValue(storeId, out var token))
+            {
+                var stored = await _secrets.GetAsync(TikTokToken.SecretName(storeId), cancellationToken).ConfigureAwait(false)
+                    ?? throw new TikTokAuthorizationException(storeId, $"Store {storeId} has no TikTok authorisation: have the seller authorise the app, then save its tokens as secret '{TikTokToken.SecretName(storeId)}' in {_secrets} (JSON with access_token, access_expires_utc, refresh_token, refresh_expires_utc).");
+                try
+                {
+                    token = TikTokToken.Parse(stored);
+                }
+                catch (JsonException)
+                {
+                    throw new TikTokAuthorizationException(storeId, $"Store {storeId}: secret '{TikTokToken.SecretName(storeId)}' in {_secrets} is not a token record (JSON with access_token, access_expires_utc, refresh_token, refresh_expires_utc); save the seller's tokens again.");
+                }
+
+                _tokens[storeId] = token;
+            }
+
             var now = _options.Time.GetUtcNow();
             var forceRefresh = expired is not null && token.AccessToken == expired;
             if (!forceRefresh && token.AccessExpiresUtc - _options.RefreshAhead > now)
@@ -190,6 +205,7 @@ public sealed class TikTokApiClient
 
             var fresh = await RefreshAsync(storeId, token, cancellationToken).ConfigureAwait(false);
             await _secrets.SetAsync(TikTokToken.SecretName(storeId), fresh.ToJson(), cancellationToken).ConfigureAwait(false);
+            _tokens[storeId] = fresh;
             _logger.LogInformation("Store {StoreId}: access token refreshed, valid until {Expires:O}", storeId, fresh.AccessExpiresUtc);
             return fresh.AccessToken;
         }
@@ -286,13 +302,15 @@ public sealed class TikTokApiClient
             }
             catch (JsonException)
             {
-                // A cut or garbled body: nothing in it can be trusted, so the request is asked again.
-                return new Outcome(null, status, 0, null, null, true, $"HTTP {status} with a body that is not JSON ({bytes.Length} bytes)", retryAfter);
+                // A cut or garbled body on a success or a server-side failure is asked again; a 4xx that is not the
+                // API's JSON envelope means the URL does not lead to the TikTok API at all.
+                return new Outcome(null, status, 0, null, null, transientStatus || status is >= 200 and < 300,
+                    $"HTTP {status} with a body that is not JSON ({bytes.Length} bytes){(status is >= 400 and < 500 and not 408 and not 429 ? "; check that KPI_TIKTOK_API_URL points at the TikTok Shop API" : "")}", retryAfter);
             }
 
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("code", out var codeElement) || !codeElement.TryGetInt64(out var code))
             {
-                return new Outcome(null, status, 0, null, null, true, $"HTTP {status} with JSON that is not the API envelope", retryAfter);
+                return new Outcome(null, status, 0, null, null, transientStatus || status is >= 200 and < 300, $"HTTP {status} with JSON that is not the API envelope", retryAfter);
             }
 
             var message = root.TryGetProperty("message", out var m) ? m.GetString() : null;

@@ -60,7 +60,7 @@ public sealed class TikTokOptions
 
         if (AppRequestsPerSecond is <= 0 or > 1000 || ShopRequestsPerSecond is <= 0 or > 1000)
         {
-            throw new ArgumentException("Request rates must be above 0 and at most 1000 per second.");
+            throw new ArgumentException($"Request rates must be above 0 and at most 1000 requests per second (KPI_TIKTOK_APP_RPS is {AppRequestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}, KPI_TIKTOK_SHOP_RPS is {ShopRequestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (MaxAttempts is < 1 or > 20)

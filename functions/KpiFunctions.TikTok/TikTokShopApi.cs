@@ -63,6 +63,8 @@ public sealed class TikTokShopApi
         var withoutId = new List<JsonElement>();
         string? token = null;
         var pages = 0;
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+        const string path = "/analytics/202509/shop_lives/performance";
         do
         {
             var query = new List<KeyValuePair<string, string>>
@@ -99,7 +101,7 @@ public sealed class TikTokShopApi
                 }
             }
 
-            token = data.TryGetProperty("next_page_token", out var next) && next.GetString() is { Length: > 0 } nextToken ? nextToken : null;
+            token = NextToken(data, seenTokens, path);
         }
         while (token is not null);
 
@@ -117,6 +119,18 @@ public sealed class TikTokShopApi
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", from, to, onPage, cancellationToken);
 
+    /// <summary>The next page's token, or null at the end; a token met before would page forever, so it stops the search.</summary>
+    private static string? NextToken(JsonElement data, HashSet<string> seen, string path)
+    {
+        var token = data.TryGetProperty("next_page_token", out var next) && next.GetString() is { Length: > 0 } t ? t : null;
+        if (token is not null && !seen.Add(token))
+        {
+            throw new TikTokApiException($"{path} sent a next_page_token it had sent before; paging would never end, so the window was not read to its end.");
+        }
+
+        return token;
+    }
+
     private async Task<SearchResult> SearchAsync(
         string storeId, string cipher, string path, string listName, string idField, int pageSize, string timeField,
         DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
@@ -128,6 +142,7 @@ public sealed class TikTokShopApi
         var pages = 0;
         var repeats = 0;
         string? token = null;
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         do
         {
             var query = new List<KeyValuePair<string, string>>
@@ -176,7 +191,7 @@ public sealed class TikTokShopApi
                 }
             }
 
-            token = data.TryGetProperty("next_page_token", out var next) && next.GetString() is { Length: > 0 } nextToken ? nextToken : null;
+            token = NextToken(data, seenTokens, path);
         }
         while (token is not null);
 

@@ -90,6 +90,7 @@ public sealed class KpiCliTests : IDisposable
         Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db")));
     }
 
     [Fact]

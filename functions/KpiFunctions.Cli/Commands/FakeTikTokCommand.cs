@@ -24,11 +24,15 @@ internal static class FakeTikTokCommand
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 8370 };
         var stores = new Option<int>("--stores") { Description = "Demo stores served (1-120).", DefaultValueFactory = _ => 12 };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic world.", DefaultValueFactory = _ => 42 };
-        var appKey = new Option<string>("--app-key") { Description = "The app key accepted.", DefaultValueFactory = _ => DemoAppKey };
-        var secretsDir = new Option<string>("--secrets-dir") { Description = "Folder where each store's tokens are written (a file secret store), for a client to use.", DefaultValueFactory = _ => Path.Combine(CommonOptions.DefaultDataDir, "secrets") };
+        var appKey = new Option<string>("--app-key") { Description = "The app key accepted. Default: $KPI_TIKTOK_APP_KEY or " + DemoAppKey, DefaultValueFactory = _ => context.GetEnvironment("KPI_TIKTOK_APP_KEY") is { Length: > 0 } key ? key : DemoAppKey };
+        var secretsDir = new Option<string>("--secrets-dir")
+        {
+            Description = "Folder where each store's tokens are written (a file secret store), where kpi run --source tiktok looks for them. Default: $KPI_TIKTOK_SECRETS_DIR, else <$KPI_DATA_DIR or ./.kpi-data>/secrets",
+            DefaultValueFactory = _ => context.GetEnvironment("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir : Path.Combine(CommonOptions.ResolveDataDir(null, context), "secrets"),
+        };
         var shopLimit = new Option<double>("--shop-limit") { Description = "Requests per second accepted per shop; beyond it 429 (0: no limit)." };
         var appLimit = new Option<double>("--app-limit") { Description = "Requests per second accepted from the app (0: no limit)." };
-        var latency = new Option<int>("--latency-ms") { Description = "Milliseconds added to every answer." };
+        var latency = new Option<int>("--latency-ms") { Description = "Milliseconds added to every answer (default 0)." };
         var faults = new Option<string>("--faults") { Description = "none, or all (429 bursts, 5xx, slow and malformed answers, token expiry, paging drift and repeats).", DefaultValueFactory = _ => "none" };
         faults.AcceptOnlyFromAmong("none", "all");
         var command = new Command("fake-tiktok", "Run our fake of the TikTok Shop API (signed requests, tokens, paging, faults) serving the synthetic world, until Ctrl+C.")

@@ -88,6 +88,7 @@ internal static class RunCommand
     {
         var console = context.Console;
         var now = context.Time.GetUtcNow();
+        var tiktok = s.Source == "tiktok" ? TikTokSetup.Options(context) : null; // bad settings stop the run before anything is written
         var storage = KpiStorage.Open(s.Storage, s.DataDir, context.Time);
         await storage.EnsureTablesAsync(ct);
         var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
@@ -130,7 +131,7 @@ internal static class RunCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         IStoreSource storeSource = s.Source switch
         {
-            "tiktok" => TikTokSetup.Source(context, s.DataDir, http, hasher),
+            "tiktok" => TikTokSetup.Source(tiktok!, context, s.DataDir, http, hasher),
             "csv" => new Sources.SellerCenter.SellerCenterCsvSource(storage.Blobs, hasher, context.Time),
             _ => new SyntheticSource(world),
         };
