@@ -20,7 +20,7 @@ public sealed record PipelineOptions
     /// <summary>Attempts per store before it is marked failed [KPI_MAX_ATTEMPTS].</summary>
     public int MaxAttempts { get; init; } = 3;
 
-    /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged.</summary>
+    /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged [KPI_RECONCILE_TOLERANCE_PCT].</summary>
     public decimal ReconcileTolerancePct { get; init; } = 0.5m;
 
     /// <summary>Customer-service response window per country in hours, 12 or 24; unlisted countries use 24 [KPI_RESPONSE_WINDOWS, e.g. "MY=12,TH=12"].</summary>

@@ -45,13 +45,18 @@ public static class RecordValidator
             p.Add("affiliate order without a creator id");
         }
 
-        foreach (var (name, amount) in new (string, decimal)[]
+        foreach (var (name, value) in new (string, decimal?)[]
         {
             ("subtotal", order.Subtotal), ("shipping", order.Shipping), ("seller discount", order.SellerDiscount),
             ("platform discount", order.PlatformDiscount), ("tax", order.Tax), ("total", order.Total),
-        }.Concat(new (string, decimal?)[] { ("platform fee", order.PlatformFee), ("affiliate commission", order.AffiliateCommission) }
-            .Where(x => x.Item2 is not null).Select(x => (x.Item1, x.Item2!.Value))))
+            ("platform fee", order.PlatformFee), ("affiliate commission", order.AffiliateCommission),
+        })
         {
+            if (value is not { } amount)
+            {
+                continue; // a figure the source does not give
+            }
+
             if (amount < 0)
             {
                 p.Add(Invariant($"{name} is negative ({amount})"));

@@ -7,7 +7,7 @@ internal static class DecimalBytes
 {
     private static readonly Int128 MaxMantissa = ((Int128)1 << 96) - 1;
 
-    private static readonly ulong[] Pow10U64 = [.. Enumerable.Range(0, 20).Select(Pow10Ulong)];
+    private static readonly ulong[] Pow10U64 = [.. Enumerable.Range(0, 20).Select(e => (ulong)Pow10(e))];
 
     /// <summary>
     /// The common case without Int128 or rounding: the unscaled value as a long when it fits 64 bits, has no more
@@ -68,17 +68,6 @@ internal static class DecimalBytes
         return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, negative, (byte)scale);
     }
 
-    private static ulong Pow10Ulong(int exponent)
-    {
-        ulong result = 1;
-        for (var i = 0; i < exponent; i++)
-        {
-            result *= 10;
-        }
-
-        return result;
-    }
-
     /// <summary>Fewest FIXED_LEN_BYTE_ARRAY bytes that hold <paramref name="precision"/> digits.</summary>
     public static int WidthFor(int precision)
     {
@@ -99,7 +88,7 @@ internal static class DecimalBytes
     {
         // Integer digits first: with |value| < 10^(precision - scale) the unscaled value stays below 10^28, so the
         // Int128 arithmetic below cannot overflow.
-        if (Math.Abs(decimal.Truncate(value)) >= DecimalPow10(field.Precision - field.Scale))
+        if (Math.Abs(decimal.Truncate(value)) >= (decimal)Pow10(field.Precision - field.Scale))
         {
             throw new ArgumentException($"Column '{field.Name}': {value} does not fit DECIMAL({field.Precision},{field.Scale}).");
         }
@@ -179,17 +168,6 @@ internal static class DecimalBytes
         }
 
         return value;
-    }
-
-    private static decimal DecimalPow10(int exponent)
-    {
-        var result = 1m;
-        for (var i = 0; i < exponent; i++)
-        {
-            result *= 10m;
-        }
-
-        return result;
     }
 
     public static Int128 Pow10(int exponent)

@@ -66,7 +66,8 @@ public sealed class ComputeKpisStep
         await Parallel.ForEachAsync(stores, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (store, ct) =>
         {
             var last = await LastFetchedDayAsync(store, request.To, monthEnd, ct).ConfigureAwait(false);
-            var history = await LoadStoreDaysAsync(store, historyFrom, last, fx, ct).ConfigureAwait(false);
+            var ordersByDay = new Dictionary<DateOnly, IReadOnlyList<Order>>();
+            var history = await LoadStoreDaysAsync(store, historyFrom, last, fx, ordersByDay, ct).ConfigureAwait(false);
             foreach (var day in history.Where(h => h.Date >= request.From))
             {
                 if (day.MissingReason is not null)
@@ -79,7 +80,7 @@ public sealed class ComputeKpisStep
                     continue;
                 }
 
-                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ct).ConfigureAwait(false) });
+                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
             }
 
             progress?.Report(store.Id);
@@ -102,7 +103,7 @@ public sealed class ComputeKpisStep
     /// (placed that day or the day before, as payments land within hours), cancelled and refunded ones included,
     /// samples not. Null when the source gave no platform figures.
     /// </summary>
-    private async Task<Reconciliation?> ReconcileAsync(Store store, DateOnly date, CancellationToken ct)
+    private async Task<Reconciliation?> ReconcileAsync(Store store, DateOnly date, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay, CancellationToken ct)
     {
         var platform = await _curated.ReadAsync(CuratedTables.PlatformDaily, store.Id, date, ct).ConfigureAwait(false);
         if (platform is not [var p])
@@ -111,8 +112,11 @@ public sealed class ComputeKpisStep
         }
 
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
-        var placed = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date, ct).ConfigureAwait(false) ?? [];
-        var placedBefore = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date.AddDays(-1), ct).ConfigureAwait(false);
+        // The days' orders were read already to build the measures; only the day before the 1st is read here.
+        var placed = ordersByDay.GetValueOrDefault(date) ?? [];
+        var placedBefore = ordersByDay.TryGetValue(date.AddDays(-1), out var before)
+            ? before
+            : await _curated.ReadAsync(CuratedTables.Orders, store.Id, date.AddDays(-1), ct).ConfigureAwait(false);
         var paid = placed.Concat(placedBefore ?? []).Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest).ToList();
         var gmv = paid.Sum(o => o.Subtotal);
         decimal? Gap(decimal ours, decimal theirs) => theirs == 0 ? null : KpiDailyRepository.Round(Math.Abs(ours - theirs) / theirs * 100);
@@ -127,7 +131,7 @@ public sealed class ComputeKpisStep
         var tolerance = _options.ReconcileTolerancePct;
         var flagged = gmvGap > tolerance || orderGap > tolerance || (p.Gmv == 0 && gmv != 0) || (p.Orders == 0 && paid.Count != 0);
         var note = flagged
-            ? string.Create(CultureInfo.InvariantCulture, $"differs from the platform's figures by more than {tolerance} %: GMV {gmv} vs {p.Gmv} ({gmvGap?.ToString("0.##", CultureInfo.InvariantCulture) ?? "n/a"} %), orders {paid.Count} vs {p.Orders} (orders paid that day, cancelled and refunded included)")
+            ? string.Create(CultureInfo.InvariantCulture, $"differs from the platform's figures by more than {tolerance} %: GMV {gmv} vs {p.Gmv} {p.Currency} ({gmvGap?.ToString("0.##", CultureInfo.InvariantCulture) ?? "n/a"} %), orders {paid.Count} vs {p.Orders} (orders paid that day, cancelled and refunded included)")
             : null;
         return new Reconciliation(p.Gmv, gmv, p.Orders, paid.Count, gmvGap, flagged, note);
     }
@@ -180,7 +184,7 @@ public sealed class ComputeKpisStep
         };
     }
 
-    private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay, CancellationToken cancellationToken)
     {
         var costs = await _curated.ReadReferenceAsync(CuratedTables.ProductCosts, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
         var targets = new TargetRepository(_storage.Tables);
@@ -197,6 +201,11 @@ public sealed class ComputeKpisStep
             }
 
             var data = await LoadDayAsync(store, date, costs, target, window, cancellationToken).ConfigureAwait(false);
+            if (data is not null)
+            {
+                ordersByDay[date] = data.Orders;
+            }
+
             days.Add(data is null
                 ? NotFetched(store, date)
                 : StoreDayMeasureBuilder.Build(data).WithFx(fx.Lookup(store.Currency, date)));
@@ -253,8 +262,16 @@ public sealed class ComputeKpisStep
 
         await using (stream.ConfigureAwait(false))
         {
-            return await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(stream, cancellationToken: ct).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"{CuratedStore.NotFetchedPath(store.Id, date)} is empty; re-fetch that store-day.");
+            var refetch = string.Create(CultureInfo.InvariantCulture, $"re-fetch that store-day (kpi run --store {store.Id} --from {date:yyyy-MM-dd} --to {date:yyyy-MM-dd})");
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(stream, cancellationToken: ct).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"{CuratedStore.NotFetchedPath(store.Id, date)} is empty; {refetch}.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{CuratedStore.NotFetchedPath(store.Id, date)} is not a JSON object of dataset names and reasons; {refetch}.", ex);
+            }
         }
     }
 
