@@ -119,6 +119,22 @@ public class HostileInputTests
     }
 
     [Fact]
+    public async Task A_write_that_fails_part_way_through_a_row_is_the_error_disposing_reports_nothing_over_it()
+    {
+        using var buffer = new MemoryStream();
+        var schema = new ParquetSchema(new ParquetField("a", ParquetType.Int32, true), ParquetField.Decimal("b", 4, 2, true));
+        var caught = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await using var writer = new ParquetWriter(buffer, schema);
+            writer.Column<int>(0).Write(1);
+            writer.Column<decimal>(1).Write(12345.67m); // does not fit DECIMAL(4,2): the row is left half-written
+        });
+
+        Assert.Contains("does not fit DECIMAL(4,2)", caught.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidDataException>(() => ParquetReader.OpenAsync(new MemoryStream(buffer.ToArray())));
+    }
+
+    [Fact]
     public void A_string_with_an_unpaired_surrogate_is_refused_not_silently_replaced()
     {
         using var buffer = new MemoryStream();

@@ -152,12 +152,13 @@ public sealed partial class ParquetWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Completes the file if <see cref="CompleteAsync"/> was not called and nothing failed; after a failed flush the
-    /// output is left without a footer (an unreadable, not a wrong, file) and the original error stands.
+    /// Completes the file if <see cref="CompleteAsync"/> was not called and nothing failed. After a failed flush, or a
+    /// write that failed part-way through a row (the columns hold different numbers of values), the output is left
+    /// without a footer (an unreadable, not a wrong, file) and nothing is thrown here, so the original error stands.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_faulted)
+        if (!_faulted && !_completed && _columns.All(c => c.Rows == _columns[0].Rows))
         {
             await CompleteAsync().ConfigureAwait(false);
         }

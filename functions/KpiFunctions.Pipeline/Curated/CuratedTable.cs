@@ -82,8 +82,8 @@ public sealed class CuratedTable<T>
         {
             Metadata = new Dictionary<string, string> { ["kpifunctions.dataset"] = Name, ["kpifunctions.schema_version"] = SchemaVersion },
         };
-        // Not 'await using': after a bad value the writer must not go on to write a footer over the real error.
         var writer = new ParquetWriter(buffer, Schema, options);
+        await using var writing = writer.ConfigureAwait(false); // after a bad value, disposing writes no footer and hides no error
         for (var r = 0; r < rows.Count; r++)
         {
             for (var i = 0; i < _columns.Count; i++)
