@@ -41,6 +41,12 @@ public sealed record SourceBatch(
     /// </summary>
     public bool NothingNew { get; init; }
 
+    /// <summary>
+    /// Datasets the source cannot read again for this day (a stock level exists only at the moment it is read): what
+    /// is curated for the day stays; a day with nothing curated is not fetched, for the reason given here.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> KeepIfCurated { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The platform's own figures for the day, when the source reads them (for reconciliation).</summary>
     public PlatformDaily? Platform { get; init; }
 }

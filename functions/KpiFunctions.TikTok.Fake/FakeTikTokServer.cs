@@ -291,8 +291,12 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
             ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
             ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
-            ("GET", "/analytics/202509/shop_lives/performance") => Lives(shop, query),
-            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance") => Error(405, 36009010, "Invalid method."),
+            ("GET", "/analytics/202509/shop_lives/performance") => DailyList(shop, query, "live_stream_sessions", d => d.LiveSessions, l => LiveJson(shop, l)),
+            ("GET", "/analytics/202509/shop_videos/performance") => DailyList(shop, query, "videos", d => d.Videos, VideoJson),
+            ("GET", "/customer_service/202407/performance") => Service(shop, query),
+            ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
+            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
+                or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -386,11 +390,12 @@ public sealed class FakeTikTokServer : IAsyncDisposable
     /// </summary>
     private Answer ShopPerformance(ShopState shop, Dictionary<string, string> query)
     {
-        if (!query.TryGetValue("start_date_ge", out var startText) || !DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || !query.TryGetValue("end_date_lt", out var endText) || !DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || end <= start)
+        if (DateRange(query, "start_date_ge", "end_date_lt") is not { } range)
         {
             return Error(400, 36009004, "start_date_ge and end_date_lt must be dates (yyyy-MM-dd), the end after the start.");
         }
+
+        var (start, end) = range;
 
         if (query.GetValueOrDefault("granularity", "ALL") != "1D")
         {
@@ -398,7 +403,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
         }
 
         var zone = StoreCalendar.ResolveZone(shop.Store.TimeZone);
-        var latest = StoreCalendar.LocalDate(_world.AsOf, zone).AddDays(-1);
+        var latest = Yesterday(shop);
         var intervals = new JsonArray();
         for (var date = start; date < end && date <= latest; date = date.AddDays(1))
         {
@@ -436,13 +441,12 @@ public sealed class FakeTikTokServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// GET /analytics/202509/shop_lives/performance (reference digest 10.5): the LIVE sessions that started on the
-    /// shop-local days asked for, paged; start and end times as strings of Unix seconds, as the API sends them.
+    /// An analytics list (reference digest 10.4, 10.5) over the shop-local days asked for, paged, with
+    /// <c>latest_available_date</c> = yesterday; days after it are not ready and have nothing.
     /// </summary>
-    private Answer Lives(ShopState shop, Dictionary<string, string> query)
+    private Answer DailyList<T>(ShopState shop, Dictionary<string, string> query, string listName, Func<SyntheticDay, IEnumerable<T>> select, Func<T, JsonObject> render)
     {
-        if (!query.TryGetValue("start_date_ge", out var startText) || !DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || !query.TryGetValue("end_date_lt", out var endText) || !DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || end <= start)
+        if (DateRange(query, "start_date_ge", "end_date_lt") is not { } range)
         {
             return Error(400, 36009004, "start_date_ge and end_date_lt must be dates (yyyy-MM-dd), the end after the start.");
         }
@@ -452,33 +456,121 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             return Error(400, 36009004, "page_size must be 1-100.");
         }
 
-        var latest = StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(shop.Store.TimeZone)).AddDays(-1);
-        var sessions = new List<LiveSession>();
-        for (var date = start; date < end && date <= latest; date = date.AddDays(1))
+        var latest = Yesterday(shop);
+        var records = new List<T>();
+        for (var date = range.Start; date < range.End && date <= latest; date = date.AddDays(1))
         {
-            sessions.AddRange(_world.Day(shop.Store.Id, date).LiveSessions);
+            records.AddRange(select(_world.Day(shop.Store.Id, date)));
         }
 
         var offset = query.TryGetValue("page_token", out var token) && token.Length > 0 ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)).AsSpan(2), CultureInfo.InvariantCulture) : 0;
-        var page = new JsonArray([.. sessions.Skip(offset).Take(size).Select(l => (JsonNode)new JsonObject
-        {
-            ["id"] = l.SessionId,
-            ["title"] = "LIVE " + l.SessionId,
-            ["username"] = "host_" + shop.ShopId[^4..],
-            ["start_time"] = l.StartUtc.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            ["end_time"] = l.StartUtc.AddSeconds(l.DurationSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            ["sales_performance"] = new JsonObject { ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(l.Gmv), ["currency"] = l.Currency } },
-            ["interaction_performance"] = new JsonObject
-            {
-                ["views"] = l.Views,
-                ["viewers"] = l.Viewers,
-                ["avg_viewing_duration"] = l.Viewers == 0 ? "0" : ((decimal)l.WatchSeconds / l.Viewers).ToString(CultureInfo.InvariantCulture),
-            },
-        })]);
-        var next = offset + size < sessions.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
+        var page = new JsonArray([.. records.Skip(offset).Take(size).Select(r => (JsonNode)render(r))]);
+        var next = offset + size < records.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
         Interlocked.Increment(ref Stats.PagesField);
-        return Ok(new JsonObject { ["live_stream_sessions"] = page, ["next_page_token"] = next, ["total_count"] = sessions.Count, ["latest_available_date"] = StoreCalendar.Format(latest) });
+        return Ok(new JsonObject { [listName] = page, ["next_page_token"] = next, ["total_count"] = records.Count, ["latest_available_date"] = StoreCalendar.Format(latest) });
     }
+
+    /// <summary>A LIVE session as the 202509 list sends it: start and end as strings of Unix seconds.</summary>
+    private static JsonObject LiveJson(ShopState shop, LiveSession l) => new()
+    {
+        ["id"] = l.SessionId,
+        ["title"] = "LIVE " + l.SessionId,
+        ["username"] = "host_" + shop.ShopId[^4..],
+        ["start_time"] = l.StartUtc.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        ["end_time"] = l.StartUtc.AddSeconds(l.DurationSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        ["sales_performance"] = new JsonObject { ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(l.Gmv), ["currency"] = l.Currency } },
+        ["interaction_performance"] = new JsonObject
+        {
+            ["views"] = l.Views,
+            ["viewers"] = l.Viewers,
+            ["avg_viewing_duration"] = l.Viewers == 0 ? "0" : ((decimal)l.WatchSeconds / l.Viewers).ToString(CultureInfo.InvariantCulture),
+        },
+    };
+
+    /// <summary>A video's day as the 202509 list sends it (no completed views: the API has none).</summary>
+    private static JsonObject VideoJson(VideoDaily v) => new()
+    {
+        ["id"] = v.VideoId,
+        ["title"] = "Video " + v.VideoId,
+        ["views"] = v.Views,
+        ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(v.AttributedGmv), ["currency"] = v.Currency },
+        ["click_through_rate"] = "0.0528",
+    };
+
+    /// <summary>
+    /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6): the world's chats as
+    /// sessions, the share answered within 24 h as a percentage string and the average first response over the
+    /// answered chats in minutes; a day the world has no service figures for has no <c>performance</c>.
+    /// </summary>
+    private Answer Service(ShopState shop, Dictionary<string, string> query)
+    {
+        if (DateRange(query, "support_date_ge", "support_date_lt") is not { } range || range.End != range.Start.AddDays(1))
+        {
+            return Error(400, 36009004, "support_date_ge and support_date_lt must be dates (yyyy-MM-dd) one day apart.");
+        }
+
+        Interlocked.Increment(ref Stats.PagesField);
+        if (range.Start > Yesterday(shop) || _world.Day(shop.Store.Id, range.Start).Service is not { } service)
+        {
+            return Ok(new JsonObject());
+        }
+
+        var answered = service.ChatsAnswered ?? 0;
+        return Ok(new JsonObject
+        {
+            ["performance"] = new JsonObject
+            {
+                ["support_session_count"] = service.Chats,
+                ["response_percentage"] = Rate(service.AnsweredWithin24h ?? 0, service.Chats, 100),
+                ["response_time_mins"] = Rate(service.FirstResponseSecondsTotal ?? 0, answered, 1m / 60),
+                ["satisfaction_percentage"] = "96.5",
+                ["currency"] = shop.Store.Currency,
+            },
+        });
+
+        static string Rate(decimal part, decimal whole, decimal scale) =>
+            whole == 0 ? "0" : decimal.Round(part * scale / whole, 4).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The world's SKUs grouped into products (reference digest 11).</summary>
+    private List<IGrouping<string, ProductSku>> ProductWindow(ShopState shop, JsonElement filter) =>
+        [.. _world.Products(shop.Store.Id).GroupBy(k => k.ProductId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// A product with its SKUs: prices, and the stock the world has at the end of yesterday, split over two warehouses.
+    /// </summary>
+    private JsonObject ProductJson(ShopState shop, IGrouping<string, ProductSku> product)
+    {
+        var stock = _world.Day(shop.Store.Id, Yesterday(shop)).Inventory.ToDictionary(i => i.SkuId, i => i.UnitsOnHand, StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["id"] = product.Key,
+            ["title"] = product.First().ProductName,
+            ["status"] = product.First().Status,
+            ["update_time"] = _world.AsOf.AddDays(-30).ToUnixTimeSeconds(),
+            ["skus"] = new JsonArray([.. product.Select(k =>
+            {
+                var units = stock.GetValueOrDefault(k.SkuId);
+                return (JsonNode)new JsonObject
+                {
+                    ["id"] = k.SkuId,
+                    ["seller_sku"] = k.SellerSku,
+                    ["price"] = new JsonObject { ["currency"] = k.Currency, ["sale_price"] = FakeTikTokJson.MoneyText(k.Price ?? 0) },
+                    ["inventory"] = new JsonArray(
+                        new JsonObject { ["warehouse_id"] = "W1", ["quantity"] = units / 2 },
+                        new JsonObject { ["warehouse_id"] = "W2", ["quantity"] = units - (units / 2) }),
+                };
+            })]),
+        };
+    }
+
+    private DateOnly Yesterday(ShopState shop) => StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(shop.Store.TimeZone)).AddDays(-1);
+
+    private static (DateOnly Start, DateOnly End)? DateRange(Dictionary<string, string> query, string startName, string endName) =>
+        query.TryGetValue(startName, out var startText) && DateOnly.TryParseExact(startText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+        && query.TryGetValue(endName, out var endText) && DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) && end > start
+            ? (start, end)
+            : null;
 
     private List<Order> OrderWindow(ShopState shop, JsonElement filter)
     {

@@ -254,18 +254,8 @@ public sealed class TikTokMapper
         }
 
         var p = new Reader(interval);
-        var gmv = interval.TryGetProperty("gmv", out var g) && g.ValueKind == JsonValueKind.Object ? new Reader(g, p) : null;
-        var amount = gmv?.Money("amount") ?? 0;
-        var currency = gmv?.Text("currency") ?? "";
+        var (amount, currency) = StoreMoney(interval, "gmv", p);
         var orders = p.Count("orders");
-        if (gmv is null)
-        {
-            p.Problem("gmv is missing");
-        }
-        else if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
-        {
-            p.Problem($"gmv currency '{currency}' is not the store's currency {_store.Currency}");
-        }
 
         if (!p.Clean)
         {
@@ -303,17 +293,9 @@ public sealed class TikTokMapper
             r.Problem("end_time is before start_time");
         }
 
-        var sales = json.TryGetProperty("sales_performance", out var sp) && sp.TryGetProperty("gmv", out var g) && g.ValueKind == JsonValueKind.Object ? new Reader(g, r) : null;
-        var gmv = sales?.Money("amount") ?? 0;
-        var currency = sales?.Text("currency") ?? "";
-        if (sales is null)
-        {
-            r.Problem("sales_performance.gmv is missing");
-        }
-        else if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
-        {
-            r.Problem($"currency '{currency}' is not the store's currency {_store.Currency}");
-        }
+        var (gmv, currency) = json.TryGetProperty("sales_performance", out var sp) && sp.ValueKind == JsonValueKind.Object
+            ? StoreMoney(sp, "gmv", r, "sales_performance.gmv")
+            : StoreMoney(json, "sales_performance", r);
 
         var interaction = json.TryGetProperty("interaction_performance", out var ip) && ip.ValueKind == JsonValueKind.Object ? new Reader(ip, r) : null;
         if (interaction is null)
@@ -336,6 +318,132 @@ public sealed class TikTokMapper
 
         return (new LiveSession(_store.Id, id!, start!.Value, (int)(end!.Value - start.Value).TotalSeconds, views, viewers,
             (long)decimal.Round(average * viewers, MidpointRounding.AwayFromZero), gmv, currency), null);
+    }
+
+    /// <summary>
+    /// A video's figures for the day (202509 list, one-day range): views and the GMV TikTok attributes to the video.
+    /// The API has no completed views, so they stay unknown (null) and the completion rate says why.
+    /// </summary>
+    public (VideoDaily? Video, RejectedRecord? Rejected) MapVideo(JsonElement json, DateOnly date, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("id");
+        var views = r.Count("views");
+        var (gmv, currency) = StoreMoney(json, "gmv", r);
+        return r.Clean
+            ? (new VideoDaily(_store.Id, id!, date, views, null, gmv, currency), null)
+            : (null, Reject("videos", id, position, r, json));
+    }
+
+    /// <summary>
+    /// The day's customer service performance (202407; rates and times are decimal strings). Readings chosen where the
+    /// digest (10.6) leaves room: <c>response_percentage</c> is a percentage (0-100) of the day's sessions that got a
+    /// first response within 24 hours, and TikTok counts a session as answered only inside that window, so answered
+    /// chats = answered within 24 h = the percentage of <c>support_session_count</c>, rounded; <c>response_time_mins</c>
+    /// is the average first response over those sessions, so their total is that average times their count. TikTok
+    /// gives no 12-hour share and no reviews here: those stay unknown (null).
+    /// </summary>
+    public (ServiceDaily? Service, RejectedRecord? Rejected) MapService(JsonElement performance, DateOnly date)
+    {
+        var r = new Reader(performance);
+        var sessions = r.Count("support_session_count");
+        var percentage = r.Money("response_percentage");
+        var minutes = r.Money("response_time_mins");
+        if (percentage > 100)
+        {
+            r.Problem($"response_percentage {percentage} is over 100");
+        }
+
+        if (sessions > int.MaxValue)
+        {
+            r.Problem($"support_session_count {sessions} is too large");
+        }
+
+        if (!r.Clean)
+        {
+            return (null, new RejectedRecord("service_daily", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join("; ", r.Problems), performance.GetRawText()));
+        }
+
+        var answered = (int)decimal.Round(percentage * sessions / 100, MidpointRounding.AwayFromZero);
+        var seconds = (long)decimal.Round(minutes * 60 * answered, MidpointRounding.AwayFromZero);
+        return (new ServiceDaily(_store.Id, date, (int)sessions, answered, null, answered, seconds, null, null), null);
+    }
+
+    /// <summary>
+    /// A product (202502 search) as one row per SKU, with the stock summed over its warehouses. A SKU without an id, a
+    /// price that does not parse or a currency other than the store's rejects the whole product.
+    /// </summary>
+    public (IReadOnlyList<ProductSku> Skus, IReadOnlyList<(string SkuId, long Units)> Stock, RejectedRecord? Rejected) MapProduct(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("id");
+        var title = r.Text("title") ?? "";
+        var status = r.Text("status") ?? "";
+        var skus = new List<ProductSku>();
+        var stock = new List<(string, long)>();
+        if (!json.TryGetProperty("skus", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            r.Problem("skus is missing");
+        }
+        else
+        {
+            var i = 0;
+            foreach (var sku in list.EnumerateArray())
+            {
+                var s = new Reader(sku, r);
+                var skuId = s.Id("id") is { } found ? found : null;
+                decimal? price = null;
+                if (sku.TryGetProperty("price", out var priceJson) && priceJson.ValueKind == JsonValueKind.Object)
+                {
+                    var p = new Reader(priceJson, r);
+                    price = p.Money("sale_price", label: $"skus[{i}].price.sale_price");
+                    if (!string.Equals(p.Text("currency"), _store.Currency, StringComparison.Ordinal))
+                    {
+                        r.Problem($"skus[{i}].price currency '{p.Text("currency")}' is not the store's currency {_store.Currency}");
+                    }
+                }
+
+                long units = 0;
+                if (sku.TryGetProperty("inventory", out var inventory) && inventory.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var warehouse in inventory.EnumerateArray())
+                    {
+                        units += new Reader(warehouse, r).Count("quantity");
+                    }
+                }
+
+                if (skuId is not null)
+                {
+                    skus.Add(new ProductSku(_store.Id, id ?? "", skuId, title, s.Text("seller_sku"), status, price, _store.Currency));
+                    stock.Add((skuId, units));
+                }
+
+                i++;
+            }
+        }
+
+        return r.Clean ? (skus, stock, null) : ([], [], Reject("products", id, position, r, json));
+    }
+
+    /// <summary>Reads an <c>{amount, currency}</c> object; a missing one, or a currency other than the store's, is a problem.</summary>
+    private (decimal Amount, string Currency) StoreMoney(JsonElement json, string name, Reader r, string? label = null)
+    {
+        label ??= name;
+        if (!json.TryGetProperty(name, out var m) || m.ValueKind != JsonValueKind.Object)
+        {
+            r.Problem($"{label} is missing");
+            return (0, "");
+        }
+
+        var money = new Reader(m, r);
+        var amount = money.Money("amount", label: label + ".amount");
+        var currency = money.Text("currency") ?? "";
+        if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
+        {
+            r.Problem($"{label} currency '{currency}' is not the store's currency {_store.Currency}");
+        }
+
+        return (amount, currency);
     }
 
     private RejectedRecord Reject(string dataset, string? id, int position, Reader reader, JsonElement json) =>

@@ -45,7 +45,7 @@ public sealed class TikTokShopApi
             new("granularity", "1D"),
             new("currency", "LOCAL"),
         ], cancellationToken).ConfigureAwait(false);
-        DateOnly? latest = data.TryGetProperty("latest_available_date", out var l) && DateOnly.TryParseExact(l.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        var latest = LatestAvailable(data);
         var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         JsonElement? interval = data.TryGetProperty("performance", out var p) && p.TryGetProperty("intervals", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Where(i => i.TryGetProperty("start_date", out var s) && s.GetString() == day).Select(i => (JsonElement?)i).FirstOrDefault()
@@ -57,67 +57,48 @@ public sealed class TikTokShopApi
     /// GET /analytics/202509/shop_lives/performance for one shop-local day, every page: the LIVE sessions started that
     /// day. <paramref name="onPage"/> sees each page's data as received.
     /// </summary>
-    public async Task<IReadOnlyList<JsonElement>> GetLiveSessionsAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default)
+    public Task<DailyList> GetLiveSessionsAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        GetDailyListAsync(storeId, cipher, "/analytics/202509/shop_lives/performance", "live_stream_sessions", date, onPage, cancellationToken);
+
+    /// <summary>
+    /// GET /analytics/202509/shop_videos/performance for one shop-local day, every page: each video's figures for that
+    /// day (reference digest 10.4). Reading chosen: with a one-day date range the list gives each video's views and GMV
+    /// within that day, not over the video's life.
+    /// </summary>
+    public Task<DailyList> GetVideosAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        GetDailyListAsync(storeId, cipher, "/analytics/202509/shop_videos/performance", "videos", date, onPage, cancellationToken);
+
+    /// <summary>
+    /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6): one aggregate per call,
+    /// so one call per day. Returns <c>data.performance</c>, or null when the answer has none.
+    /// </summary>
+    public async Task<(JsonElement? Performance, JsonElement Data)> GetServicePerformanceAsync(string storeId, string cipher, DateOnly date, CancellationToken cancellationToken = default)
     {
-        var sessions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var withoutId = new List<JsonElement>();
-        string? token = null;
-        var pages = 0;
-        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
-        const string path = "/analytics/202509/shop_lives/performance";
-        do
-        {
-            var query = new List<KeyValuePair<string, string>>
-            {
-                new("start_date_ge", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                new("end_date_lt", date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                new("page_size", "100"),
-                new("currency", "LOCAL"),
-            };
-            if (token is not null)
-            {
-                query.Add(new("page_token", token));
-            }
-
-            var data = await _client.GetAsync(storeId, cipher, "/analytics/202509/shop_lives/performance", query, cancellationToken).ConfigureAwait(false);
-            if (onPage is not null)
-            {
-                await onPage(data, pages).ConfigureAwait(false);
-            }
-
-            pages++;
-            if (data.TryGetProperty("live_stream_sessions", out var list) && list.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var session in list.EnumerateArray())
-                {
-                    if (session.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } key)
-                    {
-                        sessions[key] = session; // a session met again on a later page is kept once
-                    }
-                    else
-                    {
-                        withoutId.Add(session);
-                    }
-                }
-            }
-
-            token = NextToken(data, seenTokens, path);
-        }
-        while (token is not null);
-
-        return [.. sessions.Values, .. withoutId];
+        var data = await _client.GetAsync(storeId, cipher, "/customer_service/202407/performance",
+        [
+            new("support_date_ge", Day(date)),
+            new("support_date_lt", Day(date.AddDays(1))),
+        ], cancellationToken).ConfigureAwait(false);
+        return (data.TryGetProperty("performance", out var p) && p.ValueKind == JsonValueKind.Object ? p : null, data);
     }
+
+    /// <summary>
+    /// POST /product/202502/products/search, every status, every page (reference digest 11): the shop's products with
+    /// their SKUs, prices and stock as they are now. A product met again on a later page is kept once (newest).
+    /// </summary>
+    public Task<SearchResult> SearchProductsAsync(string storeId, string cipher, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/product/202502/products/search", "products", "id", 100, null, new Dictionary<string, object> { ["status"] = "ALL" }, onPage, cancellationToken);
 
     /// <summary>
     /// POST /order/202309/orders/search over [from, to) by create_time, oldest first, every page; <paramref name="onPage"/>
     /// sees each page's data as received, before anything else is done with it.
     /// </summary>
     public Task<SearchResult> SearchOrdersAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
-        SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "create_time", from, to, onPage, cancellationToken);
+        SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "create_time", Window("create_time", from, to), onPage, cancellationToken);
 
     /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
-        SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", from, to, onPage, cancellationToken);
+        SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", Window("update_time", from, to), onPage, cancellationToken);
 
     /// <summary>The next page's token, or null at the end; a token met before would page forever, so it stops the search.</summary>
     private static string? NextToken(JsonElement data, HashSet<string> seen, string path)
@@ -131,11 +112,75 @@ public sealed class TikTokShopApi
         return token;
     }
 
-    private async Task<SearchResult> SearchAsync(
-        string storeId, string cipher, string path, string listName, string idField, int pageSize, string timeField,
-        DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
+    private static Dictionary<string, object> Window(string timeField, DateTimeOffset from, DateTimeOffset to) =>
+        new() { [timeField + "_ge"] = from.ToUnixTimeSeconds(), [timeField + "_lt"] = to.ToUnixTimeSeconds() };
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An analytics list for one shop-local day (start_date_ge = the day, end_date_lt = the next), every page, each
+    /// record once by its id; with the platform's latest ready day.
+    /// </summary>
+    private async Task<DailyList> GetDailyListAsync(string storeId, string cipher, string path, string listName, DateOnly date, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
     {
-        var body = new Dictionary<string, long> { [timeField + "_ge"] = from.ToUnixTimeSeconds(), [timeField + "_lt"] = to.ToUnixTimeSeconds() };
+        var records = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var withoutId = new List<JsonElement>();
+        string? token = null;
+        var pages = 0;
+        DateOnly? latest = null;
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            var query = new List<KeyValuePair<string, string>>
+            {
+                new("start_date_ge", Day(date)),
+                new("end_date_lt", Day(date.AddDays(1))),
+                new("page_size", "100"),
+                new("currency", "LOCAL"),
+            };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await _client.GetAsync(storeId, cipher, path, query, cancellationToken).ConfigureAwait(false);
+            if (onPage is not null)
+            {
+                await onPage(data, pages).ConfigureAwait(false);
+            }
+
+            pages++;
+            latest ??= LatestAvailable(data);
+            if (data.TryGetProperty(listName, out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var record in list.EnumerateArray())
+                {
+                    if (record.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } key)
+                    {
+                        records[key] = record; // met again on a later page: kept once
+                    }
+                    else
+                    {
+                        withoutId.Add(record); // kept, so the mapper quarantines it with its reason
+                    }
+                }
+            }
+
+            token = NextToken(data, seenTokens, path);
+        }
+        while (token is not null);
+
+        return new DailyList([.. records.Values, .. withoutId], latest);
+    }
+
+    private static DateOnly? LatestAvailable(JsonElement data) =>
+        data.TryGetProperty("latest_available_date", out var l) && l.ValueKind == JsonValueKind.String
+        && DateOnly.TryParseExact(l.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    private async Task<SearchResult> SearchAsync(
+        string storeId, string cipher, string path, string listName, string idField, int pageSize, string? sortField,
+        Dictionary<string, object> body, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
+    {
         var newest = new Dictionary<string, (JsonElement Record, long Updated)>(StringComparer.Ordinal);
         var order = new List<string>();
         var withoutId = new List<JsonElement>();
@@ -145,12 +190,12 @@ public sealed class TikTokShopApi
         var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         do
         {
-            var query = new List<KeyValuePair<string, string>>
+            var query = new List<KeyValuePair<string, string>> { new("page_size", pageSize.ToString(CultureInfo.InvariantCulture)) };
+            if (sortField is not null)
             {
-                new("page_size", pageSize.ToString(CultureInfo.InvariantCulture)),
-                new("sort_field", timeField),
-                new("sort_order", "ASC"),
-            };
+                query.Add(new("sort_field", sortField));
+                query.Add(new("sort_order", "ASC"));
+            }
             if (token is not null)
             {
                 query.Add(new("page_token", token));
@@ -205,6 +250,11 @@ public sealed class TikTokShopApi
 /// <param name="Name">Shop name.</param>
 /// <param name="Region">Region code.</param>
 public sealed record AuthorizedShop(string ShopId, string Cipher, string Name, string Region);
+
+/// <summary>An analytics list for one day: each record once, and the platform's latest ready day (null if not given).</summary>
+/// <param name="Records">Records; those without an id last.</param>
+/// <param name="LatestAvailable">The answer's latest_available_date.</param>
+public sealed record DailyList(IReadOnlyList<JsonElement> Records, DateOnly? LatestAvailable);
 
 /// <summary>Every record of a search window, each once (its newest version), and how the paging went.</summary>
 /// <param name="Records">Records in first-seen order; those without an id last.</param>

@@ -5,7 +5,7 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="VideoId">Video id.</param>
 /// <param name="Date">Store-local day.</param>
 /// <param name="Views">Views.</param>
-/// <param name="CompletedViews">Views watched to the end.</param>
+/// <param name="CompletedViews">Views watched to the end; null when the source does not give them (TikTok's video analytics do not).</param>
 /// <param name="AttributedGmv">GMV TikTok attributes to the video.</param>
 /// <param name="Currency">ISO 4217 currency.</param>
 public sealed record VideoDaily(
@@ -13,6 +13,6 @@ public sealed record VideoDaily(
     string VideoId,
     DateOnly Date,
     long Views,
-    long CompletedViews,
+    long? CompletedViews,
     decimal AttributedGmv,
     string Currency);

@@ -27,7 +27,7 @@ public static class StoreDayMeasureBuilder
         AddOrders(data, values, reasons, buyers, skuGmv, where);
         AddRefunds(data, values);
         AddTraffic(data.Traffic, values, reasons, where);
-        AddContent(data, values);
+        AddContent(data, values, reasons, where);
         AddService(data, values, reasons, where);
 
         if (data.Inventory.Count == 0)
@@ -222,13 +222,18 @@ public static class StoreDayMeasureBuilder
 
     }
 
-    private static void AddContent(StoreDayData data, Dictionary<string, decimal?> values)
+    private static void AddContent(StoreDayData data, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)
     {
         values["live_views"] = data.LiveSessions.Sum(s => s.Views);
         values["live_viewers"] = data.LiveSessions.Sum(s => s.Viewers);
         values["live_watch_seconds"] = data.LiveSessions.Sum(s => s.WatchSeconds);
         values["video_views"] = data.Videos.Sum(v => v.Views);
         values["video_completed_views"] = data.Videos.Sum(v => v.CompletedViews);
+        if (data.Videos.FirstOrDefault(v => v.CompletedViews is null) is { } partial)
+        {
+            Unknown(values, reasons, "video_completed_views", $"the source gives no completed views for video {partial.VideoId} on {where}");
+        }
+
         values["ad_spend"] = data.Ads.Sum(a => a.Spend);
         values["ads_attributed_gmv"] = data.Ads.Sum(a => a.AttributedGmv);
     }
@@ -246,9 +251,18 @@ public static class StoreDayMeasureBuilder
             return;
         }
 
-        values["chats"] = service.Chats;
-        values["chats_answered"] = service.ChatsAnswered;
-        values["chats_answered_in_window"] = data.ResponseWindowHours switch
+        void Put(string id, long? value, string what)
+        {
+            values[id] = value;
+            if (value is null)
+            {
+                reasons[id] = $"the source gives no {what} for {where}";
+            }
+        }
+
+        Put("chats", service.Chats, "chats");
+        Put("chats_answered", service.ChatsAnswered, "count of answered chats");
+        var inWindow = data.ResponseWindowHours switch
         {
             12 => service.AnsweredWithin12h,
             24 => service.AnsweredWithin24h,
@@ -256,9 +270,10 @@ public static class StoreDayMeasureBuilder
                 string.Create(CultureInfo.InvariantCulture, $"Response window {data.ResponseWindowHours} h for store {data.Store.Id} is not supported; use 12 or 24."),
                 nameof(data)),
         };
-        values["first_response_seconds"] = service.FirstResponseSecondsTotal;
-        values["reviews"] = service.Reviews;
-        values["negative_reviews"] = service.NegativeReviews;
+        Put("chats_answered_in_window", inWindow, string.Create(CultureInfo.InvariantCulture, $"count of chats answered within the store's {data.ResponseWindowHours} h window"));
+        Put("first_response_seconds", service.FirstResponseSecondsTotal, "first-response times");
+        Put("reviews", service.Reviews, "reviews");
+        Put("negative_reviews", service.NegativeReviews, "negative reviews");
     }
 
     /// <summary>The base measures a dataset feeds (datasets the orders and refunds measures come from cannot be missing).</summary>

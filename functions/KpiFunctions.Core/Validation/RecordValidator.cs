@@ -244,9 +244,16 @@ public static class RecordValidator
         var p = new List<string>();
         CheckIdentity(p, s.StoreId, store, "service", "record");
         NonNegative(p, ("chats", s.Chats), ("first response seconds", s.FirstResponseSecondsTotal), ("reviews", s.Reviews), ("negative reviews", s.NegativeReviews));
-        if (!(s.AnsweredWithin12h >= 0 && s.AnsweredWithin12h <= s.AnsweredWithin24h && s.AnsweredWithin24h <= s.ChatsAnswered && s.ChatsAnswered <= s.Chats))
+        // Each count the source gives must fit inside the next one it gives; unknown ones are left out of the chain.
+        (string Name, int? Value)[] chain = [("answered within 12 h", s.AnsweredWithin12h), ("answered within 24 h", s.AnsweredWithin24h), ("answered", s.ChatsAnswered), ("chats", s.Chats)];
+        var known = chain.Where(c => c.Value is not null).ToArray();
+        for (var i = 0; i < known.Length; i++)
         {
-            p.Add(Invariant($"need 0 <= answered within 12 h ({s.AnsweredWithin12h}) <= within 24 h ({s.AnsweredWithin24h}) <= answered ({s.ChatsAnswered}) <= chats ({s.Chats})"));
+            if (known[i].Value < 0 || (i > 0 && known[i - 1].Value > known[i].Value))
+            {
+                p.Add("need 0 <= " + string.Join(" <= ", known.Select(c => Invariant($"{c.Name} ({c.Value})"))));
+                break;
+            }
         }
 
         if (s.NegativeReviews > s.Reviews)
@@ -284,6 +291,31 @@ public static class RecordValidator
         return p;
     }
 
+    /// <summary>Problems with a product SKU.</summary>
+    public static IReadOnlyList<string> Validate(ProductSku k, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        var p = new List<string>();
+        CheckIdentity(p, k.StoreId, store, k.SkuId, "SKU");
+        if (string.IsNullOrWhiteSpace(k.ProductId))
+        {
+            p.Add("product id is missing");
+        }
+
+        CheckCurrency(p, k.Currency, store);
+        if (k.Price is { } price)
+        {
+            if (price < 0)
+            {
+                p.Add(Invariant($"price {price} is negative"));
+            }
+
+            Money(p, "price", price);
+        }
+
+        return p;
+    }
+
     private static void Money(List<string> p, string name, decimal amount)
     {
         if (decimal.Round(amount, 4) != amount || Math.Abs(amount) >= MaxMoney)
@@ -313,7 +345,7 @@ public static class RecordValidator
         }
     }
 
-    private static void NonNegative(List<string> p, params (string Name, long Value)[] fields)
+    private static void NonNegative(List<string> p, params (string Name, long? Value)[] fields)
     {
         foreach (var (name, value) in fields)
         {

@@ -23,6 +23,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.InventoryDaily.Name, CuratedTables.InventoryDaily.Description, CuratedTables.InventoryDaily.Columns);
         Add(sb, CuratedTables.PlatformDaily.Name, CuratedTables.PlatformDaily.Description, CuratedTables.PlatformDaily.Columns);
         Add(sb, CuratedTables.ProductCosts.Name, CuratedTables.ProductCosts.Description + " Path: `curated/product_costs/store=<id>/part-00000.parquet`.", CuratedTables.ProductCosts.Columns);
+        Add(sb, CuratedTables.Products.Name, CuratedTables.Products.Description + " Path: `curated/products/store=<id>/part-00000.parquet`.", CuratedTables.Products.Columns);
         var kpi = KpiStoreDayTable.Create(catalog);
         sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");
         sb.Append("| column | type | meaning | unit |\n|---|---|---|---|\n");

@@ -53,6 +53,10 @@ public sealed class CuratedTable<T>
     public CuratedTable<T> OptionalInt64(string name, Func<T, long?> get, string meaning, string unit = "count") =>
         Add(new ParquetField(name, ParquetType.Int64, false), meaning, unit, (w, i, r) => PutValue(w.Column<long>(i), get(r)));
 
+    /// <summary>A 32-bit integer column that may be null.</summary>
+    public CuratedTable<T> OptionalInt32(string name, Func<T, int?> get, string meaning, string unit = "count") =>
+        Add(new ParquetField(name, ParquetType.Int32, false), meaning, unit, (w, i, r) => PutValue(w.Column<int>(i), get(r)));
+
     /// <summary>A boolean column that may be null.</summary>
     public CuratedTable<T> OptionalBoolean(string name, Func<T, bool?> get, string meaning) =>
         Add(new ParquetField(name, ParquetType.Boolean, false), meaning, "true/false", (w, i, r) => PutValue(w.Column<bool>(i), get(r)));

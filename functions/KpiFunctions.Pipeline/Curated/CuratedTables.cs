@@ -105,13 +105,13 @@ public static class CuratedTables
 
     /// <summary>Daily video figures.</summary>
     public static CuratedTable<VideoDaily> Videos { get; } = new CuratedTable<VideoDaily>(Datasets.Videos, "One row per video with figures for the day.", r => new VideoDaily(
-            r.String("store_id"), r.String("video_id"), r.Value<DateOnly>("date"), r.Value<long>("views"), r.Value<long>("completed_views"),
+            r.String("store_id"), r.String("video_id"), r.Value<DateOnly>("date"), r.Value<long>("views"), r.Optional<long>("completed_views"),
             r.Value<decimal>("attributed_gmv"), r.String("currency")))
         .String("store_id", x => x.StoreId, "Store id")
         .String("video_id", x => x.VideoId, "Video id")
         .Date("date", x => x.Date, "Store-local day")
         .Int64("views", x => x.Views, "Views")
-        .Int64("completed_views", x => x.CompletedViews, "Views watched to the end")
+        .OptionalInt64("completed_views", x => x.CompletedViews, "Views watched to the end; null when the source does not give them (TikTok does not)")
         .Decimal("attributed_gmv", x => x.AttributedGmv, "GMV TikTok attributes to the video", Money)
         .String("currency", x => x.Currency, "Currency", "ISO 4217");
 
@@ -130,17 +130,17 @@ public static class CuratedTables
 
     /// <summary>Daily customer service figures.</summary>
     public static CuratedTable<ServiceDaily> ServiceDaily { get; } = new CuratedTable<ServiceDaily>(Datasets.ServiceDaily, "The store's customer service figures for the day (no row: unknown).", r => new ServiceDaily(
-            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<int>("chats"), r.Value<int>("chats_answered"), r.Value<int>("answered_within_12h"),
-            r.Value<int>("answered_within_24h"), r.Value<long>("first_response_seconds_total"), r.Value<int>("reviews"), r.Value<int>("negative_reviews")))
+            r.String("store_id"), r.Value<DateOnly>("date"), r.Value<int>("chats"), r.Optional<int>("chats_answered"), r.Optional<int>("answered_within_12h"),
+            r.Optional<int>("answered_within_24h"), r.Optional<long>("first_response_seconds_total"), r.Optional<int>("reviews"), r.Optional<int>("negative_reviews")))
         .String("store_id", x => x.StoreId, "Store id")
         .Date("date", x => x.Date, "Store-local day")
         .Int32("chats", x => x.Chats, "Buyer chats opened")
-        .Int32("chats_answered", x => x.ChatsAnswered, "Chats with a first response")
-        .Int32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours")
-        .Int32("answered_within_24h", x => x.AnsweredWithin24h, "Chats answered within 24 hours")
-        .Int64("first_response_seconds_total", x => x.FirstResponseSecondsTotal, "Sum of first-response times over answered chats", "seconds")
-        .Int32("reviews", x => x.Reviews, "Reviews received")
-        .Int32("negative_reviews", x => x.NegativeReviews, "Reviews of 1 or 2 stars");
+        .OptionalInt32("chats_answered", x => x.ChatsAnswered, "Chats with a first response; null when the source does not say")
+        .OptionalInt32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours; null when the source does not say (TikTok gives 24 h only)")
+        .OptionalInt32("answered_within_24h", x => x.AnsweredWithin24h, "Chats answered within 24 hours; null when the source does not say")
+        .OptionalInt64("first_response_seconds_total", x => x.FirstResponseSecondsTotal, "Sum of first-response times over answered chats; null when the source does not say", "seconds")
+        .OptionalInt32("reviews", x => x.Reviews, "Reviews received; null when the source does not say (TikTok's service figures have none)")
+        .OptionalInt32("negative_reviews", x => x.NegativeReviews, "Reviews of 1 or 2 stars; null when the source does not say");
 
     /// <summary>End-of-day inventory.</summary>
     public static CuratedTable<InventorySnapshot> InventoryDaily { get; } = new CuratedTable<InventorySnapshot>(Datasets.InventoryDaily, "One row per SKU: units on hand at the end of the day.", r => new InventorySnapshot(
@@ -158,4 +158,17 @@ public static class CuratedTables
         .Decimal("unit_cost", x => x.UnitCost, "Landed cost of one unit", Money)
         .String("currency", x => x.Currency, "Currency", "ISO 4217")
         .Date("effective_from", x => x.EffectiveFrom, "First day the cost applies");
+
+    /// <summary>The product dimension (per store, not per day).</summary>
+    public static CuratedTable<ProductSku> Products { get; } = new CuratedTable<ProductSku>(Datasets.Products, "One row per SKU of the store's products, as the source listed them on the last fetch.", r => new ProductSku(
+            r.String("store_id"), r.String("product_id"), r.String("sku_id"), r.String("product_name"), r.OptionalString("seller_sku"), r.String("status"),
+            r.Optional<decimal>("price"), r.String("currency")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("product_id", x => x.ProductId, "Product id")
+        .String("sku_id", x => x.SkuId, "SKU id (as on order lines)")
+        .String("product_name", x => x.ProductName, "Product title")
+        .String("seller_sku", x => x.SellerSku, "The seller's own SKU code", required: false)
+        .String("status", x => x.Status, "Listing status as the platform gives it")
+        .Decimal("price", x => x.Price, "Current sale price; null when the source gives none", Money, required: false)
+        .String("currency", x => x.Currency, "Currency", "ISO 4217");
 }

@@ -33,6 +33,9 @@ public static class Datasets
     /// <summary>SKU unit costs (per store, not per day).</summary>
     public const string ProductCosts = "product_costs";
 
+    /// <summary>The store's products and SKUs as last listed (per store, not per day).</summary>
+    public const string Products = "products";
+
     /// <summary>The platform's own daily figures (for reconciliation).</summary>
     public const string PlatformDaily = "platform_daily";
 

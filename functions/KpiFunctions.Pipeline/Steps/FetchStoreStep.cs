@@ -83,11 +83,59 @@ public sealed class FetchStoreStep
         }
 
         await _curated.WriteReferenceAsync(CuratedTables.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
+        var (products, badProducts) = await FetchProductsAsync(message, store, cancellationToken).ConfigureAwait(false);
         if (_source is ICompletingSource completing)
         {
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
         }
-        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length, quarantined + badCosts);
+        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + products, quarantined + badCosts + badProducts);
+    }
+
+    /// <summary>
+    /// The product dimension, when the source lists products: pages kept under the window's last day, bad SKUs
+    /// quarantined, the rest replacing the store's products. A source without a catalogue leaves them as they are.
+    /// </summary>
+    private async Task<(long Rows, long Quarantined)> FetchProductsAsync(FetchStoreMessage message, Store store, CancellationToken cancellationToken)
+    {
+        if (_source is not IProductCatalogSource catalog)
+        {
+            return (0, 0);
+        }
+
+        var (skus, rejected) = await catalog.FetchProductsAsync(store, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
+        var entries = rejected.Select(r => new QuarantineEntry(message.RunId, r.Dataset, store.Id, message.To, r.RecordKey, [r.Reason], r.Json)).ToList();
+        var good = new List<ProductSku>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sku in skus)
+        {
+            var problems = RecordValidator.Validate(sku, store);
+            if (!seen.Add(sku.SkuId))
+            {
+                problems = [.. problems, $"duplicate SKU '{sku.SkuId}' in the product list (the first one is kept)"];
+            }
+
+            if (problems.Count == 0)
+            {
+                good.Add(sku);
+            }
+            else
+            {
+                entries.Add(new QuarantineEntry(message.RunId, Datasets.Products, store.Id, message.To, sku.SkuId, problems, JsonSerializer.Serialize(sku, CuratedStore.Json)));
+            }
+        }
+
+        var quarantinePath = $"quarantine/{Datasets.Products}/store={store.Id}/{CuratedStore.QuarantineFile}";
+        if (entries.Count > 0)
+        {
+            await WriteQuarantineAsync(quarantinePath, entries, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _curated.WriteReferenceAsync(CuratedTables.Products, store.Id, good, cancellationToken).ConfigureAwait(false);
+        return (good.Count, entries.Count);
     }
 
     private async Task WriteRawAsync(string runId, SourceBatch batch, CancellationToken cancellationToken)
@@ -171,11 +219,31 @@ public sealed class FetchStoreStep
             new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
 
+        // A dataset the source cannot read again keeps what is curated; with nothing curated it is not fetched.
+        var notFetched = new Dictionary<string, string>(batch.NotFetched, StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (dataset, reason) in batch.KeepIfCurated)
+        {
+            if (await _storage.Blobs.ExistsAsync(CuratedStore.PartitionPath(dataset, store.Id, date), cancellationToken).ConfigureAwait(false))
+            {
+                kept.Add(dataset);
+            }
+            else
+            {
+                notFetched[dataset] = reason;
+            }
+        }
+
         // A dataset the source did not fetch gets no partition (an old one is removed) and is listed with its reason,
         // so its measures come out unknown rather than zero.
         async Task WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<T> rows)
         {
-            if (batch.NotFetched.ContainsKey(table.Name))
+            if (kept.Contains(table.Name))
+            {
+                return;
+            }
+
+            if (notFetched.ContainsKey(table.Name))
             {
                 await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(table.Name, store.Id, date), cancellationToken).ConfigureAwait(false);
                 return;
@@ -185,9 +253,9 @@ public sealed class FetchStoreStep
         }
 
         var notFetchedPath = CuratedStore.NotFetchedPath(store.Id, date);
-        if (batch.NotFetched.Count > 0)
+        if (notFetched.Count > 0)
         {
-            using var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(batch.NotFetched.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value)));
+            using var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(notFetched.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value)));
             await _storage.Blobs.UploadAsync(notFetchedPath, manifest, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
         }
         else

@@ -38,7 +38,7 @@ internal sealed class StoreProfile
             var cost = Round(list * (0.30m + ((decimal)rng.NextDouble() * 0.25m)));
             var costChanges = rng.NextDouble() < 0.2;
             Skus[i] = new SkuSpec(
-                $"{store.Id}-sku{i:D3}", $"{store.Id}-p{i / 3:D3}", $"Product {i / 3} variant {i % 3}", list, weight, cost,
+                $"{store.Id}-sku{i:D3}", $"{store.Id}-p{i / 3:D3}", $"Product {i / 3}", $"Product {i / 3} variant {i % 3}", list, weight, cost,
                 costChanges ? Round(cost * 1.05m) : null, 20 + rng.Next(400));
         }
 

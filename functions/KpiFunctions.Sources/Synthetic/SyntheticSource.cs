@@ -5,7 +5,7 @@ using KpiFunctions.Core.Serialization;
 namespace KpiFunctions.Sources.Synthetic;
 
 /// <summary>The synthetic world as a source: one page per stream, JSON as an API would send it.</summary>
-public sealed class SyntheticSource : IStoreSource
+public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
 {
     private readonly SyntheticWorld _world;
 
@@ -50,6 +50,17 @@ public sealed class SyntheticSource : IStoreSource
         ArgumentNullException.ThrowIfNull(store);
         var asOf = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
         return Task.FromResult(_world.Costs(store.Id, asOf.AddMonths(-15), asOf));
+    }
+
+    /// <inheritdoc />
+    public async Task<(IReadOnlyList<ProductSku> Skus, IReadOnlyList<RejectedRecord> Rejected)> FetchProductsAsync(
+        Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(onRawPage);
+        var products = _world.Products(store.Id);
+        await onRawPage(Page("products", products), cancellationToken).ConfigureAwait(false);
+        return (products, []);
     }
 
     private static RawPage Page<T>(string stream, IReadOnlyList<T> records) =>

@@ -5,6 +5,13 @@ namespace KpiFunctions.Sources.Synthetic;
 
 public sealed partial class SyntheticWorld
 {
+    /// <summary>The store's SKUs (the product dimension): one product per SKU, listed at its list price.</summary>
+    public IReadOnlyList<ProductSku> Products(string storeId)
+    {
+        var p = Profile(storeId);
+        return [.. p.Skus.Select(sku => new ProductSku(storeId, sku.ProductId, sku.SkuId, sku.ProductTitle, "S-" + sku.SkuId, "ACTIVATE", sku.ListPrice, p.Store.Currency))];
+    }
+
     /// <summary>The store's SKU unit costs: one entry per SKU, and a 5 % dearer one from the 15th of each month for some SKUs.</summary>
     public IReadOnlyList<ProductCost> Costs(string storeId, DateOnly from, DateOnly to)
     {
