@@ -73,6 +73,17 @@ public class RecordValidatorTests
 
         Assert.Equal(2, problems.Count);
         Assert.Contains("negative reviews 6 exceed reviews 5", problems);
+        Assert.Contains("need 0 <= answered within 12 h (3) <= answered within 24 h (2) <= answered (12) <= chats (10)", problems);
+    }
+
+    [Fact]
+    public void Service_counts_the_source_does_not_give_are_left_out_of_the_nesting_check()
+    {
+        var fine = new ServiceDaily("t1", SampleStoreDay.Date, 40, 36, null, 36, 21_600, null, null);
+        var tooMany = fine with { AnsweredWithin24h = 41, ChatsAnswered = null };
+
+        Assert.Empty(RecordValidator.Validate(fine, Store));
+        Assert.Equal(["need 0 <= answered within 24 h (41) <= chats (40)"], RecordValidator.Validate(tooMany, Store));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Measures;
 
 namespace KpiFunctions.Core.Tests;
@@ -68,6 +69,30 @@ public class StoreDayMeasureBuilderTests
         Assert.Contains("no LIVE reader", notFetched.NullReasons["live_viewers"], StringComparison.Ordinal);
         Assert.Equal(fetchedEmpty.Values["video_views"], notFetched.Values["video_views"]);
         Assert.Throws<ArgumentException>(() => StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["orders"] = "x" } }));
+    }
+
+    [Fact]
+    public void Service_and_video_figures_the_source_does_not_give_are_unknown_with_a_reason_and_the_rest_stay_known()
+    {
+        // As TikTok gives them: no 12-hour share, no reviews, no completed views on the second video.
+        var day = SampleStoreDay.Build(responseWindowHours: 12) with
+        {
+            Service = new ServiceDaily("t1", SampleStoreDay.Date, 40, 36, null, 36, 36 * 600, null, null),
+            Videos = [new VideoDaily("t1", "v1", SampleStoreDay.Date, 2000, 500, 12, "GBP"), new VideoDaily("t1", "v2", SampleStoreDay.Date, 500, null, 3, "GBP")],
+        };
+
+        var twelve = StoreDayMeasureBuilder.Build(day);
+        var twentyFour = StoreDayMeasureBuilder.Build(day with { ResponseWindowHours = 24 });
+
+        Assert.Null(twelve.Values["chats_answered_in_window"]);
+        Assert.Contains("within the store's 12 h window", twelve.NullReasons["chats_answered_in_window"], StringComparison.Ordinal);
+        Assert.Equal(36m, twentyFour.Values["chats_answered_in_window"]);
+        Assert.Equal(36m * 600, twelve.Values["first_response_seconds"]);
+        Assert.Null(twelve.Values["reviews"]);
+        Assert.Contains("no reviews for store t1 on 2026-03-10", twelve.NullReasons["reviews"], StringComparison.Ordinal);
+        Assert.Equal(2500m, twelve.Values["video_views"]);
+        Assert.Null(twelve.Values["video_completed_views"]);
+        Assert.Contains("video v2", twelve.NullReasons["video_completed_views"], StringComparison.Ordinal);
     }
 
     [Fact]

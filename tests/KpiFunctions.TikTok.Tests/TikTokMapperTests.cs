@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.TikTok.Tests;
+
+/// <summary>The readings chosen for customer service, video and product records, on hand-computed values.</summary>
+public sealed class TikTokMapperTests
+{
+    private static readonly Store Store = new("uk-main", "UK", "GB", "GBP", "Europe/London");
+    private static readonly DateOnly Day = new(2026, 11, 20);
+    private readonly TikTokMapper _mapper = new(Store, new BuyerIdHasher(Encoding.UTF8.GetBytes("mapper-test-salt-0123456789")), new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero)));
+
+    [Fact]
+    public void Service_performance_gives_the_chats_answered_within_24_hours_and_their_total_first_response_time()
+    {
+        // 92.5 % of 40 sessions = 37 answered; 12.75 min x 60 x 37 = 28,305 s.
+        var (service, rejected) = _mapper.MapService(Json("""{"support_session_count":40,"response_percentage":"92.5","response_time_mins":"12.75","currency":"GBP"}"""), Day);
+
+        Assert.Null(rejected);
+        Assert.Equal(new ServiceDaily("uk-main", Day, 40, 37, null, 37, 28_305, null, null), service);
+    }
+
+    [Fact]
+    public void Service_performance_that_does_not_parse_or_is_over_100_percent_is_rejected_with_every_reason()
+    {
+        var (service, rejected) = _mapper.MapService(Json("""{"support_session_count":40,"response_percentage":"120","response_time_mins":"soon"}"""), Day);
+
+        Assert.Null(service);
+        Assert.Equal("service_daily", rejected!.Dataset);
+        Assert.Equal("2026-11-20", rejected.RecordKey);
+        Assert.Contains("response_percentage 120 is over 100", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("response_time_mins 'soon' is not an amount", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_video_has_its_views_and_attributed_gmv_and_no_completed_views()
+    {
+        var (video, rejected) = _mapper.MapVideo(Json("""{"id":"7301","views":1520,"gmv":{"amount":"86.40","currency":"GBP"},"click_through_rate":"0.0528"}"""), Day, 0);
+
+        Assert.Null(rejected);
+        Assert.Equal(new VideoDaily("uk-main", "7301", Day, 1520, null, 86.40m, "GBP"), video);
+    }
+
+    [Fact]
+    public void A_video_in_another_currency_or_without_an_id_is_rejected_naming_why()
+    {
+        var (video, rejected) = _mapper.MapVideo(Json("""{"views":"many","gmv":{"amount":"86.40","currency":"USD"}}"""), Day, 3);
+
+        Assert.Null(video);
+        Assert.Equal("#3", rejected!.RecordKey);
+        Assert.Contains("id is missing", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("views 'many' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("gmv currency 'USD' is not the store's currency GBP", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_product_becomes_one_row_per_sku_with_its_stock_summed_over_warehouses()
+    {
+        var (skus, stock, rejected) = _mapper.MapProduct(Json("""
+            {"id":"p1","title":"Mug","status":"ACTIVATE","update_time":1763000000,"skus":[
+              {"id":"s1","seller_sku":"MUG-R","price":{"currency":"GBP","sale_price":"19.90"},"inventory":[{"warehouse_id":"W1","quantity":3},{"warehouse_id":"W2","quantity":4}]},
+              {"id":"s2","price":{"currency":"GBP","sale_price":"21"},"inventory":[]}]}
+            """), 0);
+
+        Assert.Null(rejected);
+        Assert.Equal(
+            [new ProductSku("uk-main", "p1", "s1", "Mug", "MUG-R", "ACTIVATE", 19.90m, "GBP"), new ProductSku("uk-main", "p1", "s2", "Mug", null, "ACTIVATE", 21m, "GBP")],
+            skus);
+        Assert.Equal([("s1", 7L), ("s2", 0L)], stock);
+    }
+
+    [Fact]
+    public void A_product_with_a_bad_price_or_stock_is_rejected_whole_so_no_stock_sum_misses_it()
+    {
+        var (skus, stock, rejected) = _mapper.MapProduct(Json("""
+            {"id":"p2","title":"Cup","status":"ACTIVATE","skus":[
+              {"id":"s1","price":{"currency":"GBP","sale_price":"x"},"inventory":[{"quantity":-2}]}]}
+            """), 5);
+
+        Assert.Empty(skus);
+        Assert.Empty(stock);
+        Assert.Equal("p2", rejected!.RecordKey);
+        Assert.Contains("skus[0].price.sale_price 'x' is not an amount", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("quantity '-2' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+}
