@@ -26,6 +26,9 @@ namespace KpiFunctions.TikTok.Fake;
 /// </summary>
 public sealed class FakeTikTokServer : IAsyncDisposable
 {
+    /// <summary>Whether the feed shows this order broken (the generator's defective orders), so a reader must reject it.</summary>
+    public static bool ShowsBroken(Order order, Store store) => FakeTikTokJson.IsSpoiled(order, store);
+
     /// <summary>Personal data planted in every order; none of it may appear in anything the pipeline writes.</summary>
     public const string PlantedEmail = "planted.buyer@relay.example.com";
 
@@ -572,13 +575,24 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ? (start, end)
             : null;
 
+    /// <summary>
+    /// Orders by create_time, by update_time, or both (digest 7.1: each bound optional). The world's orders change
+    /// within days of being placed, so for an update window only the ten days before it can hold them.
+    /// </summary>
     private List<Order> OrderWindow(ShopState shop, JsonElement filter)
     {
         var (from, to) = Window(filter, "create_time");
+        var byUpdate = filter.TryGetProperty("update_time_ge", out _) || filter.TryGetProperty("update_time_lt", out _);
+        var (updatedFrom, updatedTo) = Window(filter, "update_time");
+        if (byUpdate && from < updatedFrom.AddDays(-10))
+        {
+            from = updatedFrom.AddDays(-10);
+        }
+
         return LocalDays(shop, from, to)
             .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
-            .Where(o => o.CreatedUtc >= from && o.CreatedUtc < to)
-            .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
+            .Where(o => o.CreatedUtc >= from && o.CreatedUtc < to && (!byUpdate || (o.UpdatedUtc >= updatedFrom && o.UpdatedUtc < updatedTo)))
+            .OrderBy(o => byUpdate ? o.UpdatedUtc : o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
     }
 

@@ -96,6 +96,18 @@ public sealed class TikTokShopApi
     public Task<SearchResult> SearchOrdersAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "create_time", Window("create_time", from, to), onPage, cancellationToken);
 
+    /// <summary>
+    /// POST /order/202309/orders/search for the orders placed before <paramref name="placedBefore"/> and updated in
+    /// [<paramref name="updatedFrom"/>, <paramref name="updatedTo"/>), oldest update first, every page (both filters in
+    /// one body; digest 7.1 lists them as independent optional fields).
+    /// </summary>
+    public Task<SearchResult> SearchOrdersChangedAsync(string storeId, string cipher, DateTimeOffset placedBefore, DateTimeOffset updatedFrom, DateTimeOffset updatedTo, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default)
+    {
+        var body = Window("update_time", updatedFrom, updatedTo);
+        body["create_time_lt"] = placedBefore.ToUnixTimeSeconds();
+        return SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "update_time", body, onPage, cancellationToken);
+    }
+
     /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", Window("update_time", from, to), onPage, cancellationToken);

@@ -26,7 +26,7 @@ namespace KpiFunctions.TikTok;
 /// end) and kept as curated for older days. Not read: ads (TikTok Ads Manager); the Order API carries no sales
 /// channel, fees or commission, so those stay unknown on the orders; unit costs come from the seller's own cost sheet.
 /// </remarks>
-public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource
+public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource
 {
     private readonly TikTokShopApi _api;
     private readonly BuyerIdHasher _hasher;
@@ -84,14 +84,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         Func<JsonElement, int, Task> Keep(string stream) => (data, page) => onRawPage(new RawPage(stream, page, mapper.Scrub(data)), cancellationToken);
 
         var orderSearch = await _api.SearchOrdersAsync(store.Id, cipher, from, to, Keep("orders"), cancellationToken).ConfigureAwait(false);
-        var orders = Collect(orderSearch.Records, rejected, (json, i) =>
-        {
-            var (order, bad) = mapper.MapOrder(json, i);
-            return (order is null ? null : new Order(
-                store.Id, order.OrderId, order.CreatedUtc, order.PaidUtc, order.UpdatedUtc, order.Status, order.Currency,
-                order.Subtotal, order.Shipping, order.SellerDiscount, order.PlatformDiscount, order.Tax, order.Total, order.IsSample,
-                Channel: null, CreatorId: null, order.BuyerIdHash, PlatformFee: null, AffiliateCommission: null, order.Lines), bad);
-        });
+        var orders = Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
 
         var returnSearch = await _api.SearchReturnsAsync(store.Id, cipher, from, to, Keep("returns"), cancellationToken).ConfigureAwait(false);
         var refunds = Collect(returnSearch.Records, rejected, (json, i) =>
@@ -202,6 +195,35 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// <inheritdoc />
     public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ProductCost>>([]);
+
+    /// <inheritdoc />
+    /// <remarks>Raw pages go to the stream <c>orders_changed</c> of the window's last day.</remarks>
+    public async Task<(IReadOnlyList<Order> Orders, IReadOnlyList<RejectedRecord> Rejected)> FetchLateChangesAsync(
+        Store store, DateOnly from, DateOnly to, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(onRawPage);
+        var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
+        var zone = StoreCalendar.ResolveZone(store.TimeZone);
+        var start = StoreCalendar.DayBounds(from, zone).StartUtc;
+        var end = StoreCalendar.DayBounds(to, zone).EndUtc;
+        var mapper = new TikTokMapper(store, _hasher, _time);
+        var search = await _api.SearchOrdersChangedAsync(store.Id, cipher, start, start, end,
+            (data, page) => onRawPage(new RawPage("orders_changed", page, mapper.Scrub(data)), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var rejected = new List<RejectedRecord>();
+        var orders = Collect(search.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
+        return (orders, rejected);
+    }
+
+    /// <summary>An order as the pipeline keeps it: the Order API has no sales channel, creator, fees or commission.</summary>
+    private static (Order? Order, RejectedRecord? Rejected) MapOrder(Store store, TikTokMapper mapper, JsonElement json, int position)
+    {
+        var (order, bad) = mapper.MapOrder(json, position);
+        return (order is null ? null : new Order(
+            store.Id, order.OrderId, order.CreatedUtc, order.PaidUtc, order.UpdatedUtc, order.Status, order.Currency,
+            order.Subtotal, order.Shipping, order.SellerDiscount, order.PlatformDiscount, order.Tax, order.Total, order.IsSample,
+            Channel: null, CreatorId: null, order.BuyerIdHash, PlatformFee: null, AffiliateCommission: null, order.Lines), bad);
+    }
 
     /// <summary>Maps each record; the ones that map to nothing but a rejection are added to <paramref name="rejected"/>.</summary>
     private static List<T> Collect<T>(IReadOnlyList<JsonElement> records, List<RejectedRecord> rejected, Func<JsonElement, int, (T? Record, RejectedRecord? Rejected)> map)

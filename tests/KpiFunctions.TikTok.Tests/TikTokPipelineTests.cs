@@ -177,9 +177,18 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.All(expectedRows, r => Assert.Null(r.Reconciliation)); // the synthetic source gives no platform figures
 
         // Defective orders are quarantined, counted, and only they: the direct run quarantines the same records.
+        // The search for late changes to earlier orders meets the defective ones among them too, and quarantines them.
         var defects = _world.Stores.Sum(s => Enumerable.Range(0, 3).Sum(i => _world.Truth(s.Id, request.From.AddDays(i)).DefectiveOrders));
+        var lateDefects = _world.Stores.Sum(s =>
+        {
+            var zone = KpiFunctions.Core.Calendar.StoreCalendar.ResolveZone(s.TimeZone);
+            var (start, _) = KpiFunctions.Core.Calendar.StoreCalendar.DayBounds(request.From, zone);
+            var (_, end) = KpiFunctions.Core.Calendar.StoreCalendar.DayBounds(request.To, zone);
+            return Enumerable.Range(1, 10).SelectMany(i => _world.Day(s.Id, request.From.AddDays(-i)).Orders)
+                .Count(o => FakeTikTokServer.ShowsBroken(o, s) && o.CreatedUtc < start && o.UpdatedUtc >= start && o.UpdatedUtc < end);
+        });
         Assert.True(defects > 0);
-        Assert.Equal(defects, apiRun.Tasks.Sum(t => t.Quarantined));
+        Assert.Equal(defects + lateDefects, apiRun.Tasks.Sum(t => t.Quarantined));
 
         // No planted personal data and no clear buyer id in any file the pipeline wrote.
         var clearIds = _world.Stores.SelectMany(s => Enumerable.Range(0, 3).SelectMany(i => _world.Day(s.Id, request.From.AddDays(i)).Orders)).Select(o => o.BuyerIdHash).ToHashSet();
@@ -194,6 +203,66 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
             }
 
             Assert.DoesNotContain(clearIds, id => text.Contains(id, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_late_change_to_an_order_placed_before_the_window_corrects_the_day_it_was_placed()
+    {
+        // One world seen twice, three days apart: the first run fetches at noon on A; by local midnight
+        // after A+2 some of those days' orders were paid or cancelled. The second run fetches [A, A+2] only.
+        var store = _world.Stores[0];
+        var zone = KpiFunctions.Core.Calendar.StoreCalendar.ResolveZone(store.TimeZone);
+        var a = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-5);
+        var firstLook = KpiFunctions.Core.Calendar.StoreCalendar.DayBounds(a, zone).StartUtc.AddHours(12);
+        var secondLook = KpiFunctions.Core.Calendar.StoreCalendar.DayBounds(a.AddDays(3), zone).StartUtc;
+        var worldSalt = Encoding.UTF8.GetBytes("pipeline-world-salt-0123");
+        var before = new SyntheticWorld(13, DemoStores.Create(3), firstLook, new BuyerIdHasher(worldSalt));
+        var after = new SyntheticWorld(13, DemoStores.Create(3), secondLook, new BuyerIdHasher(worldSalt));
+        var early = new RunRequest(a.AddDays(-3), a.AddDays(-1), [store.Id]);
+        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 };
+        var hasher = new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456"));
+        var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "late"));
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "late-secrets"));
+
+        async Task<RunSummary> RunAsync(SyntheticWorld world, DateTimeOffset now, RunRequest request, int seed)
+        {
+            await using var fake = await FakeTikTokServer.StartAsync(new FakeTikTokSetup(world, "app", "pipeline-secret"));
+            await secrets.SetAsync(TikTokToken.SecretName(store.Id), fake.Authorize(store.Id).ToJson());
+            var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+            var source = new TikTokSource(new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktok, secrets), tiktok), hasher, new FixedTimeProvider(now));
+            await DemoSetup.SeedAsync(storage, world, request.From, request.To);
+            return await new LocalPipelineRunner(storage, source, new SyntheticFxSource(world), options, TimeProvider.System, new Random(seed)).RunAsync(request);
+        }
+
+        string[] compared = ["gmv", "orders", "buyers", "units", "cancellation_rate", "aov"];
+        var first = await RunAsync(before, firstLook, early, 6);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, first.Header.Status);
+        var asFirstSeen = await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(early.From, early.To, store.Id);
+
+        var direct = KpiStorage.Embedded(Path.Combine(_dir.Path, "late-direct"));
+        await DemoSetup.SeedAsync(direct, after, early.From, early.To);
+        await new LocalPipelineRunner(direct, new SyntheticSource(after), new SyntheticFxSource(after), options, TimeProvider.System, new Random(7)).RunAsync(early);
+        var truth = (await new KpiDailyRepository(direct.Tables, KpiCatalog.Default).QueryAsync(early.From, early.To, store.Id)).ToDictionary(r => r.Date);
+
+        // The world really changed those days after the first look, so the first rows are out of date.
+        var changedOrders = Enumerable.Range(0, 3).Sum(i => after.Day(store.Id, early.From.AddDays(i)).Orders
+            .Zip(before.Day(store.Id, early.From.AddDays(i)).Orders).Count(p => p.First.UpdatedUtc != p.Second.UpdatedUtc));
+        Assert.True(changedOrders > 0);
+        Assert.Contains(asFirstSeen, r => compared.Any(id => r.Kpis[id].Value != truth[r.Date].Kpis[id].Value));
+
+        var second = await RunAsync(after, secondLook, new RunRequest(a, a.AddDays(2), [store.Id]), 8);
+
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, second.Header.Status);
+        Assert.Contains($"late order changes corrected earlier days of {store.Id} (from {early.From:yyyy-MM-dd})", second.Header.Output, StringComparison.Ordinal);
+        var corrected = await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(early.From, early.To, store.Id);
+        Assert.Equal(3, corrected.Count);
+        foreach (var row in corrected)
+        {
+            foreach (var id in compared)
+            {
+                Assert.True(truth[row.Date].Kpis[id].Value == row.Kpis[id].Value, $"{id} on {row.Date}: generator {truth[row.Date].Kpis[id].Value}, after the late changes {row.Kpis[id].Value}");
+            }
         }
     }
 

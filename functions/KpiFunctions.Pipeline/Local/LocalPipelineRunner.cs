@@ -65,12 +65,18 @@ public sealed class LocalPipelineRunner
         }
 
         var tasks = await ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
+
+        // Days before the window whose orders changed late are computed again with the window.
+        var corrected = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded && t.CorrectedFrom is not null).ToArray();
         ComputeResult compute;
         try
         {
             var computed = 0;
             compute = await new ComputeKpisStep(_storage, _options, _catalog, _time).ComputeAsync(
-                new ComputeRequest(request.From, request.To, [.. tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId)]),
+                new ComputeRequest(request.From, request.To, [.. tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId)])
+                {
+                    EarlierFrom = corrected.ToDictionary(t => t.StoreId, t => t.CorrectedFrom!.Value, StringComparer.Ordinal),
+                },
                 new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -84,6 +90,9 @@ public sealed class LocalPipelineRunner
         var output = string.Create(CultureInfo.InvariantCulture,
             $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined") +
             (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "") +
+            (corrected.Length > 0
+                ? "; late order changes corrected earlier days of " + string.Join(", ", corrected.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.StoreId} (from {t.CorrectedFrom:yyyy-MM-dd})")))
+                : "") +
             (compute.Mismatches.Count > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"; {compute.Mismatches.Count} store-day(s) differ from the platform's own figures by more than {_options.ReconcileTolerancePct} %: ") + string.Join("; ", compute.Mismatches)
                 : "");
@@ -120,7 +129,7 @@ public sealed class LocalPipelineRunner
             if (result is not null)
             {
                 var claimed = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
-                    new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, attempt, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null), ct).ConfigureAwait(false);
+                    new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, attempt, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null) { CorrectedFrom = result.CorrectedFrom }, ct).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, days, days,
                     string.Create(CultureInfo.InvariantCulture, $"{result.Rows:N0} rows, {result.Quarantined} quarantined")));
                 return claimed;

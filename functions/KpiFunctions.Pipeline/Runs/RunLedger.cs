@@ -217,6 +217,7 @@ public sealed class RunLedger
         ["Quarantined"] = t.Quarantined,
         ["DurationMs"] = t.DurationMs,
         ["LastError"] = t.LastError,
+        ["CorrectedFrom"] = t.CorrectedFrom is { } d ? StoreCalendar.Format(d) : null,
     };
 
     private static StoreTask TaskFrom(TableEntity e) => new(
@@ -226,7 +227,10 @@ public sealed class RunLedger
         e.GetInt64("Rows") ?? 0,
         e.GetInt64("Quarantined") ?? 0,
         e.GetInt64("DurationMs") ?? 0,
-        e.GetString("LastError"));
+        e.GetString("LastError"))
+    {
+        CorrectedFrom = e.GetString("CorrectedFrom") is not null ? Date(e, "CorrectedFrom") : null,
+    };
 
     private static DateOnly Date(TableEntity e, string name) =>
         StoreCalendar.TryParse(e.GetString(name), out var d) ? d : throw new InvalidDataException($"Run {e.PartitionKey}: '{name}' is not a yyyy-MM-dd date.");

@@ -8,4 +8,8 @@ namespace KpiFunctions.Pipeline.Runs;
 /// <param name="Quarantined">Records quarantined.</param>
 /// <param name="DurationMs">Duration of the last attempt in milliseconds.</param>
 /// <param name="LastError">Last error message (never a secret).</param>
-public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attempts, long Rows, long Quarantined, long DurationMs, string? LastError);
+public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attempts, long Rows, long Quarantined, long DurationMs, string? LastError)
+{
+    /// <summary>The earliest day before the run's window whose orders late changes corrected, if any.</summary>
+    public DateOnly? CorrectedFrom { get; init; }
+}

@@ -55,7 +55,8 @@ public sealed class ComputeKpisStep
                 ?? throw new InvalidOperationException($"Store '{id}' is not in the registry; add it with 'kpi stores import <file>'."));
         }
 
-        var historyFrom = StoreCalendar.MonthStart(request.From);
+        DateOnly FromFor(Store store) => request.EarlierFrom.TryGetValue(store.Id, out var earlier) && earlier < request.From ? earlier : request.From;
+        var historyFrom = StoreCalendar.MonthStart(stores.Select(FromFor).Append(request.From).Min());
         var monthEnd = StoreCalendar.MonthStart(request.To).AddMonths(1).AddDays(-1);
         var fx = await new FxRateRepository(_storage.Tables).LoadAsync(
             _options.ReportingCurrency, stores.Select(s => s.Currency), historyFrom, monthEnd, _options.FxMaxCarryForwardDays, cancellationToken).ConfigureAwait(false);
@@ -67,12 +68,12 @@ public sealed class ComputeKpisStep
         {
             var last = await LastFetchedDayAsync(store, request.To, monthEnd, ct).ConfigureAwait(false);
             var ordersByDay = new Dictionary<DateOnly, IReadOnlyList<Order>>();
-            var history = await LoadStoreDaysAsync(store, historyFrom, last, fx, ordersByDay, ct).ConfigureAwait(false);
-            foreach (var day in history.Where(h => h.Date >= request.From))
+            var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, ct).ConfigureAwait(false);
+            foreach (var day in history.Where(h => h.Date >= FromFor(store)))
             {
                 if (day.MissingReason is not null)
                 {
-                    if (day.Date <= request.To)
+                    if (day.Date >= request.From && day.Date <= request.To)
                     {
                         notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
                     }

@@ -71,6 +71,10 @@ public sealed class FetchStoreStep
             progress?.Report(date);
         }
 
+        var late = await ApplyLateChangesAsync(message, store, zone, cancellationToken).ConfigureAwait(false);
+        rows += late.Rows;
+        quarantined += late.Quarantined;
+
         var costs = await _source.FetchCostsAsync(store, cancellationToken).ConfigureAwait(false);
         var goodCosts = costs.Where(c => RecordValidator.Validate(c, store).Count == 0).ToArray();
         var badCosts = costs.Count - goodCosts.Length;
@@ -88,8 +92,81 @@ public sealed class FetchStoreStep
         {
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
         }
-        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + products, quarantined + badCosts + badProducts);
+        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + products, quarantined + badCosts + badProducts) { CorrectedFrom = late.CorrectedFrom };
     }
+
+    /// <summary>
+    /// When the source can find them, orders placed before the window that changed inside it replace their old
+    /// version on the day they were placed, so those days' KPIs can be computed again (their earliest day is
+    /// returned). A day never fetched is left alone: a backfill of it reads it whole. The next run's update window
+    /// overlaps this one, so a fetch that dies between a day's two writes is repaired by it.
+    /// </summary>
+    private async Task<(long Rows, long Quarantined, DateOnly? CorrectedFrom)> ApplyLateChangesAsync(FetchStoreMessage message, Store store, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        if (_source is not ILateChangeSource late)
+        {
+            return (0, 0, null);
+        }
+
+        var (changed, rejected) = await late.FetchLateChangesAsync(store, message.From, message.To, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
+        var quarantine = rejected.Select(r => new QuarantineEntry(message.RunId, r.Dataset, store.Id, message.To, r.RecordKey, [r.Reason], r.Json)).ToList();
+        long rows = 0;
+        DateOnly? earliest = null;
+        foreach (var day in changed.GroupBy(o => StoreCalendar.LocalDate(o.CreatedUtc, zone)).Where(g => g.Key < message.From).OrderBy(g => g.Key))
+        {
+            var orders = await _curated.ReadAsync(CuratedTables.Orders, store.Id, day.Key, cancellationToken).ConfigureAwait(false);
+            if (orders is null)
+            {
+                continue;
+            }
+
+            var good = new List<Order>();
+            foreach (var order in day)
+            {
+                var problems = RecordValidator.Validate(order, store);
+                if (problems.Count == 0)
+                {
+                    good.Add(order);
+                }
+                else
+                {
+                    quarantine.Add(new QuarantineEntry(message.RunId, Datasets.Orders, store.Id, day.Key, order.OrderId, problems, JsonSerializer.Serialize(order, CuratedStore.Json)));
+                }
+            }
+
+            if (good.Count == 0)
+            {
+                continue;
+            }
+
+            var ids = good.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+            var lines = await _curated.ReadAsync(CuratedTables.OrderLines, store.Id, day.Key, cancellationToken).ConfigureAwait(false) ?? [];
+            var newLines = lines.Where(l => !ids.Contains(l.OrderId)).Concat(good.SelectMany(LinesOf)).ToArray();
+            var newOrders = orders.Where(o => !ids.Contains(o.OrderId)).Concat(good.Select(o => o with { Lines = [] }))
+                .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal).ToArray();
+
+            // Lines first and orders last, as in a day's fetch.
+            await _curated.WriteAsync(CuratedTables.OrderLines, store.Id, day.Key, newLines, cancellationToken).ConfigureAwait(false);
+            await _curated.WriteAsync(CuratedTables.Orders, store.Id, day.Key, newOrders, cancellationToken).ConfigureAwait(false);
+            rows += good.Count;
+            earliest ??= day.Key;
+        }
+
+        var quarantinePath = $"quarantine/orders_changed/store={store.Id}/{CuratedStore.QuarantineFile}";
+        if (quarantine.Count > 0)
+        {
+            await WriteQuarantineAsync(quarantinePath, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (rows, quarantine.Count, earliest);
+    }
+
+    private static IEnumerable<CuratedOrderLine> LinesOf(Order o) => o.Lines.Select(l =>
+        new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice));
 
     /// <summary>
     /// The product dimension, when the source lists products: pages kept under the window's last day, bad SKUs
@@ -215,8 +292,7 @@ public sealed class FetchStoreStep
         var service = Keep<ServiceDaily>(Datasets.ServiceDaily, batch.Service is null ? [] : [batch.Service], _ => "service", s => SameDay(RecordValidator.Validate(s, store), s.Date));
         var inventory = Keep(Datasets.InventoryDaily, batch.Inventory, i => i.SkuId, i => SameDay(RecordValidator.Validate(i, store), i.Date));
 
-        var lines = orders.SelectMany(o => o.Lines.Select(l =>
-            new CuratedOrderLine(o.StoreId, o.OrderId, l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))).ToArray();
+        var lines = orders.SelectMany(LinesOf).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
 
         // A dataset the source cannot read again keeps what is curated; with nothing curated it is not fetched.

@@ -5,4 +5,8 @@ namespace KpiFunctions.Pipeline.Steps;
 /// <param name="Days">Store-days fetched.</param>
 /// <param name="Rows">Curated rows written.</param>
 /// <param name="Quarantined">Records quarantined.</param>
-public sealed record StoreFetchResult(string StoreId, int Days, long Rows, long Quarantined);
+public sealed record StoreFetchResult(string StoreId, int Days, long Rows, long Quarantined)
+{
+    /// <summary>The earliest day before the window whose orders late changes corrected (its KPIs are computed again), if any.</summary>
+    public DateOnly? CorrectedFrom { get; init; }
+}
