@@ -30,6 +30,9 @@ internal static class TikTokSetup
             AppSecret = Get("KPI_TIKTOK_APP_SECRET") ?? "",
             ShopRequestsPerSecond = Rate("KPI_TIKTOK_SHOP_RPS", defaults.ShopRequestsPerSecond),
             AppRequestsPerSecond = Rate("KPI_TIKTOK_APP_RPS", defaults.AppRequestsPerSecond),
+            LateChangeDays = Get("KPI_TIKTOK_LATE_CHANGE_DAYS") is { } days
+                ? int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS='{days}' is not a whole number of days.")
+                : defaults.LateChangeDays,
             Time = context.Time,
         };
         options.Validate();

@@ -361,7 +361,7 @@ public sealed class TikTokMapper
 
         if (!r.Clean)
         {
-            return (null, new RejectedRecord("service_daily", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join("; ", r.Problems), performance.GetRawText()));
+            return (null, Reject("service_daily", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 0, r, performance));
         }
 
         var answered = (int)decimal.Round(percentage * sessions / 100, MidpointRounding.AwayFromZero);
@@ -391,7 +391,12 @@ public sealed class TikTokMapper
             foreach (var sku in list.EnumerateArray())
             {
                 var s = new Reader(sku, r);
-                var skuId = s.Id("id") is { } found ? found : null;
+                var skuId = s.Text("id");
+                if (string.IsNullOrWhiteSpace(skuId))
+                {
+                    r.Problem($"skus[{i}].id is missing");
+                }
+
                 decimal? price = null;
                 if (sku.TryGetProperty("price", out var priceJson) && priceJson.ValueKind == JsonValueKind.Object)
                 {
@@ -403,16 +408,22 @@ public sealed class TikTokMapper
                     }
                 }
 
+                // A SKU without a stock list would add nothing to the store's stock and look like none on hand.
                 long units = 0;
                 if (sku.TryGetProperty("inventory", out var inventory) && inventory.ValueKind == JsonValueKind.Array)
                 {
+                    var w = 0;
                     foreach (var warehouse in inventory.EnumerateArray())
                     {
-                        units += new Reader(warehouse, r).Count("quantity");
+                        units += new Reader(warehouse, r).Count("quantity", $"skus[{i}].inventory[{w++}].quantity");
                     }
                 }
+                else
+                {
+                    r.Problem($"skus[{i}].inventory is missing");
+                }
 
-                if (skuId is not null)
+                if (!string.IsNullOrWhiteSpace(skuId))
                 {
                     skus.Add(new ProductSku(_store.Id, id ?? "", skuId, title, s.Text("seller_sku"), status, price, _store.Currency));
                     stock.Add((skuId, units));
@@ -499,18 +510,19 @@ public sealed class TikTokMapper
         }
 
         /// <summary>A whole, non-negative count sent as a JSON number (or a numeric string).</summary>
-        public long Count(string name)
+        public long Count(string name, string? label = null)
         {
+            label ??= name;
             if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             {
-                Problem($"{name} is missing");
+                Problem($"{label} is missing");
                 return 0;
             }
 
             var text = v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             {
-                Problem($"{name} '{text}' is not a whole non-negative number");
+                Problem($"{label} '{text}' is not a whole non-negative number");
                 return 0;
             }
 

@@ -42,6 +42,12 @@ public sealed class TikTokOptions
     /// <summary>Returns per search page (10-50).</summary>
     public int ReturnPageSize { get; set; } = 50;
 
+    /// <summary>
+    /// How many days before a run's window the late-change search looks for orders placed then and changed inside the
+    /// window (KPI_TIKTOK_LATE_CHANGE_DAYS; 1-365).
+    /// </summary>
+    public int LateChangeDays { get; set; } = 30;
+
     /// <summary>Clock for timestamps, token expiry and pacing.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -66,6 +72,11 @@ public sealed class TikTokOptions
         if (MaxAttempts is < 1 or > 20)
         {
             throw new ArgumentException("MaxAttempts must be 1-20.");
+        }
+
+        if (LateChangeDays is < 1 or > 365)
+        {
+            throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is {LateChangeDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (OrderPageSize is < 1 or > 100 || ReturnPageSize is < 10 or > 50)

@@ -40,13 +40,13 @@ public sealed class TikTokShopApi
     {
         var data = await _client.GetAsync(storeId, cipher, "/analytics/202405/shop/performance",
         [
-            new("start_date_ge", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            new("end_date_lt", date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("start_date_ge", Day(date)),
+            new("end_date_lt", Day(date.AddDays(1))),
             new("granularity", "1D"),
             new("currency", "LOCAL"),
         ], cancellationToken).ConfigureAwait(false);
         var latest = LatestAvailable(data);
-        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = Day(date);
         JsonElement? interval = data.TryGetProperty("performance", out var p) && p.TryGetProperty("intervals", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Where(i => i.TryGetProperty("start_date", out var s) && s.GetString() == day).Select(i => (JsonElement?)i).FirstOrDefault()
             : null;
@@ -97,13 +97,15 @@ public sealed class TikTokShopApi
         SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "create_time", Window("create_time", from, to), onPage, cancellationToken);
 
     /// <summary>
-    /// POST /order/202309/orders/search for the orders placed before <paramref name="placedBefore"/> and updated in
-    /// [<paramref name="updatedFrom"/>, <paramref name="updatedTo"/>), oldest update first, every page (both filters in
-    /// one body; digest 7.1 lists them as independent optional fields).
+    /// POST /order/202309/orders/search for the orders placed in the <see cref="TikTokOptions.LateChangeDays"/> days
+    /// before <paramref name="placedBefore"/> and updated in [<paramref name="updatedFrom"/>, <paramref name="updatedTo"/>),
+    /// oldest update first, every page (create and update bounds in one body; digest 7.1 lists them as independent
+    /// optional fields).
     /// </summary>
     public Task<SearchResult> SearchOrdersChangedAsync(string storeId, string cipher, DateTimeOffset placedBefore, DateTimeOffset updatedFrom, DateTimeOffset updatedTo, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default)
     {
         var body = Window("update_time", updatedFrom, updatedTo);
+        body["create_time_ge"] = placedBefore.AddDays(-_options.LateChangeDays).ToUnixTimeSeconds();
         body["create_time_lt"] = placedBefore.ToUnixTimeSeconds();
         return SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "update_time", body, onPage, cancellationToken);
     }

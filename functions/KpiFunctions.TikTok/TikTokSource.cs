@@ -11,20 +11,24 @@ namespace KpiFunctions.TikTok;
 /// A store's day from the TikTok Shop Open API: orders placed that day (order search by create_time over the
 /// store-local day), refunds completed that day (return search by update_time; a return's last update is its
 /// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance and customer
-/// service performance for the day, and, on the day before today, the stock of every SKU. Every page is scrubbed
-/// (buyer ids hashed, personal fields dropped) as it arrives and kept as a raw page; records that cannot be used become
-/// rejected records with their reasons. Also lists the store's products (the product dimension).
+/// service performance for the day. Also the store's products with the stock of every sellable SKU, and the orders
+/// placed before a window that changed inside it. Every page is scrubbed (buyer ids hashed, personal fields
+/// dropped) as it arrives and kept as a raw page; records that cannot be used become rejected records with their
+/// reasons.
 /// </summary>
 /// <remarks>
 /// Choices, where the API leaves room (reference digest 7.1, 8.1, 10, 11, 14): orders are fetched by create_time
-/// because the pipeline counts an order on the day it was placed and replaces a store-day whole, and each run
-/// re-fetches the lookback days, which picks up later changes to those orders; refunds are fetched by update_time
-/// because they count on the day they complete. Shop performance (analytics 202405) has impressions, page views and
-/// visitors but no product clicks or add-to-cart users at shop level, so those stay unknown; video analytics have no
-/// completed views, and customer service performance has no 12-hour share and no reviews, so those stay unknown too.
-/// Stock exists only as it is now, so it is recorded for the day before today (the closest reading of that day's
-/// end) and kept as curated for older days. Not read: ads (TikTok Ads Manager); the Order API carries no sales
-/// channel, fees or commission, so those stay unknown on the orders; unit costs come from the seller's own cost sheet.
+/// because the pipeline counts an order on the day it was placed and replaces a store-day whole; later changes come
+/// through the lookback re-fetch and, for older orders, the late-change search by update_time. Refunds are fetched
+/// by update_time because they count on the day they complete. Shop performance (analytics 202405) has impressions,
+/// page views and visitors but no product clicks or add-to-cart users at shop level; video analytics have no
+/// completed views; customer service performance has no 12-hour share and no reviews: those stay unknown. Orders
+/// and returns are what a day stands on, so their failure fails the store; the other datasets are optional: one
+/// that cannot be read (a scope the authorisation lacks, the platform down) is declared not fetched with the error,
+/// and the day goes on. Stock exists only as it is now: it is read with the product list and stands for the end of
+/// the store's yesterday; every day keeps the stock curated for it. Not read: ads (TikTok Ads Manager); the Order API
+/// carries no sales channel, fees or commission, so those stay unknown on the orders; unit costs come from the
+/// seller's own cost sheet.
 /// </remarks>
 public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource
 {
@@ -32,7 +36,6 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     private readonly BuyerIdHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Task<string>> _ciphers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ProductList> _listed = new(StringComparer.Ordinal);
 
     /// <summary>Creates the source.</summary>
     public TikTokSource(TikTokShopApi api, BuyerIdHasher hasher, TimeProvider time)
@@ -77,11 +80,10 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var mapper = new TikTokMapper(store, _hasher, _time);
         var rejected = new List<RejectedRecord>();
         var notFetched = new Dictionary<string, string>(NotFetchedDatasets, StringComparer.Ordinal);
-        var keepIfCurated = new Dictionary<string, string>(StringComparer.Ordinal);
         var day = StoreCalendar.Format(date);
 
         // Scrubbed (buyer ids hashed, personal fields dropped) and handed over before the page is used.
-        Func<JsonElement, int, Task> Keep(string stream) => (data, page) => onRawPage(new RawPage(stream, page, mapper.Scrub(data)), cancellationToken);
+        Func<JsonElement, int, Task> Keep(string stream) => TikTokSource.Keep(mapper, onRawPage, stream, cancellationToken);
 
         var orderSearch = await _api.SearchOrdersAsync(store.Id, cipher, from, to, Keep("orders"), cancellationToken).ConfigureAwait(false);
         var orders = Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
@@ -97,28 +99,57 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
                 : null, bad);
         });
 
-        var liveList = await _api.GetLiveSessionsAsync(store.Id, cipher, date, Keep("live_sessions"), cancellationToken).ConfigureAwait(false);
-        var lives = Collect(liveList.Records, rejected, mapper.MapLive);
-
-        var videoList = await _api.GetVideosAsync(store.Id, cipher, date, Keep("videos"), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<VideoDaily> videos = [];
-        if (videoList.LatestAvailable < date)
+        // An optional dataset that cannot be read is not fetched, with the error; the day goes on.
+        async Task<T?> Optional<T>(string dataset, string what, Func<Task<T>> read)
+            where T : class
         {
-            notFetched["videos"] = $"TikTok's video performance for {day} is not ready yet (latest ready day: {StoreCalendar.Format(videoList.LatestAvailable.Value)}); a later run fetches it";
-        }
-        else
-        {
-            videos = Collect(videoList.Records, rejected, (json, i) => mapper.MapVideo(json, date, i));
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (TikTokApiException ex)
+            {
+                notFetched[dataset] = $"TikTok's {what} for {day} could not be read: {ex.Message}";
+                return null;
+            }
         }
 
-        var (servicePerformance, serviceData) = await _api.GetServicePerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
-        await Keep("service")(serviceData, 0).ConfigureAwait(false);
+        // A list whose day the platform has not got ready (or does not say) would read as a day with nothing.
+        IReadOnlyList<T> Ready<T>(DailyList? list, string dataset, string what, Func<JsonElement, int, (T? Record, RejectedRecord? Rejected)> map)
+            where T : class
+        {
+            if (list is null)
+            {
+                return [];
+            }
+
+            if (list.LatestAvailable is not { } latest || latest < date)
+            {
+                notFetched[dataset] = $"TikTok's {what} for {day} is not ready yet (latest ready day: {(list.LatestAvailable is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it";
+                return [];
+            }
+
+            return Collect(list.Records, rejected, map);
+        }
+
+        var liveList = await Optional("live_sessions", "LIVE performance", () => _api.GetLiveSessionsAsync(store.Id, cipher, date, Keep("live_sessions"), cancellationToken)).ConfigureAwait(false);
+        var lives = Ready(liveList, "live_sessions", "LIVE performance", mapper.MapLive);
+        var videoList = await Optional("videos", "video performance", () => _api.GetVideosAsync(store.Id, cipher, date, Keep("videos"), cancellationToken)).ConfigureAwait(false);
+        var videos = Ready(videoList, "videos", "video performance", (json, i) => mapper.MapVideo(json, date, i));
+
+        // The service figures carry no readiness date: a day read too early is corrected by the lookback re-fetch.
+        var serviceAnswer = await Optional("service_daily", "customer service performance", async () =>
+        {
+            var (performance, data) = await _api.GetServicePerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
+            await Keep("service")(data, 0).ConfigureAwait(false);
+            return new { Performance = performance };
+        }).ConfigureAwait(false);
         ServiceDaily? service = null;
-        if (servicePerformance is not { } performance)
+        if (serviceAnswer is { Performance: null })
         {
             notFetched["service_daily"] = $"TikTok's customer service performance for {day} has no figures";
         }
-        else
+        else if (serviceAnswer?.Performance is { } performance)
         {
             (service, var badService) = mapper.MapService(performance, date);
             if (badService is not null)
@@ -127,47 +158,32 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             }
         }
 
-        var (interval, latest, shopPerformance) = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
-        await Keep("shop_performance")(shopPerformance, 0).ConfigureAwait(false);
+        var shop = await Optional("traffic_daily", "shop performance", async () => new { Answer = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false) }).ConfigureAwait(false);
         TrafficDaily? traffic = null;
         PlatformDaily? platform = null;
-        if (interval is not { } shopDay)
+        if (shop is { Answer: var (interval, latest, shopPerformance) })
         {
-            notFetched["traffic_daily"] = $"TikTok's shop performance for {day} is not ready yet (latest ready day: {(latest is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it";
-        }
-        else
-        {
-            (traffic, platform) = mapper.MapShopPerformance(shopDay, date, rejected);
-            if (traffic is null)
+            await Keep("shop_performance")(shopPerformance, 0).ConfigureAwait(false);
+            if (interval is not { } shopDay)
             {
-                notFetched["traffic_daily"] = $"TikTok's shop performance for {day} has no traffic figures";
+                notFetched["traffic_daily"] = $"TikTok's shop performance for {day} is not ready yet (latest ready day: {(latest is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it";
+            }
+            else
+            {
+                (traffic, platform) = mapper.MapShopPerformance(shopDay, date, rejected);
+                if (traffic is null)
+                {
+                    notFetched["traffic_daily"] = $"TikTok's shop performance for {day} has no traffic figures";
+                }
             }
         }
 
-        IReadOnlyList<InventorySnapshot> inventory = [];
-        var yesterday = StoreCalendar.LocalDate(_time.GetUtcNow(), zone).AddDays(-1);
-        if (date == yesterday)
+        // Stock is read with the product list (once per store fetch); each day keeps the stock curated for it.
+        var keepIfCurated = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            // The stock read now is the closest reading of yesterday's end; the product list comes with it.
-            var listed = await ListProductsAsync(store, cipher, mapper, Keep("products"), cancellationToken).ConfigureAwait(false);
-            _listed[store.Id] = listed;
-            inventory = [.. listed.Stock.Select(s => new InventorySnapshot(store.Id, date, s.SkuId, s.Units))];
-            if (listed.Rejected.Count > 0)
-            {
-                // A sum of stock with a product missing would look whole; the product's reasons are quarantined.
-                notFetched["inventory_daily"] = $"the stock of {day} is incomplete: product {listed.Rejected[0].RecordKey} could not be read ({listed.Rejected[0].Reason})";
-            }
-        }
-        else if (date < yesterday)
-        {
-            keepIfCurated["inventory_daily"] = $"TikTok gives stock only as it is now; the stock at the end of {day} was not read on the day after it";
-        }
-        else
-        {
-            notFetched["inventory_daily"] = $"{day} is not over in {store.TimeZone}, so it has no end-of-day stock yet";
-        }
-
-        return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, [], service, inventory, rejected)
+            ["inventory_daily"] = $"TikTok gives stock only as it is now, and no complete reading of the stock at the end of {day} was kept (it is read on the day after; a product that could not be read leaves it incomplete)",
+        };
+        return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, [], service, [], rejected)
         {
             NotFetched = notFetched,
             KeepIfCurated = keepIfCurated,
@@ -176,20 +192,47 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     }
 
     /// <inheritdoc />
-    public async Task<(IReadOnlyList<ProductSku> Skus, IReadOnlyList<RejectedRecord> Rejected)> FetchProductsAsync(
-        Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Every status is listed (order lines may name a product since deactivated); stock counts only products on sale
+    /// (ACTIVATE) and stands for the end of the store's yesterday. A product that could not be read leaves the stock
+    /// incomplete, so none is given.
+    /// </remarks>
+    public async Task<ProductListing> FetchProductsAsync(Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(onRawPage);
-        if (!_listed.TryRemove(store.Id, out var listed))
+        var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
+        var mapper = new TikTokMapper(store, _hasher, _time);
+        var yesterday = StoreCalendar.LocalDate(_time.GetUtcNow(), StoreCalendar.ResolveZone(store.TimeZone)).AddDays(-1);
+        SearchResult search;
+        try
         {
-            // No day of this fetch read the stock (a backfill of older days): list the products now.
-            var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
-            var mapper = new TikTokMapper(store, _hasher, _time);
-            listed = await ListProductsAsync(store, cipher, mapper, (data, page) => onRawPage(new RawPage("products", page, mapper.Scrub(data)), cancellationToken), cancellationToken).ConfigureAwait(false);
+            search = await _api.SearchProductsAsync(store.Id, cipher, Keep(mapper, onRawPage, "products", cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TikTokApiException ex)
+        {
+            return new ProductListing([], []) { Unavailable = $"TikTok's product list could not be read: {ex.Message}" };
         }
 
-        return (listed.Skus, listed.Rejected);
+        var skus = new List<ProductSku>();
+        var stock = new List<InventorySnapshot>();
+        var rejected = new List<RejectedRecord>();
+        for (var i = 0; i < search.Records.Count; i++)
+        {
+            var (productSkus, productStock, bad) = mapper.MapProduct(search.Records[i], i);
+            skus.AddRange(productSkus);
+            if (productSkus.Count > 0 && productSkus[0].Status == "ACTIVATE")
+            {
+                stock.AddRange(productStock.Select(s => new InventorySnapshot(store.Id, yesterday, s.SkuId, s.Units)));
+            }
+
+            if (bad is not null)
+            {
+                rejected.Add(bad);
+            }
+        }
+
+        return new ProductListing(skus, rejected) { Stock = rejected.Count == 0 ? new StockReading(yesterday, stock) : null };
     }
 
     /// <inheritdoc />
@@ -209,7 +252,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var end = StoreCalendar.DayBounds(to, zone).EndUtc;
         var mapper = new TikTokMapper(store, _hasher, _time);
         var search = await _api.SearchOrdersChangedAsync(store.Id, cipher, start, start, end,
-            (data, page) => onRawPage(new RawPage("orders_changed", page, mapper.Scrub(data)), cancellationToken), cancellationToken).ConfigureAwait(false);
+            Keep(mapper, onRawPage, "orders_changed", cancellationToken), cancellationToken).ConfigureAwait(false);
         var rejected = new List<RejectedRecord>();
         var orders = Collect(search.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
         return (orders, rejected);
@@ -246,25 +289,9 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         return kept;
     }
 
-    private async Task<ProductList> ListProductsAsync(Store store, string cipher, TikTokMapper mapper, Func<JsonElement, int, Task> onPage, CancellationToken cancellationToken)
-    {
-        var search = await _api.SearchProductsAsync(store.Id, cipher, onPage, cancellationToken).ConfigureAwait(false);
-        var skus = new List<ProductSku>();
-        var stock = new List<(string, long)>();
-        var rejected = new List<RejectedRecord>();
-        for (var i = 0; i < search.Records.Count; i++)
-        {
-            var (productSkus, productStock, bad) = mapper.MapProduct(search.Records[i], i);
-            skus.AddRange(productSkus);
-            stock.AddRange(productStock);
-            if (bad is not null)
-            {
-                rejected.Add(bad);
-            }
-        }
-
-        return new ProductList(skus, stock, rejected);
-    }
+    /// <summary>A page handler that scrubs each page (buyer ids hashed, personal fields dropped) before it is handed over.</summary>
+    private static Func<JsonElement, int, Task> Keep(TikTokMapper mapper, Func<RawPage, CancellationToken, Task> onRawPage, string stream, CancellationToken cancellationToken) =>
+        (data, page) => onRawPage(new RawPage(stream, page, mapper.Scrub(data)), cancellationToken);
 
     /// <summary>
     /// The store's shop cipher, from the shops its authorisation covers: the only one, or the one whose id is in the
@@ -290,6 +317,4 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             throw;
         }
     }
-
-    private sealed record ProductList(IReadOnlyList<ProductSku> Skus, IReadOnlyList<(string SkuId, long Units)> Stock, IReadOnlyList<RejectedRecord> Rejected);
 }

@@ -76,10 +76,12 @@ public sealed class KpiCliTests : IDisposable
     [InlineData("KPI_TIKTOK_APP_SECRET", "x", "app key is missing; set KPI_TIKTOK_APP_KEY")]
     [InlineData("KPI_TIKTOK_APP_KEY", "k", "app secret is missing; set KPI_TIKTOK_APP_SECRET")]
     [InlineData("KPI_TIKTOK_API_URL", "ftp://x", "KPI_TIKTOK_API_URL='ftp://x' is not an http(s) URL")]
+    [InlineData("KPI_TIKTOK_LATE_CHANGE_DAYS", "a month", "KPI_TIKTOK_LATE_CHANGE_DAYS='a month' is not a whole number of days")]
+    [InlineData("KPI_TIKTOK_LATE_CHANGE_DAYS", "0", "KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is 0)")]
     public async Task The_tiktok_source_without_its_settings_exits_2_naming_the_setting(string name, string value, string message)
     {
         var environment = new Dictionary<string, string> { [name] = value };
-        if (name == "KPI_TIKTOK_API_URL")
+        if (name is "KPI_TIKTOK_API_URL" or "KPI_TIKTOK_LATE_CHANGE_DAYS")
         {
             environment["KPI_TIKTOK_APP_KEY"] = "k";
             environment["KPI_TIKTOK_APP_SECRET"] = "s";

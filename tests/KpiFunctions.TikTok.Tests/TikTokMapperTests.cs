@@ -84,7 +84,19 @@ public sealed class TikTokMapperTests
         Assert.Empty(stock);
         Assert.Equal("p2", rejected!.RecordKey);
         Assert.Contains("skus[0].price.sale_price 'x' is not an amount", rejected.Reason, StringComparison.Ordinal);
-        Assert.Contains("quantity '-2' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("skus[0].inventory[0].quantity '-2' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sku_without_a_stock_list_or_an_id_rejects_its_product_rather_than_counting_no_stock()
+    {
+        var (skus, _, rejected) = _mapper.MapProduct(Json("""
+            {"id":"p3","title":"Bowl","status":"ACTIVATE","skus":[{"id":"s1","price":{"currency":"GBP","sale_price":"5"}},{"price":{"currency":"GBP","sale_price":"6"},"inventory":[]}]}
+            """), 0);
+
+        Assert.Empty(skus);
+        Assert.Contains("skus[0].inventory is missing", rejected!.Reason, StringComparison.Ordinal);
+        Assert.Contains("skus[1].id is missing", rejected.Reason, StringComparison.Ordinal);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

@@ -47,7 +47,7 @@ public static class KpiStoreDayTable
             .Date("fx_rate_date", x => x.FxRateDate, "Day the rate belongs to (earlier when carried forward)", required: false)
             .String("fx_status", x => EnumText<FxStatus>.Format(x.FxStatus), "How the rate was found", EnumText<FxStatus>.Allowed)
             .String("fx_note", x => x.FxNote, "Why the rate is flagged or missing", required: false)
-            .Boolean("provisional", x => x.Provisional, "Still inside the lookback later runs fetch again: may change")
+            .Boolean("provisional", x => x.Provisional, "Still inside the lookback later runs fetch again: may change (an older row changes only when a late order change corrects it)")
             .Decimal("rec_platform_gmv", x => x.Reconciliation?.PlatformGmv, "The platform's own GMV for the day (orders paid that day, cancelled and refunded included); null when the source gives none", "store currency", required: false)
             .Decimal("rec_pipeline_gmv", x => x.Reconciliation?.PipelineGmv, "The pipeline's GMV by the platform's definition", "store currency", required: false)
             .OptionalInt64("rec_platform_orders", x => x.Reconciliation?.PlatformOrders, "The platform's count of orders paid that day")

@@ -38,7 +38,9 @@ public sealed class FetchStoreStep
         var store = await new StoreRegistry(_storage.Tables).GetAsync(message.StoreId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Store '{message.StoreId}' of run {message.RunId} is not in the registry; add it with 'kpi stores import <file>' and start the run again.");
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
-        long rows = 0, quarantined = 0;
+
+        // The product list comes first: the stock read with it is what a day's fetch keeps as that day's stock.
+        var (rows, quarantined) = await FetchProductsAsync(message, store, cancellationToken).ConfigureAwait(false);
         var days = 0;
         for (var date = message.From; date <= message.To; date = date.AddDays(1))
         {
@@ -71,35 +73,31 @@ public sealed class FetchStoreStep
             progress?.Report(date);
         }
 
-        var late = await ApplyLateChangesAsync(message, store, zone, cancellationToken).ConfigureAwait(false);
-        rows += late.Rows;
-        quarantined += late.Quarantined;
-
         var costs = await _source.FetchCostsAsync(store, cancellationToken).ConfigureAwait(false);
+        var costEntries = costs.Select(c => (Cost: c, Problems: RecordValidator.Validate(c, store))).Where(x => x.Problems.Count > 0)
+            .Select(x => new QuarantineEntry(message.RunId, Datasets.ProductCosts, store.Id, message.To, x.Cost.SkuId, x.Problems, JsonSerializer.Serialize(x.Cost, CuratedStore.Json)))
+            .ToArray();
         var goodCosts = costs.Where(c => RecordValidator.Validate(c, store).Count == 0).ToArray();
-        var badCosts = costs.Count - goodCosts.Length;
-        if (badCosts > 0)
-        {
-            var entries = costs.Select(c => (c, RecordValidator.Validate(c, store))).Where(x => x.Item2.Count > 0)
-                .Select(x => new QuarantineEntry(message.RunId, Datasets.ProductCosts, store.Id, message.To, x.c.SkuId, x.Item2, JsonSerializer.Serialize(x.c, CuratedStore.Json)))
-                .ToArray();
-            await WriteQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.QuarantineFile}", entries, cancellationToken).ConfigureAwait(false);
-        }
-
+        await ReplaceQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.QuarantineFile}", costEntries, cancellationToken).ConfigureAwait(false);
         await _curated.WriteReferenceAsync(CuratedTables.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
-        var (products, badProducts) = await FetchProductsAsync(message, store, cancellationToken).ConfigureAwait(false);
+
+        // Last, so a store whose fetch fails earlier does not leave corrected days that nothing computes again.
+        var late = await ApplyLateChangesAsync(message, store, zone, cancellationToken).ConfigureAwait(false);
         if (_source is ICompletingSource completing)
         {
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
         }
-        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + products, quarantined + badCosts + badProducts) { CorrectedFrom = late.CorrectedFrom };
+
+        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + late.Rows, quarantined + costEntries.Length + late.Quarantined) { CorrectedFrom = late.CorrectedFrom };
     }
 
     /// <summary>
     /// When the source can find them, orders placed before the window that changed inside it replace their old
-    /// version on the day they were placed, so those days' KPIs can be computed again (their earliest day is
-    /// returned). A day never fetched is left alone: a backfill of it reads it whole. The next run's update window
-    /// overlaps this one, so a fetch that dies between a day's two writes is repaired by it.
+    /// version on the day they were placed. A new version that fails validation removes the old one (as a re-fetch of
+    /// that day would) and is quarantined. A change that moves a KPI (payment, cancellation, amounts, lines, sample
+    /// flag, buyer) makes the day's KPIs be computed again: the earliest such day is returned. A day never fetched is
+    /// left alone: a backfill of it reads it whole. If the run fails after this, running the same window again finds
+    /// the same changes.
     /// </summary>
     private async Task<(long Rows, long Quarantined, DateOnly? CorrectedFrom)> ApplyLateChangesAsync(FetchStoreMessage message, Store store, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
@@ -109,7 +107,7 @@ public sealed class FetchStoreStep
         }
 
         var (changed, rejected) = await late.FetchLateChangesAsync(store, message.From, message.To, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
-        var quarantine = rejected.Select(r => new QuarantineEntry(message.RunId, r.Dataset, store.Id, message.To, r.RecordKey, [r.Reason], r.Json)).ToList();
+        var quarantine = rejected.Select(r => Entry(message.RunId, store.Id, message.To, r)).ToList();
         long rows = 0;
         DateOnly? earliest = null;
         foreach (var day in changed.GroupBy(o => StoreCalendar.LocalDate(o.CreatedUtc, zone)).Where(g => g.Key < message.From).OrderBy(g => g.Key))
@@ -120,49 +118,80 @@ public sealed class FetchStoreStep
                 continue;
             }
 
+            var lines = await _curated.ReadAsync(CuratedTables.OrderLines, store.Id, day.Key, cancellationToken).ConfigureAwait(false) ?? [];
+            var oldOrders = orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
+            var oldLines = lines.ToLookup(l => l.OrderId, StringComparer.Ordinal);
+            var replaced = new HashSet<string>(StringComparer.Ordinal);
             var good = new List<Order>();
+            var movesKpis = false;
             foreach (var order in day)
             {
                 var problems = RecordValidator.Validate(order, store);
-                if (problems.Count == 0)
-                {
-                    good.Add(order);
-                }
-                else
+                var old = oldOrders.GetValueOrDefault(order.OrderId);
+                if (problems.Count > 0)
                 {
                     quarantine.Add(new QuarantineEntry(message.RunId, Datasets.Orders, store.Id, day.Key, order.OrderId, problems, JsonSerializer.Serialize(order, CuratedStore.Json)));
+                    movesKpis |= old is not null;
+                    replaced.Add(order.OrderId);
+                    continue;
                 }
+
+                var oldVersion = old is null ? null : old with { Lines = [.. oldLines[old.OrderId].Select(l => new OrderLine(l.LineId, l.SkuId, l.ProductId, l.ProductName, l.Quantity, l.SalePrice, l.OriginalPrice))] };
+                if (oldVersion is not null && oldVersion with { UpdatedUtc = order.UpdatedUtc, Lines = order.Lines } == order && oldVersion.Lines.SequenceEqual(order.Lines))
+                {
+                    continue; // only its update time moved
+                }
+
+                movesKpis |= oldVersion is null || !SameForKpis(oldVersion, order);
+                replaced.Add(order.OrderId);
+                good.Add(order);
             }
 
-            if (good.Count == 0)
+            if (replaced.Count == 0)
             {
                 continue;
             }
 
-            var ids = good.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
-            var lines = await _curated.ReadAsync(CuratedTables.OrderLines, store.Id, day.Key, cancellationToken).ConfigureAwait(false) ?? [];
-            var newLines = lines.Where(l => !ids.Contains(l.OrderId)).Concat(good.SelectMany(LinesOf)).ToArray();
-            var newOrders = orders.Where(o => !ids.Contains(o.OrderId)).Concat(good.Select(o => o with { Lines = [] }))
+            var newLines = lines.Where(l => !replaced.Contains(l.OrderId)).Concat(good.SelectMany(LinesOf)).ToArray();
+            var newOrders = orders.Where(o => !replaced.Contains(o.OrderId)).Concat(good.Select(o => o with { Lines = [] }))
                 .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal).ToArray();
 
             // Lines first and orders last, as in a day's fetch.
             await _curated.WriteAsync(CuratedTables.OrderLines, store.Id, day.Key, newLines, cancellationToken).ConfigureAwait(false);
             await _curated.WriteAsync(CuratedTables.Orders, store.Id, day.Key, newOrders, cancellationToken).ConfigureAwait(false);
             rows += good.Count;
-            earliest ??= day.Key;
+            if (movesKpis)
+            {
+                earliest ??= day.Key;
+            }
         }
 
-        var quarantinePath = $"quarantine/orders_changed/store={store.Id}/{CuratedStore.QuarantineFile}";
-        if (quarantine.Count > 0)
+        await ReplaceQuarantineAsync($"quarantine/orders_changed/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
+        return (rows, quarantine.Count, earliest);
+    }
+
+    /// <summary>
+    /// Whether two versions of an order give the same measures: a status move between shipping states changes
+    /// nothing the catalog counts; payment, cancellation, amounts, lines, the sample flag and the buyer do.
+    /// </summary>
+    private static bool SameForKpis(Order a, Order b) =>
+        a.PaidUtc == b.PaidUtc && (a.Status == OrderStatus.Cancelled) == (b.Status == OrderStatus.Cancelled) && (a.Status == OrderStatus.Unpaid) == (b.Status == OrderStatus.Unpaid)
+        && a with { UpdatedUtc = b.UpdatedUtc, Status = b.Status, Lines = b.Lines } == b && a.Lines.SequenceEqual(b.Lines);
+
+    private static QuarantineEntry Entry(string runId, string storeId, DateOnly date, RejectedRecord r) =>
+        new(runId, r.Dataset, storeId, date, r.RecordKey, [r.Reason], r.Json);
+
+    /// <summary>Writes a quarantine file, or removes the one an earlier fetch left when nothing is bad now.</summary>
+    private async Task ReplaceQuarantineAsync(string path, IReadOnlyList<QuarantineEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count > 0)
         {
-            await WriteQuarantineAsync(quarantinePath, quarantine, cancellationToken).ConfigureAwait(false);
+            await WriteQuarantineAsync(path, entries, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
+            await _storage.Blobs.DeleteIfExistsAsync(path, cancellationToken).ConfigureAwait(false);
         }
-
-        return (rows, quarantine.Count, earliest);
     }
 
     private static IEnumerable<CuratedOrderLine> LinesOf(Order o) => o.Lines.Select(l =>
@@ -170,7 +199,9 @@ public sealed class FetchStoreStep
 
     /// <summary>
     /// The product dimension, when the source lists products: pages kept under the window's last day, bad SKUs
-    /// quarantined, the rest replacing the store's products. A source without a catalogue leaves them as they are.
+    /// quarantined, the rest replacing the store's products; the stock read with them becomes the inventory of the day
+    /// it stands for (all of it, or none when a SKU's stock is bad). A source without a catalogue, or one whose list
+    /// cannot be read now, leaves what is curated.
     /// </summary>
     private async Task<(long Rows, long Quarantined)> FetchProductsAsync(FetchStoreMessage message, Store store, CancellationToken cancellationToken)
     {
@@ -179,11 +210,16 @@ public sealed class FetchStoreStep
             return (0, 0);
         }
 
-        var (skus, rejected) = await catalog.FetchProductsAsync(store, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
-        var entries = rejected.Select(r => new QuarantineEntry(message.RunId, r.Dataset, store.Id, message.To, r.RecordKey, [r.Reason], r.Json)).ToList();
+        var listing = await catalog.FetchProductsAsync(store, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
+        if (listing.Unavailable is not null)
+        {
+            return (0, 0);
+        }
+
+        var entries = listing.Rejected.Select(r => Entry(message.RunId, store.Id, message.To, r)).ToList();
         var good = new List<ProductSku>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var sku in skus)
+        foreach (var sku in listing.Skus)
         {
             var problems = RecordValidator.Validate(sku, store);
             if (!seen.Add(sku.SkuId))
@@ -201,18 +237,41 @@ public sealed class FetchStoreStep
             }
         }
 
-        var quarantinePath = $"quarantine/{Datasets.Products}/store={store.Id}/{CuratedStore.QuarantineFile}";
-        if (entries.Count > 0)
+        long stockRows = 0;
+        if (listing.Stock is { } stock)
         {
-            await WriteQuarantineAsync(quarantinePath, entries, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
+            var stockSeen = new HashSet<string>(StringComparer.Ordinal);
+            var badStock = 0;
+            foreach (var snapshot in stock.Units)
+            {
+                var problems = RecordValidator.Validate(snapshot, store).ToList();
+                if (snapshot.Date != stock.Day)
+                {
+                    problems.Add($"dated {snapshot.Date:yyyy-MM-dd}, not {stock.Day:yyyy-MM-dd}");
+                }
+
+                if (!stockSeen.Add(snapshot.SkuId))
+                {
+                    problems.Add($"duplicate SKU '{snapshot.SkuId}' in the stock reading");
+                }
+
+                if (problems.Count > 0)
+                {
+                    badStock++;
+                    entries.Add(new QuarantineEntry(message.RunId, Datasets.InventoryDaily, store.Id, stock.Day, snapshot.SkuId, problems, JsonSerializer.Serialize(snapshot, CuratedStore.Json)));
+                }
+            }
+
+            if (badStock == 0)
+            {
+                await _curated.WriteAsync(CuratedTables.InventoryDaily, store.Id, stock.Day, stock.Units, cancellationToken).ConfigureAwait(false);
+                stockRows = stock.Units.Count;
+            }
         }
 
+        await ReplaceQuarantineAsync($"quarantine/{Datasets.Products}/store={store.Id}/{CuratedStore.QuarantineFile}", entries, cancellationToken).ConfigureAwait(false);
         await _curated.WriteReferenceAsync(CuratedTables.Products, store.Id, good, cancellationToken).ConfigureAwait(false);
-        return (good.Count, entries.Count);
+        return (good.Count + stockRows, entries.Count);
     }
 
     private async Task WriteRawAsync(string runId, SourceBatch batch, CancellationToken cancellationToken)
@@ -243,7 +302,7 @@ public sealed class FetchStoreStep
         var quarantine = new List<QuarantineEntry>();
         foreach (var rejected in batch.Rejected)
         {
-            quarantine.Add(new QuarantineEntry(runId, rejected.Dataset, store.Id, date, rejected.RecordKey, [rejected.Reason], rejected.Json));
+            quarantine.Add(Entry(runId, store.Id, date, rejected));
         }
 
         List<T> Keep<T>(string dataset, IEnumerable<T> records, Func<T, string> key, Func<T, IReadOnlyList<string>> check)
@@ -300,6 +359,11 @@ public sealed class FetchStoreStep
         var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (dataset, reason) in batch.KeepIfCurated)
         {
+            if (dataset is Datasets.Orders or Datasets.OrderLines or Datasets.Refunds || !Datasets.PerDay.Contains(dataset) || batch.NotFetched.ContainsKey(dataset))
+            {
+                throw new InvalidOperationException($"Source {_source.Name} asked to keep '{dataset}' of store {store.Id} on {date:yyyy-MM-dd} as curated; only traffic, LIVE, video, ads, service and inventory datasets can be kept, and not when also declared not fetched.");
+            }
+
             if (await _storage.Blobs.ExistsAsync(CuratedStore.PartitionPath(dataset, store.Id, date), cancellationToken).ConfigureAwait(false))
             {
                 kept.Add(dataset);
@@ -360,16 +424,8 @@ public sealed class FetchStoreStep
         // half-way leaves the day looking unfetched, not fetched with missing pieces.
         await _curated.WriteAsync(CuratedTables.Orders, store.Id, date, orderRows, cancellationToken).ConfigureAwait(false);
 
-        var quarantinePath = $"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.QuarantineFile}";
-        if (quarantine.Count > 0)
-        {
-            await WriteQuarantineAsync(quarantinePath, quarantine, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // A clean re-fetch clears what an earlier fetch of this store-day quarantined.
-            await _storage.Blobs.DeleteIfExistsAsync(quarantinePath, cancellationToken).ConfigureAwait(false);
-        }
+        // A clean re-fetch clears what an earlier fetch of this store-day quarantined.
+        await ReplaceQuarantineAsync($"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
 
         long rows = orderRows.Length + lines.Length + refunds.Count + traffic.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
         return (rows, quarantine.Count);

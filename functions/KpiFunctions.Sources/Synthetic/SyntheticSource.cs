@@ -53,14 +53,14 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
     }
 
     /// <inheritdoc />
-    public async Task<(IReadOnlyList<ProductSku> Skus, IReadOnlyList<RejectedRecord> Rejected)> FetchProductsAsync(
-        Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    /// <remarks>The world's stock comes with each day, so the listing carries none.</remarks>
+    public async Task<ProductListing> FetchProductsAsync(Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(onRawPage);
         var products = _world.Products(store.Id);
         await onRawPage(Page("products", products), cancellationToken).ConfigureAwait(false);
-        return (products, []);
+        return new ProductListing(products, []);
     }
 
     private static RawPage Page<T>(string stream, IReadOnlyList<T> records) =>

@@ -5,7 +5,7 @@ namespace KpiFunctions.Sources.Synthetic;
 
 public sealed partial class SyntheticWorld
 {
-    /// <summary>The store's SKUs (the product dimension): one product per SKU, listed at its list price.</summary>
+    /// <summary>The store's SKUs (the product dimension): three SKUs (variants) to a product, each at its list price.</summary>
     public IReadOnlyList<ProductSku> Products(string storeId)
     {
         var p = Profile(storeId);
