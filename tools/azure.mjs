@@ -5,9 +5,12 @@
 //   node azure.mjs account-sas <connection> <permissions>                 -> {"sas": ...} (blob and table, one hour)
 //   node azure.mjs table-get <connection> <table> <pk> <rk>                -> {"entity": {prop: {value, type}}} (no type conversion)
 //   node azure.mjs table-put <connection> <table> <json file>              -> {} (json: {partitionKey, rowKey, prop: value or {value, type}})
+//   node azure.mjs queue-send <connection> <queue> <text>                  -> {} (the text as given: the SDK does not encode it)
+//   node azure.mjs queue-peek <connection> <queue>                         -> {"messages": [text as stored, ...]}
 import { readFileSync } from 'node:fs';
 import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
 
 const [, , command, connection, ...args] = process.argv;
 
@@ -45,6 +48,14 @@ if (command === 'blob-get') {
   await client.createTable(); // succeeds when the table already exists
   await client.upsertEntity(JSON.parse(readFileSync(file, 'utf8')), 'Replace');
   process.stdout.write('{}');
+} else if (command === 'queue-send') {
+  const [queue, text] = args;
+  await QueueServiceClient.fromConnectionString(connection).getQueueClient(queue).sendMessage(text);
+  process.stdout.write('{}');
+} else if (command === 'queue-peek') {
+  const [queue] = args;
+  const peeked = await QueueServiceClient.fromConnectionString(connection).getQueueClient(queue).peekMessages({ numberOfMessages: 32 });
+  process.stdout.write(JSON.stringify({ messages: peeked.peekedMessageItems.map(m => m.messageText) }));
 } else {
   process.stderr.write(`unknown command '${command}'\n`);
   process.exit(2);

@@ -12,6 +12,7 @@ public class StorageAccountTests
         Assert.Equal("devstoreaccount1", cs.AccountName);
         Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1"), cs.BlobEndpoint);
         Assert.Equal(new Uri("http://127.0.0.1:10002/devstoreaccount1"), cs.TableEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), cs.QueueEndpoint);
     }
 
     [Fact]
@@ -98,9 +99,10 @@ public class StorageAccountTests
 
         Assert.Equal(new Uri("https://kpiprod.blob.core.windows.net"), account.BlobEndpoint);
         Assert.Equal(new Uri("https://kpiprod.table.core.windows.net"), account.TableEndpoint);
+        Assert.Equal(new Uri("https://kpiprod.queue.core.windows.net"), account.QueueEndpoint);
         Assert.Equal("kpiprod", account.AccountName);
         Assert.IsType<global::Azure.Identity.ManagedIdentityCredential>(account.Credential);
-        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;Credential=token", account.ToString());
+        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;QueueEndpoint=https://kpiprod.queue.core.windows.net/;Credential=token", account.ToString());
     }
 
     [Fact]
@@ -110,13 +112,31 @@ public class StorageAccountTests
         {
             ["KPI_STORAGE__accountName"] = "kpiprod",
             ["KPI_STORAGE__tableServiceUri"] = "https://kpiprod-secondary.table.core.windows.net",
+            ["KPI_STORAGE__queueServiceUri"] = "https://kpiprod-q.queue.core.windows.net",
         };
 
         var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k))!;
 
         Assert.Equal(new Uri("https://kpiprod.blob.core.windows.net"), account.BlobEndpoint);
         Assert.Equal(new Uri("https://kpiprod-secondary.table.core.windows.net"), account.TableEndpoint);
+        Assert.Equal(new Uri("https://kpiprod-q.queue.core.windows.net"), account.QueueEndpoint);
         Assert.IsType<global::Azure.Identity.DefaultAzureCredential>(account.Credential);
+    }
+
+    [Fact]
+    public void Without_an_account_name_or_a_queue_uri_there_is_no_queue_endpoint_and_the_queue_store_says_what_to_add()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["KPI_STORAGE__blobServiceUri"] = "https://kpiprod.blob.core.windows.net",
+            ["KPI_STORAGE__tableServiceUri"] = "https://kpiprod.table.core.windows.net",
+        };
+
+        var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k))!;
+        var error = Assert.Throws<ArgumentException>(() => new AzureQueueStore(account));
+
+        Assert.Null(account.QueueEndpoint);
+        Assert.Contains("has no queue endpoint; add QueueEndpoint=", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace KpiFunctions.Tests.Shared;
 
 /// <summary>
-/// A real Azurite (blob and table services) from tools/, on free loopback ports with a temporary location; with
+/// A real Azurite (blob, queue and table services) from tools/, on free loopback ports with a temporary location; with
 /// <c>oauth</c>, over HTTPS with a fresh self-signed certificate and bearer tokens checked (<c>--oauth basic</c>).
 /// </summary>
 internal sealed class AzuriteProcess : IAsyncDisposable
@@ -18,7 +18,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TempDirectory _location;
 
-    private AzuriteProcess(Process process, TempDirectory location, int blobPort, int tablePort, X509Certificate2? certificate)
+    private AzuriteProcess(Process process, TempDirectory location, int blobPort, int queuePort, int tablePort, X509Certificate2? certificate)
     {
         _process = process;
         _location = location;
@@ -26,8 +26,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         var scheme = certificate is null ? "http" : "https";
         BlobEndpoint = new Uri($"{scheme}://127.0.0.1:{blobPort}/devstoreaccount1");
         TableEndpoint = new Uri($"{scheme}://127.0.0.1:{tablePort}/devstoreaccount1");
+        QueueEndpoint = new Uri($"{scheme}://127.0.0.1:{queuePort}/devstoreaccount1");
         ConnectionString = $"DefaultEndpointsProtocol={scheme};AccountName=devstoreaccount1;AccountKey={DevelopmentKey};" +
-            $"BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
+            $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
     }
 
     public string ConnectionString { get; }
@@ -35,6 +36,8 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     public Uri BlobEndpoint { get; }
 
     public Uri TableEndpoint { get; }
+
+    public Uri QueueEndpoint { get; }
 
     /// <summary>The self-signed server certificate when started with <c>oauth</c> (clients pin it), else null.</summary>
     public X509Certificate2? Certificate { get; }
@@ -72,12 +75,12 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        foreach (var port in new[] { blob, table })
+        foreach (var port in new[] { blob, queue, table })
         {
             await WaitForAsync(process, port);
         }
 
-        return new AzuriteProcess(process, location, blob, table, certificate);
+        return new AzuriteProcess(process, location, blob, queue, table, certificate);
     }
 
     /// <summary>A one-day self-signed certificate for 127.0.0.1 and localhost, written as PEM files Azurite can load.</summary>

@@ -20,8 +20,9 @@ public sealed class StorageAccount
     /// <summary>Azurite's published development account key (not a secret).</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private StorageAccount(string accountName, byte[]? accountKey, Uri blobEndpoint, Uri tableEndpoint, string? sas = null, TokenCredential? credential = null)
+    private StorageAccount(string accountName, byte[]? accountKey, Uri blobEndpoint, Uri tableEndpoint, Uri? queueEndpoint, string? sas = null, TokenCredential? credential = null)
     {
+        QueueEndpoint = queueEndpoint;
         AccountName = accountName;
         Credential = credential;
         AccountKey = accountKey;
@@ -38,6 +39,9 @@ public sealed class StorageAccount
 
     /// <summary>Table service endpoint.</summary>
     public Uri TableEndpoint { get; }
+
+    /// <summary>Queue service endpoint; null when a SAS connection string names none.</summary>
+    public Uri? QueueEndpoint { get; }
 
     internal byte[]? AccountKey { get; }
 
@@ -74,7 +78,8 @@ public sealed class StorageAccount
                 "devstoreaccount1",
                 Convert.FromBase64String(DevelopmentAccountKey),
                 new Uri(host + ":10000/devstoreaccount1"),
-                new Uri(host + ":10002/devstoreaccount1"));
+                new Uri(host + ":10002/devstoreaccount1"),
+                new Uri(host + ":10001/devstoreaccount1"));
         }
 
         if (parts.TryGetValue("SharedAccessSignature", out var sas))
@@ -93,6 +98,7 @@ public sealed class StorageAccount
                 null,
                 SasEndpoint("BlobEndpoint"),
                 SasEndpoint("TableEndpoint"),
+                parts.TryGetValue("QueueEndpoint", out var queueUri) && !string.IsNullOrWhiteSpace(queueUri) ? new Uri(queueUri.TrimEnd('/')) : null,
                 sas.TrimStart('?'));
         }
 
@@ -121,19 +127,19 @@ public sealed class StorageAccount
         Uri Endpoint(string name, string service) => parts.TryGetValue(name, out var explicitUri)
             ? new Uri(explicitUri.TrimEnd('/'))
             : new Uri(string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
-        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"));
+        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"), Endpoint("QueueEndpoint", "queue"));
     }
 
     /// <summary>
     /// An account reached with Microsoft Entra ID tokens from <paramref name="credential"/> (Authorization: Bearer, scope
     /// <see cref="TokenScope"/>). Tokens travel only over HTTPS, so both endpoints must be https.
     /// </summary>
-    public static StorageAccount FromTokenCredential(Uri blobEndpoint, Uri tableEndpoint, TokenCredential credential)
+    public static StorageAccount FromTokenCredential(Uri blobEndpoint, Uri tableEndpoint, TokenCredential credential, Uri? queueEndpoint = null)
     {
         ArgumentNullException.ThrowIfNull(blobEndpoint);
         ArgumentNullException.ThrowIfNull(tableEndpoint);
         ArgumentNullException.ThrowIfNull(credential);
-        foreach (var endpoint in new[] { blobEndpoint, tableEndpoint })
+        foreach (var endpoint in new[] { blobEndpoint, tableEndpoint, queueEndpoint ?? blobEndpoint })
         {
             if (endpoint.Scheme != Uri.UriSchemeHttps)
             {
@@ -143,7 +149,8 @@ public sealed class StorageAccount
 
         var host = blobEndpoint.Host;
         var account = host.Contains('.', StringComparison.Ordinal) && !IsAddress(host) ? host[..host.IndexOf('.', StringComparison.Ordinal)] : blobEndpoint.AbsolutePath.Trim('/');
-        return new StorageAccount(account, null, new Uri(blobEndpoint.ToString().TrimEnd('/')), new Uri(tableEndpoint.ToString().TrimEnd('/')), credential: credential);
+        return new StorageAccount(account, null, new Uri(blobEndpoint.ToString().TrimEnd('/')), new Uri(tableEndpoint.ToString().TrimEnd('/')),
+            queueEndpoint is null ? null : new Uri(queueEndpoint.ToString().TrimEnd('/')), credential: credential);
     }
 
     /// <summary>
@@ -174,6 +181,7 @@ public sealed class StorageAccount
         }
         var blobUri = Get(name + "__blobServiceUri") ?? Get(name + "__serviceUri");
         var tableUri = Get(name + "__tableServiceUri");
+        var queueUri = Get(name + "__queueServiceUri");
         if (accountName is null && blobUri is null && tableUri is null)
         {
             return null;
@@ -195,7 +203,9 @@ public sealed class StorageAccount
 
         var blob = Endpoint(blobUri, "blobServiceUri", "blob");
         var table = Endpoint(tableUri, "tableServiceUri", "table");
-        foreach (var (uri, key) in new[] { (blob, "blobServiceUri"), (table, "tableServiceUri") })
+        // Queues are optional here (the CLI needs none); with service URIs and no account name, only an explicit one counts.
+        Uri? queue = queueUri is not null || accountName is not null ? Endpoint(queueUri, "queueServiceUri", "queue") : null;
+        foreach (var (uri, key) in new[] { (blob, "blobServiceUri"), (table, "tableServiceUri"), (queue ?? blob, "queueServiceUri") })
         {
             if (uri.Scheme != Uri.UriSchemeHttps)
             {
@@ -203,7 +213,7 @@ public sealed class StorageAccount
             }
         }
 
-        return FromTokenCredential(blob, table, credential ?? CredentialFromSettings(name, Get));
+        return FromTokenCredential(blob, table, credential ?? CredentialFromSettings(name, Get), queue);
     }
 
     private static TokenCredential CredentialFromSettings(string name, Func<string, string?> get)
@@ -232,6 +242,9 @@ public sealed class StorageAccount
         : SharedAccessSignature is { } sas ? new SasPolicy(sas)
         : new SharedKeyPolicy(AccountName, AccountKey!, time);
 
+    /// <summary>The policy that authorizes requests to the queue service: as for blobs (SharedKey signs both the same way).</summary>
+    internal HttpPipelinePolicy QueueAuthorization(TimeProvider time) => BlobAuthorization(time);
+
     /// <summary>The policy that authorizes requests to the table service: bearer token, SAS, or SharedKeyLite signing.</summary>
     internal HttpPipelinePolicy TableAuthorization(TimeProvider time) =>
         Credential is { } credential ? new BearerTokenAuthenticationPolicy(credential, TokenScope)
@@ -239,5 +252,5 @@ public sealed class StorageAccount
         : new SharedKeyLiteTablePolicy(AccountName, AccountKey!, time);
 
     /// <summary>For logs: the account and endpoints, never the key or SAS token.</summary>
-    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}" + (UsesTokenCredential ? ";Credential=token" : "");
+    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}" + (QueueEndpoint is null ? "" : $";QueueEndpoint={QueueEndpoint}") + (UsesTokenCredential ? ";Credential=token" : "");
 }

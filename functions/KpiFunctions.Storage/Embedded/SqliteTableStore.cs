@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using KpiFunctions.Storage.Tables;
 using Microsoft.Data.Sqlite;
+using static KpiFunctions.Storage.Embedded.Sqlite;
 
 namespace KpiFunctions.Storage.Embedded;
 
@@ -24,14 +25,8 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         DatabasePath = full;
         _time = timeProvider ?? TimeProvider.System;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        using var connection = Open();
+        _connectionString = ConnectionString(full);
+        using var connection = Open(_connectionString);
         Execute(connection, """
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -66,7 +61,7 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     public Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = Open(_connectionString);
         EnsureTable(connection, table);
         return Task.FromResult(Read(connection, table, partitionKey, rowKey));
     }
@@ -163,7 +158,7 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
             args.Add(("$top", top));
         }
 
-        using var connection = Open();
+        using var connection = Open(_connectionString);
         EnsureTable(connection, table);
         using var cmd = Command(connection, sql, [.. args]);
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -293,38 +288,13 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var connection = Open();
+            using var connection = Open(_connectionString);
             return write(connection);
         }
         finally
         {
             _writeGate.Release();
         }
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var cmd = Command(connection, sql);
-        cmd.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] args)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value);
-        }
-
-        return cmd;
     }
 
     private string Now() => _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
