@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Orchestration;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources;
@@ -41,114 +42,67 @@ public sealed class LocalPipelineRunner
     /// <summary>Runs a whole window and returns how it ended.</summary>
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        await _storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        var started = await new StartRunStep(_storage, _source.Name, _fx, _options, _time, _random).StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var steps = new RunSteps(_storage, _source, _fx, _options, _time, _random, _catalog);
+        var started = await steps.StartAsync(request, cancellationToken).ConfigureAwait(false);
         var runId = started.Header.RunId;
         var days = request.To.DayNumber - started.Header.FetchFrom.DayNumber + 1;
         progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, started.Messages.Count, runId));
 
-        var ledger = new RunLedger(_storage.Tables, _time);
-        var fetch = new FetchStoreStep(_storage, _source);
-        var computeClaims = 0;
+        var computeMessages = new System.Collections.Concurrent.ConcurrentBag<ComputeMessage>();
         await Parallel.ForEachAsync(started.Messages, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (message, ct) =>
         {
-            if (await FetchWithRetriesAsync(ledger, fetch, message, days, progress, ct).ConfigureAwait(false))
+            if (await FetchWithRetriesAsync(steps, message, days, progress, ct).ConfigureAwait(false) is { } next)
             {
-                Interlocked.Increment(ref computeClaims);
+                computeMessages.Add(next);
             }
         }).ConfigureAwait(false);
 
-        if (computeClaims != 1)
+        if (computeMessages.Count != 1)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Run {runId}: the fan-in was claimed {computeClaims} times; exactly once was expected. Inspect the rows of partition '{runId}' in table {TableNames.Runs} (a task left Running means a fetch stopped without finishing), then start the run again."));
+                $"Run {runId}: the fan-in was claimed {computeMessages.Count} times; exactly once was expected. Inspect the rows of partition '{runId}' in table {TableNames.Runs} (a task left Running means a fetch stopped without finishing), then start the run again."));
         }
 
-        var tasks = await ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
-
-        // Days before the window whose orders changed late are computed again with the window.
-        var corrected = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded && t.CorrectedFrom is not null).ToArray();
-        ComputeResult compute;
-        try
-        {
-            var computed = 0;
-            compute = await new ComputeKpisStep(_storage, _options, _catalog, _time).ComputeAsync(
-                new ComputeRequest(request.From, request.To, [.. tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId)])
-                {
-                    EarlierFrom = corrected.ToDictionary(t => t.StoreId, t => t.CorrectedFrom!.Value, StringComparer.Ordinal),
-                },
-                new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ledger.SetStatusAsync(runId, RunStatus.Failed, "compute failed: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
-        var failed = tasks.Where(t => t.Status == StoreTaskStatus.Failed).Select(t => t.StoreId).ToArray();
-        var output = string.Create(CultureInfo.InvariantCulture,
-            $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined") +
-            (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "") +
-            (corrected.Length > 0
-                ? "; late order changes corrected earlier days of " + string.Join(", ", corrected.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.StoreId} (from {t.CorrectedFrom:yyyy-MM-dd})")))
-                : "") +
-            (compute.Mismatches.Count > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"; {compute.Mismatches.Count} store-day(s) differ from the platform's own figures by more than {_options.ReconcileTolerancePct} %: ") + string.Join("; ", compute.Mismatches)
-                : "");
-        await ledger.SetStatusAsync(runId, failed.Length > 0 ? RunStatus.CompletedWithErrors : RunStatus.Completed, output, cancellationToken).ConfigureAwait(false);
-        var header = await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new PipelineProgress(PipelineStage.Finished, null, started.Messages.Count, started.Messages.Count, output));
-        return new RunSummary(header!, tasks, compute);
+        var computed = 0;
+        var (compute, publish) = await steps.ComputeAsync(computeMessages.Single(),
+            new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
+            cancellationToken).ConfigureAwait(false);
+        await steps.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        var header = await steps.Ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run {runId} lost its header row in {TableNames.Runs}.");
+        var tasks = await steps.Ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new PipelineProgress(PipelineStage.Finished, null, started.Messages.Count, started.Messages.Count, header.Output));
+        return new RunSummary(header, tasks, compute);
     }
 
-    private async Task<bool> FetchWithRetriesAsync(RunLedger ledger, FetchStoreStep fetch, FetchStoreMessage message, int days, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    /// <summary>Delivers a store's fetch message until it succeeds or fails for good, as the host would; then as from the poison queue.</summary>
+    private async Task<ComputeMessage?> FetchWithRetriesAsync(RunSteps steps, FetchStoreMessage message, int days, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (!await ledger.BeginStoreAsync(message.RunId, message.StoreId, ct).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            var clock = Stopwatch.StartNew();
-            StoreFetchResult? result = null;
-            Exception? error = null;
             try
             {
                 var done = 0;
-                result = await fetch.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
+                var outcome = await steps.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
                     progress?.Report(new PipelineProgress(PipelineStage.Fetching, message.StoreId, ++done, days))), ct).ConfigureAwait(false);
+                progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, outcome.Result is null ? 0 : days, days,
+                    outcome.Result is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r.Rows:N0} rows, {r.Quarantined} quarantined") : "failed: " + outcome.Error));
+                return outcome.Next;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.MaxAttempts)
+            {
+                // Recorded in the ledger by the step; try again.
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                error = ex;
+                var next = await steps.FailStoreAsync(message, attempt, ct).ConfigureAwait(false);
+                progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + ex.Message));
+                return next;
             }
-
-            // Ledger writes stay outside the fetch's error handling: a ledger failure is not a fetch failure to retry.
-            if (result is not null)
-            {
-                var claimed = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
-                    new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, attempt, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null) { CorrectedFrom = result.CorrectedFrom }, ct).ConfigureAwait(false);
-                progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, days, days,
-                    string.Create(CultureInfo.InvariantCulture, $"{result.Rows:N0} rows, {result.Quarantined} quarantined")));
-                return claimed;
-            }
-
-            if (attempt < _options.MaxAttempts && error is not IPermanentSourceError)
-            {
-                await ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, error!.Message, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            var finished = await ledger.FinishStoreAsync(message.RunId, message.StoreId,
-                new StoreTask(message.StoreId, StoreTaskStatus.Failed, attempt, 0, 0, clock.ElapsedMilliseconds, error!.Message), ct).ConfigureAwait(false);
-            progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + error.Message));
-            return finished;
         }
     }
 
-    /// <summary>Reports on the caller's thread, unlike <see cref="Progress{T}"/>, so counts arrive in order.</summary>
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to a context, out of order).</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -23,4 +23,11 @@ public sealed record RunHeader(
     bool ComputeClaimed,
     DateTimeOffset CreatedUtc,
     DateTimeOffset UpdatedUtc,
-    string? Output);
+    string? Output)
+{
+    /// <summary>How many times the run's KPIs were computed to the end (one, however often the compute step was delivered).</summary>
+    public int Computations { get; init; }
+
+    /// <summary>When the publish step ran, or null.</summary>
+    public DateTimeOffset? PublishedUtc { get; init; }
+}

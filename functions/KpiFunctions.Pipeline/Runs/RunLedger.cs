@@ -111,22 +111,22 @@ public sealed class RunLedger
     }
 
     /// <summary>Sets the run's status and output.</summary>
-    public async Task SetStatusAsync(string runId, RunStatus status, string? output, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
-            var header = HeaderFrom(e) with { Status = status, Output = output ?? HeaderFrom(e).Output, UpdatedUtc = _time.GetUtcNow() };
-            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            if (result.Status != TableWriteStatus.PreconditionFailed)
-            {
-                return;
-            }
-        }
-    }
+    public Task SetStatusAsync(string runId, RunStatus status, string? output, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h with { Status = status, Output = output ?? h.Output }, cancellationToken);
 
-    private async Task<bool> TryClaimComputeAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>Records a compute that ran to the end: its final status and output, and one more computation.</summary>
+    public Task CompleteComputeAsync(string runId, RunStatus status, string output, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h with { Status = status, Output = output, Computations = h.Computations + 1 }, cancellationToken);
+
+    /// <summary>Records that the publish step ran.</summary>
+    public Task MarkPublishedAsync(string runId, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h with { PublishedUtc = _time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>
+    /// Claims the compute step when every task is finished; true for exactly one caller. A duplicate delivery of a
+    /// finished store calls it too, so a finisher that died between marking its task and claiming cannot stall the run.
+    /// </summary>
+    public async Task<bool> TryClaimComputeAsync(string runId, CancellationToken cancellationToken = default)
     {
         var tasks = await GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
         if (tasks.Any(t => t.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)))
@@ -152,6 +152,21 @@ public sealed class RunLedger
             }
 
             // Someone else wrote the header in between: read it again and see whether they claimed it.
+        }
+    }
+
+    private async Task UpdateHeaderAsync(string runId, Func<RunHeader, RunHeader> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
+            var header = change(HeaderFrom(e)) with { UpdatedUtc = _time.GetUtcNow() };
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (result.Status != TableWriteStatus.PreconditionFailed)
+            {
+                return;
+            }
         }
     }
 
@@ -194,6 +209,8 @@ public sealed class RunLedger
         ["CreatedUtc"] = h.CreatedUtc,
         ["UpdatedUtc"] = h.UpdatedUtc,
         ["Output"] = h.Output,
+        ["Computations"] = h.Computations,
+        ["PublishedUtc"] = h.PublishedUtc,
     };
 
     private static RunHeader HeaderFrom(TableEntity e) => new(
@@ -207,7 +224,11 @@ public sealed class RunLedger
         e.GetBoolean("ComputeClaimed") ?? false,
         e.GetDateTimeOffset("CreatedUtc") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedUtc") ?? DateTimeOffset.MinValue,
-        e.GetString("Output"));
+        e.GetString("Output"))
+    {
+        Computations = e.GetInt32("Computations") ?? 0,
+        PublishedUtc = e.GetDateTimeOffset("PublishedUtc"),
+    };
 
     private static TableEntity ToEntity(string runId, StoreTask t) => new(runId, TaskPrefix + t.StoreId)
     {
