@@ -45,6 +45,12 @@ public sealed class RunSteps
         _ledger = new RunLedger(storage.Tables, time);
     }
 
+    /// <summary>
+    /// How long a compute delivery holds the run before another delivery may take over (longer than any compute:
+    /// a 400-day backfill of a hundred stores computes in minutes).
+    /// </summary>
+    public static TimeSpan ComputeLease { get; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The ledger the steps keep.</summary>
     public RunLedger Ledger => _ledger;
 
@@ -129,6 +135,14 @@ public sealed class RunSteps
             throw new InvalidOperationException($"Run {message.RunId} still has stores fetching; a compute message must come from the fetch that finished the last one.");
         }
 
+        if (!await _ledger.TryStartComputeAsync(message.RunId, ComputeLease, cancellationToken).ConfigureAwait(false))
+        {
+            // Thrown, so the host delivers this message again later: by then the other delivery has finished (and this
+            // one returns the publish message) or has died and its lease has run out (and this one computes).
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Run {message.RunId} is being computed by another delivery since {header.ComputeStartedUtc:O}; this one is retried later."));
+        }
+
         var tasks = await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false);
         var corrected = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded && t.CorrectedFrom is not null).ToArray();
         ComputeResult compute;
@@ -169,9 +183,27 @@ public sealed class RunSteps
         return _ledger.MarkPublishedAsync(message.RunId, cancellationToken);
     }
 
-    /// <summary>The compute message when this delivery claimed the fan-in (or, unknown yet, when a claim now succeeds).</summary>
-    private async Task<ComputeMessage?> NextAsync(string runId, bool? claimed, CancellationToken cancellationToken) =>
-        claimed ?? await _ledger.TryClaimComputeAsync(runId, cancellationToken).ConfigureAwait(false) ? new ComputeMessage(runId) : null;
+    /// <summary>
+    /// The compute message when this delivery claimed the fan-in. A duplicate delivery (<paramref name="claimed"/>
+    /// null) tries the claim, and also sends the message again when the run is claimed but not computed: the delivery
+    /// that claimed it may have died before its message was sent. Extra compute messages are harmless: the compute
+    /// lease lets one compute, and the others find the run computed.
+    /// </summary>
+    private async Task<ComputeMessage?> NextAsync(string runId, bool? claimed, CancellationToken cancellationToken)
+    {
+        if (claimed is { } decided)
+        {
+            return decided ? new ComputeMessage(runId) : null;
+        }
+
+        if (await _ledger.TryClaimComputeAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            return new ComputeMessage(runId);
+        }
+
+        var header = await _ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        return header is { ComputeClaimed: true, Status: RunStatus.Computing } ? new ComputeMessage(runId) : null;
+    }
 }
 
 /// <summary>What one delivery of a fetch message did.</summary>

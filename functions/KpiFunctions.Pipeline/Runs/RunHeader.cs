@@ -28,6 +28,9 @@ public sealed record RunHeader(
     /// <summary>How many times the run's KPIs were computed to the end (one, however often the compute step was delivered).</summary>
     public int Computations { get; init; }
 
+    /// <summary>When a delivery of the compute step started computing (its lease), or null.</summary>
+    public DateTimeOffset? ComputeStartedUtc { get; init; }
+
     /// <summary>When the publish step ran, or null.</summary>
     public DateTimeOffset? PublishedUtc { get; init; }
 }

@@ -118,6 +118,32 @@ public sealed class RunLedger
     public Task CompleteComputeAsync(string runId, RunStatus status, string output, CancellationToken cancellationToken = default) =>
         UpdateHeaderAsync(runId, h => h with { Status = status, Output = output, Computations = h.Computations + 1 }, cancellationToken);
 
+    /// <summary>
+    /// Takes the compute lease: true when no other delivery holds it (none took it, or its lease of
+    /// <paramref name="lease"/> ran out, as when that delivery died). Guarded by the header's ETag, so two deliveries
+    /// of the compute message never compute at once.
+    /// </summary>
+    public async Task<bool> TryStartComputeAsync(string runId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
+            var header = HeaderFrom(e);
+            var now = _time.GetUtcNow();
+            if (header.ComputeStartedUtc is { } started && now - started < lease)
+            {
+                return false;
+            }
+
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header with { ComputeStartedUtc = now, UpdatedUtc = now }), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Records that the publish step ran.</summary>
     public Task MarkPublishedAsync(string runId, CancellationToken cancellationToken = default) =>
         UpdateHeaderAsync(runId, h => h with { PublishedUtc = _time.GetUtcNow() }, cancellationToken);
@@ -210,6 +236,7 @@ public sealed class RunLedger
         ["UpdatedUtc"] = h.UpdatedUtc,
         ["Output"] = h.Output,
         ["Computations"] = h.Computations,
+        ["ComputeStartedUtc"] = h.ComputeStartedUtc,
         ["PublishedUtc"] = h.PublishedUtc,
     };
 
@@ -227,6 +254,7 @@ public sealed class RunLedger
         e.GetString("Output"))
     {
         Computations = e.GetInt32("Computations") ?? 0,
+        ComputeStartedUtc = e.GetDateTimeOffset("ComputeStartedUtc"),
         PublishedUtc = e.GetDateTimeOffset("PublishedUtc"),
     };
 

@@ -1,0 +1,138 @@
+using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Storage.Queues;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+/// <summary>
+/// Plays the Functions host's part over real queues: receives from every step queue, hands each delivery to its step,
+/// sends the step's output messages and deletes the delivery when the step succeeded. A failed delivery becomes
+/// visible again, and goes to &lt;queue&gt;-poison once it has been dequeued <see cref="MaxDequeueCount"/> times.
+/// Faults on request: output messages sent twice, batches handled in shuffled order, a step that dies after its
+/// work but before its outputs and delete (so it is delivered again).
+/// </summary>
+internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
+{
+    private int _deliveries;
+
+    public int MaxDequeueCount { get; init; } = 5;
+
+    /// <summary>Share of output messages sent twice.</summary>
+    public double DuplicateShare { get; init; }
+
+    public bool Shuffle { get; init; }
+
+    public Random Random { get; init; } = new(7);
+
+    /// <summary>Decides, per delivery, whether the step dies after its work (nothing sent, nothing deleted).</summary>
+    public Func<string, QueueMessage, bool> DiesAfterWork { get; init; } = (_, _) => false;
+
+    public int Deliveries => _deliveries;
+
+    public List<string> Log { get; } = [];
+
+    /// <summary>Starts a run the way the DailyRun function does: its fetch messages go to the fetch queue.</summary>
+    public async Task<string> StartAsync(Steps.RunRequest request)
+    {
+        foreach (var queue in QueueNames.All)
+        {
+            await queues.CreateQueueIfNotExistsAsync(queue);
+        }
+
+        var started = await steps.StartAsync(request);
+        foreach (var message in started.Messages)
+        {
+            await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(message));
+        }
+
+        return started.Header.RunId;
+    }
+
+    /// <summary>Delivers until every queue has been empty twice in a row.</summary>
+    public async Task DeliverAllAsync()
+    {
+        for (var idle = 0; idle < 2;)
+        {
+            var any = false;
+            foreach (var queue in QueueNames.All)
+            {
+                var batch = (await queues.ReceiveAsync(queue, 32, TimeSpan.FromMinutes(5))).ToList();
+                if (Shuffle)
+                {
+                    batch = [.. batch.OrderBy(_ => Random.Next())];
+                }
+
+                foreach (var message in batch)
+                {
+                    any = true;
+                    await DeliverAsync(queue, message);
+                }
+            }
+
+            idle = any ? 0 : idle + 1;
+        }
+    }
+
+    private async Task DeliverAsync(string queue, QueueMessage message)
+    {
+        Interlocked.Increment(ref _deliveries);
+        IReadOnlyList<(string Queue, string Text)> outputs;
+        try
+        {
+            outputs = await RunStepAsync(queue, message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.Add($"{queue} #{message.DequeueCount} failed: {ex.Message}");
+            if (message.DequeueCount >= MaxDequeueCount)
+            {
+                await queues.CreateQueueIfNotExistsAsync(queue + "-poison");
+                await queues.SendAsync(queue + "-poison", message.Text);
+                await queues.DeleteAsync(queue, message);
+            }
+            else
+            {
+                await queues.SetVisibilityAsync(queue, message, TimeSpan.Zero);
+            }
+
+            return;
+        }
+
+        if (DiesAfterWork(queue, message))
+        {
+            Log.Add($"{queue} #{message.DequeueCount} died after its work");
+            await queues.SetVisibilityAsync(queue, message, TimeSpan.Zero);
+            return;
+        }
+
+        foreach (var (target, text) in outputs)
+        {
+            await queues.SendAsync(target, text);
+            if (Random.NextDouble() < DuplicateShare)
+            {
+                await queues.SendAsync(target, text);
+            }
+        }
+
+        Assert.True(await queues.DeleteAsync(queue, message));
+    }
+
+    private async Task<IReadOnlyList<(string Queue, string Text)>> RunStepAsync(string queue, QueueMessage message)
+    {
+        switch (queue)
+        {
+            case QueueNames.Fetch:
+                var fetched = await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
+                return fetched.Next is { } compute ? [(QueueNames.Compute, StepMessages.Write(compute))] : [];
+            case QueueNames.FetchPoison:
+                return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text), MaxDequeueCount) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
+            case QueueNames.Compute:
+                var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
+                return [(QueueNames.Publish, StepMessages.Write(publish))];
+            case QueueNames.Publish:
+                await steps.PublishAsync(StepMessages.ReadPublish(message.Text));
+                return [];
+            default:
+                throw new InvalidOperationException($"No step reads queue {queue}.");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Sources;
+using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Storage.Tables;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+/// <summary>
+/// The run's steps delivered over real queues the way the host delivers them (at least once, duplicated, shuffled,
+/// killed half-way, poisoned): every scenario ends with one compute, a correct ledger and the KPI rows of a clean run.
+/// </summary>
+public sealed class DeliveryTests : IAsyncLifetime
+{
+    private static readonly DateOnly From = new(2026, 11, 15);
+    private static readonly DateOnly To = new(2026, 11, 16);
+    private readonly Harness _clean = new(3);
+    private IReadOnlyList<KpiDailyRow> _cleanRows = [];
+
+    public async Task InitializeAsync()
+    {
+        await _clean.SeedAsync(From, To);
+        await _clean.Runner().RunAsync(new RunRequest(From, To));
+        _cleanRows = await new KpiDailyRepository(_clean.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+    }
+
+    public Task DisposeAsync()
+    {
+        _clean.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Duplicated_and_shuffled_deliveries_compute_once_and_give_the_clean_runs_rows()
+    {
+        using var h = new Harness(3);
+        var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World))) { DuplicateShare = 0.6, Shuffle = true };
+
+        var runId = await RunAsync(h, host);
+
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+        Assert.True(host.Deliveries > 3 + 1 + 1, $"{host.Deliveries} deliveries");
+    }
+
+    [Fact]
+    public async Task A_step_that_dies_after_its_work_is_delivered_again_and_changes_nothing_the_second_time()
+    {
+        using var h = new Harness(3);
+        var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World))) { DiesAfterWork = (_, m) => m.DequeueCount == 1 };
+
+        var runId = await RunAsync(h, host);
+
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+        // Every message died once: 3 fetches, the compute (and the extra compute messages redelivered fetches send), the publish.
+        var died = host.Log.Where(l => l.EndsWith("died after its work", StringComparison.Ordinal)).ToArray();
+        Assert.True(died.Length >= 5, string.Join("\n", host.Log));
+        Assert.Contains(died, l => l.StartsWith("kpi-compute #1", StringComparison.Ordinal));
+        Assert.Contains(died, l => l.StartsWith("kpi-publish #1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_fetch_killed_between_marking_its_store_finished_and_claiming_the_compute_is_redelivered_and_claims_it()
+    {
+        using var h = new Harness(3);
+        var tables = new FailOnceTables(h.Storage.Tables, (table, entity) => table == TableNames.Runs && entity.RowKey == "run" && entity.GetBoolean("ComputeClaimed") == true);
+        var storage = h.Storage with { Tables = tables };
+        var host = new DeliveryHost(storage.Queues!, new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)));
+
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        await host.DeliverAllAsync();
+
+        Assert.True(tables.Failed);
+        Assert.Contains(host.Log, l => l.StartsWith("kpi-fetch #1 failed: killed", StringComparison.Ordinal));
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_every_delivery_goes_to_the_poison_queue_is_marked_failed_and_the_run_completes_without_it()
+    {
+        using var h = new Harness(3);
+        var source = new FailingSource(new SyntheticSource(h.World), "us-west");
+        var host = new DeliveryHost(h.Storage.Queues!, Steps(h, source)) { MaxDequeueCount = 3 };
+
+        var runId = await RunAsync(h, host);
+
+        var header = (await new RunLedger(h.Storage.Tables).GetAsync(runId))!;
+        var failed = (await new RunLedger(h.Storage.Tables).GetTasksAsync(runId)).Single(t => t.StoreId == "us-west");
+        Assert.Equal(RunStatus.CompletedWithErrors, header.Status);
+        Assert.Contains("failed stores: us-west", header.Output, StringComparison.Ordinal);
+        Assert.Equal(1, header.Computations);
+        Assert.Equal((StoreTaskStatus.Failed, 3), (failed.Status, failed.Attempts));
+        Assert.Equal("gave up after 3 attempts; last error: source unavailable for us-west", failed.LastError);
+        Assert.Equal(3, source.Calls);
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+        Assert.Equal(_cleanRows.Where(r => r.StoreId != "us-west").Select(r => (r.StoreId, r.Date, r.Kpis["gmv"].Value)), rows.Select(r => (r.StoreId, r.Date, r.Kpis["gmv"].Value)));
+    }
+
+    [Fact]
+    public async Task A_compute_delivery_that_died_half_way_holds_the_run_until_its_lease_runs_out_then_another_computes_once()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        var host = new DeliveryHost(h.Storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+
+        // The fetches claim the compute; a compute delivery then takes the lease and dies before computing.
+        foreach (var message in await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 32, TimeSpan.FromMinutes(5)))
+        {
+            await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
+        }
+
+        Assert.True(await steps.Ledger.TryStartComputeAsync(runId, RunSteps.ComputeLease));
+        var held = await Assert.ThrowsAsync<InvalidOperationException>(() => steps.ComputeAsync(new ComputeMessage(runId)));
+        h.Time.Now += RunSteps.ComputeLease + TimeSpan.FromMinutes(1);
+        var (result, publish) = await steps.ComputeAsync(new ComputeMessage(runId));
+        var (again, _) = await steps.ComputeAsync(new ComputeMessage(runId));
+
+        Assert.Contains($"Run {runId} is being computed by another delivery since", held.Message, StringComparison.Ordinal);
+        Assert.NotNull(result);
+        Assert.Null(again);
+        Assert.Equal(new PublishMessage(runId), publish);
+        Assert.Equal(1, (await steps.Ledger.GetAsync(runId))!.Computations);
+    }
+
+    [Fact]
+    public async Task On_azurite_duplicated_shuffled_and_killed_deliveries_compute_once_and_give_the_clean_runs_rows()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        using var h = new Harness(3) { Storage = KpiStorage.Azure(azurite.ConnectionString, "kpi-" + Guid.NewGuid().ToString("N")[..12]) };
+        var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World)))
+        {
+            DuplicateShare = 0.5,
+            Shuffle = true,
+            DiesAfterWork = (queue, m) => m.DequeueCount == 1 && queue is QueueNames.Compute or QueueNames.Fetch && m.MessageId[^1] % 2 == 0,
+        };
+
+        var runId = await RunAsync(h, host);
+
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task Step_messages_that_are_not_what_their_queue_carries_are_refused_naming_the_queue()
+    {
+        var notJson = Assert.Throws<InvalidDataException>(() => StepMessages.ReadFetch("store=uk-main"));
+        var incomplete = Assert.Throws<InvalidDataException>(() => StepMessages.ReadFetch("""{"runId":"r1","storeId":"uk-main","from":"2026-11-16","to":"2026-11-15"}"""));
+
+        Assert.Contains("A message on kpi-fetch is not JSON of runId, storeId, from and to", notJson.Message, StringComparison.Ordinal);
+        Assert.Contains("A message on kpi-fetch lacks runId, storeId, from and to", incomplete.Message, StringComparison.Ordinal);
+        Assert.Equal(new FetchStoreMessage("r1", "uk-main", From, To), StepMessages.ReadFetch(StepMessages.Write(new FetchStoreMessage("r1", "uk-main", From, To))));
+        await Task.CompletedTask;
+    }
+
+    private static RunSteps Steps(Harness h, IStoreSource source) => new(h.Storage, source, new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));
+
+    private static async Task<string> RunAsync(Harness h, DeliveryHost host)
+    {
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        await host.DeliverAllAsync();
+        return runId;
+    }
+
+    /// <summary>One compute, published, every store succeeded once, and the KPI rows of the clean run.</summary>
+    private async Task AssertCleanAsync(Harness h, string runId, RunStatus status)
+    {
+        var ledger = new RunLedger(h.Storage.Tables);
+        var header = (await ledger.GetAsync(runId))!;
+        Assert.Equal(status, header.Status);
+        Assert.Equal(1, header.Computations);
+        Assert.NotNull(header.PublishedUtc);
+        Assert.All(await ledger.GetTasksAsync(runId), t => Assert.Equal(StoreTaskStatus.Succeeded, t.Status));
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+        Assert.Equal(_cleanRows.Count, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal((_cleanRows[i].StoreId, _cleanRows[i].Date), (rows[i].StoreId, rows[i].Date));
+            Assert.Equal(_cleanRows[i].Kpis, rows[i].Kpis);
+            Assert.Equal(_cleanRows[i].Measures, rows[i].Measures);
+        }
+
+        Assert.Equal(0, await h.Storage.Queues!.CountAsync(QueueNames.Fetch));
+    }
+
+    /// <summary>A table store that throws once, before the first write a predicate picks (a process killed at that point).</summary>
+    private sealed class FailOnceTables(ITableStore inner, Func<string, TableEntity, bool> kill) : ITableStore
+    {
+        public bool Failed { get; private set; }
+
+        public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableIfNotExistsAsync(table, cancellationToken);
+
+        public Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetEntityAsync(table, partitionKey, rowKey, cancellationToken);
+
+        public Task<TableWriteResult> AddEntityAsync(string table, TableEntity entity, CancellationToken cancellationToken = default) => inner.AddEntityAsync(table, entity, cancellationToken);
+
+        public Task<TableWriteResult> UpsertEntityAsync(string table, TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default) =>
+            inner.UpsertEntityAsync(table, entity, mode, cancellationToken);
+
+        public Task<TableWriteResult> UpdateEntityAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
+        {
+            if (!Failed && kill(table, entity))
+            {
+                Failed = true;
+                throw new IOException("killed before the write");
+            }
+
+            return inner.UpdateEntityAsync(table, entity, ifMatch, mode, cancellationToken);
+        }
+
+        public Task<bool> DeleteEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.DeleteEntityAsync(table, partitionKey, rowKey, cancellationToken);
+
+        public IAsyncEnumerable<TableEntity> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
+
+        public Task SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default) => inner.SubmitTransactionAsync(table, actions, cancellationToken);
+    }
+
+    private sealed class FailingSource(IStoreSource inner, string failingStore) : IStoreSource
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public string Name => inner.Name;
+
+        public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+        {
+            if (store.Id == failingStore)
+            {
+                Interlocked.Increment(ref _calls);
+                throw new HttpRequestException($"source unavailable for {store.Id}");
+            }
+
+            return inner.FetchDayAsync(store, date, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
+    }
+}
