@@ -29,6 +29,35 @@ public sealed record PipelineOptions
     /// <summary>The response window of a country.</summary>
     public int ResponseWindowFor(string country) => ResponseWindows.TryGetValue(country, out var hours) ? hours : 24;
 
+    /// <summary>
+    /// The options from settings (environment variables or app settings, by name); errors name the setting.
+    /// <paramref name="defaultResponseWindows"/> applies when KPI_RESPONSE_WINDOWS is unset (the demo's).
+    /// </summary>
+    public static PipelineOptions FromSettings(Func<string, string?> setting, IReadOnlyDictionary<string, int>? defaultResponseWindows = null, string? currency = null, int? parallel = null)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        string? Get(string name) => setting(name) is { Length: > 0 } v ? v.Trim() : null;
+        int Int(string name, int fallback) => Get(name) is { } text
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number.")
+            : fallback;
+
+        var windows = Get("KPI_RESPONSE_WINDOWS");
+        var options = new PipelineOptions
+        {
+            ReportingCurrency = (currency ?? Get("KPI_REPORTING_CURRENCY") ?? "USD").ToUpperInvariant(),
+            LookbackDays = Int("KPI_LOOKBACK_DAYS", 3),
+            FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
+            MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
+            MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
+            ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
+                ? decimal.TryParse(tolerance, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
+                : 0.5m,
+            ResponseWindows = windows is null && defaultResponseWindows is not null ? defaultResponseWindows : ParseResponseWindows(windows),
+        };
+        options.Validate();
+        return options;
+    }
+
     /// <summary>Parses "MY=12,TH=12" into a map, with an error naming the bad entry.</summary>
     public static IReadOnlyDictionary<string, int> ParseResponseWindows(string? text)
     {

@@ -14,6 +14,7 @@ using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Storage.Azure;
+using KpiFunctions.TikTok;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
@@ -60,35 +61,14 @@ internal static class RunCommand
 
     private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, StorageAccount? Storage, string Source = "synthetic");
 
-    private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo)
-    {
-        int Int(string name, int fallback) =>
-            context.GetEnvironment(name) is { Length: > 0 } text
-                ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number.")
-                : fallback;
-
-        var windows = context.GetEnvironment("KPI_RESPONSE_WINDOWS");
-        var options = new PipelineOptions
-        {
-            ReportingCurrency = (currency ?? context.GetEnvironment("KPI_REPORTING_CURRENCY") ?? "USD").ToUpperInvariant(),
-            LookbackDays = Int("KPI_LOOKBACK_DAYS", 3),
-            FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
-            MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
-            MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
-            ReconcileTolerancePct = context.GetEnvironment("KPI_RECONCILE_TOLERANCE_PCT") is { Length: > 0 } tolerance
-                ? decimal.TryParse(tolerance, NumberStyles.Number, CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
-                : 0.5m,
-            ResponseWindows = windows is null && demo ? DemoStores.ResponseWindows : PipelineOptions.ParseResponseWindows(windows),
-        };
-        options.Validate();
-        return options;
-    }
+    private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo) =>
+        PipelineOptions.FromSettings(context.GetEnvironment, demo ? DemoStores.ResponseWindows : null, currency, parallel);
 
     private static async Task<int> RunAsync(CliContext context, RunSettings s, PipelineOptions options, CancellationToken ct)
     {
         var console = context.Console;
         var now = context.Time.GetUtcNow();
-        var tiktok = s.Source == "tiktok" ? TikTokSetup.Options(context) : null; // bad settings stop the run before anything is written
+        var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null; // bad settings stop the run before anything is written
         var storage = KpiStorage.Open(s.Storage, s.DataDir, context.Time);
         await storage.EnsureTablesAsync(ct);
         var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
@@ -131,7 +111,7 @@ internal static class RunCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         IStoreSource storeSource = s.Source switch
         {
-            "tiktok" => TikTokSetup.Source(tiktok!, context, s.DataDir, http, hasher),
+            "tiktok" => TikTokSettings.Source(tiktok!, context.GetEnvironment, s.DataDir, http, hasher, context.Time),
             "csv" => new Sources.SellerCenter.SellerCenterCsvSource(storage.Blobs, hasher, context.Time),
             _ => new SyntheticSource(world),
         };

@@ -1,17 +1,17 @@
 using System.Globalization;
 using KpiFunctions.Core.Privacy;
-using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Secrets;
 
-namespace KpiFunctions.Cli;
+namespace KpiFunctions.TikTok;
 
-/// <summary>The TikTok source from the KPI_TIKTOK_* settings.</summary>
-internal static class TikTokSetup
+/// <summary>The TikTok client and source from the KPI_TIKTOK_* settings (environment variables or app settings).</summary>
+public static class TikTokSettings
 {
     /// <summary>The client settings, checked: called before anything is opened or written.</summary>
-    public static TikTokOptions Options(CliContext context)
+    public static TikTokOptions Options(Func<string, string?> setting, TimeProvider time)
     {
-        string? Get(string name) => context.GetEnvironment(name) is { Length: > 0 } v ? v.Trim() : null;
+        ArgumentNullException.ThrowIfNull(setting);
+        string? Get(string name) => setting(name) is { Length: > 0 } v ? v.Trim() : null;
         Uri Url(string name, Uri fallback) => Get(name) is { } text
             ? Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : throw new ArgumentException($"{name}='{text}' is not an http(s) URL.")
             : fallback;
@@ -33,16 +33,17 @@ internal static class TikTokSetup
             LateChangeDays = Get("KPI_TIKTOK_LATE_CHANGE_DAYS") is { } days
                 ? int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS='{days}' is not a whole number of days.")
                 : defaults.LateChangeDays,
-            Time = context.Time,
+            Time = time,
         };
         options.Validate();
         return options;
     }
 
     /// <summary>The source, with tokens from KPI_TIKTOK_SECRETS_DIR (default: the data folder's secrets/).</summary>
-    public static TikTokSource Source(TikTokOptions options, CliContext context, string dataDir, HttpClient http, BuyerIdHasher hasher)
+    public static TikTokSource Source(TikTokOptions options, Func<string, string?> setting, string dataDir, HttpClient http, BuyerIdHasher hasher, TimeProvider time)
     {
-        var folder = context.GetEnvironment("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir.Trim() : Path.Combine(dataDir, "secrets");
-        return new TikTokSource(new TikTokShopApi(new TikTokApiClient(http, options, new FileSecretStore(folder)), options), hasher, context.Time);
+        ArgumentNullException.ThrowIfNull(setting);
+        var folder = setting("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir.Trim() : Path.Combine(dataDir, "secrets");
+        return new TikTokSource(new TikTokShopApi(new TikTokApiClient(http, options, new FileSecretStore(folder)), options), hasher, time);
     }
 }
