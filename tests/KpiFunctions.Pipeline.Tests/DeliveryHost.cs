@@ -124,7 +124,7 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
                 var fetched = await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
                 return fetched.Next is { } compute ? [(QueueNames.Compute, StepMessages.Write(compute))] : [];
             case QueueNames.FetchPoison:
-                return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text), MaxDequeueCount) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
+                return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text)) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
             case QueueNames.Compute:
                 var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
                 return [(QueueNames.Publish, StepMessages.Write(publish))];

@@ -95,7 +95,7 @@ public sealed class LocalPipelineRunner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var next = await steps.FailStoreAsync(message, attempt, ct).ConfigureAwait(false);
+                var next = await steps.FailStoreAsync(message, ct).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + ex.Message));
                 return next;
             }

@@ -105,11 +105,11 @@ public sealed class RunSteps
     /// A fetch message that failed past its deliveries (from the poison queue): the store is finished as failed with
     /// its last error, and the run goes on without it.
     /// </summary>
-    public async Task<ComputeMessage?> FailStoreAsync(FetchStoreMessage message, long deliveries, CancellationToken cancellationToken = default)
+    public async Task<ComputeMessage?> FailStoreAsync(FetchStoreMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var task = (await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.StoreId == message.StoreId);
-        var reason = string.Create(CultureInfo.InvariantCulture, $"gave up after {deliveries} attempts") + (task?.LastError is { } last ? "; last error: " + last : "");
+        var reason = string.Create(CultureInfo.InvariantCulture, $"gave up after {task?.Attempts ?? 0} attempts") + (task?.LastError is { } last ? "; last error: " + last : "");
         var claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
             new StoreTask(message.StoreId, StoreTaskStatus.Failed, 0, 0, 0, 0, reason), cancellationToken).ConfigureAwait(false);
         return await NextAsync(message.RunId, claimed, cancellationToken).ConfigureAwait(false);

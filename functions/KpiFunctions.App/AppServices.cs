@@ -1,0 +1,109 @@
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Pipeline.Registry;
+using KpiFunctions.Sources;
+using KpiFunctions.Sources.SellerCenter;
+using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Storage.Azure;
+using KpiFunctions.TikTok;
+
+namespace KpiFunctions.App;
+
+/// <summary>
+/// The app's parts from its settings (the host passes app settings as environment variables): storage from
+/// KPI_STORAGE (a connection string, or the identity-based KPI_STORAGE__* settings; unset: the embedded store in
+/// KPI_DATA_DIR, for local runs), the source from KPI_SOURCE (tiktok, csv or synthetic), the pipeline options, the
+/// buyer-hash salt. Every setting is checked when the app starts, so a bad one fails the host's start-up with its
+/// name rather than the first night's run.
+/// </summary>
+public sealed class AppServices : IDisposable
+{
+    private readonly Func<string, string?> _setting;
+    private readonly TimeProvider _time;
+    private readonly TikTokOptions? _tiktok;
+    private readonly BuyerIdHasher _hasher;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
+    private readonly Lazy<TikTokSource>? _tiktokSource;
+
+    /// <summary>Reads and checks the settings.</summary>
+    public AppServices(Func<string, string?> setting, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        ArgumentNullException.ThrowIfNull(time);
+        _setting = name => setting(name) is { Length: > 0 } v ? v.Trim() : null;
+        _time = time;
+        Options = PipelineOptions.FromSettings(_setting);
+        DataDir = _setting("KPI_DATA_DIR") ?? ".kpi-data";
+        var account = StorageAccount.FromSettings("KPI_STORAGE", _setting);
+        Storage = KpiStorage.Open(account, DataDir, time);
+        if (Storage.Queues is null)
+        {
+            throw new ArgumentException("KPI_STORAGE names no queue endpoint; add QueueEndpoint=… to the connection string (the app's steps talk through queues).");
+        }
+
+        SourceName = _setting("KPI_SOURCE") ?? "tiktok";
+        if (SourceName is not ("tiktok" or "csv" or "synthetic"))
+        {
+            throw new ArgumentException($"KPI_SOURCE='{SourceName}' is not a source; use tiktok, csv or synthetic.");
+        }
+
+        _tiktok = SourceName == "tiktok" ? TikTokSettings.Options(_setting, time) : null;
+        if (account is not null && _setting(BuyerSalt.EnvironmentVariable) is null)
+        {
+            // On Azure there is no data folder to keep a generated salt in: hashes would change with every instance.
+            throw new ArgumentException($"{BuyerSalt.EnvironmentVariable} is not set; on Azure the buyer-hash salt comes from the app settings (a Key Vault reference).");
+        }
+
+        _hasher = new BuyerIdHasher(BuyerSalt.Resolve(_setting(BuyerSalt.EnvironmentVariable), DataDir));
+
+        // One TikTok source for the process: its request pacing per app and shop must see every invocation's requests.
+        var tiktok = _tiktok;
+        _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, _setting, DataDir, _http, _hasher, _time));
+    }
+
+    /// <summary>The pipeline options.</summary>
+    public PipelineOptions Options { get; }
+
+    /// <summary>Where data lives.</summary>
+    public KpiStorage Storage { get; }
+
+    /// <summary>The data folder of the embedded store (and of local secrets).</summary>
+    public string DataDir { get; }
+
+    /// <summary>KPI_SOURCE.</summary>
+    public string SourceName { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>
+    /// The steps over the registered stores. FX rates come from the synthetic source for now (as for
+    /// <c>kpi run</c>): no rates feed is connected yet.
+    /// </summary>
+    public async Task<RunSteps> StepsAsync(CancellationToken cancellationToken = default)
+    {
+        await Storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var stores = await new StoreRegistry(Storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
+        var world = new SyntheticWorld(42, stores, _time.GetUtcNow(), _hasher);
+        IStoreSource source = SourceName switch
+        {
+            "tiktok" => _tiktokSource!.Value,
+            "csv" => new SellerCenterCsvSource(Storage.Blobs, _hasher, _time),
+            _ => new SyntheticSource(world),
+        };
+        return new RunSteps(Storage, source, new SyntheticFxSource(world), Options, _time, Random.Shared);
+    }
+
+    /// <summary>Creates the queues the steps talk through.</summary>
+    public async Task EnsureQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var queue in QueueNames.All)
+        {
+            await Storage.Queues!.CreateQueueIfNotExistsAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Sources.Synthetic;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.App.Tests;
+
+/// <summary>
+/// The host's documented payloads (timer, queue, HTTP; reference digest A4-A5) posted to the handler over HTTP: the
+/// answers, their output bindings, and the bindings declared in host.json and app/*/function.json agree.
+/// </summary>
+public sealed class HandlerContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new();
+    private HandlerServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["KPI_DATA_DIR"] = _dir.Path,
+            ["KPI_SOURCE"] = "synthetic",
+            ["KPI_BUYER_HASH_SALT"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("handler-contract-salt-0123")),
+            ["KPI_LOOKBACK_DAYS"] = "1",
+        };
+        _server = await HandlerServer.StartAsync(settings, new FixedTimeProvider(Now));
+        var world = new SyntheticWorld(42, DemoStores.Create(3), Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("handler-contract-salt-0123")));
+        await DemoSetup.SeedAsync(_server.Services.Storage, world, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 19));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task The_host_readiness_probe_gets_an_answer()
+    {
+        var answer = await _server.Client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_night_through_timer_and_queue_payloads_fans_out_fans_in_once_computes_and_publishes()
+    {
+        var timer = await InvokeAsync("DailyRun", new JsonObject
+        {
+            ["Data"] = new JsonObject { ["timer"] = new JsonObject { ["Schedule"] = new JsonObject { ["AdjustForDST"] = true }, ["ScheduleStatus"] = null, ["IsPastDue"] = false } },
+            ["Metadata"] = Sys("DailyRun"),
+        });
+
+        var fetches = Messages(timer, "fetch");
+        Assert.Equal(3, fetches.Count);
+        var runId = JsonNode.Parse(fetches[0])!["runId"]!.GetValue<string>();
+        Assert.All(fetches, f => Assert.Equal(runId, JsonNode.Parse(f)!["runId"]!.GetValue<string>()));
+
+        // Each queue message arrives JSON-encoded once more, as the host sends strings (digest 0.1).
+        var computes = new List<string>();
+        foreach (var fetch in fetches)
+        {
+            var answer = await InvokeAsync("FetchStore", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(fetch)), dequeueCount: "1"));
+            computes.AddRange(Messages(answer, "compute"));
+        }
+
+        // A duplicate before the run is computed sends the compute message again (its sender may have died before
+        // sending it); the message is handed over as a JSON object this time, which the host may also do.
+        var compute = Assert.Single(computes);
+        var duplicate = await InvokeAsync("FetchStore", QueuePayload(JsonNode.Parse(fetches[0])!, dequeueCount: "2"));
+        Assert.Equal([compute], Messages(duplicate, "compute"));
+        Assert.Contains("finished already", duplicate["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var computed = await InvokeAsync("ComputeKpis", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(compute)), dequeueCount: "1"));
+        var publish = Assert.Single(Messages(computed, "publish"));
+        await InvokeAsync("PublishSemantic", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(publish)), dequeueCount: "1"));
+
+        var again = await InvokeAsync("ComputeKpis", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(compute)), dequeueCount: "1"));
+        var late = await InvokeAsync("FetchStore", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(fetches[1])), dequeueCount: "3"));
+        Assert.Equal([publish], Messages(again, "publish"));
+        Assert.Contains("computed already", again["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(Messages(late, "compute"));
+
+        var header = (await new RunLedger(_server.Services.Storage.Tables).GetAsync(runId))!;
+        Assert.Equal(RunStatus.Completed, header.Status);
+        Assert.Equal(1, header.Computations);
+        Assert.NotNull(header.PublishedUtc);
+        Assert.Equal((new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 19)), (header.From, header.To));
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_what_its_queue_carries_fails_the_invocation_with_the_reason()
+    {
+        var answer = await _server.Client.PostAsync(new Uri("/FetchStore", UriKind.Relative), Json(QueuePayload(JsonValue.Create("\"hello\""), dequeueCount: "1")));
+        var body = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+        Assert.Contains("FetchStore failed: A message on kpi-fetch is not JSON of runId, storeId, from and to", body["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_the_hosts_envelope_fails_the_invocation_saying_what_was_expected()
+    {
+        var answer = await _server.Client.PostAsync(new Uri("/ComputeKpis", UriKind.Relative), new StringContent("not json", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+        Assert.Contains("The invocation body is not JSON", body["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_answers_through_the_http_output_binding()
+    {
+        var answer = await InvokeAsync("Health", new JsonObject
+        {
+            ["Data"] = new JsonObject
+            {
+                ["req"] = new JsonObject
+                {
+                    ["Url"] = "https://kpi.azurewebsites.net/api/health",
+                    ["Method"] = "GET",
+                    ["Query"] = new JsonObject(),
+                    ["Headers"] = new JsonObject { ["Accept"] = new JsonArray("application/json") },
+                    ["Params"] = new JsonObject(),
+                    ["Identities"] = new JsonArray(),
+                    ["Body"] = null,
+                },
+            },
+            ["Metadata"] = Sys("Health"),
+        });
+
+        var res = answer["Outputs"]!["res"]!;
+        Assert.Equal("200", res["statusCode"]!.GetValue<string>());
+        var body = JsonNode.Parse(res["body"]!.GetValue<string>())!;
+        Assert.Equal("healthy", body["status"]!.GetValue<string>());
+        Assert.Equal(3, body["stores"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Every_function_json_matches_a_handler_route_its_bindings_and_the_queues_the_steps_use()
+    {
+        var root = RepoRoot.Find();
+        var folders = Directory.GetDirectories(Path.Combine(root, "app")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Handler.Functions.Order(StringComparer.Ordinal), folders);
+
+        // The binding names the handler reads and writes, per function.
+        var expected = new Dictionary<string, (string Trigger, string TriggerName, string? Queue, string[] Outputs)>
+        {
+            ["DailyRun"] = ("timerTrigger", "timer", null, ["fetch"]),
+            ["FetchStore"] = ("queueTrigger", "message", QueueNames.Fetch, ["compute"]),
+            ["FetchStorePoison"] = ("queueTrigger", "message", QueueNames.FetchPoison, ["compute"]),
+            ["ComputeKpis"] = ("queueTrigger", "message", QueueNames.Compute, ["publish"]),
+            ["PublishSemantic"] = ("queueTrigger", "message", QueueNames.Publish, []),
+            ["Health"] = ("httpTrigger", "req", null, ["res"]),
+        };
+        var outputQueues = new Dictionary<string, string> { ["fetch"] = QueueNames.Fetch, ["compute"] = QueueNames.Compute, ["publish"] = QueueNames.Publish };
+        foreach (var (name, want) in expected)
+        {
+            var bindings = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "app", name, "function.json")))!["bindings"]!.AsArray();
+            var trigger = Assert.Single(bindings, b => b!["direction"]!.GetValue<string>() == "in")!;
+            Assert.Equal(want.Trigger, trigger["type"]!.GetValue<string>());
+            Assert.Equal(want.TriggerName, trigger["name"]!.GetValue<string>());
+            Assert.Equal(want.Queue, trigger["queueName"]?.GetValue<string>());
+            var outs = bindings.Where(b => b!["direction"]!.GetValue<string>() == "out").ToArray();
+            Assert.Equal(want.Outputs, outs.Select(b => b!["name"]!.GetValue<string>()));
+            foreach (var o in outs.Where(b => b!["type"]!.GetValue<string>() == "queue"))
+            {
+                Assert.Equal(outputQueues[o!["name"]!.GetValue<string>()], o["queueName"]!.GetValue<string>());
+            }
+
+            Assert.All(bindings.Where(b => b!["queueName"] is not null), b => Assert.Equal("KPI_STORAGE", b!["connection"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(QueueNames.Fetch + "-poison", QueueNames.FetchPoison);
+    }
+
+    [Fact]
+    public void Host_json_starts_this_handler_and_sets_the_queue_behaviour_the_steps_rely_on()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Find(), "host.json")))!;
+
+        Assert.Equal("2.0", host["version"]!.GetValue<string>());
+        Assert.Equal(typeof(Handler).Assembly.GetName().Name, host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>());
+        Assert.False(host["customHandler"]!["enableForwardingHttpRequest"]!.GetValue<bool>()); // the JSON envelope for every function
+        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", host["extensionBundle"]!["id"]!.GetValue<string>());
+        Assert.StartsWith("[4.", host["extensionBundle"]!["version"]!.GetValue<string>(), StringComparison.Ordinal);
+        var queues = host["extensions"]!["queues"]!;
+        Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>()); // what AzureQueueStore writes
+        Assert.InRange(queues["maxDequeueCount"]!.GetValue<int>(), 2, 10);
+        Assert.InRange(queues["batchSize"]!.GetValue<int>(), 1, 32);
+        Assert.NotNull(queues["visibilityTimeout"]);
+    }
+
+    private async Task<JsonNode> InvokeAsync(string function, JsonObject payload)
+    {
+        using var answer = await _server.Client.PostAsync(new Uri("/" + function, UriKind.Relative), Json(payload));
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{function}: {(int)answer.StatusCode} {text}");
+        Assert.Equal("application/json", answer.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>A queue output's messages; it must be a JSON array of strings, never a bare string (digest 0.2).</summary>
+    private static List<string> Messages(JsonNode answer, string binding)
+    {
+        var output = answer["Outputs"]![binding];
+        Assert.IsType<JsonArray>(output);
+        return [.. output!.AsArray().Select(m => m!.GetValue<string>())];
+    }
+
+    private static JsonObject QueuePayload(JsonNode message, string dequeueCount) => new()
+    {
+        ["Data"] = new JsonObject { ["message"] = message.DeepClone() },
+        ["Metadata"] = new JsonObject
+        {
+            ["DequeueCount"] = dequeueCount,
+            ["ExpirationTime"] = "2026-11-27T12:00:00+00:00",
+            ["Id"] = Guid.NewGuid().ToString(),
+            ["InsertionTime"] = "2026-11-20T12:00:00+00:00",
+            ["NextVisibleTime"] = "2026-11-20T12:10:00+00:00",
+            ["PopReceipt"] = "AgAAAAMAAAAAAAAA",
+            ["sys"] = new JsonObject { ["MethodName"] = "FetchStore", ["UtcNow"] = "2026-11-20T12:00:00Z", ["RandGuid"] = Guid.NewGuid().ToString() },
+        },
+    };
+
+    private static JsonObject Sys(string method) => new()
+    {
+        ["sys"] = new JsonObject { ["MethodName"] = method, ["UtcNow"] = "2026-11-20T12:00:00Z", ["RandGuid"] = Guid.NewGuid().ToString() },
+    };
+
+    private static StringContent Json(JsonNode payload) => new(payload.ToJsonString(), Encoding.UTF8, "application/json");
+}
