@@ -35,6 +35,11 @@ public sealed class AppServices : IDisposable
         _time = time;
         Options = PipelineOptions.FromSettings(_setting);
         DataDir = _setting("KPI_DATA_DIR") ?? ".kpi-data";
+        StallAfter = TimeSpan.FromMinutes(_setting("KPI_STALL_MINUTES") is { } stall
+            ? int.TryParse(stall, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes > 0
+                ? minutes
+                : throw new ArgumentException($"KPI_STALL_MINUTES='{stall}' is not a whole number of minutes above 0.")
+            : 120);
         var account = StorageAccount.FromSettings("KPI_STORAGE", _setting);
         Storage = KpiStorage.Open(account, DataDir, time);
         if (Storage.Queues is null)
@@ -61,6 +66,9 @@ public sealed class AppServices : IDisposable
         var tiktok = _tiktok;
         _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, _setting, DataDir, _http, _hasher, _time));
     }
+
+    /// <summary>How long a run may go without finishing its stores (or its compute) before its status says it stalled [KPI_STALL_MINUTES, 120].</summary>
+    public TimeSpan StallAfter { get; }
 
     /// <summary>The pipeline options.</summary>
     public PipelineOptions Options { get; }

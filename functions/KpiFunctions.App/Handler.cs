@@ -14,7 +14,7 @@ namespace KpiFunctions.App;
 public static class Handler
 {
     /// <summary>The functions this handler serves, by name.</summary>
-    public static IReadOnlyList<string> Functions { get; } = ["DailyRun", "FetchStore", "FetchStorePoison", "ComputeKpis", "PublishSemantic", "Health"];
+    public static IReadOnlyList<string> Functions { get; } = ["DailyRun", "FetchStore", "FetchStorePoison", "ComputeKpis", "PublishSemantic", "Runs", "Kpis", "Health"];
 
     /// <summary>Maps the routes: GET / for the host's readiness probe, POST /&lt;function&gt; for invocations.</summary>
     public static void Map(WebApplication app, AppServices services)
@@ -104,6 +104,18 @@ public static class Handler
                     var message = StepMessages.ReadPublish(invocation.QueueText("message"));
                     await (await services.StepsAsync(ct).ConfigureAwait(false)).PublishAsync(message, ct).ConfigureAwait(false);
                     return result.Log($"Run {message.RunId} published.");
+                }
+
+            case "Runs":
+                {
+                    var (status, body, fetch) = await RunsApi.RunsAsync(invocation.Http("req"), services, ct).ConfigureAwait(false);
+                    return result.Http("res", status, body).Queue("fetch", fetch);
+                }
+
+            case "Kpis":
+                {
+                    var (status, body) = await RunsApi.KpisAsync(invocation.Http("req"), services, ct).ConfigureAwait(false);
+                    return result.Http("res", status, body);
                 }
 
             case "Health":

@@ -20,6 +20,7 @@ public sealed class HandlerContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _dir = new();
+    private readonly FixedTimeProvider _time = new(Now);
     private HandlerServer _server = null!;
 
     public async Task InitializeAsync()
@@ -31,7 +32,7 @@ public sealed class HandlerContractTests : IAsyncLifetime
             ["KPI_BUYER_HASH_SALT"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("handler-contract-salt-0123")),
             ["KPI_LOOKBACK_DAYS"] = "1",
         };
-        _server = await HandlerServer.StartAsync(settings, new FixedTimeProvider(Now));
+        _server = await HandlerServer.StartAsync(settings, _time);
         var world = new SyntheticWorld(42, DemoStores.Create(3), Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("handler-contract-salt-0123")));
         await DemoSetup.SeedAsync(_server.Services.Storage, world, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 19));
     }
@@ -146,6 +147,84 @@ public sealed class HandlerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backfill_started_over_http_reports_its_progress_in_durables_shape_until_it_completes()
+    {
+        var started = await InvokeAsync("Runs", Http("POST", """{"from":"2026-11-10","to":"2026-11-12","stores":["uk-main"]}"""));
+        var (status, body) = Response(started);
+        Assert.Equal("202", status);
+        var id = body["id"]!.GetValue<string>();
+        Assert.Equal("/api/runs/" + id, body["statusQueryGetUri"]!.GetValue<string>());
+        var fetch = Assert.Single(Messages(started, "fetch"));
+        Assert.Equal("uk-main", JsonNode.Parse(fetch)!["storeId"]!.GetValue<string>());
+
+        var (runningStatus, running) = Response(await InvokeAsync("Runs", Http("GET", null, id)));
+        Assert.Equal("202", runningStatus);
+        Assert.Equal("Running", running["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal("0/1 stores finished", running["customStatus"]!["progress"]!.GetValue<string>());
+        Assert.Equal("2026-11-10", running["input"]!["from"]!.GetValue<string>());
+        Assert.False(running["customStatus"]!["stalled"]!.GetValue<bool>());
+
+        var compute = Assert.Single(Messages(await InvokeAsync("FetchStore", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(fetch)), dequeueCount: "1")), "compute"));
+        await InvokeAsync("ComputeKpis", QueuePayload(JsonValue.Create(JsonSerializer.Serialize(compute)), dequeueCount: "1"));
+
+        var (doneStatus, done) = Response(await InvokeAsync("Runs", Http("GET", null, id)));
+        Assert.Equal("200", doneStatus);
+        Assert.Equal("Completed", done["runtimeStatus"]!.GetValue<string>());
+        Assert.Contains("3 KPI rows", done["output"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", done["customStatus"]!["stores"]![0]!["status"]!.GetValue<string>());
+        Assert.NotNull(done["createdTime"]);
+        Assert.NotNull(done["lastUpdatedTime"]);
+
+        var (kpiStatus, kpis) = Response(await InvokeAsync("Kpis", Http("GET", null, query: new JsonObject { ["from"] = "2026-11-10", ["to"] = "2026-11-12", ["store"] = "uk-main" })));
+        Assert.Equal("200", kpiStatus);
+        Assert.Equal(3, kpis.AsArray().Count);
+        Assert.NotNull(kpis[0]!["kpis"]!["gmv"]!["value"]);
+    }
+
+    [Fact]
+    public async Task A_run_whose_stores_do_not_finish_in_time_is_reported_as_stalled_naming_them()
+    {
+        var (_, body) = Response(await InvokeAsync("Runs", Http("POST", """{"from":"2026-11-18","to":"2026-11-19"}""")));
+        _time.Now = Now.AddMinutes(121);
+
+        var (_, status) = Response(await InvokeAsync("Runs", Http("GET", null, body["id"]!.GetValue<string>())));
+
+        Assert.True(status["customStatus"]!["stalled"]!.GetValue<bool>());
+        Assert.Equal(["uk-main", "us-east", "us-west"], status["customStatus"]!["stalledStores"]!.AsArray().Select(s => s!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"from":"2026-13-01"}""", "'from' is '2026-13-01', not a date; use yyyy-MM-dd")]
+    [InlineData("""{"from":"2026-11-12","to":"2026-11-10"}""", "'from' 2026-11-12 is after 'to' 2026-11-10; swap them")]
+    [InlineData("""{"from":"2026-11-19","to":"2026-11-25"}""", "'to' 2026-11-25 is in the future")]
+    [InlineData("""{"from":"2025-01-01","to":"2026-11-19"}""", "at most 400 are allowed")]
+    [InlineData("""{"from":"2026-11-10","stores":["uk-main","nope"]}""", "Unknown store id(s): nope")]
+    [InlineData("""{"from":"2026-11-10","stores":"uk-main"}""", "'stores' must be an array of store ids")]
+    [InlineData("from=2026-11-10", "The body is not JSON")]
+    public async Task A_bad_run_request_is_a_400_saying_what_to_fix_and_starts_nothing(string body, string message)
+    {
+        var answer = await InvokeAsync("Runs", Http("POST", body));
+
+        var (status, error) = Response(answer);
+        Assert.Equal("400", status);
+        Assert.Contains(message, error["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(Messages(answer, "fetch"));
+        Assert.Empty(await new RunLedger(_server.Services.Storage.Tables).ListAsync(5));
+    }
+
+    [Fact]
+    public async Task An_unknown_run_is_a_404_and_a_kpi_query_without_dates_is_a_400()
+    {
+        var (status, body) = Response(await InvokeAsync("Runs", Http("GET", null, "20260101T000000Z-000000")));
+        var (kpiStatus, kpiBody) = Response(await InvokeAsync("Kpis", Http("GET", null)));
+
+        Assert.Equal("404", status);
+        Assert.Contains("No run '20260101T000000Z-000000'", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("400", kpiStatus);
+        Assert.Contains("'from' is missing", kpiBody["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_function_json_matches_a_handler_route_its_bindings_and_the_queues_the_steps_use()
     {
         var root = RepoRoot.Find();
@@ -160,6 +239,8 @@ public sealed class HandlerContractTests : IAsyncLifetime
             ["FetchStorePoison"] = ("queueTrigger", "message", QueueNames.FetchPoison, ["compute"]),
             ["ComputeKpis"] = ("queueTrigger", "message", QueueNames.Compute, ["publish"]),
             ["PublishSemantic"] = ("queueTrigger", "message", QueueNames.Publish, []),
+            ["Runs"] = ("httpTrigger", "req", null, ["res", "fetch"]),
+            ["Kpis"] = ("httpTrigger", "req", null, ["res"]),
             ["Health"] = ("httpTrigger", "req", null, ["res"]),
         };
         var outputQueues = new Dictionary<string, string> { ["fetch"] = QueueNames.Fetch, ["compute"] = QueueNames.Compute, ["publish"] = QueueNames.Publish };
@@ -231,6 +312,31 @@ public sealed class HandlerContractTests : IAsyncLifetime
             ["sys"] = new JsonObject { ["MethodName"] = "FetchStore", ["UtcNow"] = "2026-11-20T12:00:00Z", ["RandGuid"] = Guid.NewGuid().ToString() },
         },
     };
+
+    /// <summary>An HTTP trigger's payload as the host forwards it (digest A4).</summary>
+    private static JsonObject Http(string method, string? body, string? id = null, JsonObject? query = null) => new()
+    {
+        ["Data"] = new JsonObject
+        {
+            ["req"] = new JsonObject
+            {
+                ["Url"] = "https://kpi.azurewebsites.net/api/runs" + (id is null ? "" : "/" + id),
+                ["Method"] = method,
+                ["Query"] = query ?? new JsonObject(),
+                ["Headers"] = new JsonObject { ["Content-Type"] = new JsonArray("application/json") },
+                ["Params"] = id is null ? new JsonObject() : new JsonObject { ["id"] = id },
+                ["Identities"] = new JsonArray(),
+                ["Body"] = body,
+            },
+        },
+        ["Metadata"] = Sys("Runs"),
+    };
+
+    private static (string Status, JsonNode Body) Response(JsonNode answer)
+    {
+        var res = answer["Outputs"]!["res"]!;
+        return (res["statusCode"]!.GetValue<string>(), JsonNode.Parse(res["body"]!.GetValue<string>())!);
+    }
 
     private static JsonObject Sys(string method) => new()
     {
