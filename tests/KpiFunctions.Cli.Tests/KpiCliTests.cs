@@ -96,6 +96,33 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_lists_the_ledger_and_status_shows_a_run_with_its_stores()
+    {
+        var (empty, emptyOutput) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
+        Assert.Equal(ExitCodes.Failed, empty); // no data folder yet
+        Assert.Contains("There is no data in", emptyOutput, StringComparison.Ordinal);
+
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--data-dir", _dir.Path)).ExitCode);
+        var (code, output) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.NotEmpty(runId);
+        Assert.Contains("Completed", output, StringComparison.Ordinal);
+
+        var (statusCode, status) = await CliRunner.RunAsync("status", runId, "--data-dir", _dir.Path);
+        Assert.Equal(ExitCodes.Ok, statusCode);
+        foreach (var text in new[] { runId, "Completed", "computed 1 time(s), published", "uk-main", "us-west", "Succeeded", "KPI rows" })
+        {
+            Assert.Contains(text, status, StringComparison.Ordinal);
+        }
+
+        var (unknownCode, unknown) = await CliRunner.RunAsync("status", "20260101T000000Z-000000", "--data-dir", _dir.Path);
+        Assert.Equal(ExitCodes.Failed, unknownCode);
+        Assert.Contains("No run '20260101T000000Z-000000'", unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_runs_end_to_end_and_kpis_reads_its_rows()
     {
         var (code, output) = await CliRunner.RunAsync("run", "--demo", "--days", "2", "--stores", "3", "--data-dir", _dir.Path);
