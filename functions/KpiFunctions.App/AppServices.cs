@@ -25,6 +25,7 @@ public sealed class AppServices : IDisposable
     private readonly BuyerIdHasher _hasher;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly Lazy<TikTokSource>? _tiktokSource;
+    private Task? _ready;
 
     /// <summary>Reads and checks the settings.</summary>
     public AppServices(Func<string, string?> setting, TimeProvider time)
@@ -91,7 +92,7 @@ public sealed class AppServices : IDisposable
     /// </summary>
     public async Task<RunSteps> StepsAsync(CancellationToken cancellationToken = default)
     {
-        await Storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var stores = await new StoreRegistry(Storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
         var world = new SyntheticWorld(42, stores, _time.GetUtcNow(), _hasher);
         IStoreSource source = SourceName switch
@@ -103,12 +104,26 @@ public sealed class AppServices : IDisposable
         return new RunSteps(Storage, source, new SyntheticFxSource(world), Options, _time, Random.Shared);
     }
 
-    /// <summary>Creates the queues the steps talk through.</summary>
-    public async Task EnsureQueuesAsync(CancellationToken cancellationToken = default)
+    /// <summary>Creates the tables and queues the app uses, once per process (a fresh account works from the first call).</summary>
+    public Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var queue in QueueNames.All)
+        lock (_http)
         {
-            await Storage.Queues!.CreateQueueIfNotExistsAsync(queue, cancellationToken).ConfigureAwait(false);
+            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
+            {
+                _ready = CreateAsync(cancellationToken);
+            }
+
+            return _ready;
+        }
+
+        async Task CreateAsync(CancellationToken ct)
+        {
+            await Storage.EnsureTablesAsync(ct).ConfigureAwait(false);
+            foreach (var queue in QueueNames.All)
+            {
+                await Storage.Queues!.CreateQueueIfNotExistsAsync(queue, ct).ConfigureAwait(false);
+            }
         }
     }
 

@@ -33,6 +33,7 @@ public static class Handler
                 try
                 {
                     var invocation = Invocation.Parse(body.ToArray());
+                    await services.EnsureReadyAsync(context.RequestAborted).ConfigureAwait(false);
                     result = await InvokeAsync(name, invocation, services, context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -57,7 +58,6 @@ public static class Handler
             case "DailyRun":
                 {
                     var steps = await services.StepsAsync(ct).ConfigureAwait(false);
-                    await services.EnsureQueuesAsync(ct).ConfigureAwait(false);
                     var stores = await new StoreRegistry(services.Storage.Tables).ListAsync(true, ct).ConfigureAwait(false);
                     if (stores.Count == 0)
                     {

@@ -35,7 +35,6 @@ internal static class RunsApi
             }
 
             var steps = await services.StepsAsync(ct).ConfigureAwait(false);
-            await services.EnsureQueuesAsync(ct).ConfigureAwait(false);
             RunStarted started;
             try
             {

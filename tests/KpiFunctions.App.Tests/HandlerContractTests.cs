@@ -99,6 +99,20 @@ public sealed class HandlerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_a_fresh_account_the_first_call_creates_what_the_app_needs_and_health_answers()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await HandlerServer.StartAsync(new Dictionary<string, string> { ["KPI_DATA_DIR"] = dir.Path, ["KPI_SOURCE"] = "synthetic" }, _time);
+        using var answer = await server.Client.PostAsync(new Uri("/Health", UriKind.Relative), Json(Http("GET", null)));
+        var body = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(0, JsonNode.Parse(body["Outputs"]!["res"]!["body"]!.GetValue<string>())!["stores"]!.GetValue<int>());
+        Assert.Equal(0, await server.Services.Storage.Queues!.CountAsync(QueueNames.Fetch));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task A_message_that_is_not_what_its_queue_carries_fails_the_invocation_with_the_reason()
     {
         var answer = await _server.Client.PostAsync(new Uri("/FetchStore", UriKind.Relative), Json(QueuePayload(JsonValue.Create("\"hello\""), dequeueCount: "1")));
