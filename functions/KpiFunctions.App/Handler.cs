@@ -36,9 +36,9 @@ public static class Handler
                     await services.EnsureReadyAsync(context.RequestAborted).ConfigureAwait(false);
                     result = await InvokeAsync(name, invocation, services, context.RequestAborted).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
                 {
-                    // A non-2xx answer fails the invocation: the host retries a queue message (then poisons it).
+                    // A non-2xx answer fails the invocation (a timeout too: it surfaces as a cancellation nobody asked for): the host retries a queue message (then poisons it).
                     status = 500;
                     result = new InvocationResult().Log($"{name} failed: {ex.Message}");
                 }
@@ -94,7 +94,19 @@ public static class Handler
             case "ComputeKpis":
                 {
                     var message = StepMessages.ReadCompute(invocation.QueueText("message"));
-                    var (computed, publish) = await (await services.StepsAsync(ct).ConfigureAwait(false)).ComputeAsync(message, null, ct).ConfigureAwait(false);
+                    (Pipeline.Steps.ComputeResult? Result, PublishMessage Next) computedRun;
+                    try
+                    {
+                        computedRun = await (await services.StepsAsync(ct).ConfigureAwait(false)).ComputeAsync(message, null, ct).ConfigureAwait(false);
+                    }
+                    catch (ComputeBusyException busy)
+                    {
+                        // Sent again straight to the queue with a delay (an output binding cannot delay), so it uses no retries.
+                        await services.Storage.Queues!.SendAsync(QueueNames.Compute, StepMessages.Write(busy.Compute), busy.RetryAfter, ct).ConfigureAwait(false);
+                        return result.Queue("publish", []).Log(busy.Message);
+                    }
+
+                    var (computed, publish) = computedRun;
                     return result.Queue("publish", [StepMessages.Write(publish)])
                         .Log(computed is null ? $"Run {message.RunId} was computed already." : string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId}: {computed.KpiRows} KPI rows."));
                 }

@@ -11,13 +11,8 @@ namespace KpiFunctions.App;
 public sealed class Invocation
 {
     private readonly JsonElement _data;
-    private readonly JsonElement _metadata;
 
-    private Invocation(JsonElement data, JsonElement metadata)
-    {
-        _data = data;
-        _metadata = metadata;
-    }
+    private Invocation(JsonElement data) => _data = data;
 
     /// <summary>Reads a request body; anything that is not the host's envelope fails saying what was expected.</summary>
     public static Invocation Parse(ReadOnlySpan<byte> body)
@@ -37,9 +32,8 @@ public sealed class Invocation
             throw new InvalidDataException("The invocation body is not a JSON object with Data and Metadata.");
         }
 
-        return new Invocation(
-            root.TryGetProperty("Data", out var data) && data.ValueKind == JsonValueKind.Object ? data : default,
-            root.TryGetProperty("Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata : default);
+        // Metadata (DequeueCount, sys, ...) is not needed: the run ledger counts attempts itself.
+        return new Invocation(root.TryGetProperty("Data", out var data) && data.ValueKind == JsonValueKind.Object ? data : default);
     }
 
     /// <summary>
@@ -78,22 +72,6 @@ public sealed class Invocation
         }
     }
 
-    /// <summary>A metadata number the host may send as a number or as a string (DequeueCount, for one); null when absent.</summary>
-    public long? MetadataNumber(string name)
-    {
-        if (_metadata.ValueKind != JsonValueKind.Object || !_metadata.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(value.GetString()!.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-            _ => null,
-        };
-    }
-
     /// <summary>An HTTP trigger's request under <paramref name="binding"/>: method, query and body (digest A4).</summary>
     public HttpInvocation Http(string binding)
     {
@@ -106,7 +84,7 @@ public sealed class Invocation
         var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (request.TryGetProperty("Query", out var q) && q.ValueKind == JsonValueKind.Object)
         {
-            foreach (var p in q.EnumerateObject())
+            foreach (var p in q.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
             {
                 query[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
             }
@@ -115,7 +93,7 @@ public sealed class Invocation
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (request.TryGetProperty("Params", out var routeValues) && routeValues.ValueKind == JsonValueKind.Object)
         {
-            foreach (var p in routeValues.EnumerateObject())
+            foreach (var p in routeValues.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
             {
                 parameters[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
             }

@@ -40,7 +40,7 @@ internal static class RunsApi
             {
                 started = await steps.StartAsync(run, ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            catch (ArgumentException ex)
             {
                 return (400, Error(ex.Message), []);
             }
@@ -195,6 +195,15 @@ internal static class RunsApi
             {
                 throw new ArgumentException("The body must be a JSON object with from, to and stores.");
             }
+
+            // A misspelt field must not quietly turn a backfill into a full nightly run.
+            foreach (var field in root.EnumerateObject())
+            {
+                if (field.Name is not ("from" or "to" or "stores"))
+                {
+                    throw new ArgumentException($"Unknown field '{field.Name}'; a run request has from, to (yyyy-MM-dd) and stores (lower case).");
+                }
+            }
         }
 
         string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v)
@@ -205,18 +214,19 @@ internal static class RunsApi
         string[]? stores = null;
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("stores", out var list))
         {
-            stores = list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
+            stores = list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0 && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
                 ? [.. list.EnumerateArray().Select(e => e.GetString()!)]
-                : throw new ArgumentException("'stores' must be an array of store ids.");
+                : throw new ArgumentException("'stores' must be a non-empty array of store ids (leave it out for every enabled store).");
+        }
+
+        var registered = await new Pipeline.Registry.StoreRegistry(services.Storage.Tables).ListAsync(true, ct).ConfigureAwait(false);
+        if (registered.Count == 0)
+        {
+            throw new ArgumentException("No enabled stores are registered; import stores before starting a run.");
         }
 
         if (fromText is null && toText is null)
         {
-            var registered = await new Pipeline.Registry.StoreRegistry(services.Storage.Tables).ListAsync(true, ct).ConfigureAwait(false);
-            if (registered.Count == 0)
-            {
-                throw new ArgumentException("No enabled stores are registered; import stores before starting a run.");
-            }
 
             var (from, to) = StartRunStep.NightlyWindow(services.Time.GetUtcNow(), registered, services.Options.LookbackDays);
             return new RunRequest(from, to, stores);

@@ -213,8 +213,10 @@ public sealed class HandlerContractTests : IAsyncLifetime
     [InlineData("""{"from":"2026-11-19","to":"2026-11-25"}""", "'to' 2026-11-25 is in the future")]
     [InlineData("""{"from":"2025-01-01","to":"2026-11-19"}""", "at most 400 are allowed")]
     [InlineData("""{"from":"2026-11-10","stores":["uk-main","nope"]}""", "Unknown store id(s): nope")]
-    [InlineData("""{"from":"2026-11-10","stores":"uk-main"}""", "'stores' must be an array of store ids")]
+    [InlineData("""{"from":"2026-11-10","stores":"uk-main"}""", "'stores' must be a non-empty array of store ids")]
     [InlineData("from=2026-11-10", "The body is not JSON")]
+    [InlineData("""{"From":"2026-11-10"}""", "Unknown field 'From'")]
+    [InlineData("""{"from":"2026-11-10","stores":[]}""", "'stores' must be a non-empty array")]
     public async Task A_bad_run_request_is_a_400_saying_what_to_fix_and_starts_nothing(string body, string message)
     {
         var answer = await InvokeAsync("Runs", Http("POST", body));
@@ -293,6 +295,9 @@ public sealed class HandlerContractTests : IAsyncLifetime
         Assert.InRange(queues["maxDequeueCount"]!.GetValue<int>(), 2, 10);
         Assert.InRange(queues["batchSize"]!.GetValue<int>(), 1, 32);
         Assert.NotNull(queues["visibilityTimeout"]);
+
+        // A live compute is never taken over: its lease outlasts the longest invocation the host allows.
+        Assert.True(RunSteps.ComputeLease > TimeSpan.Parse(host["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task<JsonNode> InvokeAsync(string function, JsonObject payload)

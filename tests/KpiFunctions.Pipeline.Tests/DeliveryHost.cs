@@ -126,8 +126,17 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
             case QueueNames.FetchPoison:
                 return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text)) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
             case QueueNames.Compute:
-                var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
-                return [(QueueNames.Publish, StepMessages.Write(publish))];
+                try
+                {
+                    var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
+                    return [(QueueNames.Publish, StepMessages.Write(publish))];
+                }
+                catch (ComputeBusyException busy)
+                {
+                    // As the handler does: sent again to be seen when the lease runs out; this delivery is done.
+                    await queues.SendAsync(QueueNames.Compute, StepMessages.Write(busy.Compute), busy.RetryAfter);
+                    return [];
+                }
             case QueueNames.Publish:
                 await steps.PublishAsync(StepMessages.ReadPublish(message.Text));
                 return [];

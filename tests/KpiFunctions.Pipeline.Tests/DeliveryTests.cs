@@ -81,6 +81,23 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compute_that_fails_gives_its_lease_back_so_the_hosts_retry_computes_at_once()
+    {
+        using var h = new Harness(3);
+        var tables = new FailOnceTables(h.Storage.Tables, (table, _) => table == TableNames.Daily);
+        var storage = h.Storage with { Tables = tables };
+        var host = new DeliveryHost(storage.Queues!, new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)));
+
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        await host.DeliverAllAsync();
+
+        Assert.True(tables.Failed);
+        Assert.Contains(host.Log, l => l.StartsWith("kpi-compute #1 failed: killed", StringComparison.Ordinal));
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
     public async Task A_store_that_fails_every_delivery_goes_to_the_poison_queue_is_marked_failed_and_the_run_completes_without_it()
     {
         using var h = new Harness(3);
@@ -117,12 +134,14 @@ public sealed class DeliveryTests : IAsyncLifetime
         }
 
         Assert.True(await steps.Ledger.TryStartComputeAsync(runId, RunSteps.ComputeLease));
-        var held = await Assert.ThrowsAsync<InvalidOperationException>(() => steps.ComputeAsync(new ComputeMessage(runId)));
+        var held = await Assert.ThrowsAsync<ComputeBusyException>(() => steps.ComputeAsync(new ComputeMessage(runId)));
+        Assert.Equal(RunSteps.ComputeLease, held.RetryAfter); // the clock has not moved: the whole lease is left
+        Assert.Equal(new ComputeMessage(runId), held.Compute);
         h.Time.Now += RunSteps.ComputeLease + TimeSpan.FromMinutes(1);
         var (result, publish) = await steps.ComputeAsync(new ComputeMessage(runId));
         var (again, _) = await steps.ComputeAsync(new ComputeMessage(runId));
 
-        Assert.Contains($"Run {runId} is being computed by another delivery since", held.Message, StringComparison.Ordinal);
+        Assert.Contains($"Run {runId} is being computed by another delivery;", held.Message, StringComparison.Ordinal);
         Assert.NotNull(result);
         Assert.Null(again);
         Assert.Equal(new PublishMessage(runId), publish);
@@ -218,28 +237,15 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         public IAsyncEnumerable<TableEntity> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
 
-        public Task SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default) => inner.SubmitTransactionAsync(table, actions, cancellationToken);
-    }
-
-    private sealed class FailingSource(IStoreSource inner, string failingStore) : IStoreSource
-    {
-        private int _calls;
-
-        public int Calls => _calls;
-
-        public string Name => inner.Name;
-
-        public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
+        public Task SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
         {
-            if (store.Id == failingStore)
+            if (!Failed && actions.Count > 0 && kill(table, actions[0].Entity))
             {
-                Interlocked.Increment(ref _calls);
-                throw new HttpRequestException($"source unavailable for {store.Id}");
+                Failed = true;
+                throw new IOException("killed before the write");
             }
 
-            return inner.FetchDayAsync(store, date, cancellationToken);
+            return inner.SubmitTransactionAsync(table, actions, cancellationToken);
         }
-
-        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
     }
 }

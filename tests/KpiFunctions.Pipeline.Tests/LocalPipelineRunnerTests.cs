@@ -191,28 +191,6 @@ public class LocalPipelineRunnerTests
         Assert.Contains("kpi stores import", ex.Message, StringComparison.Ordinal);
     }
 
-    private sealed class FailingSource(IStoreSource inner, string failingStore) : IStoreSource
-    {
-        private int _calls;
-
-        public int Calls => _calls;
-
-        public string Name => inner.Name;
-
-        public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)
-        {
-            if (store.Id == failingStore)
-            {
-                Interlocked.Increment(ref _calls);
-                throw new HttpRequestException($"source unavailable for {store.Id}");
-            }
-
-            return inner.FetchDayAsync(store, date, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
-    }
-
     private sealed class ShiftingSource(IStoreSource inner) : IStoreSource
     {
         public string ShiftedOrderId { get; private set; } = "";

@@ -170,6 +170,16 @@ public sealed class AzureQueueStoreTests(AzuriteFixture azurite) : QueueStoreCon
     protected override IQueueStore Store => _store;
 
     [Fact]
+    public void An_answer_that_starts_with_a_byte_order_mark_as_azure_sends_it_is_read()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessagesList><QueueMessage><MessageId>m1</MessageId></QueueMessage></QueueMessagesList>")).ToArray();
+
+        var xml = AzureQueueStore.Xml(BinaryData.FromBytes(bytes));
+
+        Assert.Equal("m1", xml.Descendants("MessageId").Single().Value);
+    }
+
+    [Fact]
     public async Task On_the_wire_a_message_is_base64_of_its_utf8_text_as_the_functions_trigger_expects()
     {
         const string text = "{\"runId\":\"r-1\",\"note\":\"ünïcødé\"}";

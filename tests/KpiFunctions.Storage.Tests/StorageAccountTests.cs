@@ -124,6 +124,19 @@ public class StorageAccountTests
     }
 
     [Fact]
+    public void A_key_connection_string_with_explicit_endpoints_has_a_queue_endpoint_only_when_it_names_one()
+    {
+        var key = StorageAccount.DevelopmentAccountKey;
+        var withoutQueue = StorageAccount.Parse($"AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1");
+        var withQueue = StorageAccount.Parse($"AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1");
+        var defaults = StorageAccount.Parse($"AccountName=kpiprod;AccountKey={key}");
+
+        Assert.Null(withoutQueue.QueueEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), withQueue.QueueEndpoint);
+        Assert.Equal(new Uri("https://kpiprod.queue.core.windows.net"), defaults.QueueEndpoint);
+    }
+
+    [Fact]
     public void Without_an_account_name_or_a_queue_uri_there_is_no_queue_endpoint_and_the_queue_store_says_what_to_add()
     {
         var settings = new Dictionary<string, string?>

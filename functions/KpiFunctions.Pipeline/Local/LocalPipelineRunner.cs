@@ -14,35 +14,20 @@ namespace KpiFunctions.Pipeline.Local;
 /// </summary>
 public sealed class LocalPipelineRunner
 {
-    private readonly KpiStorage _storage;
-    private readonly IStoreSource _source;
-    private readonly IFxRateSource _fx;
+    private readonly RunSteps _steps;
     private readonly PipelineOptions _options;
-    private readonly TimeProvider _time;
-    private readonly Random _random;
-    private readonly KpiCatalog _catalog;
 
-    /// <summary>Creates a runner.</summary>
+    /// <summary>Creates a runner (the arguments are checked by the steps it drives).</summary>
     public LocalPipelineRunner(KpiStorage storage, IStoreSource source, IFxRateSource fx, PipelineOptions options, TimeProvider time, Random random, KpiCatalog? catalog = null)
     {
-        ArgumentNullException.ThrowIfNull(storage);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(fx);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _storage = storage;
-        _source = source;
-        _fx = fx;
+        _steps = new RunSteps(storage, source, fx, options, time, random, catalog);
         _options = options;
-        _time = time;
-        _random = random;
-        _catalog = catalog ?? KpiCatalog.Default;
     }
 
     /// <summary>Runs a whole window and returns how it ended.</summary>
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var steps = new RunSteps(_storage, _source, _fx, _options, _time, _random, _catalog);
+        var steps = _steps;
         var started = await steps.StartAsync(request, cancellationToken).ConfigureAwait(false);
         var runId = started.Header.RunId;
         var days = request.To.DayNumber - started.Header.FetchFrom.DayNumber + 1;

@@ -46,10 +46,10 @@ public sealed class RunSteps
     }
 
     /// <summary>
-    /// How long a compute delivery holds the run before another delivery may take over (longer than any compute:
-    /// a 400-day backfill of a hundred stores computes in minutes).
+    /// How long a compute delivery holds the run before another delivery may take over: longer than the host lets an
+    /// invocation run (host.json functionTimeout, one hour), so a live compute is never taken over.
     /// </summary>
-    public static TimeSpan ComputeLease { get; } = TimeSpan.FromMinutes(30);
+    public static TimeSpan ComputeLease { get; } = TimeSpan.FromMinutes(65);
 
     /// <summary>The ledger the steps keep.</summary>
     public RunLedger Ledger => _ledger;
@@ -81,8 +81,9 @@ public sealed class RunSteps
         {
             result = await new FetchStoreStep(_storage, _source).FetchAsync(message, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A timeout surfaces as a cancellation the caller did not ask for: it is a failure like any other.
             if (ex is IPermanentSourceError)
             {
                 var failed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
@@ -125,7 +126,7 @@ public sealed class RunSteps
         ArgumentNullException.ThrowIfNull(message);
         var header = await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {message.RunId} is not in {TableNames.Runs}; its compute message cannot be handled.");
-        if (header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors)
+        if (header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors && header.Computations > 0)
         {
             return (null, new PublishMessage(message.RunId));
         }
@@ -137,10 +138,10 @@ public sealed class RunSteps
 
         if (!await _ledger.TryStartComputeAsync(message.RunId, ComputeLease, cancellationToken).ConfigureAwait(false))
         {
-            // Thrown, so the host delivers this message again later: by then the other delivery has finished (and this
-            // one returns the publish message) or has died and its lease has run out (and this one computes).
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Run {message.RunId} is being computed by another delivery since {header.ComputeStartedUtc:O}; this one is retried later."));
+            // Not a failure to retry (the host's few quick retries would poison the message long before the lease ends):
+            // the caller sends the message again to be seen when the lease runs out, and this delivery succeeds.
+            var started = (await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false))?.ComputeStartedUtc ?? _time.GetUtcNow();
+            throw new ComputeBusyException(message, started + ComputeLease - _time.GetUtcNow());
         }
 
         var tasks = await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false);
@@ -156,9 +157,11 @@ public sealed class RunSteps
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // The lease goes back with the failure, so the host's next delivery computes again at once.
             await _ledger.SetStatusAsync(message.RunId, RunStatus.Failed, "compute failed: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
+            await _ledger.ReleaseComputeAsync(message.RunId, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -214,4 +217,18 @@ public sealed record FetchOutcome(StoreFetchResult? Result, ComputeMessage? Next
 {
     /// <summary>Why the store failed for good, when it did.</summary>
     public string? Error { get; init; }
+}
+
+/// <summary>
+/// Another delivery holds the run's compute lease: this compute message should be sent again to be seen after
+/// <see cref="RetryAfter"/>, and this delivery counted as done.
+/// </summary>
+public sealed class ComputeBusyException(ComputeMessage message, TimeSpan retryAfter)
+    : InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId} is being computed by another delivery; this compute message is sent again to be seen in {retryAfter.TotalMinutes:0} minutes."))
+{
+    /// <summary>The message to send again.</summary>
+    public ComputeMessage Compute { get; } = message;
+
+    /// <summary>When the lease runs out (at least a minute from now).</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retryAfter;
 }

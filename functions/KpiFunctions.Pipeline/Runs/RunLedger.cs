@@ -65,7 +65,8 @@ public sealed class RunLedger
     public async Task<IReadOnlyList<RunHeader>> ListAsync(int max, CancellationToken cancellationToken = default)
     {
         var headers = new List<RunHeader>();
-        await foreach (var e in _tables.QueryAsync(TableNames.Runs, TableQuery.All, cancellationToken).ConfigureAwait(false))
+        // Only the header rows: the service filters on the row key, so store-task rows are never read.
+        await foreach (var e in _tables.QueryAsync(TableNames.Runs, new TableQuery { RowKeyFrom = HeaderRow, RowKeyTo = HeaderRow }, cancellationToken).ConfigureAwait(false))
         {
             if (e.RowKey == HeaderRow)
             {
@@ -143,6 +144,10 @@ public sealed class RunLedger
             }
         }
     }
+
+    /// <summary>Gives the compute lease back (a compute that failed), so the next delivery computes at once.</summary>
+    public Task ReleaseComputeAsync(string runId, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h with { ComputeStartedUtc = null }, cancellationToken);
 
     /// <summary>Records that the publish step ran.</summary>
     public Task MarkPublishedAsync(string runId, CancellationToken cancellationToken = default) =>

@@ -59,7 +59,7 @@ public sealed class AzureQueueStore : IQueueStore
         message.Request.Headers.SetValue("Content-Type", "application/xml");
         message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes($"<QueueMessage><MessageText>{SecurityElement.Escape(encoded)}</MessageText></QueueMessage>"));
         await SendAsync(message, $"Put message on {queue}", [201], cancellationToken).ConfigureAwait(false);
-        var answer = XDocument.Parse(message.Response.Content.ToString());
+        var answer = Xml(message.Response.Content);
         return answer.Descendants("MessageId").FirstOrDefault()?.Value ?? throw new InvalidDataException($"Put message on {queue}: the answer has no MessageId.");
     }
 
@@ -74,7 +74,7 @@ public sealed class AzureQueueStore : IQueueStore
         var seconds = Math.Max(1, Seconds(visibilityTimeout));
         using var message = Create(RequestMethod.Get, $"/{queue}/messages?numofmessages={maxMessages}&visibilitytimeout={seconds}");
         await SendAsync(message, $"Get messages from {queue}", [200], cancellationToken).ConfigureAwait(false);
-        var list = XDocument.Parse(message.Response.Content.ToString());
+        var list = Xml(message.Response.Content);
         return [.. list.Descendants("QueueMessage").Select(m => new QueueMessage(
             Field(m, "MessageId"),
             Field(m, "PopReceipt"),
@@ -124,6 +124,16 @@ public sealed class AzureQueueStore : IQueueStore
         return message.Response.Headers.TryGetValue("x-ms-approximate-messages-count", out var count)
             ? int.Parse(count, CultureInfo.InvariantCulture)
             : throw new InvalidDataException($"Get metadata of {queue}: the answer has no x-ms-approximate-messages-count.");
+    }
+
+    /// <summary>
+    /// An XML answer read as bytes: Azure starts queue answers with a UTF-8 byte-order mark, which the XML reader
+    /// skips but parsing the decoded text would not.
+    /// </summary>
+    internal static XDocument Xml(BinaryData content)
+    {
+        using var stream = content.ToStream();
+        return XDocument.Load(stream);
     }
 
     private static long Seconds(TimeSpan value) => (long)Math.Ceiling(value.TotalSeconds);

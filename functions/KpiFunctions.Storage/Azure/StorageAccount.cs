@@ -127,7 +127,9 @@ public sealed class StorageAccount
         Uri Endpoint(string name, string service) => parts.TryGetValue(name, out var explicitUri)
             ? new Uri(explicitUri.TrimEnd('/'))
             : new Uri(string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
-        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"), Endpoint("QueueEndpoint", "queue"));
+        // With explicit endpoints (Azurite, a custom domain) the queue endpoint cannot be guessed: only an explicit one counts.
+        var queue = parts.ContainsKey("QueueEndpoint") || !(parts.ContainsKey("BlobEndpoint") || parts.ContainsKey("TableEndpoint")) ? Endpoint("QueueEndpoint", "queue") : null;
+        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"), queue);
     }
 
     /// <summary>
