@@ -64,27 +64,18 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_fetch_killed_between_marking_its_store_finished_and_claiming_the_compute_is_redelivered_and_claims_it()
-    {
-        using var h = new Harness(3);
-        var tables = new FailOnceTables(h.Storage.Tables, (table, entity) => table == TableNames.Runs && entity.RowKey == "run" && entity.GetBoolean("ComputeClaimed") == true);
-        var storage = h.Storage with { Tables = tables };
-        var host = new DeliveryHost(storage.Queues!, new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)));
-
-        await h.SeedAsync(From, To);
-        var runId = await host.StartAsync(new RunRequest(From, To));
-        await host.DeliverAllAsync();
-
-        Assert.True(tables.Failed);
-        Assert.Contains(host.Log, l => l.StartsWith("kpi-fetch #1 failed: killed", StringComparison.Ordinal));
-        await AssertCleanAsync(h, runId, RunStatus.Completed);
-    }
+    public Task A_fetch_killed_between_marking_its_store_finished_and_claiming_the_compute_is_redelivered_and_claims_it() =>
+        KilledOnceAsync("kpi-fetch", (table, entity) => table == TableNames.Runs && entity.RowKey == "run" && entity.GetBoolean("ComputeClaimed") == true);
 
     [Fact]
-    public async Task A_compute_that_fails_gives_its_lease_back_so_the_hosts_retry_computes_at_once()
+    public Task A_compute_that_fails_gives_its_lease_back_so_the_hosts_retry_computes_at_once() =>
+        KilledOnceAsync("kpi-compute", (table, _) => table == TableNames.Daily);
+
+    /// <summary>A run whose first table write that <paramref name="kill"/> picks dies, on <paramref name="queue"/>'s first delivery; the redelivery heals it.</summary>
+    private async Task KilledOnceAsync(string queue, Func<string, TableEntity, bool> kill)
     {
         using var h = new Harness(3);
-        var tables = new FailOnceTables(h.Storage.Tables, (table, _) => table == TableNames.Daily);
+        var tables = new FailOnceTables(h.Storage.Tables, kill);
         var storage = h.Storage with { Tables = tables };
         var host = new DeliveryHost(storage.Queues!, new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)));
 
@@ -93,7 +84,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         await host.DeliverAllAsync();
 
         Assert.True(tables.Failed);
-        Assert.Contains(host.Log, l => l.StartsWith("kpi-compute #1 failed: killed", StringComparison.Ordinal));
+        Assert.Contains(host.Log, l => l.StartsWith(queue + " #1 failed: killed", StringComparison.Ordinal));
         await AssertCleanAsync(h, runId, RunStatus.Completed);
     }
 
