@@ -157,7 +157,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Step_messages_that_are_not_what_their_queue_carries_are_refused_naming_the_queue()
+    public void Step_messages_that_are_not_what_their_queue_carries_are_refused_naming_the_queue()
     {
         var notJson = Assert.Throws<InvalidDataException>(() => StepMessages.ReadFetch("store=uk-main"));
         var incomplete = Assert.Throws<InvalidDataException>(() => StepMessages.ReadFetch("""{"runId":"r1","storeId":"uk-main","from":"2026-11-16","to":"2026-11-15"}"""));
@@ -165,7 +165,6 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Contains("A message on kpi-fetch is not JSON of runId, storeId, from and to", notJson.Message, StringComparison.Ordinal);
         Assert.Contains("A message on kpi-fetch lacks runId, storeId, from and to", incomplete.Message, StringComparison.Ordinal);
         Assert.Equal(new FetchStoreMessage("r1", "uk-main", From, To), StepMessages.ReadFetch(StepMessages.Write(new FetchStoreMessage("r1", "uk-main", From, To))));
-        await Task.CompletedTask;
     }
 
     private static RunSteps Steps(Harness h, IStoreSource source) => new(h.Storage, source, new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));

@@ -27,8 +27,7 @@ public sealed class LocalPipelineRunner
     /// <summary>Runs a whole window and returns how it ended.</summary>
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var steps = _steps;
-        var started = await steps.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var started = await _steps.StartAsync(request, cancellationToken).ConfigureAwait(false);
         var runId = started.Header.RunId;
         var days = request.To.DayNumber - started.Header.FetchFrom.DayNumber + 1;
         progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, started.Messages.Count, runId));
@@ -36,7 +35,7 @@ public sealed class LocalPipelineRunner
         var computeMessages = new System.Collections.Concurrent.ConcurrentBag<ComputeMessage>();
         await Parallel.ForEachAsync(started.Messages, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (message, ct) =>
         {
-            if (await FetchWithRetriesAsync(steps, message, days, progress, ct).ConfigureAwait(false) is { } next)
+            if (await FetchWithRetriesAsync(message, days, progress, ct).ConfigureAwait(false) is { } next)
             {
                 computeMessages.Add(next);
             }
@@ -49,26 +48,26 @@ public sealed class LocalPipelineRunner
         }
 
         var computed = 0;
-        var (compute, publish) = await steps.ComputeAsync(computeMessages.Single(),
+        var (compute, publish) = await _steps.ComputeAsync(computeMessages.Single(),
             new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
             cancellationToken).ConfigureAwait(false);
-        await steps.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
-        var header = await steps.Ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false)
+        await _steps.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        var header = await _steps.Ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {runId} lost its header row in {TableNames.Runs}.");
-        var tasks = await steps.Ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
+        var tasks = await _steps.Ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
         progress?.Report(new PipelineProgress(PipelineStage.Finished, null, started.Messages.Count, started.Messages.Count, header.Output));
         return new RunSummary(header, tasks, compute);
     }
 
     /// <summary>Delivers a store's fetch message until it succeeds or fails for good, as the host would; then as from the poison queue.</summary>
-    private async Task<ComputeMessage?> FetchWithRetriesAsync(RunSteps steps, FetchStoreMessage message, int days, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    private async Task<ComputeMessage?> FetchWithRetriesAsync(FetchStoreMessage message, int days, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var done = 0;
-                var outcome = await steps.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
+                var outcome = await _steps.FetchAsync(message, new SynchronousProgress<DateOnly>(_ =>
                     progress?.Report(new PipelineProgress(PipelineStage.Fetching, message.StoreId, ++done, days))), ct).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, outcome.Result is null ? 0 : days, days,
                     outcome.Result is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r.Rows:N0} rows, {r.Quarantined} quarantined") : "failed: " + outcome.Error));
@@ -80,7 +79,7 @@ public sealed class LocalPipelineRunner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var next = await steps.FailStoreAsync(message, ct).ConfigureAwait(false);
+                var next = await _steps.FailStoreAsync(message, ct).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, message.StoreId, 0, days, "failed: " + ex.Message));
                 return next;
             }

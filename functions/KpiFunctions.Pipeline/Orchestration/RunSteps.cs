@@ -126,7 +126,7 @@ public sealed class RunSteps
         ArgumentNullException.ThrowIfNull(message);
         var header = await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {message.RunId} is not in {TableNames.Runs}; its compute message cannot be handled.");
-        if (header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors && header.Computations > 0)
+        if (header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors)
         {
             return (null, new PublishMessage(message.RunId));
         }

@@ -53,9 +53,7 @@ public sealed class SqliteQueueStore : IQueueStore
         QueueRules.Encode(queue, text); // the same size limit as the service
         var delay = visibilityDelay ?? TimeSpan.Zero;
         QueueRules.ValidateVisibility(delay, nameof(visibilityDelay));
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open(_connectionString);
-        EnsureQueue(connection, queue);
+        using var connection = OpenQueue(queue, cancellationToken);
         var now = _time.GetUtcNow();
         var id = Guid.NewGuid().ToString();
         using var cmd = Command(connection, "INSERT INTO messages(queue, id, text, inserted, visible, dequeues, receipt) VALUES ($q, $id, $text, $now, $visible, 0, '')",
@@ -67,12 +65,9 @@ public sealed class SqliteQueueStore : IQueueStore
     /// <inheritdoc />
     public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
         QueueRules.ValidateBatch(maxMessages);
         QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open(_connectionString);
-        EnsureQueue(connection, queue);
+        using var connection = OpenQueue(queue, cancellationToken);
         using var transaction = connection.BeginTransaction(deferred: false);
         var now = _time.GetUtcNow();
         var hiddenUntil = now + visibilityTimeout;
@@ -106,11 +101,8 @@ public sealed class SqliteQueueStore : IQueueStore
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string queue, QueueMessage message, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
         ArgumentNullException.ThrowIfNull(message);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open(_connectionString);
-        EnsureQueue(connection, queue);
+        using var connection = OpenQueue(queue, cancellationToken);
         using var cmd = Command(connection, "DELETE FROM messages WHERE queue = $q AND id = $id AND receipt = $r", ("$q", queue), ("$id", message.MessageId), ("$r", message.PopReceipt));
         return Task.FromResult(cmd.ExecuteNonQuery() == 1);
     }
@@ -118,12 +110,9 @@ public sealed class SqliteQueueStore : IQueueStore
     /// <inheritdoc />
     public Task<QueueMessage?> SetVisibilityAsync(string queue, QueueMessage message, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
         ArgumentNullException.ThrowIfNull(message);
         QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open(_connectionString);
-        EnsureQueue(connection, queue);
+        using var connection = OpenQueue(queue, cancellationToken);
         var receipt = Guid.NewGuid().ToString("N");
         var visible = _time.GetUtcNow() + visibilityTimeout;
         using var cmd = Command(connection, "UPDATE messages SET visible = $visible, receipt = $new WHERE queue = $q AND id = $id AND receipt = $r",
@@ -134,12 +123,27 @@ public sealed class SqliteQueueStore : IQueueStore
     /// <inheritdoc />
     public Task<int> CountAsync(string queue, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open(_connectionString);
-        EnsureQueue(connection, queue);
+        using var connection = OpenQueue(queue, cancellationToken);
         using var cmd = Command(connection, "SELECT count(*) FROM messages WHERE queue = $q", ("$q", queue));
         return Task.FromResult(Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A connection to work on an existing queue: the name checked, the call not cancelled, the queue there.</summary>
+    private SqliteConnection OpenQueue(string queue, CancellationToken cancellationToken)
+    {
+        QueueRules.ValidateQueueName(queue);
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = Open(_connectionString);
+        try
+        {
+            EnsureQueue(connection, queue);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private static void EnsureQueue(SqliteConnection connection, string queue)
