@@ -9,12 +9,14 @@ namespace KpiFunctions.App;
 /// <summary>
 /// The functions, one route each (the host posts to /&lt;FunctionName&gt;). Binding names match the function.json
 /// files under app/: queue triggers read <c>message</c>, HTTP triggers <c>req</c> and answer in <c>res</c>; queue
-/// outputs are <c>fetch</c>, <c>compute</c> and <c>publish</c>.
+/// outputs are <c>compute</c> and <c>publish</c>. A run's fetch messages are sent by the handler itself, after the
+/// ledger write, so the ledger can record that they went (a start that dies in between is repaired by RepairRuns).
 /// </summary>
 public static class Handler
 {
     /// <summary>The functions this handler serves, by name.</summary>
-    public static IReadOnlyList<string> Functions { get; } = ["DailyRun", "FetchStore", "FetchStorePoison", "ComputeKpis", "PublishSemantic", "Runs", "Kpis", "Health"];
+    public static IReadOnlyList<string> Functions { get; } =
+        ["DailyRun", "RepairRuns", "FetchStore", "FetchStorePoison", "ComputeKpis", "ComputeKpisPoison", "PublishSemantic", "PublishSemanticPoison", "Runs", "Kpis", "Health"];
 
     /// <summary>Maps the routes: GET / for the host's readiness probe, POST /&lt;function&gt; for invocations.</summary>
     public static void Map(WebApplication app, AppServices services)
@@ -35,6 +37,13 @@ public static class Handler
                     var invocation = Invocation.Parse(body.ToArray());
                     await services.EnsureReadyAsync(context.RequestAborted).ConfigureAwait(false);
                     result = await InvokeAsync(name, invocation, services, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (StepBusyException busy)
+                {
+                    // Sent again straight to the queue with a delay (an output binding cannot delay), so it spends none of
+                    // the host's retries; this delivery succeeds with no outputs.
+                    await services.Storage.Queues!.SendAsync(busy.Queue, busy.Text, busy.RetryAfter, context.RequestAborted).ConfigureAwait(false);
+                    result = new InvocationResult().Log(busy.Message);
                 }
                 catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
                 {
@@ -61,13 +70,29 @@ public static class Handler
                     var stores = await new StoreRegistry(services.Storage.Tables).ListAsync(true, ct).ConfigureAwait(false);
                     if (stores.Count == 0)
                     {
-                        return result.Queue("fetch", []).Log("No enabled stores are registered: nothing to run.");
+                        return result.Log("No enabled stores are registered: nothing to run.");
                     }
 
-                    var (from, to) = StartRunStep.NightlyWindow(services.Time.GetUtcNow(), stores, services.Options.LookbackDays);
-                    var started = await steps.StartAsync(new RunRequest(from, to), ct).ConfigureAwait(false);
-                    return result.Queue("fetch", started.Messages.Select(StepMessages.Write))
-                        .Log(string.Create(CultureInfo.InvariantCulture, $"Run {started.Header.RunId} started: {started.Messages.Count} stores, {from:yyyy-MM-dd} to {to:yyyy-MM-dd}."));
+                    // One nightly run per UTC day: the timer's retry (or a second firing that day) finds the run it began
+                    // and sends only what that start may not have sent.
+                    var now = services.Time.GetUtcNow();
+                    var (from, to) = StartRunStep.NightlyWindow(now, stores, services.Options.LookbackDays);
+                    var started = await steps.StartAsync(new RunRequest(from, to) { RunId = StartRunStep.NightlyRunId(now) }, ct).ConfigureAwait(false);
+                    var sent = await steps.DispatchAsync(started, ct).ConfigureAwait(false);
+                    return result.Log(started.Existing
+                        ? string.Create(CultureInfo.InvariantCulture, $"Run {started.Header.RunId} was started earlier today; {sent} fetch messages sent now.")
+                        : string.Create(CultureInfo.InvariantCulture, $"Run {started.Header.RunId} started: {sent} stores, {from:yyyy-MM-dd} to {to:yyyy-MM-dd}."));
+                }
+
+            case "RepairRuns":
+                {
+                    var repairs = await (await services.StepsAsync(ct).ConfigureAwait(false)).RepairAsync(ct).ConfigureAwait(false);
+                    foreach (var line in repairs)
+                    {
+                        result.Log(line);
+                    }
+
+                    return repairs.Count > 0 ? result : result.Log("No run needed repair.");
                 }
 
             case "FetchStore":
@@ -94,21 +119,18 @@ public static class Handler
             case "ComputeKpis":
                 {
                     var message = StepMessages.ReadCompute(invocation.QueueText("message"));
-                    (Pipeline.Steps.ComputeResult? Result, PublishMessage Next) computedRun;
-                    try
-                    {
-                        computedRun = await (await services.StepsAsync(ct).ConfigureAwait(false)).ComputeAsync(message, null, ct).ConfigureAwait(false);
-                    }
-                    catch (ComputeBusyException busy)
-                    {
-                        // Sent again straight to the queue with a delay (an output binding cannot delay), so it uses no retries.
-                        await services.Storage.Queues!.SendAsync(QueueNames.Compute, StepMessages.Write(busy.Compute), busy.RetryAfter, ct).ConfigureAwait(false);
-                        return result.Queue("publish", []).Log(busy.Message);
-                    }
-
-                    var (computed, publish) = computedRun;
+                    var (computed, publish) = await (await services.StepsAsync(ct).ConfigureAwait(false)).ComputeAsync(message, null, ct).ConfigureAwait(false);
                     return result.Queue("publish", [StepMessages.Write(publish)])
                         .Log(computed is null ? $"Run {message.RunId} was computed already." : string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId}: {computed.KpiRows} KPI rows."));
+                }
+
+            case "ComputeKpisPoison":
+                {
+                    var message = StepMessages.ReadCompute(invocation.QueueText("message"));
+                    var header = await (await services.StepsAsync(ct).ConfigureAwait(false)).FailComputeAsync(message, ct).ConfigureAwait(false);
+                    return result.Log(header is null
+                        ? $"Run {message.RunId} is not in the ledger; its poisoned compute message is dropped."
+                        : $"Run {message.RunId} ({header.Status}) after its compute message was poisoned: {header.Output}");
                 }
 
             case "PublishSemantic":
@@ -118,10 +140,17 @@ public static class Handler
                     return result.Log($"Run {message.RunId} published.");
                 }
 
+            case "PublishSemanticPoison":
+                {
+                    var message = StepMessages.ReadPublish(invocation.QueueText("message"));
+                    await (await services.StepsAsync(ct).ConfigureAwait(false)).FailPublishAsync(message, ct).ConfigureAwait(false);
+                    return result.Log($"Run {message.RunId}: its publish step gave up; the run's output says so.");
+                }
+
             case "Runs":
                 {
-                    var (status, body, fetch) = await RunsApi.RunsAsync(invocation.Http("req"), services, ct).ConfigureAwait(false);
-                    return result.Http("res", status, body).Queue("fetch", fetch);
+                    var (status, body, headers) = await RunsApi.RunsAsync(invocation.Http("req"), services, ct).ConfigureAwait(false);
+                    return result.Http("res", status, body, headers);
                 }
 
             case "Kpis":

@@ -99,7 +99,10 @@ public sealed class Invocation
             }
         }
 
-        return new HttpInvocation((Text("Method") ?? "GET").ToUpperInvariant(), query, parameters, Text("Body"));
+        return new HttpInvocation((Text("Method") ?? "GET").ToUpperInvariant(), query, parameters, Text("Body"))
+        {
+            Url = Uri.TryCreate(Text("Url"), UriKind.Absolute, out var url) ? url : null,
+        };
     }
 }
 
@@ -108,7 +111,11 @@ public sealed class Invocation
 /// <param name="Query">Query parameters.</param>
 /// <param name="Params">Route values.</param>
 /// <param name="Body">The body as text, or null.</param>
-public sealed record HttpInvocation(string Method, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Params, string? Body);
+public sealed record HttpInvocation(string Method, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Params, string? Body)
+{
+    /// <summary>The request's absolute URL, as the client called the host (null when the host sent none).</summary>
+    public Uri? Url { get; init; }
+}
 
 /// <summary>
 /// What a custom handler answers: <c>{"Outputs": {binding: value}, "Logs": [...], "ReturnValue": null}</c> (digest

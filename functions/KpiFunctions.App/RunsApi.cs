@@ -18,8 +18,11 @@ namespace KpiFunctions.App;
 /// </summary>
 internal static class RunsApi
 {
-    /// <summary>Handles the Runs function: returns the HTTP answer and the fetch messages to send.</summary>
-    public static async Task<(int Status, JsonNode Body, IReadOnlyList<string> Fetch)> RunsAsync(HttpInvocation request, AppServices services, CancellationToken ct)
+    /// <summary>
+    /// Handles the Runs function: a started run's fetch messages are sent before the answer; the answer is the status
+    /// code, body and headers (202 with Location for a started run, as Durable's start answer).
+    /// </summary>
+    public static async Task<(int Status, JsonNode Body, IReadOnlyDictionary<string, string>? Headers)> RunsAsync(HttpInvocation request, AppServices services, CancellationToken ct)
     {
         var ledger = new RunLedger(services.Storage.Tables, services.Time);
         if (request.Method == "POST")
@@ -31,7 +34,7 @@ internal static class RunsApi
             }
             catch (ArgumentException ex)
             {
-                return (400, Error(ex.Message), []);
+                return (400, Error(ex.Message), null);
             }
 
             var steps = await services.StepsAsync(ct).ConfigureAwait(false);
@@ -42,16 +45,18 @@ internal static class RunsApi
             }
             catch (ArgumentException ex)
             {
-                return (400, Error(ex.Message), []);
+                return (400, Error(ex.Message), null);
             }
 
+            await steps.DispatchAsync(started, ct).ConfigureAwait(false);
             var id = started.Header.RunId;
+            var statusUri = StatusUri(request, id);
             return (202, new JsonObject
             {
                 ["id"] = id,
-                ["statusQueryGetUri"] = "/api/runs/" + id,
+                ["statusQueryGetUri"] = statusUri,
                 ["runtimeStatus"] = "Pending",
-            }, [.. started.Messages.Select(StepMessages.Write)]);
+            }, new Dictionary<string, string> { ["Location"] = statusUri, ["Retry-After"] = "30" });
         }
 
         if (request.Params.TryGetValue("id", out var runId) && runId.Length > 0)
@@ -59,7 +64,7 @@ internal static class RunsApi
             var header = await ledger.GetAsync(runId, ct).ConfigureAwait(false);
             if (header is null)
             {
-                return (404, Error($"No run '{runId}'; GET /api/runs lists the recent ones."), []);
+                return (404, Error($"No run '{runId}'; GET /api/runs lists the recent ones."), null);
             }
 
             var tasks = await ledger.GetTasksAsync(runId, ct).ConfigureAwait(false);
@@ -70,7 +75,7 @@ internal static class RunsApi
                 RunStatus.Failed => 400,
                 _ => 202,
             };
-            return (status, document, []);
+            return (status, document, status == 202 ? new Dictionary<string, string> { ["Location"] = StatusUri(request, runId), ["Retry-After"] = "30" } : null);
         }
 
         var recent = await ledger.ListAsync(20, ct).ConfigureAwait(false);
@@ -82,7 +87,23 @@ internal static class RunsApi
             ["from"] = StoreCalendar.Format(h.From),
             ["to"] = StoreCalendar.Format(h.To),
             ["createdTime"] = h.CreatedUtc,
-        })]), []);
+        })]), null);
+    }
+
+    /// <summary>
+    /// The run's status URL: absolute from the request's own URL (the host's public address, with its code= key kept
+    /// so the link works for the caller), or relative when the host sent no URL.
+    /// </summary>
+    internal static string StatusUri(HttpInvocation request, string runId)
+    {
+        var path = "/api/runs/" + Uri.EscapeDataString(runId);
+        if (request.Url is not { } url)
+        {
+            return path;
+        }
+
+        var code = request.Query.TryGetValue("code", out var key) && key.Length > 0 ? "?code=" + Uri.EscapeDataString(key) : "";
+        return url.GetLeftPart(UriPartial.Authority) + path + code;
     }
 
     /// <summary>GET /api/kpis?from=&amp;to=&amp;store=: the KPI rows of a range (at most 400 days).</summary>

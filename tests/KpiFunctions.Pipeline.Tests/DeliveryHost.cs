@@ -7,12 +7,14 @@ namespace KpiFunctions.Pipeline.Tests;
 /// Plays the Functions host's part over real queues: receives from every step queue, hands each delivery to its step,
 /// sends the step's output messages and deletes the delivery when the step succeeded. A failed delivery becomes
 /// visible again, and goes to &lt;queue&gt;-poison once it has been dequeued <see cref="MaxDequeueCount"/> times.
-/// Faults on request: output messages sent twice, batches handled in shuffled order, a step that dies after its
-/// work but before its outputs and delete (so it is delivered again).
+/// Faults on request: output messages sent twice, batches handled in shuffled order or all at once, a message
+/// delivered twice at the same moment (a visibility lapse), a step that dies after its work but before its outputs
+/// and delete (so it is delivered again).
 /// </summary>
 internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 {
     private int _deliveries;
+    private int _twins;
 
     public int MaxDequeueCount { get; init; } = 5;
 
@@ -21,6 +23,12 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
     public bool Shuffle { get; init; }
 
+    /// <summary>Handles each received batch's deliveries concurrently, as the host does (batchSize).</summary>
+    public bool Concurrent { get; init; }
+
+    /// <summary>Share of deliveries handed to their step twice at the same moment.</summary>
+    public double ConcurrentDuplicateShare { get; init; }
+
     public Random Random { get; init; } = new(7);
 
     /// <summary>Decides, per delivery, whether the step dies after its work (nothing sent, nothing deleted).</summary>
@@ -28,7 +36,10 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
     public int Deliveries => _deliveries;
 
-    public List<string> Log { get; } = [];
+    /// <summary>How many deliveries were handed over twice at once.</summary>
+    public int Twins => _twins;
+
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
 
     /// <summary>Starts a run the way the DailyRun function does: its fetch messages go to the fetch queue.</summary>
     public async Task<string> StartAsync(Steps.RunRequest request)
@@ -39,11 +50,7 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
         }
 
         var started = await steps.StartAsync(request);
-        foreach (var message in started.Messages)
-        {
-            await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(message));
-        }
-
+        await steps.DispatchAsync(started);
         return started.Header.RunId;
     }
 
@@ -61,9 +68,15 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
                     batch = [.. batch.OrderBy(_ => Random.Next())];
                 }
 
+                any |= batch.Count > 0;
+                if (Concurrent)
+                {
+                    await Task.WhenAll(batch.Select(m => Task.Run(() => DeliverAsync(queue, m))));
+                    continue;
+                }
+
                 foreach (var message in batch)
                 {
-                    any = true;
                     await DeliverAsync(queue, message);
                 }
             }
@@ -74,15 +87,41 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
     private async Task DeliverAsync(string queue, QueueMessage message)
     {
+        bool twice;
+        lock (Random)
+        {
+            twice = Random.NextDouble() < ConcurrentDuplicateShare;
+        }
+
+        if (twice)
+        {
+            // The same message in two deliveries at once; the twin's outcome is a second, independent delivery.
+            Interlocked.Increment(ref _twins);
+            var twin = Task.Run(() => RunOnceAsync(queue, message, twin: true));
+            await RunOnceAsync(queue, message, twin: false);
+            await twin;
+            return;
+        }
+
+        await RunOnceAsync(queue, message, twin: false);
+    }
+
+    private async Task RunOnceAsync(string queue, QueueMessage message, bool twin)
+    {
         Interlocked.Increment(ref _deliveries);
         IReadOnlyList<(string Queue, string Text)> outputs;
         try
         {
             outputs = await RunStepAsync(queue, message);
         }
+        catch (Exception ex) when (twin && ex is not OperationCanceledException)
+        {
+            Log.Enqueue($"{queue} #{message.DequeueCount} (twin) failed: {ex.Message}");
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.Add($"{queue} #{message.DequeueCount} failed: {ex.Message}");
+            Log.Enqueue($"{queue} #{message.DequeueCount} failed: {ex.Message}");
             if (message.DequeueCount >= MaxDequeueCount)
             {
                 await queues.CreateQueueIfNotExistsAsync(queue + "-poison");
@@ -99,7 +138,7 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
         if (DiesAfterWork(queue, message))
         {
-            Log.Add($"{queue} #{message.DequeueCount} died after its work");
+            Log.Enqueue($"{queue} #{message.DequeueCount} died after its work");
             await queues.SetVisibilityAsync(queue, message, TimeSpan.Zero);
             return;
         }
@@ -107,10 +146,21 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
         foreach (var (target, text) in outputs)
         {
             await queues.SendAsync(target, text);
-            if (Random.NextDouble() < DuplicateShare)
+            bool again;
+            lock (Random)
+            {
+                again = Random.NextDouble() < DuplicateShare;
+            }
+
+            if (again)
             {
                 await queues.SendAsync(target, text);
             }
+        }
+
+        if (twin)
+        {
+            return; // the twin's message is the same one: the first delivery deletes it
         }
 
         Assert.True(await queues.DeleteAsync(queue, message));
@@ -118,30 +168,37 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
     private async Task<IReadOnlyList<(string Queue, string Text)>> RunStepAsync(string queue, QueueMessage message)
     {
-        switch (queue)
+        try
         {
-            case QueueNames.Fetch:
-                var fetched = await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
-                return fetched.Next is { } compute ? [(QueueNames.Compute, StepMessages.Write(compute))] : [];
-            case QueueNames.FetchPoison:
-                return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text)) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
-            case QueueNames.Compute:
-                try
-                {
+            switch (queue)
+            {
+                case QueueNames.Fetch:
+                    var fetched = await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
+                    return fetched.Next is { } compute ? [(QueueNames.Compute, StepMessages.Write(compute))] : [];
+                case QueueNames.FetchPoison:
+                    return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text)) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
+                case QueueNames.Compute:
                     var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
                     return [(QueueNames.Publish, StepMessages.Write(publish))];
-                }
-                catch (ComputeBusyException busy)
-                {
-                    // As the handler does: sent again to be seen when the lease runs out; this delivery is done.
-                    await queues.SendAsync(QueueNames.Compute, StepMessages.Write(busy.Compute), busy.RetryAfter);
+                case QueueNames.ComputePoison:
+                    await steps.FailComputeAsync(StepMessages.ReadCompute(message.Text));
                     return [];
-                }
-            case QueueNames.Publish:
-                await steps.PublishAsync(StepMessages.ReadPublish(message.Text));
-                return [];
-            default:
-                throw new InvalidOperationException($"No step reads queue {queue}.");
+                case QueueNames.Publish:
+                    await steps.PublishAsync(StepMessages.ReadPublish(message.Text));
+                    return [];
+                case QueueNames.PublishPoison:
+                    await steps.FailPublishAsync(StepMessages.ReadPublish(message.Text));
+                    return [];
+                default:
+                    throw new InvalidOperationException($"No step reads queue {queue}.");
+            }
+        }
+        catch (StepBusyException busy)
+        {
+            // As the handler does: sent again to be seen when the lease runs out; this delivery is done.
+            Log.Enqueue($"{queue} #{message.DequeueCount} busy: {busy.Message}");
+            await queues.SendAsync(busy.Queue, busy.Text, busy.RetryAfter);
+            return [];
         }
     }
 }

@@ -124,15 +124,15 @@ public sealed class DeliveryTests : IAsyncLifetime
             await steps.FetchAsync(StepMessages.ReadFetch(message.Text));
         }
 
-        Assert.True(await steps.Ledger.TryStartComputeAsync(runId, RunSteps.ComputeLease));
-        var held = await Assert.ThrowsAsync<ComputeBusyException>(() => steps.ComputeAsync(new ComputeMessage(runId)));
+        Assert.True(await steps.Ledger.TryStartComputeAsync(runId, "dead-delivery", RunSteps.ComputeLease));
+        var held = await Assert.ThrowsAsync<StepBusyException>(() => steps.ComputeAsync(new ComputeMessage(runId)));
         Assert.Equal(RunSteps.ComputeLease, held.RetryAfter); // the clock has not moved: the whole lease is left
-        Assert.Equal(new ComputeMessage(runId), held.Compute);
+        Assert.Equal((QueueNames.Compute, new ComputeMessage(runId)), (held.Queue, StepMessages.ReadCompute(held.Text)));
         h.Time.Now += RunSteps.ComputeLease + TimeSpan.FromMinutes(1);
         var (result, publish) = await steps.ComputeAsync(new ComputeMessage(runId));
         var (again, _) = await steps.ComputeAsync(new ComputeMessage(runId));
 
-        Assert.Contains($"Run {runId} is being computed by another delivery;", held.Message, StringComparison.Ordinal);
+        Assert.Contains($"Run {runId} is being computed by another delivery; this message is sent again to kpi-compute", held.Message, StringComparison.Ordinal);
         Assert.NotNull(result);
         Assert.Null(again);
         Assert.Equal(new PublishMessage(runId), publish);
@@ -154,6 +154,179 @@ public sealed class DeliveryTests : IAsyncLifetime
         var runId = await RunAsync(h, host);
 
         await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_and_twin_deliveries_fetch_every_store_once_and_compute_once()
+    {
+        using var h = new Harness(3);
+        var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World)))
+        {
+            Concurrent = true,
+            ConcurrentDuplicateShare = 0.7,
+            DuplicateShare = 0.3,
+            Random = new Random(11),
+        };
+
+        var runId = await RunAsync(h, host);
+
+        // A twin that found its store held sent its message again for when the lease runs out: deliver that too.
+        h.Time.Now += RunSteps.TaskLease + TimeSpan.FromMinutes(1);
+        await host.DeliverAllAsync();
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+        Assert.All(await new RunLedger(h.Storage.Tables).GetTasksAsync(runId), t => Assert.Equal(1, t.Attempts));
+        Assert.True(host.Twins >= 3, $"{host.Twins} twin deliveries");
+    }
+
+    [Fact]
+    public async Task A_second_delivery_of_a_store_being_fetched_is_sent_back_for_the_leases_end_and_takes_over_only_once_it_ran_out()
+    {
+        using var h = new Harness(3);
+        var gated = new GatedSource(new SyntheticSource(h.World));
+        var steps = Steps(h, gated);
+        await h.SeedAsync(From, To);
+        var started = await steps.StartAsync(new RunRequest(From, To));
+        var message = started.Messages[0];
+
+        var first = steps.FetchAsync(message);
+        await gated.Entered;
+        var busy = await Assert.ThrowsAsync<StepBusyException>(() => steps.FetchAsync(message));
+        Assert.Equal((QueueNames.Fetch, message, RunSteps.TaskLease), (busy.Queue, StepMessages.ReadFetch(busy.Text), busy.RetryAfter));
+        Assert.Contains($"Store {message.StoreId} of run {started.Header.RunId} is being fetched by another delivery", busy.Message, StringComparison.Ordinal);
+
+        // The first delivery hangs (its process died); once its lease ran out a delivery takes the store over.
+        h.Time.Now += RunSteps.TaskLease + TimeSpan.FromSeconds(1);
+        gated.PassThrough = true;
+        var takeover = await steps.FetchAsync(message);
+        gated.Release();
+        var late = await first;
+
+        Assert.NotNull(takeover.Result);
+        Assert.NotNull(late.Result); // a hung delivery that wakes up writes the same data; the task stays finished once
+        var task = (await steps.Ledger.GetTasksAsync(started.Header.RunId)).Single(t => t.StoreId == message.StoreId);
+        Assert.Equal((StoreTaskStatus.Succeeded, 2, (string?)null, (DateTimeOffset?)null), (task.Status, task.Attempts, task.Owner, task.LeaseUntilUtc));
+    }
+
+    [Fact]
+    public async Task A_start_that_died_before_sending_its_fetch_messages_is_repaired_and_the_run_completes()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        var host = new DeliveryHost(h.Storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        foreach (var queue in QueueNames.All)
+        {
+            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
+        }
+
+        var started = await steps.StartAsync(new RunRequest(From, To)); // ... and the process dies here
+        Assert.Empty(await steps.RepairAsync()); // too early to tell from a start still sending
+        h.Time.Now += RunSteps.RepairAfter;
+        var repairs = await steps.RepairAsync();
+        await host.DeliverAllAsync();
+
+        Assert.Equal([$"Run {started.Header.RunId}: its start died before sending its fetch messages; sent 3."], repairs);
+        Assert.Empty(await steps.RepairAsync());
+        await AssertCleanAsync(h, started.Header.RunId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task A_store_whose_delivery_died_holding_its_lease_with_its_message_lost_is_sent_again_once_the_lease_ran_out()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        var host = new DeliveryHost(h.Storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        var lost = (await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 1, TimeSpan.FromMinutes(1))).Single();
+        var store = StepMessages.ReadFetch(lost.Text).StoreId;
+        Assert.Equal(TaskClaimKind.Started, (await steps.Ledger.BeginStoreAsync(runId, store, "dead-delivery", RunSteps.TaskLease)).Kind);
+        await h.Storage.Queues.DeleteAsync(QueueNames.Fetch, lost);
+        await host.DeliverAllAsync();
+        Assert.Equal(RunStatus.Running, (await steps.Ledger.GetAsync(runId))!.Status);
+
+        h.Time.Now += TimeSpan.FromMinutes(30);
+        Assert.Empty(await steps.RepairAsync()); // its lease still runs: the delivery may be alive
+        h.Time.Now += RunSteps.TaskLease;
+        var repairs = await steps.RepairAsync();
+        await host.DeliverAllAsync();
+
+        Assert.Equal([$"Run {runId}: store {store}'s delivery died and its lease ran out; its fetch message was sent again."], repairs);
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task A_run_whose_stores_all_finished_without_a_claim_is_claimed_by_the_repair()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        var host = new DeliveryHost(h.Storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        foreach (var message in await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 32, TimeSpan.FromMinutes(5)))
+        {
+            // Every fetch finishes its store's task, and none of them lives to claim (their messages are gone too).
+            var fetch = StepMessages.ReadFetch(message.Text);
+            await new FetchStoreStep(h.Storage, new SyntheticSource(h.World)).FetchAsync(fetch);
+            await h.Storage.Tables.UpsertEntityAsync(TableNames.Runs, new TableEntity(runId, "store|" + fetch.StoreId) { ["Status"] = "Succeeded", ["Attempts"] = 1 });
+            await h.Storage.Queues.DeleteAsync(QueueNames.Fetch, message);
+        }
+
+        var repairs = await steps.RepairAsync();
+        await host.DeliverAllAsync();
+
+        Assert.Equal([$"Run {runId}: every store was finished but the compute was never claimed; claimed it and sent the compute message."], repairs);
+        await AssertCleanAsync(h, runId, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task A_compute_that_fails_every_delivery_is_poisoned_and_the_run_ends_failed_with_its_last_error()
+    {
+        using var h = new Harness(3);
+        var tables = new FailOnceTables(h.Storage.Tables, (table, _) => table == TableNames.Daily) { Times = int.MaxValue };
+        var storage = h.Storage with { Tables = tables };
+        var steps = new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));
+        var host = new DeliveryHost(storage.Queues!, steps) { MaxDequeueCount = 3 };
+
+        await h.SeedAsync(From, To);
+        var runId = await host.StartAsync(new RunRequest(From, To));
+        await host.DeliverAllAsync();
+
+        var header = (await steps.Ledger.GetAsync(runId))!;
+        Assert.Equal(RunStatus.Failed, header.Status);
+        Assert.Equal("compute gave up after the host's deliveries; last error: compute failed: killed before the write", header.Output);
+        Assert.Equal((0, (DateTimeOffset?)null), (header.Computations, header.PublishedUtc));
+        Assert.Equal(3, host.Log.Count(l => l.StartsWith("kpi-compute #", StringComparison.Ordinal)));
+        Assert.Empty(await steps.RepairAsync()); // a failed run is finished: nothing to repair
+    }
+
+    [Fact]
+    public async Task A_named_run_started_again_is_the_same_run_and_sends_only_what_its_first_start_did_not()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        await h.SeedAsync(From, To);
+        foreach (var queue in QueueNames.All)
+        {
+            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
+        }
+
+        var request = new RunRequest(From, To) { RunId = StartRunStep.NightlyRunId(h.Time.GetUtcNow()) };
+        var first = await steps.StartAsync(request); // died before dispatching
+        var retried = await steps.StartAsync(request);
+        var sent = await steps.DispatchAsync(retried);
+        var third = await steps.StartAsync(request);
+
+        Assert.Equal("nightly-20261120", first.Header.RunId);
+        Assert.False(first.Existing);
+        Assert.True(retried.Existing);
+        Assert.Equal(first.Messages, retried.Messages);
+        Assert.Equal(3, sent);
+        Assert.Equal(0, await steps.DispatchAsync(third));
+        Assert.Equal(3, await h.Storage.Queues!.CountAsync(QueueNames.Fetch));
+        Assert.Single(await steps.Ledger.ListAsync(10));
+        var bad = await Assert.ThrowsAsync<ArgumentException>(() => steps.StartAsync(new RunRequest(From, To) { RunId = "night/1" }));
+        Assert.Contains("Run id 'night/1' is not usable", bad.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,7 +374,12 @@ public sealed class DeliveryTests : IAsyncLifetime
     /// <summary>A table store that throws once, before the first write a predicate picks (a process killed at that point).</summary>
     private sealed class FailOnceTables(ITableStore inner, Func<string, TableEntity, bool> kill) : ITableStore
     {
-        public bool Failed { get; private set; }
+        private int _failures;
+
+        public bool Failed => _failures > 0;
+
+        /// <summary>How many writes die (once, unless told otherwise).</summary>
+        public int Times { get; init; } = 1;
 
         public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableIfNotExistsAsync(table, cancellationToken);
 
@@ -214,9 +392,9 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         public Task<TableWriteResult> UpdateEntityAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
         {
-            if (!Failed && kill(table, entity))
+            if (_failures < Times && kill(table, entity))
             {
-                Failed = true;
+                _failures++;
                 throw new IOException("killed before the write");
             }
 
@@ -229,9 +407,9 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         public Task SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
         {
-            if (!Failed && actions.Count > 0 && kill(table, actions[0].Entity))
+            if (_failures < Times && actions.Count > 0 && kill(table, actions[0].Entity))
             {
-                Failed = true;
+                _failures++;
                 throw new IOException("killed before the write");
             }
 

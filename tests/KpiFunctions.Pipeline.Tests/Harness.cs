@@ -20,8 +20,10 @@ internal sealed class Harness : IDisposable
     {
         Stores = DemoStores.Create(stores);
         World = new SyntheticWorld(5, Stores, Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("harness-salt-0123456")));
-        Storage = KpiStorage.Embedded(_dir.Path);
         Time = new FixedTimeProvider(Now);
+
+        // One clock for the test's world: queue delays and visibility move with it.
+        Storage = KpiStorage.Embedded(_dir.Path, Time);
     }
 
     public IReadOnlyList<Store> Stores { get; }

@@ -9,6 +9,8 @@ public class RunLedgerTests
         runId, RunStatus.Running, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 3), new DateOnly(2026, 11, 1), "synthetic",
         stores, false, Harness.Now, Harness.Now, null);
 
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(65);
+
     private static StoreTask Done(string store) => new(store, StoreTaskStatus.Succeeded, 1, 10, 0, 5, null);
 
     [Fact]
@@ -53,10 +55,10 @@ public class RunLedgerTests
         await h.Storage.EnsureTablesAsync();
         var ledger = new RunLedger(h.Storage.Tables, h.Time);
         await ledger.CreateAsync(Header("run-c", "s1", "s2"));
-        Assert.True(await ledger.BeginStoreAsync("run-c", "s1"));
+        Assert.Equal(TaskClaim.Started, await ledger.BeginStoreAsync("run-c", "s1", "a", Lease));
         await ledger.FinishStoreAsync("run-c", "s1", Done("s1"));
 
-        Assert.False(await ledger.BeginStoreAsync("run-c", "s1"));
+        Assert.Equal(TaskClaim.Finished, await ledger.BeginStoreAsync("run-c", "s1", "b", Lease));
         var task = (await ledger.GetTasksAsync("run-c")).Single(t => t.StoreId == "s1");
         Assert.Equal((StoreTaskStatus.Succeeded, 1), (task.Status, task.Attempts));
     }
@@ -70,5 +72,60 @@ public class RunLedgerTests
 
         Assert.True(await ledger.CreateAsync(Header("run-d", "s1")));
         Assert.False(await ledger.CreateAsync(Header("run-d", "s1")));
+    }
+
+    [Fact]
+    public async Task Of_deliveries_racing_for_one_store_one_takes_it_and_the_others_see_it_held_until_the_lease_ends()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+        await ledger.CreateAsync(Header("run-e", "s1"));
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => ledger.BeginStoreAsync("run-e", "s1", "owner" + i, Lease))));
+
+        Assert.Single(claims, c => c.Kind == TaskClaimKind.Started);
+        Assert.All(claims.Where(c => c.Kind != TaskClaimKind.Started), c => Assert.Equal(TaskClaim.HeldUntil(Harness.Now + Lease), c));
+        var task = (await ledger.GetTasksAsync("run-e")).Single();
+        Assert.Equal((StoreTaskStatus.Running, 1, Harness.Now + Lease), (task.Status, task.Attempts, task.LeaseUntilUtc));
+    }
+
+    [Fact]
+    public async Task A_failed_attempt_gives_its_lease_back_but_only_its_own()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+        await ledger.CreateAsync(Header("run-f", "s1"));
+        await ledger.BeginStoreAsync("run-f", "s1", "a", Lease);
+
+        await ledger.RecordAttemptErrorAsync("run-f", "s1", "someone-else", "late error from an old delivery");
+        Assert.Equal(TaskClaimKind.Held, (await ledger.BeginStoreAsync("run-f", "s1", "b", Lease)).Kind);
+        await ledger.RecordAttemptErrorAsync("run-f", "s1", "a", "timeout");
+        var retry = await ledger.BeginStoreAsync("run-f", "s1", "b", Lease);
+
+        Assert.Equal(TaskClaim.Started, retry);
+        var task = (await ledger.GetTasksAsync("run-f")).Single();
+        Assert.Equal((2, "b", "timeout"), (task.Attempts, task.Owner, task.LastError));
+    }
+
+    [Fact]
+    public async Task A_lease_that_ran_out_is_taken_over_and_the_compute_lease_is_released_only_by_its_owner()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+        await ledger.CreateAsync(Header("run-g", "s1"));
+        await ledger.BeginStoreAsync("run-g", "s1", "a", Lease);
+        h.Time.Now += Lease;
+        Assert.Equal(TaskClaim.Started, await ledger.BeginStoreAsync("run-g", "s1", "b", Lease));
+
+        Assert.True(await ledger.TryStartComputeAsync("run-g", "c1", Lease));
+        Assert.False(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
+        await ledger.ReleaseComputeAsync("run-g", "c2");
+        Assert.False(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
+        await ledger.ReleaseComputeAsync("run-g", "c1");
+        Assert.True(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
+        Assert.Equal("c2", (await ledger.GetAsync("run-g"))!.ComputeOwner);
     }
 }

@@ -29,6 +29,9 @@ public sealed class LocalPipelineRunner
     {
         var started = await _steps.StartAsync(request, cancellationToken).ConfigureAwait(false);
         var runId = started.Header.RunId;
+
+        // Its fetch messages are delivered here, in-process, rather than sent.
+        await _steps.Ledger.MarkDispatchedAsync(runId, cancellationToken).ConfigureAwait(false);
         var days = request.To.DayNumber - started.Header.FetchFrom.DayNumber + 1;
         progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, started.Messages.Count, runId));
 

@@ -51,14 +51,113 @@ public sealed class RunSteps
     /// </summary>
     public static TimeSpan ComputeLease { get; } = TimeSpan.FromMinutes(65);
 
+    /// <summary>How long a fetch delivery holds its store's task: as long as the compute lease, for the same reason.</summary>
+    public static TimeSpan TaskLease { get; } = TimeSpan.FromMinutes(65);
+
+    /// <summary>
+    /// How long the repair step waits before it acts on a run: a start not dispatched after this long died half way;
+    /// a claimed compute not started after this long lost its message.
+    /// </summary>
+    public static TimeSpan RepairAfter { get; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How far back the repair step looks at runs.</summary>
+    public static TimeSpan RepairWindow { get; } = TimeSpan.FromDays(7);
+
     /// <summary>The ledger the steps keep.</summary>
     public RunLedger Ledger => _ledger;
 
-    /// <summary>Checks the request, writes the run's header and a task per store, and returns a fetch message per store.</summary>
+    /// <summary>
+    /// Checks the request, writes the run's header and a task per store, and returns a fetch message per store (not
+    /// sent: <see cref="DispatchAsync"/> sends them). A request naming an existing run returns that run.
+    /// </summary>
     public async Task<RunStarted> StartAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         return await new StartRunStep(_storage, _source.Name, _fx, _options, _time, _random).StartAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a started run's fetch messages to the fetch queue and then marks the run dispatched; returns how many
+    /// were sent (none for a run dispatched before). A start that dies between its ledger write and this leaves the
+    /// run undispatched, and <see cref="RepairAsync"/> sends them. Duplicates are harmless: a fetch of a finished or
+    /// held store does nothing.
+    /// </summary>
+    public async Task<int> DispatchAsync(RunStarted started, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        if (started.Header.Dispatched)
+        {
+            return 0;
+        }
+
+        var queues = Queues();
+        foreach (var message in started.Messages)
+        {
+            await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(message), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _ledger.MarkDispatchedAsync(started.Header.RunId, cancellationToken).ConfigureAwait(false);
+        return started.Messages.Count;
+    }
+
+    /// <summary>
+    /// Finds runs of the last <see cref="RepairWindow"/> that lost a message and sends it again (the repair timer):
+    /// a start that died before dispatching (its fetch messages), a store whose task lease ran out with no delivery
+    /// left to take it over (its fetch message), a run whose stores are all finished but whose compute was never
+    /// claimed (claimed now, its compute message), a claimed compute never started or whose lease ran out (its
+    /// compute message). Every message it sends may be a duplicate; the steps make duplicates harmless.
+    /// Returns a line per repair.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RepairAsync(CancellationToken cancellationToken = default)
+    {
+        var queues = Queues();
+        var now = _time.GetUtcNow();
+        var repairs = new List<string>();
+        foreach (var header in await _ledger.ListAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            if (header.Status is not (RunStatus.Running or RunStatus.Computing) || now - header.CreatedUtc > RepairWindow)
+            {
+                continue;
+            }
+
+            if (!header.Dispatched)
+            {
+                if (now - header.CreatedUtc >= RepairAfter)
+                {
+                    var sent = await DispatchAsync(await StartRunStep.ResumeAsync(_ledger, header, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    repairs.Add(string.Create(CultureInfo.InvariantCulture, $"Run {header.RunId}: its start died before sending its fetch messages; sent {sent}."));
+                }
+
+                continue;
+            }
+
+            if (header.Status == RunStatus.Running)
+            {
+                var tasks = await _ledger.GetTasksAsync(header.RunId, cancellationToken).ConfigureAwait(false);
+                foreach (var task in tasks.Where(t => t is { Status: StoreTaskStatus.Running, LeaseUntilUtc: { } until } && until <= now))
+                {
+                    await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(new FetchStoreMessage(header.RunId, task.StoreId, header.FetchFrom, header.To)), null, cancellationToken).ConfigureAwait(false);
+                    repairs.Add($"Run {header.RunId}: store {task.StoreId}'s delivery died and its lease ran out; its fetch message was sent again.");
+                }
+
+                if (await _ledger.TryClaimComputeAsync(header.RunId, cancellationToken).ConfigureAwait(false))
+                {
+                    await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
+                    repairs.Add($"Run {header.RunId}: every store was finished but the compute was never claimed; claimed it and sent the compute message.");
+                }
+
+                continue;
+            }
+
+            var lost = header.ComputeStartedUtc is { } started ? now - started >= ComputeLease : now - header.UpdatedUtc >= RepairAfter;
+            if (header.ComputeClaimed && lost)
+            {
+                await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
+                repairs.Add($"Run {header.RunId}: its compute was claimed but is not running; the compute message was sent again.");
+            }
+        }
+
+        return repairs;
     }
 
     /// <summary>
@@ -70,9 +169,17 @@ public sealed class RunSteps
     public async Task<FetchOutcome> FetchAsync(FetchStoreMessage message, IProgress<DateOnly>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!await _ledger.BeginStoreAsync(message.RunId, message.StoreId, cancellationToken).ConfigureAwait(false))
+        var owner = Guid.NewGuid().ToString("N");
+        var claim = await _ledger.BeginStoreAsync(message.RunId, message.StoreId, owner, TaskLease, cancellationToken).ConfigureAwait(false);
+        if (claim.Kind == TaskClaimKind.Finished)
         {
             return new FetchOutcome(null, await NextAsync(message.RunId, claimed: null, cancellationToken).ConfigureAwait(false), Duplicate: true);
+        }
+
+        if (claim.Until is { } until)
+        {
+            throw new StepBusyException(QueueNames.Fetch, StepMessages.Write(message), until - _time.GetUtcNow(),
+                $"Store {message.StoreId} of run {message.RunId} is being fetched by another delivery");
         }
 
         var clock = Stopwatch.StartNew();
@@ -92,7 +199,7 @@ public sealed class RunSteps
             }
 
             // Ledger writes stay out of the fetch's error handling: a ledger failure is not a fetch failure.
-            await _ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, ex.Message, CancellationToken.None).ConfigureAwait(false);
+            await _ledger.RecordAttemptErrorAsync(message.RunId, message.StoreId, owner, ex.Message, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -136,12 +243,14 @@ public sealed class RunSteps
             throw new InvalidOperationException($"Run {message.RunId} still has stores fetching; a compute message must come from the fetch that finished the last one.");
         }
 
-        if (!await _ledger.TryStartComputeAsync(message.RunId, ComputeLease, cancellationToken).ConfigureAwait(false))
+        var owner = Guid.NewGuid().ToString("N");
+        if (!await _ledger.TryStartComputeAsync(message.RunId, owner, ComputeLease, cancellationToken).ConfigureAwait(false))
         {
             // Not a failure to retry (the host's few quick retries would poison the message long before the lease ends):
             // the caller sends the message again to be seen when the lease runs out, and this delivery succeeds.
             var started = (await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false))?.ComputeStartedUtc ?? _time.GetUtcNow();
-            throw new ComputeBusyException(message, started + ComputeLease - _time.GetUtcNow());
+            throw new StepBusyException(QueueNames.Compute, StepMessages.Write(message), started + ComputeLease - _time.GetUtcNow(),
+                $"Run {message.RunId} is being computed by another delivery");
         }
 
         var tasks = await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false);
@@ -161,7 +270,7 @@ public sealed class RunSteps
         {
             // The lease goes back with the failure, so the host's next delivery computes again at once.
             await _ledger.SetStatusAsync(message.RunId, RunStatus.Failed, "compute failed: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
-            await _ledger.ReleaseComputeAsync(message.RunId, CancellationToken.None).ConfigureAwait(false);
+            await _ledger.ReleaseComputeAsync(message.RunId, owner, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -179,12 +288,41 @@ public sealed class RunSteps
         return (compute, new PublishMessage(message.RunId));
     }
 
+    /// <summary>
+    /// A compute message that failed past its deliveries (from the poison queue): a run not computed yet is finished
+    /// as Failed, keeping the compute's last error. A run computed already is left as it is (the poisoned message was a
+    /// duplicate).
+    /// </summary>
+    public async Task<RunHeader?> FailComputeAsync(ComputeMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var header = await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+        if (header is null || header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors)
+        {
+            return header;
+        }
+
+        var output = "compute gave up after the host's deliveries" + (header.Output is { Length: > 0 } last ? "; last error: " + last : "");
+        await _ledger.SetStatusAsync(message.RunId, RunStatus.Failed, output, cancellationToken).ConfigureAwait(false);
+        return await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A publish message that failed past its deliveries: the run's output says so (its KPIs stand).</summary>
+    public Task FailPublishAsync(PublishMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _ledger.RecordPublishFailedAsync(message.RunId, cancellationToken);
+    }
+
     /// <summary>The publish step: for now it records that it ran (the semantic dataset it will write comes later).</summary>
     public Task PublishAsync(PublishMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         return _ledger.MarkPublishedAsync(message.RunId, cancellationToken);
     }
+
+    private Storage.Queues.IQueueStore Queues() =>
+        _storage.Queues ?? throw new InvalidOperationException("The storage has no queue endpoint; the steps' messages cannot be sent.");
 
     /// <summary>
     /// The compute message when this delivery claimed the fan-in. A duplicate delivery (<paramref name="claimed"/>
@@ -220,15 +358,22 @@ public sealed record FetchOutcome(StoreFetchResult? Result, ComputeMessage? Next
 }
 
 /// <summary>
-/// Another delivery holds the run's compute lease: this compute message should be sent again to be seen after
-/// <see cref="RetryAfter"/>, and this delivery counted as done.
+/// Another live delivery holds the work this message asks for (a store's task, or the run's compute): the message
+/// should be sent again to <see cref="Queue"/>, to be seen after <see cref="RetryAfter"/> when that delivery's lease
+/// runs out, and this delivery counted as done. Retrying it as a failure would spend the host's few quick retries and
+/// poison the message long before the lease ends.
 /// </summary>
-public sealed class ComputeBusyException(ComputeMessage message, TimeSpan retryAfter)
-    : InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId} is being computed by another delivery; this compute message is sent again to be seen in {retryAfter.TotalMinutes:0} minutes."))
+public sealed class StepBusyException(string queue, string text, TimeSpan retryAfter, string what)
+    : InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{what}; this message is sent again to {queue} to be seen in {Clamp(retryAfter).TotalMinutes:0} minutes."))
 {
-    /// <summary>The message to send again.</summary>
-    public ComputeMessage Compute { get; } = message;
+    /// <summary>The queue to send the message to.</summary>
+    public string Queue { get; } = queue;
+
+    /// <summary>The message text.</summary>
+    public string Text { get; } = text;
 
     /// <summary>When the lease runs out (at least a minute from now).</summary>
-    public TimeSpan RetryAfter { get; } = retryAfter < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retryAfter;
+    public TimeSpan RetryAfter { get; } = Clamp(retryAfter);
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : t;
 }

@@ -33,4 +33,13 @@ public sealed record RunHeader(
 
     /// <summary>When the publish step ran, or null.</summary>
     public DateTimeOffset? PublishedUtc { get; init; }
+
+    /// <summary>The delivery holding the compute lease (a random token per delivery), or null.</summary>
+    public string? ComputeOwner { get; init; }
+
+    /// <summary>
+    /// True once the run's fetch messages were all sent. A run whose start died between writing the ledger and
+    /// sending them stays false, and the repair step sends them.
+    /// </summary>
+    public bool Dispatched { get; init; }
 }

@@ -13,6 +13,7 @@ public sealed class RunLedger
     private const string HeaderRow = "run";
     private const string TaskPrefix = "store|";
     private const int MaxErrorLength = 1000;
+    private const string PublishFailed = "publish gave up after the host's deliveries (its message is in kpi-publish-poison)";
     private readonly ITableStore _tables;
     private readonly TimeProvider _time;
 
@@ -61,7 +62,7 @@ public sealed class RunLedger
         return tasks;
     }
 
-    /// <summary>The most recent runs, newest first (run ids sort by start time).</summary>
+    /// <summary>The most recent runs, newest first.</summary>
     public async Task<IReadOnlyList<RunHeader>> ListAsync(int max, CancellationToken cancellationToken = default)
     {
         var headers = new List<RunHeader>();
@@ -74,19 +75,48 @@ public sealed class RunLedger
             }
         }
 
-        return [.. headers.OrderByDescending(h => h.RunId, StringComparer.Ordinal).Take(max)];
+        return [.. headers.OrderByDescending(h => h.CreatedUtc).ThenByDescending(h => h.RunId, StringComparer.Ordinal).Take(max)];
     }
 
     /// <summary>
-    /// Marks a store task running and counts the attempt. Returns false when the task is already finished
-    /// (a duplicate delivery: the caller does nothing).
+    /// Takes a store task for one delivery (<paramref name="owner"/>, a token of its own) for <paramref name="lease"/>
+    /// and counts the attempt. A finished task is not taken (a duplicate delivery does nothing); nor is one another
+    /// delivery holds on a lease still running (two deliveries of one store never fetch at once). A lease that ran out
+    /// (its delivery died) is taken over. Guarded by the task's ETag, so of two deliveries racing one wins.
     /// </summary>
-    public Task<bool> BeginStoreAsync(string runId, string storeId, CancellationToken cancellationToken = default) =>
-        UpdateTaskAsync(runId, storeId, t => IsFinished(t) ? null : t with { Status = StoreTaskStatus.Running, Attempts = t.Attempts + 1 }, cancellationToken);
+    public async Task<TaskClaim> BeginStoreAsync(string runId, string storeId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        TaskClaim claim = TaskClaim.Started;
+        var now = _time.GetUtcNow();
+        await UpdateTaskAsync(runId, storeId, t =>
+        {
+            if (IsFinished(t))
+            {
+                claim = TaskClaim.Finished;
+                return null;
+            }
 
-    /// <summary>Records a failed attempt that will be retried (nothing changes once the task is finished).</summary>
-    public Task RecordAttemptErrorAsync(string runId, string storeId, string error, CancellationToken cancellationToken = default) =>
-        UpdateTaskAsync(runId, storeId, t => IsFinished(t) ? null : t with { LastError = Trim(error) }, cancellationToken);
+            if (t is { Status: StoreTaskStatus.Running, LeaseUntilUtc: { } until } && until > now && t.Owner != owner)
+            {
+                claim = TaskClaim.HeldUntil(until);
+                return null;
+            }
+
+            claim = TaskClaim.Started;
+            return t with { Status = StoreTaskStatus.Running, Attempts = t.Attempts + 1, Owner = owner, LeaseUntilUtc = now + lease };
+        }, cancellationToken).ConfigureAwait(false);
+        return claim;
+    }
+
+    /// <summary>
+    /// Records a failed attempt that will be retried (nothing changes once the task is finished). The failing
+    /// delivery gives its lease back, so the host's next delivery takes the task at once.
+    /// </summary>
+    public Task RecordAttemptErrorAsync(string runId, string storeId, string owner, string error, CancellationToken cancellationToken = default) =>
+        UpdateTaskAsync(runId, storeId, t => IsFinished(t)
+            ? null
+            : t.Owner == owner ? t with { LastError = Trim(error), Owner = null, LeaseUntilUtc = null } : t with { LastError = Trim(error) }, cancellationToken);
 
     /// <summary>
     /// Marks a store task finished (a second call for a finished task changes nothing) and returns true to exactly
@@ -103,7 +133,7 @@ public sealed class RunLedger
         await UpdateTaskAsync(
             runId,
             storeId,
-            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError) },
+            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError), Owner = null, LeaseUntilUtc = null },
             cancellationToken).ConfigureAwait(false);
 
         // Always try the claim, even for a duplicate: a finisher that crashed after marking its task would
@@ -117,27 +147,28 @@ public sealed class RunLedger
 
     /// <summary>Records a compute that ran to the end: its final status and output, and one more computation.</summary>
     public Task CompleteComputeAsync(string runId, RunStatus status, string output, CancellationToken cancellationToken = default) =>
-        UpdateHeaderAsync(runId, h => h with { Status = status, Output = output, Computations = h.Computations + 1 }, cancellationToken);
+        UpdateHeaderAsync(runId, h => h with { Status = status, Output = output, Computations = h.Computations + 1, ComputeOwner = null }, cancellationToken);
 
     /// <summary>
-    /// Takes the compute lease: true when no other delivery holds it (none took it, or its lease of
-    /// <paramref name="lease"/> ran out, as when that delivery died). Guarded by the header's ETag, so two deliveries
-    /// of the compute message never compute at once.
+    /// Takes the compute lease for one delivery (<paramref name="owner"/>): true when no other delivery holds it (none
+    /// took it, or its lease of <paramref name="lease"/> ran out, as when that delivery died). Guarded by the header's
+    /// ETag, so two deliveries of the compute message never compute at once.
     /// </summary>
-    public async Task<bool> TryStartComputeAsync(string runId, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<bool> TryStartComputeAsync(string runId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         while (true)
         {
             var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
             var header = HeaderFrom(e);
             var now = _time.GetUtcNow();
-            if (header.ComputeStartedUtc is { } started && now - started < lease)
+            if (header.ComputeStartedUtc is { } started && now - started < lease && header.ComputeOwner != owner)
             {
                 return false;
             }
 
-            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header with { ComputeStartedUtc = now, UpdatedUtc = now }), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header with { ComputeStartedUtc = now, ComputeOwner = owner, UpdatedUtc = now }), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 return true;
@@ -145,9 +176,20 @@ public sealed class RunLedger
         }
     }
 
-    /// <summary>Gives the compute lease back (a compute that failed), so the next delivery computes at once.</summary>
-    public Task ReleaseComputeAsync(string runId, CancellationToken cancellationToken = default) =>
-        UpdateHeaderAsync(runId, h => h with { ComputeStartedUtc = null }, cancellationToken);
+    /// <summary>
+    /// Gives the compute lease back (a compute that failed), so the next delivery computes at once; only its owner
+    /// can: a delivery whose lease ran out and was taken over leaves the new owner's lease alone.
+    /// </summary>
+    public Task ReleaseComputeAsync(string runId, string owner, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h.ComputeOwner == owner ? h with { ComputeStartedUtc = null, ComputeOwner = null } : h, cancellationToken);
+
+    /// <summary>Records in the run's output that its publish step gave up.</summary>
+    public Task RecordPublishFailedAsync(string runId, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h.Output?.Contains(PublishFailed, StringComparison.Ordinal) == true ? h : h with { Output = (h.Output is { Length: > 0 } o ? o + "; " : "") + PublishFailed }, cancellationToken);
+
+    /// <summary>Records that every fetch message of the run was sent.</summary>
+    public Task MarkDispatchedAsync(string runId, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h with { Dispatched = true }, cancellationToken);
 
     /// <summary>Records that the publish step ran.</summary>
     public Task MarkPublishedAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -243,6 +285,8 @@ public sealed class RunLedger
         ["Computations"] = h.Computations,
         ["ComputeStartedUtc"] = h.ComputeStartedUtc,
         ["PublishedUtc"] = h.PublishedUtc,
+        ["ComputeOwner"] = h.ComputeOwner,
+        ["Dispatched"] = h.Dispatched,
     };
 
     private static RunHeader HeaderFrom(TableEntity e) => new(
@@ -261,6 +305,10 @@ public sealed class RunLedger
         Computations = e.GetInt32("Computations") ?? 0,
         ComputeStartedUtc = e.GetDateTimeOffset("ComputeStartedUtc"),
         PublishedUtc = e.GetDateTimeOffset("PublishedUtc"),
+        ComputeOwner = e.GetString("ComputeOwner"),
+
+        // Runs written before the flag existed were dispatched in the same call that wrote them.
+        Dispatched = e.GetBoolean("Dispatched") ?? true,
     };
 
     private static TableEntity ToEntity(string runId, StoreTask t) => new(runId, TaskPrefix + t.StoreId)
@@ -272,6 +320,8 @@ public sealed class RunLedger
         ["DurationMs"] = t.DurationMs,
         ["LastError"] = t.LastError,
         ["CorrectedFrom"] = t.CorrectedFrom is { } d ? StoreCalendar.Format(d) : null,
+        ["Owner"] = t.Owner,
+        ["LeaseUntilUtc"] = t.LeaseUntilUtc,
     };
 
     private static StoreTask TaskFrom(TableEntity e) => new(
@@ -284,6 +334,8 @@ public sealed class RunLedger
         e.GetString("LastError"))
     {
         CorrectedFrom = e.GetString("CorrectedFrom") is not null ? Date(e, "CorrectedFrom") : null,
+        Owner = e.GetString("Owner"),
+        LeaseUntilUtc = e.GetDateTimeOffset("LeaseUntilUtc"),
     };
 
     private static DateOnly Date(TableEntity e, string name) =>

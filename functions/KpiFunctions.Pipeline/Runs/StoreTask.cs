@@ -12,4 +12,10 @@ public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attem
 {
     /// <summary>The earliest day before the run's window whose orders late changes corrected, if any.</summary>
     public DateOnly? CorrectedFrom { get; init; }
+
+    /// <summary>The delivery that holds the task while it runs (a random token per delivery), or null.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Until when <see cref="Owner"/> holds the task; past it, another delivery may take the task over.</summary>
+    public DateTimeOffset? LeaseUntilUtc { get; init; }
 }

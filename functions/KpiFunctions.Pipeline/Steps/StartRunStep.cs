@@ -56,28 +56,66 @@ public sealed class StartRunStep
         return (to.AddDays(-lookbackDays), to);
     }
 
-    /// <summary>Checks the request and starts the run.</summary>
+    /// <summary>The id of the nightly run started on <paramref name="now"/>'s UTC day.</summary>
+    public static string NightlyRunId(DateTimeOffset now) => "nightly-" + now.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Checks the request and starts the run. A request naming a run that exists gets that run back, with fetch
+    /// messages for its stores not finished yet (a start retried after it wrote the ledger).
+    /// </summary>
     public async Task<RunStarted> StartAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var ledger = new RunLedger(_storage.Tables, _time);
+        if (request.RunId is { } named)
+        {
+            CheckRunId(named);
+            if (await ledger.GetAsync(named, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return await ResumeAsync(ledger, existing, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var stores = await SelectStoresAsync(request.StoreIds, cancellationToken).ConfigureAwait(false);
         var fetchFrom = request.FetchFrom ?? request.From;
         ValidateWindow(request, fetchFrom, stores);
 
         var now = _time.GetUtcNow();
-        var runId = NewRunId(now);
+        var runId = request.RunId ?? NewRunId(now);
         var currencies = stores.Select(s => s.Currency).Distinct(StringComparer.Ordinal).ToArray();
         var rates = await _fx.GetRatesAsync(_options.ReportingCurrency, currencies, fetchFrom.AddDays(-_options.FxMaxCarryForwardDays), request.To, cancellationToken).ConfigureAwait(false);
         await new FxRateRepository(_storage.Tables).SaveAsync(_options.ReportingCurrency, rates, cancellationToken).ConfigureAwait(false);
 
         var header = new RunHeader(runId, RunStatus.Running, request.From, request.To, fetchFrom, _sourceName,
             [.. stores.Select(s => s.Id)], false, now, now, null);
-        if (!await new RunLedger(_storage.Tables, _time).CreateAsync(header, cancellationToken).ConfigureAwait(false))
+        if (!await ledger.CreateAsync(header, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Run id {runId} is already taken; start the run again.");
+            // Another start of the same named run won the race: it is that run.
+            return request.RunId is not null && await ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false) is { } raced
+                ? await ResumeAsync(ledger, raced, cancellationToken).ConfigureAwait(false)
+                : throw new InvalidOperationException($"Run id {runId} is already taken; start the run again.");
         }
 
         return new RunStarted(header, [.. stores.Select(s => new FetchStoreMessage(runId, s.Id, fetchFrom, request.To))]);
+    }
+
+    /// <summary>The fetch messages of a run's stores not finished yet (all of them, as built at start, for a run not dispatched).</summary>
+    public static async Task<RunStarted> ResumeAsync(RunLedger ledger, RunHeader header, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(header);
+        var tasks = await ledger.GetTasksAsync(header.RunId, cancellationToken).ConfigureAwait(false);
+        var open = tasks.Where(t => t.Status is StoreTaskStatus.Pending or StoreTaskStatus.Running).Select(t => t.StoreId).ToHashSet(StringComparer.Ordinal);
+        return new RunStarted(header, [.. header.StoreIds.Where(open.Contains).Select(id => new FetchStoreMessage(header.RunId, id, header.FetchFrom, header.To))]) { Existing = true };
+    }
+
+    /// <summary>A run id is a table key: letters, digits, '-' and '_', at most 64.</summary>
+    private static void CheckRunId(string id)
+    {
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"Run id '{id}' is not usable: use 1 to 64 letters, digits, '-' or '_'.");
+        }
     }
 
     private async Task<IReadOnlyList<Store>> SelectStoresAsync(IReadOnlyList<string>? ids, CancellationToken cancellationToken)
