@@ -61,10 +61,20 @@ public sealed class HandlerContractTests : IAsyncLifetime
             ["Metadata"] = Sys("DailyRun"),
         });
 
-        var fetches = Messages(timer, "fetch");
+        // The start sends its fetch messages itself (so the ledger can record that they went); a retry finds the run.
+        Assert.Empty(timer["Outputs"]!.AsObject());
+        var fetches = await DrainAsync(QueueNames.Fetch);
         Assert.Equal(3, fetches.Count);
         var runId = JsonNode.Parse(fetches[0])!["runId"]!.GetValue<string>();
+        Assert.Equal("nightly-20261120", runId);
         Assert.All(fetches, f => Assert.Equal(runId, JsonNode.Parse(f)!["runId"]!.GetValue<string>()));
+        var retried = await InvokeAsync("DailyRun", new JsonObject
+        {
+            ["Data"] = new JsonObject { ["timer"] = new JsonObject { ["Schedule"] = new JsonObject { ["AdjustForDST"] = true }, ["ScheduleStatus"] = null, ["IsPastDue"] = false } },
+            ["Metadata"] = Sys("DailyRun"),
+        });
+        Assert.Equal("Run nightly-20261120 was started earlier today; 0 fetch messages sent now.", retried["Logs"]![0]!.GetValue<string>());
+        Assert.Empty(await DrainAsync(QueueNames.Fetch));
 
         // Each queue message arrives JSON-encoded once more, as the host sends strings (digest 0.1).
         var computes = new List<string>();
@@ -167,12 +177,15 @@ public sealed class HandlerContractTests : IAsyncLifetime
         var (status, body) = Response(started);
         Assert.Equal("202", status);
         var id = body["id"]!.GetValue<string>();
-        Assert.Equal("/api/runs/" + id, body["statusQueryGetUri"]!.GetValue<string>());
-        var fetch = Assert.Single(Messages(started, "fetch"));
+        Assert.Equal("https://kpi.azurewebsites.net/api/runs/" + id + "?code=function-key", body["statusQueryGetUri"]!.GetValue<string>());
+        Assert.Equal(body["statusQueryGetUri"]!.GetValue<string>(), started["Outputs"]!["res"]!["headers"]!["Location"]!.GetValue<string>());
+        var fetch = Assert.Single(await DrainAsync(QueueNames.Fetch));
         Assert.Equal("uk-main", JsonNode.Parse(fetch)!["storeId"]!.GetValue<string>());
 
-        var (runningStatus, running) = Response(await InvokeAsync("Runs", Http("GET", null, id)));
+        var runningAnswer = await InvokeAsync("Runs", Http("GET", null, id));
+        var (runningStatus, running) = Response(runningAnswer);
         Assert.Equal("202", runningStatus);
+        Assert.Equal("https://kpi.azurewebsites.net/api/runs/" + id + "?code=function-key", runningAnswer["Outputs"]!["res"]!["headers"]!["Location"]!.GetValue<string>());
         Assert.Equal("Running", running["runtimeStatus"]!.GetValue<string>());
         Assert.Equal("0/1 stores finished", running["customStatus"]!["progress"]!.GetValue<string>());
         Assert.Equal("2026-11-10", running["input"]!["from"]!.GetValue<string>());
@@ -224,7 +237,8 @@ public sealed class HandlerContractTests : IAsyncLifetime
         var (status, error) = Response(answer);
         Assert.Equal("400", status);
         Assert.Contains(message, error["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(Messages(answer, "fetch"));
+        Assert.Null(answer["Outputs"]!["fetch"]);
+        Assert.Equal(0, await _server.Services.Storage.Queues!.CountAsync(QueueNames.Fetch));
         Assert.Empty(await new RunLedger(_server.Services.Storage.Tables).ListAsync(5));
     }
 
@@ -250,12 +264,15 @@ public sealed class HandlerContractTests : IAsyncLifetime
         // The binding names the handler reads and writes, per function.
         var expected = new Dictionary<string, (string Trigger, string TriggerName, string? Queue, string[] Outputs)>
         {
-            ["DailyRun"] = ("timerTrigger", "timer", null, ["fetch"]),
+            ["DailyRun"] = ("timerTrigger", "timer", null, []),
+            ["RepairRuns"] = ("timerTrigger", "timer", null, []),
             ["FetchStore"] = ("queueTrigger", "message", QueueNames.Fetch, ["compute"]),
             ["FetchStorePoison"] = ("queueTrigger", "message", QueueNames.FetchPoison, ["compute"]),
             ["ComputeKpis"] = ("queueTrigger", "message", QueueNames.Compute, ["publish"]),
+            ["ComputeKpisPoison"] = ("queueTrigger", "message", QueueNames.ComputePoison, []),
             ["PublishSemantic"] = ("queueTrigger", "message", QueueNames.Publish, []),
-            ["Runs"] = ("httpTrigger", "req", null, ["res", "fetch"]),
+            ["PublishSemanticPoison"] = ("queueTrigger", "message", QueueNames.PublishPoison, []),
+            ["Runs"] = ("httpTrigger", "req", null, ["res"]),
             ["Kpis"] = ("httpTrigger", "req", null, ["res"]),
             ["Health"] = ("httpTrigger", "req", null, ["res"]),
         };
@@ -278,6 +295,37 @@ public sealed class HandlerContractTests : IAsyncLifetime
         }
 
         Assert.Equal(QueueNames.Fetch + "-poison", QueueNames.FetchPoison);
+        Assert.Equal(QueueNames.Compute + "-poison", QueueNames.ComputePoison);
+        Assert.Equal(QueueNames.Publish + "-poison", QueueNames.PublishPoison);
+
+        // A timer does not retry a failed invocation unless told to (digest A6): the nightly start is told to, and
+        // its retries find the run the failed attempt began (one nightly run id per UTC day).
+        var retry = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "app", "DailyRun", "function.json")))!["retry"]!;
+        Assert.Equal("exponentialBackoff", retry["strategy"]!.GetValue<string>());
+        Assert.InRange(retry["maxRetryCount"]!.GetValue<int>(), 1, 10);
+
+        // The repair timer looks more often than it waits before acting.
+        var repair = Assert.Single(JsonNode.Parse(File.ReadAllText(Path.Combine(root, "app", "RepairRuns", "function.json")))!["bindings"]!.AsArray())!;
+        var everyMinutes = int.Parse(repair["schedule"]!.GetValue<string>().Split(' ')[1].Split('/')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(TimeSpan.FromMinutes(everyMinutes) <= RunSteps.RepairAfter * 2);
+    }
+
+    [Fact]
+    public async Task The_repair_timer_and_the_compute_poison_queue_answer_their_payloads()
+    {
+        var (_, body) = Response(await InvokeAsync("Runs", Http("POST", """{"from":"2026-11-18","to":"2026-11-19","stores":["uk-main"]}""")));
+        var runId = body["id"]!.GetValue<string>();
+        var fetch = Assert.Single(await DrainAsync(QueueNames.Fetch)); // the message is lost, say
+
+        var repairNow = await InvokeAsync("RepairRuns", new JsonObject { ["Data"] = new JsonObject { ["timer"] = new JsonObject { ["IsPastDue"] = false } }, ["Metadata"] = Sys("RepairRuns") });
+        Assert.Equal("No run needed repair.", repairNow["Logs"]![0]!.GetValue<string>());
+
+        var compute = Assert.Single(Messages(await InvokeAsync("FetchStore", QueuePayload(JsonValue.Create(fetch), dequeueCount: "1")), "compute"));
+        var poisoned = await InvokeAsync("ComputeKpisPoison", QueuePayload(JsonValue.Create(compute), dequeueCount: "1"));
+        var (status, failed) = Response(await InvokeAsync("Runs", Http("GET", null, runId)));
+
+        Assert.Equal($"Run {runId} (Failed) after its compute message was poisoned: compute gave up after the host's deliveries", poisoned["Logs"]![0]!.GetValue<string>());
+        Assert.Equal(("400", "Failed"), (status, failed["runtimeStatus"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -297,7 +345,23 @@ public sealed class HandlerContractTests : IAsyncLifetime
         Assert.NotNull(queues["visibilityTimeout"]);
 
         // A live compute is never taken over: its lease outlasts the longest invocation the host allows.
-        Assert.True(RunSteps.ComputeLease > TimeSpan.Parse(host["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        var timeout = TimeSpan.Parse(host["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(RunSteps.ComputeLease > timeout);
+        Assert.True(RunSteps.TaskLease > timeout);
+    }
+
+    /// <summary>Every message on a queue (taken off it).</summary>
+    private async Task<List<string>> DrainAsync(string queue)
+    {
+        var texts = new List<string>();
+        var queues = _server.Services.Storage.Queues!;
+        foreach (var message in await queues.ReceiveAsync(queue, 32, TimeSpan.FromMinutes(5)))
+        {
+            texts.Add(message.Text);
+            await queues.DeleteAsync(queue, message);
+        }
+
+        return texts;
     }
 
     private async Task<JsonNode> InvokeAsync(string function, JsonObject payload)
@@ -341,7 +405,7 @@ public sealed class HandlerContractTests : IAsyncLifetime
             {
                 ["Url"] = "https://kpi.azurewebsites.net/api/runs" + (id is null ? "" : "/" + id),
                 ["Method"] = method,
-                ["Query"] = query ?? new JsonObject(),
+                ["Query"] = query ?? new JsonObject { ["code"] = "function-key" },
                 ["Headers"] = new JsonObject { ["Content-Type"] = new JsonArray("application/json") },
                 ["Params"] = id is null ? new JsonObject() : new JsonObject { ["id"] = id },
                 ["Identities"] = new JsonArray(),
