@@ -25,15 +25,20 @@ public sealed class AppServices : IDisposable
     private readonly BuyerIdHasher _hasher;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly Lazy<TikTokSource>? _tiktokSource;
+    private readonly Func<IStoreSource, IStoreSource> _decorateSource;
     private Task? _ready;
 
     /// <summary>Reads and checks the settings.</summary>
-    public AppServices(Func<string, string?> setting, TimeProvider time)
+    /// <param name="setting">The app settings by name.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="decorateSource">Wraps the source the steps use (tests put faults in it); null leaves it as it is.</param>
+    public AppServices(Func<string, string?> setting, TimeProvider time, Func<IStoreSource, IStoreSource>? decorateSource = null)
     {
         ArgumentNullException.ThrowIfNull(setting);
         ArgumentNullException.ThrowIfNull(time);
         _setting = name => setting(name) is { Length: > 0 } v ? v.Trim() : null;
         _time = time;
+        _decorateSource = decorateSource ?? (s => s);
         Options = PipelineOptions.FromSettings(_setting);
         DataDir = _setting("KPI_DATA_DIR") ?? ".kpi-data";
         StallAfter = TimeSpan.FromMinutes(_setting("KPI_STALL_MINUTES") is { } stall
@@ -101,7 +106,7 @@ public sealed class AppServices : IDisposable
             "csv" => new SellerCenterCsvSource(Storage.Blobs, _hasher, _time),
             _ => new SyntheticSource(world),
         };
-        return new RunSteps(Storage, source, new SyntheticFxSource(world), Options, _time, Random.Shared);
+        return new RunSteps(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time, Random.Shared);
     }
 
     /// <summary>Creates the tables and queues the app uses, once per process (a fresh account works from the first call).</summary>

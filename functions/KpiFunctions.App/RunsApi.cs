@@ -170,6 +170,7 @@ internal static class RunsApi
                 ["stalledStores"] = new JsonArray([.. stalled.Select(s => (JsonNode)s)]),
                 ["computations"] = header.Computations,
                 ["published"] = header.PublishedUtc is not null,
+                ["dispatched"] = header.Dispatched,
                 ["stores"] = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject
                 {
                     ["storeId"] = t.StoreId,

@@ -22,9 +22,9 @@ internal sealed class HandlerServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string> settings, TimeProvider time)
+    public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string> settings, TimeProvider time, Func<Sources.IStoreSource, Sources.IStoreSource>? decorateSource = null)
     {
-        var services = new AppServices(name => settings.GetValueOrDefault(name), time);
+        var services = new AppServices(name => settings.GetValueOrDefault(name), time, decorateSource);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
