@@ -180,6 +180,7 @@ internal static class RunsApi
                     ["quarantined"] = t.Quarantined,
                     ["durationMs"] = t.DurationMs,
                     ["lastError"] = t.LastError,
+                    ["notes"] = t.Notes,
                 })]),
             },
             ["createdTime"] = header.CreatedUtc,

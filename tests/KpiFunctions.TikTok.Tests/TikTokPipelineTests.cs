@@ -323,6 +323,19 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.Null(row.Measures["video_views"]);
         Assert.Contains("video performance", row.Kpis["gpm"].NullReason, StringComparison.Ordinal);
         Assert.Contains("could not be read", row.Kpis["gpm"].NullReason, StringComparison.Ordinal);
+
+        // The run's ledger says what was not read, so the status shows it without opening the KPI rows.
+        // One line per dataset, sorted: ads (no TikTok source yet), the day's stock (TikTok's is only as it is now), videos.
+        var notes = Assert.Single(run.Tasks).Notes!.Split('\n');
+        Assert.Equal(["ads_daily", "inventory_daily", "videos"], notes.Select(n => n.Split(' ')[0]));
+        Assert.StartsWith($"videos not fetched on {request.From:yyyy-MM-dd}: ", notes[2], StringComparison.Ordinal);
+        Assert.Contains("could not be read", notes[2], StringComparison.Ordinal);
+
+        _fake.Faults = new FakeFaults { DownPath = "/product/202502/products/search" };
+        var second = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System, new Random(12)).RunAsync(request);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, second.Header.Status);
+        Assert.Contains("products: not read, the products curated before stay: ", Assert.Single(second.Tasks).Notes, StringComparison.Ordinal);
     }
 
     [Fact]

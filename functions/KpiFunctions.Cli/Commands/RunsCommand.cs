@@ -71,11 +71,12 @@ internal static class RunsCommand
                 context.Console.MarkupLine(Markup.Escape(output));
             }
 
-            var table = new Table().AddColumns("store", "status", "attempts", "rows", "quarantined", "seconds", "last error");
+            var table = new Table().AddColumns("store", "status", "attempts", "rows", "quarantined", "seconds", "last error", "not read");
             foreach (var t in tasks)
             {
                 table.AddRow(Markup.Escape(t.StoreId), t.Status.ToString(), t.Attempts.ToString(CultureInfo.InvariantCulture), t.Rows.ToString("N0", CultureInfo.InvariantCulture),
-                    t.Quarantined.ToString(CultureInfo.InvariantCulture), (t.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(t.LastError ?? ""));
+                    t.Quarantined.ToString(CultureInfo.InvariantCulture), (t.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(t.LastError ?? ""),
+                    Markup.Escape(t.Notes ?? ""));
             }
 
             context.Console.Write(table);

@@ -204,7 +204,11 @@ public sealed class RunSteps
         }
 
         var claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
-            new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, 1, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null) { CorrectedFrom = result.CorrectedFrom },
+            new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, 1, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null)
+            {
+                CorrectedFrom = result.CorrectedFrom,
+                Notes = result.Notes.Count > 0 ? string.Join("\n", result.Notes) : null,
+            },
             cancellationToken).ConfigureAwait(false);
         return new FetchOutcome(result, await NextAsync(message.RunId, claimed, cancellationToken).ConfigureAwait(false), Duplicate: false);
     }

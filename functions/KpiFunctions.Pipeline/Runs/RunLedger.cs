@@ -133,7 +133,7 @@ public sealed class RunLedger
         await UpdateTaskAsync(
             runId,
             storeId,
-            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError), Owner = null, LeaseUntilUtc = null },
+            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError), Notes = Trim(outcome.Notes), Owner = null, LeaseUntilUtc = null },
             cancellationToken).ConfigureAwait(false);
 
         // Always try the claim, even for a duplicate: a finisher that crashed after marking its task would
@@ -320,6 +320,7 @@ public sealed class RunLedger
         ["DurationMs"] = t.DurationMs,
         ["LastError"] = t.LastError,
         ["CorrectedFrom"] = t.CorrectedFrom is { } d ? StoreCalendar.Format(d) : null,
+        ["Notes"] = t.Notes,
         ["Owner"] = t.Owner,
         ["LeaseUntilUtc"] = t.LeaseUntilUtc,
     };
@@ -334,6 +335,7 @@ public sealed class RunLedger
         e.GetString("LastError"))
     {
         CorrectedFrom = e.GetString("CorrectedFrom") is not null ? Date(e, "CorrectedFrom") : null,
+        Notes = e.GetString("Notes"),
         Owner = e.GetString("Owner"),
         LeaseUntilUtc = e.GetDateTimeOffset("LeaseUntilUtc"),
     };

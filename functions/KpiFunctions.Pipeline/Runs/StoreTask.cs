@@ -13,6 +13,9 @@ public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attem
     /// <summary>The earliest day before the run's window whose orders late changes corrected, if any.</summary>
     public DateOnly? CorrectedFrom { get; init; }
 
+    /// <summary>What the fetch could not read: a line per dataset not fetched, with its days and reason; or null.</summary>
+    public string? Notes { get; init; }
+
     /// <summary>The delivery that holds the task while it runs (a random token per delivery), or null.</summary>
     public string? Owner { get; init; }
 

@@ -40,7 +40,8 @@ public sealed class FetchStoreStep
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
 
         // The product list comes first: the stock read with it is what a day's fetch keeps as that day's stock.
-        var (rows, quarantined) = await FetchProductsAsync(message, store, cancellationToken).ConfigureAwait(false);
+        var notes = new FetchNotes();
+        var (rows, quarantined) = await FetchProductsAsync(message, store, notes, cancellationToken).ConfigureAwait(false);
         var days = 0;
         for (var date = message.From; date <= message.To; date = date.AddDays(1))
         {
@@ -66,7 +67,7 @@ public sealed class FetchStoreStep
                 continue;
             }
 
-            var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, cancellationToken).ConfigureAwait(false);
+            var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, notes, cancellationToken).ConfigureAwait(false);
             rows += written;
             quarantined += bad;
             days++;
@@ -88,7 +89,11 @@ public sealed class FetchStoreStep
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
         }
 
-        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + late.Rows, quarantined + costEntries.Length + late.Quarantined) { CorrectedFrom = late.CorrectedFrom };
+        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + late.Rows, quarantined + costEntries.Length + late.Quarantined)
+        {
+            CorrectedFrom = late.CorrectedFrom,
+            Notes = notes.Lines(),
+        };
     }
 
     /// <summary>
@@ -203,7 +208,7 @@ public sealed class FetchStoreStep
     /// it stands for (all of it, or none when a SKU's stock is bad). A source without a catalogue, or one whose list
     /// cannot be read now, leaves what is curated.
     /// </summary>
-    private async Task<(long Rows, long Quarantined)> FetchProductsAsync(FetchStoreMessage message, Store store, CancellationToken cancellationToken)
+    private async Task<(long Rows, long Quarantined)> FetchProductsAsync(FetchStoreMessage message, Store store, FetchNotes notes, CancellationToken cancellationToken)
     {
         if (_source is not IProductCatalogSource catalog)
         {
@@ -211,8 +216,9 @@ public sealed class FetchStoreStep
         }
 
         var listing = await catalog.FetchProductsAsync(store, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
-        if (listing.Unavailable is not null)
+        if (listing.Unavailable is { } why)
         {
+            notes.Add(Datasets.Products, null, "not read, the products curated before stay: " + why);
             return (0, 0);
         }
 
@@ -296,7 +302,7 @@ public sealed class FetchStoreStep
         await _storage.Blobs.UploadAsync(path, buffer, new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Rows, long Quarantined)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, CancellationToken cancellationToken)
+    private async Task<(long Rows, long Quarantined)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, FetchNotes notes, CancellationToken cancellationToken)
     {
         var date = batch.Date;
         var quarantine = new List<QuarantineEntry>();
@@ -392,6 +398,11 @@ public sealed class FetchStoreStep
             await _curated.WriteAsync(table, store.Id, date, rows, cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var (dataset, reason) in notFetched)
+        {
+            notes.Add(dataset, date, reason);
+        }
+
         var notFetchedPath = CuratedStore.NotFetchedPath(store.Id, date);
         if (notFetched.Count > 0)
         {
@@ -435,5 +446,34 @@ public sealed class FetchStoreStep
     {
         using var content = new MemoryStream(CuratedStore.EncodeJsonLines(entries));
         await _storage.Blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/x-ndjson", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What a store's fetch could not read, for the run's ledger: per dataset, the days it was not fetched and the first
+    /// reason given (a line per dataset, so a month of missing LIVE data is one line, not thirty).
+    /// </summary>
+    private sealed class FetchNotes
+    {
+        private readonly SortedDictionary<string, (List<DateOnly> Days, string Reason)> _byDataset = new(StringComparer.Ordinal);
+
+        public void Add(string dataset, DateOnly? day, string reason)
+        {
+            if (!_byDataset.TryGetValue(dataset, out var entry))
+            {
+                _byDataset[dataset] = entry = ([], reason);
+            }
+
+            if (day is { } d)
+            {
+                entry.Days.Add(d);
+            }
+        }
+
+        public IReadOnlyList<string> Lines() => [.. _byDataset.Select(p => p.Value.Days.Count switch
+        {
+            0 => $"{p.Key}: {p.Value.Reason}",
+            1 => $"{p.Key} not fetched on {StoreCalendar.Format(p.Value.Days[0])}: {p.Value.Reason}",
+            var n => string.Create(CultureInfo.InvariantCulture, $"{p.Key} not fetched on {n} days ({StoreCalendar.Format(p.Value.Days.Min())} to {StoreCalendar.Format(p.Value.Days.Max())}): {p.Value.Reason}"),
+        })];
     }
 }

@@ -9,4 +9,7 @@ public sealed record StoreFetchResult(string StoreId, int Days, long Rows, long 
 {
     /// <summary>The earliest day before the window whose orders late changes corrected (its KPIs are computed again), if any.</summary>
     public DateOnly? CorrectedFrom { get; init; }
+
+    /// <summary>What could not be read, a line per dataset with its days and reason (the store still succeeded).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
