@@ -120,8 +120,13 @@ public static class Handler
                 {
                     var message = StepMessages.ReadCompute(invocation.QueueText("message"));
                     var (computed, publish) = await (await services.StepsAsync(ct).ConfigureAwait(false)).ComputeAsync(message, null, ct).ConfigureAwait(false);
-                    return result.Queue("publish", [StepMessages.Write(publish)])
-                        .Log(computed is null ? $"Run {message.RunId} was computed already." : string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId}: {computed.KpiRows} KPI rows."));
+                    return result.Queue("publish", publish is null ? [] : [StepMessages.Write(publish)])
+                        .Log((computed, publish) switch
+                        {
+                            (null, null) => $"Run {message.RunId} has failed for good; this compute message changes nothing.",
+                            (null, _) => $"Run {message.RunId} was computed already.",
+                            _ => string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId}: {computed.KpiRows} KPI rows."),
+                        });
                 }
 
             case "ComputeKpisPoison":

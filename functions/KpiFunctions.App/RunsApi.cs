@@ -48,14 +48,25 @@ internal static class RunsApi
                 return (400, Error(ex.Message), null);
             }
 
-            await steps.DispatchAsync(started, ct).ConfigureAwait(false);
             var id = started.Header.RunId;
+            string? note = null;
+            try
+            {
+                await steps.DispatchAsync(started, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // The run exists: a retried POST would start a second one. Its messages go out with the repair timer.
+                note = $"The run is started, but its fetch messages could not be sent now ({ex.Message}); RepairRuns sends them within {(RunSteps.RepairAfter + TimeSpan.FromMinutes(15)).TotalMinutes:0} minutes.";
+            }
+
             var statusUri = StatusUri(request, id);
             return (202, new JsonObject
             {
                 ["id"] = id,
                 ["statusQueryGetUri"] = statusUri,
                 ["runtimeStatus"] = "Pending",
+                ["note"] = note,
             }, new Dictionary<string, string> { ["Location"] = statusUri, ["Retry-After"] = "30" });
         }
 
@@ -169,6 +180,8 @@ internal static class RunsApi
                 ["stalled"] = stalled.Length > 0 || computeStalled,
                 ["stalledStores"] = new JsonArray([.. stalled.Select(s => (JsonNode)s)]),
                 ["computations"] = header.Computations,
+                ["computeAttempts"] = header.ComputeAttempts,
+                ["computeError"] = header.ComputeError,
                 ["published"] = header.PublishedUtc is not null,
                 ["dispatched"] = header.Dispatched,
                 ["stores"] = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject

@@ -58,8 +58,8 @@ internal sealed class HostEmulator
     /// <summary>Share of queue outputs sent twice.</summary>
     public double DuplicateShare { get; init; }
 
-    /// <summary>Share of messages handed to the handler twice at the same moment (a visibility lapse).</summary>
-    public double TwinShare { get; init; }
+    /// <summary>Decides, per delivery, whether the message is handed to the handler twice at the same moment (a visibility lapse).</summary>
+    public Func<string, QueueMessage, bool> Twin { get; init; } = (_, _) => false;
 
     /// <summary>Decides, per delivery, whether the host dies after the handler answered (no outputs sent, message not deleted).</summary>
     public Func<string, QueueMessage, bool> DiesAfterWork { get; init; } = (_, _) => false;
@@ -128,13 +128,7 @@ internal sealed class HostEmulator
 
     private async Task DeliverAsync(string queue, QueueMessage message)
     {
-        bool twin;
-        lock (_random)
-        {
-            twin = _random.NextDouble() < TwinShare;
-        }
-
-        if (!twin)
+        if (!Twin(queue, message))
         {
             await InvokeQueueAsync(queue, message, isTwin: false);
             return;

@@ -26,8 +26,8 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
     /// <summary>Handles each received batch's deliveries concurrently, as the host does (batchSize).</summary>
     public bool Concurrent { get; init; }
 
-    /// <summary>Share of deliveries handed to their step twice at the same moment.</summary>
-    public double ConcurrentDuplicateShare { get; init; }
+    /// <summary>Decides, per delivery, whether it is handed to its step twice at the same moment.</summary>
+    public Func<string, QueueMessage, bool> Twin { get; init; } = (_, _) => false;
 
     public Random Random { get; init; } = new(7);
 
@@ -87,13 +87,7 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
 
     private async Task DeliverAsync(string queue, QueueMessage message)
     {
-        bool twice;
-        lock (Random)
-        {
-            twice = Random.NextDouble() < ConcurrentDuplicateShare;
-        }
-
-        if (twice)
+        if (Twin(queue, message))
         {
             // The same message in two deliveries at once; the twin's outcome is a second, independent delivery.
             Interlocked.Increment(ref _twins);
@@ -179,7 +173,7 @@ internal sealed class DeliveryHost(IQueueStore queues, RunSteps steps)
                     return await steps.FailStoreAsync(StepMessages.ReadFetch(message.Text)) is { } afterPoison ? [(QueueNames.Compute, StepMessages.Write(afterPoison))] : [];
                 case QueueNames.Compute:
                     var (_, publish) = await steps.ComputeAsync(StepMessages.ReadCompute(message.Text));
-                    return [(QueueNames.Publish, StepMessages.Write(publish))];
+                    return publish is null ? [] : [(QueueNames.Publish, StepMessages.Write(publish))];
                 case QueueNames.ComputePoison:
                     await steps.FailComputeAsync(StepMessages.ReadCompute(message.Text));
                     return [];

@@ -163,7 +163,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World)))
         {
             Concurrent = true,
-            ConcurrentDuplicateShare = 0.7,
+            Twin = (queue, m) => m.DequeueCount == 1 && queue is QueueNames.Fetch or QueueNames.Compute,
             DuplicateShare = 0.3,
             Random = new Random(11),
         };
@@ -175,7 +175,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         await host.DeliverAllAsync();
         await AssertCleanAsync(h, runId, RunStatus.Completed);
         Assert.All(await new RunLedger(h.Storage.Tables).GetTasksAsync(runId), t => Assert.Equal(1, t.Attempts));
-        Assert.True(host.Twins >= 3, $"{host.Twins} twin deliveries");
+        Assert.True(host.Twins >= 4, $"{host.Twins} twin deliveries");
     }
 
     [Fact]
@@ -330,6 +330,120 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nightly_start_killed_before_its_header_is_started_again_by_the_timers_retry_and_completes()
+    {
+        using var h = new Harness(3);
+        var tables = new FailOnceTables(h.Storage.Tables, (table, e) => table == TableNames.Runs && e.RowKey == "run");
+        var storage = h.Storage with { Tables = tables };
+        var steps = new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));
+        var host = new DeliveryHost(storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        foreach (var queue in QueueNames.All)
+        {
+            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
+        }
+
+        var request = new RunRequest(From, To) { RunId = StartRunStep.NightlyRunId(h.Time.GetUtcNow()) };
+        await Assert.ThrowsAsync<IOException>(() => steps.StartAsync(request));
+        Assert.Null(await steps.Ledger.GetAsync(request.RunId!)); // its task rows were written; without a header there is no run
+        var retried = await steps.StartAsync(request);
+        await steps.DispatchAsync(retried);
+        await host.DeliverAllAsync();
+
+        Assert.False(retried.Existing);
+        await AssertCleanAsync(h, request.RunId!, RunStatus.Completed);
+    }
+
+    [Fact]
+    public async Task A_fetch_cancelled_by_the_host_gives_its_lease_back_so_the_redelivery_starts_at_once()
+    {
+        using var h = new Harness(3);
+        var gated = new GatedSource(new SyntheticSource(h.World));
+        var steps = Steps(h, gated);
+        await h.SeedAsync(From, To);
+        var started = await steps.StartAsync(new RunRequest(From, To));
+        var message = started.Messages[0];
+        using var timeout = new CancellationTokenSource();
+
+        var first = steps.FetchAsync(message, null, timeout.Token);
+        await gated.Entered;
+        await timeout.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        var released = (await steps.Ledger.GetTasksAsync(started.Header.RunId)).Single(t => t.StoreId == message.StoreId);
+        gated.PassThrough = true;
+        var redelivered = await steps.FetchAsync(message);
+
+        Assert.Equal((StoreTaskStatus.Running, (string?)null, "the delivery was cancelled (the host's function timeout or a shutdown)"), (released.Status, released.Owner, released.LastError));
+        Assert.NotNull(redelivered.Result);
+        Assert.Equal(2, (await steps.Ledger.GetTasksAsync(started.Header.RunId)).Single(t => t.StoreId == message.StoreId).Attempts);
+    }
+
+    [Fact]
+    public async Task A_store_whose_deliveries_keep_dying_gives_up_after_the_most_attempts_instead_of_being_retried_for_ever()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        await h.SeedAsync(From, To);
+        var started = await steps.StartAsync(new RunRequest(From, To));
+        var message = started.Messages[0];
+        for (var i = 0; i < RunSteps.MaxAttempts; i++)
+        {
+            // Each delivery dies holding the task (its message sent again each time starts its dequeue count afresh).
+            Assert.Equal(TaskClaimKind.Started, (await steps.Ledger.BeginStoreAsync(started.Header.RunId, message.StoreId, "dead-" + i, RunSteps.TaskLease)).Kind);
+            h.Time.Now += RunSteps.TaskLease;
+        }
+
+        var outcome = await steps.FetchAsync(message);
+
+        Assert.Null(outcome.Result);
+        Assert.Equal($"gave up after {RunSteps.MaxAttempts} attempts (deliveries that failed, died or timed out)", outcome.Error);
+        var task = (await steps.Ledger.GetTasksAsync(started.Header.RunId)).Single(t => t.StoreId == message.StoreId);
+        Assert.Equal((StoreTaskStatus.Failed, RunSteps.MaxAttempts), (task.Status, task.Attempts));
+    }
+
+    [Fact]
+    public async Task A_poisoned_fetch_message_meeting_a_live_delivery_of_its_store_waits_for_that_delivery()
+    {
+        using var h = new Harness(3);
+        var steps = Steps(h, new SyntheticSource(h.World));
+        await h.SeedAsync(From, To);
+        var started = await steps.StartAsync(new RunRequest(From, To));
+        var message = started.Messages[0];
+        await steps.Ledger.BeginStoreAsync(started.Header.RunId, message.StoreId, "live-duplicate", RunSteps.TaskLease);
+
+        var busy = await Assert.ThrowsAsync<StepBusyException>(() => steps.FailStoreAsync(message));
+
+        Assert.Equal((QueueNames.FetchPoison, RunSteps.TaskLease), (busy.Queue, busy.RetryAfter));
+        Assert.Equal(StoreTaskStatus.Running, (await steps.Ledger.GetTasksAsync(started.Header.RunId)).Single(t => t.StoreId == message.StoreId).Status);
+    }
+
+    [Fact]
+    public async Task A_compute_that_fails_keeps_the_run_computing_with_its_error_until_it_succeeds_or_is_poisoned()
+    {
+        using var h = new Harness(3);
+        var tables = new FailOnceTables(h.Storage.Tables, (table, _) => table == TableNames.Daily);
+        var storage = h.Storage with { Tables = tables };
+        var steps = new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));
+        await h.SeedAsync(From, To);
+        var started = await steps.StartAsync(new RunRequest(From, To));
+        ComputeMessage? compute = null;
+        foreach (var message in started.Messages)
+        {
+            compute ??= (await steps.FetchAsync(message)).Next;
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => steps.ComputeAsync(compute!));
+        var failedOnce = (await steps.Ledger.GetAsync(started.Header.RunId))!;
+        var (result, publish) = await steps.ComputeAsync(compute!);
+
+        Assert.Equal((RunStatus.Computing, "compute failed: killed before the write", (string?)null), (failedOnce.Status, failedOnce.ComputeError, failedOnce.ComputeOwner));
+        Assert.NotNull(result);
+        Assert.NotNull(publish);
+        Assert.Equal(RunStatus.Completed, (await steps.Ledger.GetAsync(started.Header.RunId))!.Status);
+        Assert.Equal(RunStatus.Completed, (await steps.FailComputeAsync(compute!))!.Status); // a late poison leaves it completed
+    }
+
+    [Fact]
     public void Step_messages_that_are_not_what_their_queue_carries_are_refused_naming_the_queue()
     {
         var notJson = Assert.Throws<InvalidDataException>(() => StepMessages.ReadFetch("store=uk-main"));
@@ -385,7 +499,16 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         public Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetEntityAsync(table, partitionKey, rowKey, cancellationToken);
 
-        public Task<TableWriteResult> AddEntityAsync(string table, TableEntity entity, CancellationToken cancellationToken = default) => inner.AddEntityAsync(table, entity, cancellationToken);
+        public Task<TableWriteResult> AddEntityAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
+        {
+            if (_failures < Times && kill(table, entity))
+            {
+                _failures++;
+                throw new IOException("killed before the write");
+            }
+
+            return inner.AddEntityAsync(table, entity, cancellationToken);
+        }
 
         public Task<TableWriteResult> UpsertEntityAsync(string table, TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default) =>
             inner.UpsertEntityAsync(table, entity, mode, cancellationToken);

@@ -55,8 +55,8 @@ public class RunLedgerTests
         await h.Storage.EnsureTablesAsync();
         var ledger = new RunLedger(h.Storage.Tables, h.Time);
         await ledger.CreateAsync(Header("run-c", "s1", "s2"));
-        Assert.Equal(TaskClaim.Started, await ledger.BeginStoreAsync("run-c", "s1", "a", Lease));
-        await ledger.FinishStoreAsync("run-c", "s1", Done("s1"));
+        Assert.Equal(TaskClaim.StartedAttempt(1), await ledger.BeginStoreAsync("run-c", "s1", "a", Lease));
+        await ledger.FinishStoreAsync("run-c", "s1", Done("s1"), "a");
 
         Assert.Equal(TaskClaim.Finished, await ledger.BeginStoreAsync("run-c", "s1", "b", Lease));
         var task = (await ledger.GetTasksAsync("run-c")).Single(t => t.StoreId == "s1");
@@ -104,7 +104,7 @@ public class RunLedgerTests
         await ledger.RecordAttemptErrorAsync("run-f", "s1", "a", "timeout");
         var retry = await ledger.BeginStoreAsync("run-f", "s1", "b", Lease);
 
-        Assert.Equal(TaskClaim.Started, retry);
+        Assert.Equal(TaskClaim.StartedAttempt(2), retry);
         var task = (await ledger.GetTasksAsync("run-f")).Single();
         Assert.Equal((2, "b", "timeout"), (task.Attempts, task.Owner, task.LastError));
     }
@@ -118,14 +118,59 @@ public class RunLedgerTests
         await ledger.CreateAsync(Header("run-g", "s1"));
         await ledger.BeginStoreAsync("run-g", "s1", "a", Lease);
         h.Time.Now += Lease;
-        Assert.Equal(TaskClaim.Started, await ledger.BeginStoreAsync("run-g", "s1", "b", Lease));
+        Assert.Equal(TaskClaim.StartedAttempt(2), await ledger.BeginStoreAsync("run-g", "s1", "b", Lease));
 
         Assert.True(await ledger.TryStartComputeAsync("run-g", "c1", Lease));
         Assert.False(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
-        await ledger.ReleaseComputeAsync("run-g", "c2");
+        await ledger.ReleaseComputeAsync("run-g", "c2", "not mine to give back");
         Assert.False(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
-        await ledger.ReleaseComputeAsync("run-g", "c1");
+        await ledger.ReleaseComputeAsync("run-g", "c1", "compute failed: disk full");
         Assert.True(await ledger.TryStartComputeAsync("run-g", "c2", Lease));
-        Assert.Equal("c2", (await ledger.GetAsync("run-g"))!.ComputeOwner);
+        var header = (await ledger.GetAsync("run-g"))!;
+        Assert.Equal(("c2", 2, "compute failed: disk full", RunStatus.Running), (header.ComputeOwner, header.ComputeAttempts, header.ComputeError, header.Status));
+    }
+
+    [Fact]
+    public async Task A_start_that_died_after_writing_some_tasks_is_completed_by_starting_it_again_and_only_then_is_a_run()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+
+        // The first start wrote s1's task and died: no header, so no run, and nothing can claim a compute for it.
+        await h.Storage.Tables.UpsertEntityAsync(TableNames.Runs, new TableEntity("run-h", "store|s1") { ["Status"] = "Pending", ["Attempts"] = 0 });
+        Assert.Null(await ledger.GetAsync("run-h"));
+        Assert.True(await ledger.CreateAsync(Header("run-h", "s1", "s2")));
+
+        Assert.Equal(["s1", "s2"], (await ledger.GetTasksAsync("run-h")).Select(t => t.StoreId));
+        Assert.False(await ledger.CreateAsync(Header("run-h", "s1", "s2")));
+    }
+
+    [Fact]
+    public async Task The_compute_is_claimed_only_when_every_store_of_the_header_has_a_finished_task()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+        await ledger.CreateAsync(Header("run-i", "s1", "s2"));
+        Assert.True(await h.Storage.Tables.DeleteEntityAsync(TableNames.Runs, "run-i", "store|s2")); // a task row that never made it
+
+        Assert.False(await ledger.FinishStoreAsync("run-i", "s1", Done("s1")));
+        Assert.False((await ledger.GetAsync("run-i"))!.ComputeClaimed);
+    }
+
+    [Fact]
+    public async Task A_task_held_on_a_live_lease_is_finished_only_by_its_holder()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var ledger = new RunLedger(h.Storage.Tables, h.Time);
+        await ledger.CreateAsync(Header("run-j", "s1"));
+        await ledger.BeginStoreAsync("run-j", "s1", "holder", Lease);
+
+        var held = await Assert.ThrowsAsync<TaskHeldException>(() => ledger.FinishStoreAsync("run-j", "s1", Done("s1") with { Status = StoreTaskStatus.Failed }));
+        Assert.Equal(Harness.Now + Lease, held.Until);
+        Assert.True(await ledger.FinishStoreAsync("run-j", "s1", Done("s1"), "holder"));
+        Assert.Equal(StoreTaskStatus.Succeeded, (await ledger.GetTasksAsync("run-j")).Single().Status);
     }
 }

@@ -54,7 +54,7 @@ public sealed class LocalPipelineRunner
         var (compute, publish) = await _steps.ComputeAsync(computeMessages.Single(),
             new SynchronousProgress<string>(store => progress?.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), started.Messages.Count))),
             cancellationToken).ConfigureAwait(false);
-        await _steps.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        await _steps.PublishAsync(publish ?? throw new InvalidOperationException($"Run {runId} ended Failed before it was computed; 'kpi status {runId}' shows why."), cancellationToken).ConfigureAwait(false);
         var header = await _steps.Ledger.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {runId} lost its header row in {TableNames.Runs}.");
         var tasks = await _steps.Ledger.GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);

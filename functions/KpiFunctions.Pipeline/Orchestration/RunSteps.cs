@@ -60,6 +60,13 @@ public sealed class RunSteps
     /// </summary>
     public static TimeSpan RepairAfter { get; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many times a store task or a compute may be started before it gives up: past the host's own
+    /// maxDequeueCount (5), this only counts deliveries that died or timed out holding the work, or were sent again
+    /// (a message sent again starts its dequeue count afresh, so the host alone would retry it for ever).
+    /// </summary>
+    public const int MaxAttempts = 8;
+
     /// <summary>How far back the repair step looks at runs.</summary>
     public static TimeSpan RepairWindow { get; } = TimeSpan.FromDays(7);
 
@@ -120,44 +127,57 @@ public sealed class RunSteps
                 continue;
             }
 
-            if (!header.Dispatched)
+            try
             {
-                if (now - header.CreatedUtc >= RepairAfter)
-                {
-                    var sent = await DispatchAsync(await StartRunStep.ResumeAsync(_ledger, header, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    repairs.Add(string.Create(CultureInfo.InvariantCulture, $"Run {header.RunId}: its start died before sending its fetch messages; sent {sent}."));
-                }
-
-                continue;
+                await RepairRunAsync(header, queues, now, repairs, cancellationToken).ConfigureAwait(false);
             }
-
-            if (header.Status == RunStatus.Running)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                var tasks = await _ledger.GetTasksAsync(header.RunId, cancellationToken).ConfigureAwait(false);
-                foreach (var task in tasks.Where(t => t is { Status: StoreTaskStatus.Running, LeaseUntilUtc: { } until } && until <= now))
-                {
-                    await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(new FetchStoreMessage(header.RunId, task.StoreId, header.FetchFrom, header.To)), null, cancellationToken).ConfigureAwait(false);
-                    repairs.Add($"Run {header.RunId}: store {task.StoreId}'s delivery died and its lease ran out; its fetch message was sent again.");
-                }
-
-                if (await _ledger.TryClaimComputeAsync(header.RunId, cancellationToken).ConfigureAwait(false))
-                {
-                    await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
-                    repairs.Add($"Run {header.RunId}: every store was finished but the compute was never claimed; claimed it and sent the compute message.");
-                }
-
-                continue;
-            }
-
-            var lost = header.ComputeStartedUtc is { } started ? now - started >= ComputeLease : now - header.UpdatedUtc >= RepairAfter;
-            if (header.ComputeClaimed && lost)
-            {
-                await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
-                repairs.Add($"Run {header.RunId}: its compute was claimed but is not running; the compute message was sent again.");
+                // One run that cannot be repaired does not keep the others from being looked at.
+                repairs.Add($"Run {header.RunId}: repair failed, tried again on the next pass: {ex.Message}");
             }
         }
 
         return repairs;
+    }
+
+    private async Task RepairRunAsync(RunHeader header, Storage.Queues.IQueueStore queues, DateTimeOffset now, List<string> repairs, CancellationToken cancellationToken)
+    {
+        if (!header.Dispatched)
+        {
+            if (now - header.CreatedUtc >= RepairAfter)
+            {
+                var sent = await DispatchAsync(await StartRunStep.ResumeAsync(_ledger, header, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                repairs.Add(string.Create(CultureInfo.InvariantCulture, $"Run {header.RunId}: its start died before sending its fetch messages; sent {sent}."));
+            }
+
+            return;
+        }
+
+        if (header.Status == RunStatus.Running)
+        {
+            var tasks = await _ledger.GetTasksAsync(header.RunId, cancellationToken).ConfigureAwait(false);
+            foreach (var task in tasks.Where(t => t is { Status: StoreTaskStatus.Running, LeaseUntilUtc: { } until } && until <= now))
+            {
+                await queues.SendAsync(QueueNames.Fetch, StepMessages.Write(new FetchStoreMessage(header.RunId, task.StoreId, header.FetchFrom, header.To)), null, cancellationToken).ConfigureAwait(false);
+                repairs.Add($"Run {header.RunId}: store {task.StoreId}'s delivery died and its lease ran out; its fetch message was sent again.");
+            }
+
+            if (await _ledger.TryClaimComputeAsync(header.RunId, cancellationToken).ConfigureAwait(false))
+            {
+                await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
+                repairs.Add($"Run {header.RunId}: every store was finished but the compute was never claimed; claimed it and sent the compute message.");
+            }
+
+            return;
+        }
+
+        var lost = header.ComputeStartedUtc is { } started ? now - started >= ComputeLease : now - header.UpdatedUtc >= RepairAfter;
+        if (header.ComputeClaimed && lost)
+        {
+            await queues.SendAsync(QueueNames.Compute, StepMessages.Write(new ComputeMessage(header.RunId)), null, cancellationToken).ConfigureAwait(false);
+            repairs.Add($"Run {header.RunId}: its compute was claimed but is not running; the compute message was sent again.");
+        }
     }
 
     /// <summary>
@@ -170,7 +190,7 @@ public sealed class RunSteps
     {
         ArgumentNullException.ThrowIfNull(message);
         var owner = Guid.NewGuid().ToString("N");
-        var claim = await _ledger.BeginStoreAsync(message.RunId, message.StoreId, owner, TaskLease, cancellationToken).ConfigureAwait(false);
+        var claim = await _ledger.BeginStoreAsync(message.RunId, message.StoreId, owner, TaskLease, MaxAttempts, cancellationToken).ConfigureAwait(false);
         if (claim.Kind == TaskClaimKind.Finished)
         {
             return new FetchOutcome(null, await NextAsync(message.RunId, claimed: null, cancellationToken).ConfigureAwait(false), Duplicate: true);
@@ -182,19 +202,35 @@ public sealed class RunSteps
                 $"Store {message.StoreId} of run {message.RunId} is being fetched by another delivery");
         }
 
+        if (claim.Kind == TaskClaimKind.Exhausted)
+        {
+            var last = (await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.StoreId == message.StoreId)?.LastError;
+            var reason = string.Create(CultureInfo.InvariantCulture, $"gave up after {claim.Attempt} attempts (deliveries that failed, died or timed out)") + (last is null ? "" : "; last error: " + last);
+            var gaveUp = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
+                new StoreTask(message.StoreId, StoreTaskStatus.Failed, claim.Attempt, 0, 0, 0, reason), owner: null, cancellationToken).ConfigureAwait(false);
+            return new FetchOutcome(null, await NextAsync(message.RunId, gaveUp, cancellationToken).ConfigureAwait(false), Duplicate: false) { Error = reason };
+        }
+
         var clock = Stopwatch.StartNew();
         StoreFetchResult result;
         try
         {
             result = await new FetchStoreStep(_storage, _source).FetchAsync(message, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host gave up on this invocation (its timeout) or is shutting down: the lease goes back so the
+            // host's redelivery starts at once (and counts towards poison) instead of waiting out the lease.
+            await _ledger.ReleaseStoreAsync(message.RunId, message.StoreId, owner, "the delivery was cancelled (the host's function timeout or a shutdown)", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex)
         {
             // A timeout surfaces as a cancellation the caller did not ask for: it is a failure like any other.
             if (ex is IPermanentSourceError)
             {
                 var failed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
-                    new StoreTask(message.StoreId, StoreTaskStatus.Failed, 1, 0, 0, clock.ElapsedMilliseconds, ex.Message), cancellationToken).ConfigureAwait(false);
+                    new StoreTask(message.StoreId, StoreTaskStatus.Failed, 1, 0, 0, clock.ElapsedMilliseconds, ex.Message), owner, cancellationToken).ConfigureAwait(false);
                 return new FetchOutcome(null, await NextAsync(message.RunId, failed, cancellationToken).ConfigureAwait(false), Duplicate: false) { Error = ex.Message };
             }
 
@@ -203,13 +239,25 @@ public sealed class RunSteps
             throw;
         }
 
-        var claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
-            new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, 1, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null)
-            {
-                CorrectedFrom = result.CorrectedFrom,
-                Notes = result.Notes.Count > 0 ? string.Join("\n", result.Notes) : null,
-            },
-            cancellationToken).ConfigureAwait(false);
+        bool claimed;
+        try
+        {
+            claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
+                new StoreTask(message.StoreId, StoreTaskStatus.Succeeded, 1, result.Rows, result.Quarantined, clock.ElapsedMilliseconds, null)
+                {
+                    CorrectedFrom = result.CorrectedFrom,
+                    Notes = result.Notes.Count > 0 ? string.Join("\n", result.Notes) : null,
+                },
+                owner,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskHeldException)
+        {
+            // This delivery outlived its lease and another took the store over: its writes were the same data, and
+            // the holder finishes the task.
+            return new FetchOutcome(result, null, Duplicate: false);
+        }
+
         return new FetchOutcome(result, await NextAsync(message.RunId, claimed, cancellationToken).ConfigureAwait(false), Duplicate: false);
     }
 
@@ -222,8 +270,19 @@ public sealed class RunSteps
         ArgumentNullException.ThrowIfNull(message);
         var task = (await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.StoreId == message.StoreId);
         var reason = string.Create(CultureInfo.InvariantCulture, $"gave up after {task?.Attempts ?? 0} attempts") + (task?.LastError is { } last ? "; last error: " + last : "");
-        var claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
-            new StoreTask(message.StoreId, StoreTaskStatus.Failed, 0, 0, 0, 0, reason), cancellationToken).ConfigureAwait(false);
+        bool claimed;
+        try
+        {
+            claimed = await _ledger.FinishStoreAsync(message.RunId, message.StoreId,
+                new StoreTask(message.StoreId, StoreTaskStatus.Failed, 0, 0, 0, 0, reason), owner: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskHeldException held)
+        {
+            // Another delivery of the store (a duplicate message) is fetching it now: it decides how the store ends.
+            throw new StepBusyException(QueueNames.FetchPoison, StepMessages.Write(message), held.Until - _time.GetUtcNow(),
+                $"Store {message.StoreId} of run {message.RunId} is being fetched by another delivery");
+        }
+
         return await NextAsync(message.RunId, claimed, cancellationToken).ConfigureAwait(false);
     }
 
@@ -232,7 +291,7 @@ public sealed class RunSteps
     /// output, and returns the publish message. A run computed already is not computed again; the publish message is
     /// returned anyway, since the delivery that computed it may have died before its output was sent.
     /// </summary>
-    public async Task<(ComputeResult? Result, PublishMessage Next)> ComputeAsync(ComputeMessage message, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<(ComputeResult? Result, PublishMessage? Next)> ComputeAsync(ComputeMessage message, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var header = await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false)
@@ -240,6 +299,12 @@ public sealed class RunSteps
         if (header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors)
         {
             return (null, new PublishMessage(message.RunId));
+        }
+
+        if (header.Status == RunStatus.Failed)
+        {
+            // Its compute gave up (poisoned): final, as Durable's Failed is; a stray compute message changes nothing.
+            return (null, null);
         }
 
         if (!header.ComputeClaimed)
@@ -257,6 +322,13 @@ public sealed class RunSteps
                 $"Run {message.RunId} is being computed by another delivery");
         }
 
+        var attempts = (await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false))!.ComputeAttempts;
+        if (attempts > MaxAttempts)
+        {
+            await _ledger.FailComputeAsync(message.RunId, string.Create(CultureInfo.InvariantCulture, $"compute gave up after {attempts - 1} attempts (deliveries that failed, died or timed out)"), cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+
         var tasks = await _ledger.GetTasksAsync(message.RunId, cancellationToken).ConfigureAwait(false);
         var corrected = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded && t.CorrectedFrom is not null).ToArray();
         ComputeResult compute;
@@ -270,11 +342,12 @@ public sealed class RunSteps
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            // The lease goes back with the failure, so the host's next delivery computes again at once.
-            await _ledger.SetStatusAsync(message.RunId, RunStatus.Failed, "compute failed: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
-            await _ledger.ReleaseComputeAsync(message.RunId, owner, CancellationToken.None).ConfigureAwait(false);
+            // The lease goes back with the failure (a cancellation too: the host's timeout or a shutdown), so the host's
+            // next delivery computes again at once. The run stays Computing until a compute succeeds or is poisoned.
+            var why = cancellationToken.IsCancellationRequested ? "the delivery was cancelled (the host's function timeout or a shutdown)" : "compute failed: " + ex.Message;
+            await _ledger.ReleaseComputeAsync(message.RunId, owner, why, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -300,14 +373,12 @@ public sealed class RunSteps
     public async Task<RunHeader?> FailComputeAsync(ComputeMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var header = await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false);
-        if (header is null || header.Status is RunStatus.Completed or RunStatus.CompletedWithErrors)
+        if (await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false) is null)
         {
-            return header;
+            return null;
         }
 
-        var output = "compute gave up after the host's deliveries" + (header.Output is { Length: > 0 } last ? "; last error: " + last : "");
-        await _ledger.SetStatusAsync(message.RunId, RunStatus.Failed, output, cancellationToken).ConfigureAwait(false);
+        await _ledger.FailComputeAsync(message.RunId, "compute gave up after the host's deliveries", cancellationToken).ConfigureAwait(false);
         return await _ledger.GetAsync(message.RunId, cancellationToken).ConfigureAwait(false);
     }
 

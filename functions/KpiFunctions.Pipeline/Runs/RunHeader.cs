@@ -34,6 +34,12 @@ public sealed record RunHeader(
     /// <summary>When the publish step ran, or null.</summary>
     public DateTimeOffset? PublishedUtc { get; init; }
 
+    /// <summary>How many compute deliveries took the lease.</summary>
+    public int ComputeAttempts { get; init; }
+
+    /// <summary>Why the last compute attempt failed (the host retries it), or null.</summary>
+    public string? ComputeError { get; init; }
+
     /// <summary>The delivery holding the compute lease (a random token per delivery), or null.</summary>
     public string? ComputeOwner { get; init; }
 

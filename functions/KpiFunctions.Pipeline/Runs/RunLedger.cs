@@ -25,21 +25,26 @@ public sealed class RunLedger
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Writes a new run's header and a pending task per store; false when the run id exists.</summary>
+    /// <summary>
+    /// Writes a new run: a pending task per store first, then the header, which commits the run (false when the run
+    /// id exists). A start that dies before the header leaves task rows no run refers to; starting the same run id
+    /// again writes only the tasks missing and then the header.
+    /// </summary>
     public async Task<bool> CreateAsync(RunHeader header, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(header);
-        var added = await _tables.AddEntityAsync(TableNames.Runs, ToEntity(header), cancellationToken).ConfigureAwait(false);
-        if (!added.Succeeded)
+        if (await GetAsync(header.RunId, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
         }
 
-        await _tables.SubmitInChunksAsync(TableNames.Runs, header.StoreIds.Select(id => new TableTransactionAction(
+        var existing = (await GetTasksAsync(header.RunId, cancellationToken).ConfigureAwait(false)).Select(t => t.StoreId).ToHashSet(StringComparer.Ordinal);
+        await _tables.SubmitInChunksAsync(TableNames.Runs, header.StoreIds.Where(id => !existing.Contains(id)).Select(id => new TableTransactionAction(
             TableTransactionKind.Upsert,
             ToEntity(header.RunId, new StoreTask(id, StoreTaskStatus.Pending, 0, 0, 0, 0, null)))), cancellationToken).ConfigureAwait(false);
 
-        return true;
+        var added = await _tables.AddEntityAsync(TableNames.Runs, ToEntity(header), cancellationToken).ConfigureAwait(false);
+        return added.Succeeded;
     }
 
     /// <summary>The run's header, or null.</summary>
@@ -82,12 +87,13 @@ public sealed class RunLedger
     /// Takes a store task for one delivery (<paramref name="owner"/>, a token of its own) for <paramref name="lease"/>
     /// and counts the attempt. A finished task is not taken (a duplicate delivery does nothing); nor is one another
     /// delivery holds on a lease still running (two deliveries of one store never fetch at once). A lease that ran out
-    /// (its delivery died) is taken over. Guarded by the task's ETag, so of two deliveries racing one wins.
+    /// (its delivery died) is taken over. A task started <paramref name="maxAttempts"/> times already is not started
+    /// again. Guarded by the task's ETag, so of two deliveries racing one wins.
     /// </summary>
-    public async Task<TaskClaim> BeginStoreAsync(string runId, string storeId, string owner, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<TaskClaim> BeginStoreAsync(string runId, string storeId, string owner, TimeSpan lease, int maxAttempts = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        TaskClaim claim = TaskClaim.Started;
+        var claim = TaskClaim.Finished;
         var now = _time.GetUtcNow();
         await UpdateTaskAsync(runId, storeId, t =>
         {
@@ -103,7 +109,13 @@ public sealed class RunLedger
                 return null;
             }
 
-            claim = TaskClaim.Started;
+            if (t.Attempts >= maxAttempts)
+            {
+                claim = TaskClaim.ExhaustedAfter(t.Attempts);
+                return null;
+            }
+
+            claim = TaskClaim.StartedAttempt(t.Attempts + 1);
             return t with { Status = StoreTaskStatus.Running, Attempts = t.Attempts + 1, Owner = owner, LeaseUntilUtc = now + lease };
         }, cancellationToken).ConfigureAwait(false);
         return claim;
@@ -120,9 +132,12 @@ public sealed class RunLedger
 
     /// <summary>
     /// Marks a store task finished (a second call for a finished task changes nothing) and returns true to exactly
-    /// one caller: the one whose claim of the compute step succeeds once every task is finished.
+    /// one caller: the one whose claim of the compute step succeeds once every task is finished. A task another
+    /// delivery holds on a live lease is not finished here (<see cref="TaskHeldException"/>): that delivery is still
+    /// writing the store's data, and finishes it itself. <paramref name="owner"/> is the caller's token, or null for a
+    /// caller holding no lease (the poison handler).
     /// </summary>
-    public async Task<bool> FinishStoreAsync(string runId, string storeId, StoreTask outcome, CancellationToken cancellationToken = default)
+    public async Task<bool> FinishStoreAsync(string runId, string storeId, StoreTask outcome, string? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (outcome.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed))
@@ -130,10 +145,15 @@ public sealed class RunLedger
             throw new ArgumentException($"A finished task is Succeeded or Failed, not {outcome.Status}.", nameof(outcome));
         }
 
+        var now = _time.GetUtcNow();
         await UpdateTaskAsync(
             runId,
             storeId,
-            t => IsFinished(t) ? null : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError), Notes = Trim(outcome.Notes), Owner = null, LeaseUntilUtc = null },
+            t => IsFinished(t)
+                ? null
+                : t is { Status: StoreTaskStatus.Running, LeaseUntilUtc: { } until } && until > now && t.Owner != owner
+                    ? throw new TaskHeldException(runId, storeId, until)
+                    : outcome with { StoreId = storeId, Attempts = Math.Max(t.Attempts, outcome.Attempts), LastError = Trim(outcome.LastError), Notes = Trim(outcome.Notes), Owner = null, LeaseUntilUtc = null },
             cancellationToken).ConfigureAwait(false);
 
         // Always try the claim, even for a duplicate: a finisher that crashed after marking its task would
@@ -168,7 +188,8 @@ public sealed class RunLedger
                 return false;
             }
 
-            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(header with { ComputeStartedUtc = now, ComputeOwner = owner, UpdatedUtc = now }), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var taken = header with { ComputeStartedUtc = now, ComputeOwner = owner, ComputeAttempts = header.ComputeAttempts + 1, UpdatedUtc = now };
+            var result = await _tables.UpdateEntityAsync(TableNames.Runs, ToEntity(taken), e.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 return true;
@@ -177,11 +198,21 @@ public sealed class RunLedger
     }
 
     /// <summary>
-    /// Gives the compute lease back (a compute that failed), so the next delivery computes at once; only its owner
-    /// can: a delivery whose lease ran out and was taken over leaves the new owner's lease alone.
+    /// Gives the compute lease back (a compute that failed), recording why, so the next delivery computes at once; only
+    /// its owner can: a delivery whose lease ran out and was taken over leaves the new owner's lease alone. The run
+    /// stays Computing: the host retries it, and only its poison handler ends it Failed.
     /// </summary>
-    public Task ReleaseComputeAsync(string runId, string owner, CancellationToken cancellationToken = default) =>
-        UpdateHeaderAsync(runId, h => h.ComputeOwner == owner ? h with { ComputeStartedUtc = null, ComputeOwner = null } : h, cancellationToken);
+    public Task ReleaseComputeAsync(string runId, string owner, string error, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h.ComputeOwner == owner ? h with { ComputeStartedUtc = null, ComputeOwner = null, ComputeError = Trim(error) } : h, cancellationToken);
+
+    /// <summary>
+    /// Ends a run whose compute gave up as Failed with the compute's last error; a run completed meanwhile is left as
+    /// it is (decided inside the ETag-guarded write, so a completion in between is never overwritten).
+    /// </summary>
+    public Task FailComputeAsync(string runId, string reason, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h.Status is RunStatus.Completed or RunStatus.CompletedWithErrors or RunStatus.Failed
+            ? h
+            : h with { Status = RunStatus.Failed, Output = reason + (h.ComputeError is { Length: > 0 } last ? "; last error: " + last : ""), ComputeStartedUtc = null, ComputeOwner = null }, cancellationToken);
 
     /// <summary>Records in the run's output that its publish step gave up.</summary>
     public Task RecordPublishFailedAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -202,7 +233,7 @@ public sealed class RunLedger
     public async Task<bool> TryClaimComputeAsync(string runId, CancellationToken cancellationToken = default)
     {
         var tasks = await GetTasksAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (tasks.Any(t => t.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)))
+        if (tasks.Count == 0 || tasks.Any(t => t.Status is not (StoreTaskStatus.Succeeded or StoreTaskStatus.Failed)))
         {
             return false;
         }
@@ -212,7 +243,8 @@ public sealed class RunLedger
             var e = await _tables.GetEntityAsync(TableNames.Runs, runId, HeaderRow, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Run {runId} has no header row in {TableNames.Runs}.");
             var header = HeaderFrom(e);
-            if (header.ComputeClaimed)
+            var finished = tasks.Select(t => t.StoreId).ToHashSet(StringComparer.Ordinal);
+            if (header.ComputeClaimed || !header.StoreIds.All(finished.Contains))
             {
                 return false;
             }
@@ -266,6 +298,10 @@ public sealed class RunLedger
         }
     }
 
+    /// <summary>Clears a task's lease after a delivery was cancelled (a timeout or a shutdown), recording why; only its owner's.</summary>
+    public Task ReleaseStoreAsync(string runId, string storeId, string owner, string reason, CancellationToken cancellationToken = default) =>
+        UpdateTaskAsync(runId, storeId, t => IsFinished(t) || t.Owner != owner ? null : t with { LastError = Trim(reason), Owner = null, LeaseUntilUtc = null }, cancellationToken);
+
     private static bool IsFinished(StoreTask task) => task.Status is StoreTaskStatus.Succeeded or StoreTaskStatus.Failed;
 
     private static string? Trim(string? error) => error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error;
@@ -286,6 +322,8 @@ public sealed class RunLedger
         ["ComputeStartedUtc"] = h.ComputeStartedUtc,
         ["PublishedUtc"] = h.PublishedUtc,
         ["ComputeOwner"] = h.ComputeOwner,
+        ["ComputeAttempts"] = h.ComputeAttempts,
+        ["ComputeError"] = h.ComputeError,
         ["Dispatched"] = h.Dispatched,
     };
 
@@ -306,6 +344,8 @@ public sealed class RunLedger
         ComputeStartedUtc = e.GetDateTimeOffset("ComputeStartedUtc"),
         PublishedUtc = e.GetDateTimeOffset("PublishedUtc"),
         ComputeOwner = e.GetString("ComputeOwner"),
+        ComputeAttempts = e.GetInt32("ComputeAttempts") ?? 0,
+        ComputeError = e.GetString("ComputeError"),
 
         // Runs written before the flag existed were dispatched in the same call that wrote them.
         Dispatched = e.GetBoolean("Dispatched") ?? true,
