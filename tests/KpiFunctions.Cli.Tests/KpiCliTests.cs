@@ -123,6 +123,29 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task On_azurite_run_runs_and_status_read_and_write_the_same_ledger()
+    {
+        await using var azurite = await KpiFunctions.Tests.Shared.AzuriteProcess.StartAsync();
+
+        var (runCode, runOutput) = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--storage", azurite.ConnectionString, "--data-dir", _dir.Path);
+        Assert.True(runCode == ExitCodes.Ok, runOutput);
+        var (code, output) = await CliRunner.RunAsync("runs", "--storage", azurite.ConnectionString);
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+        var (statusCode, status) = await CliRunner.RunAsync("status", runId, "--storage", azurite.ConnectionString);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.NotEmpty(runId);
+        Assert.Equal(ExitCodes.Ok, statusCode);
+        foreach (var text in new[] { runId, "Completed", "computed 1 time(s), published", "uk-main", "us-west", "Succeeded" })
+        {
+            Assert.Contains(text, status, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(KpiFunctions.Tests.Shared.AzuriteProcess.DevelopmentKey, output + status + runOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db"))); // the embedded store was not used
+    }
+
+    [Fact]
     public async Task The_demo_runs_end_to_end_and_kpis_reads_its_rows()
     {
         var (code, output) = await CliRunner.RunAsync("run", "--demo", "--days", "2", "--stores", "3", "--data-dir", _dir.Path);
