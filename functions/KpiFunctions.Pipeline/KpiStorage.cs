@@ -29,14 +29,31 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
         };
     }
 
-    /// <summary>Azure Storage (or Azurite) from a connection string: blobs in <paramref name="container"/>, tables in the account.</summary>
-    public static KpiStorage Azure(string connectionString, string container = "kpi") => Azure(StorageAccount.Parse(connectionString), container);
+    /// <summary>
+    /// The blob folders, each a container of its own on Azure: raw pages as received, curated Parquet, quarantined
+    /// records, the CSV inbox and its archive, and the semantic dataset. infra/main.bicep creates the same.
+    /// </summary>
+    public static IReadOnlyList<string> Containers { get; } = ["raw", "curated", "quarantine", "inbox", "archive", "semantic"];
 
-    /// <summary>Azure Storage on an account (key, SAS or Microsoft Entra ID token): blobs in <paramref name="container"/>, tables in the account.</summary>
-    public static KpiStorage Azure(StorageAccount account, string container = "kpi", AzureBlobStoreOptions? options = null)
+    /// <summary>Azure Storage (or Azurite) from a connection string: a container per blob folder, tables in the account.</summary>
+    public static KpiStorage Azure(string connectionString, string containerPrefix = "") => Azure(StorageAccount.Parse(connectionString), containerPrefix);
+
+    /// <summary>
+    /// Azure Storage on an account (key, SAS or Microsoft Entra ID token): blobs in a container per folder of
+    /// <see cref="Containers"/> (named with <paramref name="containerPrefix"/> first, which tests use to keep apart on
+    /// one account), tables and queues in the account.
+    /// </summary>
+    public static KpiStorage Azure(StorageAccount account, string containerPrefix = "", AzureBlobStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return new KpiStorage(new AzureBlobStore(account, container, options), new AzureTableStore(account, options), account + ";Container=" + container)
+        ArgumentNullException.ThrowIfNull(containerPrefix);
+        if (!containerPrefix.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            throw new ArgumentException($"Container prefix '{containerPrefix}' may hold only lower-case letters, digits and '-' (Azure's container names).", nameof(containerPrefix));
+        }
+
+        var blobs = new FolderContainerBlobStore(Containers, folder => new AzureBlobStore(account, containerPrefix + folder, options));
+        return new KpiStorage(blobs, new AzureTableStore(account, options), account + ";Containers=" + string.Join(',', Containers.Select(c => containerPrefix + c)))
         {
             Queues = account.QueueEndpoint is null ? null : new AzureQueueStore(account, options),
         };

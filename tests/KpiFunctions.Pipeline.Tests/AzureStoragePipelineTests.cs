@@ -21,7 +21,7 @@ public sealed class AzureStoragePipelineTests : IAsyncLifetime
         var from = new DateOnly(2026, 11, 1);
         var to = new DateOnly(2026, 11, 4);
         using var embedded = new Harness(3);
-        using var azure = new Harness(3) { Storage = KpiStorage.Azure(_azurite.ConnectionString, "kpi-" + Guid.NewGuid().ToString("N")[..12]) };
+        using var azure = new Harness(3) { Storage = KpiStorage.Azure(_azurite.ConnectionString, "t" + Guid.NewGuid().ToString("N")[..12] + "-") };
         await embedded.SeedAsync(from, to);
         await azure.SeedAsync(from, to);
 

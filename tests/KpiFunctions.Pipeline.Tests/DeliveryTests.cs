@@ -143,7 +143,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task On_azurite_duplicated_shuffled_and_killed_deliveries_compute_once_and_give_the_clean_runs_rows()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        using var h = new Harness(3) { Storage = KpiStorage.Azure(azurite.ConnectionString, "kpi-" + Guid.NewGuid().ToString("N")[..12]) };
+        using var h = new Harness(3) { Storage = KpiStorage.Azure(azurite.ConnectionString, "t" + Guid.NewGuid().ToString("N")[..12] + "-") };
         var host = new DeliveryHost(h.Storage.Queues!, Steps(h, new SyntheticSource(h.World)))
         {
             DuplicateShare = 0.5,
