@@ -7,7 +7,7 @@ using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.TikTok.Secrets;
+using KpiFunctions.Secrets;
 
 namespace KpiFunctions.Bench;
 

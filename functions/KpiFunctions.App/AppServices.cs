@@ -36,7 +36,9 @@ public sealed class AppServices : IDisposable
     {
         ArgumentNullException.ThrowIfNull(setting);
         ArgumentNullException.ThrowIfNull(time);
-        _setting = name => setting(name) is { Length: > 0 } v ? v.Trim() : null;
+        // Every read goes through the registry's guard: a setting the app reads is a setting it documents.
+        var guarded = AppSettings.Guard(setting);
+        _setting = name => guarded(name) is { Length: > 0 } v ? v.Trim() : null;
         _time = time;
         _decorateSource = decorateSource ?? (s => s);
         Options = PipelineOptions.FromSettings(_setting);
@@ -70,7 +72,8 @@ public sealed class AppServices : IDisposable
 
         // One TikTok source for the process: its request pacing per app and shop must see every invocation's requests.
         var tiktok = _tiktok;
-        _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, _setting, DataDir, _http, _hasher, _time));
+        var secrets = tiktok is null ? null : TikTokSettings.SecretStore(_setting, DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", _setting));
+        _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, secrets!, _http, _hasher, _time));
     }
 
     /// <summary>How long a run may go without finishing its stores (or its compute) before its status says it stalled [KPI_STALL_MINUTES, 120].</summary>

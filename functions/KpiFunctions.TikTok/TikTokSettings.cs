@@ -1,6 +1,7 @@
 using System.Globalization;
+using Azure.Core;
 using KpiFunctions.Core.Privacy;
-using KpiFunctions.TikTok.Secrets;
+using KpiFunctions.Secrets;
 
 namespace KpiFunctions.TikTok;
 
@@ -39,11 +40,25 @@ public static class TikTokSettings
         return options;
     }
 
-    /// <summary>The source, with tokens from KPI_TIKTOK_SECRETS_DIR (default: the data folder's secrets/).</summary>
-    public static TikTokSource Source(TikTokOptions options, Func<string, string?> setting, string dataDir, HttpClient http, BuyerIdHasher hasher, TimeProvider time)
+    /// <summary>
+    /// Where the stores' tokens live: the Key Vault at KPI_KEYVAULT_URI (reached with <paramref name="credential"/>),
+    /// or, without one, files in KPI_TIKTOK_SECRETS_DIR (default: the data folder's secrets/).
+    /// </summary>
+    public static ISecretStore SecretStore(Func<string, string?> setting, string dataDir, Func<TokenCredential> credential)
     {
         ArgumentNullException.ThrowIfNull(setting);
-        var folder = setting("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir.Trim() : Path.Combine(dataDir, "secrets");
-        return new TikTokSource(new TikTokShopApi(new TikTokApiClient(http, options, new FileSecretStore(folder)), options), hasher, time);
+        ArgumentNullException.ThrowIfNull(credential);
+        if (setting("KPI_KEYVAULT_URI") is { Length: > 0 } vault)
+        {
+            return Uri.TryCreate(vault.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+                ? new KeyVaultSecretStore(uri, credential())
+                : throw new ArgumentException($"KPI_KEYVAULT_URI='{vault}' is not the https URL of a vault (https://<name>.vault.azure.net).");
+        }
+
+        return new FileSecretStore(setting("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir.Trim() : Path.Combine(dataDir, "secrets"));
     }
+
+    /// <summary>The source, its tokens in <paramref name="secrets"/>.</summary>
+    public static TikTokSource Source(TikTokOptions options, ISecretStore secrets, HttpClient http, BuyerIdHasher hasher, TimeProvider time) =>
+        new(new TikTokShopApi(new TikTokApiClient(http, options, secrets), options), hasher, time);
 }

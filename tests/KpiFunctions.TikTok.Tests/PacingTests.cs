@@ -5,7 +5,7 @@ using KpiFunctions.Core.Privacy;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.TikTok.Secrets;
+using KpiFunctions.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace KpiFunctions.TikTok.Tests;

@@ -11,7 +11,7 @@ using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.TikTok.Secrets;
+using KpiFunctions.Secrets;
 
 namespace KpiFunctions.TikTok.Tests;
 

@@ -5,7 +5,7 @@ using KpiFunctions.Core.Privacy;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.TikTok.Secrets;
+using KpiFunctions.Secrets;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;

@@ -111,7 +111,7 @@ internal static class RunCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         IStoreSource storeSource = s.Source switch
         {
-            "tiktok" => TikTokSettings.Source(tiktok!, context.GetEnvironment, s.DataDir, http, hasher, context.Time),
+            "tiktok" => TikTokSettings.Source(tiktok!, TikTokSettings.SecretStore(context.GetEnvironment, s.DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", context.GetEnvironment)), http, hasher, context.Time),
             "csv" => new Sources.SellerCenter.SellerCenterCsvSource(storage.Blobs, hasher, context.Time),
             _ => new SyntheticSource(world),
         };

@@ -218,10 +218,19 @@ public sealed class StorageAccount
         return FromTokenCredential(blob, table, credential ?? CredentialFromSettings(name, Get), queue);
     }
 
-    private static TokenCredential CredentialFromSettings(string name, Func<string, string?> get)
+    /// <summary>
+    /// The Microsoft Entra ID credential the identity-based settings <c>&lt;name&gt;__credential</c> and
+    /// <c>&lt;name&gt;__clientId</c> describe: a managed identity (system-assigned, or the user-assigned one with that
+    /// client id), or, with no credential setting, the default Azure credential chain. The app uses the same identity
+    /// for Key Vault.
+    /// </summary>
+    public static TokenCredential CredentialFromSettings(string name, Func<string, string?> setting)
     {
-        var kind = get(name + "__credential");
-        var clientId = get(name + "__clientId");
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(setting);
+        string? Get(string key) => setting(key)?.Trim() is { Length: > 0 } value ? value : null;
+        var kind = Get(name + "__credential");
+        var clientId = Get(name + "__clientId");
         if (kind is null)
         {
             // Local development: environment, workload identity, managed identity, Azure CLI and the like, in the library's order.

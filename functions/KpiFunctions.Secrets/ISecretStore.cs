@@ -1,4 +1,4 @@
-namespace KpiFunctions.TikTok.Secrets;
+namespace KpiFunctions.Secrets;
 
 /// <summary>Where secrets that change at run time live (TikTok access and refresh tokens): a file here, Key Vault in Azure.</summary>
 public interface ISecretStore

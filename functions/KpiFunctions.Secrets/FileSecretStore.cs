@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KpiFunctions.TikTok.Secrets;
+namespace KpiFunctions.Secrets;
 
 /// <summary>
 /// Secrets as files in a folder only the owner can enter, each file readable and writable by the owner alone

@@ -1,0 +1,87 @@
+namespace KpiFunctions.App;
+
+/// <summary>Who reads a setting.</summary>
+public enum SettingReader
+{
+    /// <summary>The handler (this app), through <see cref="AppSettings.Guard"/>.</summary>
+    App,
+
+    /// <summary>The Functions host (bindings, storage, telemetry); the handler never reads it.</summary>
+    Host,
+}
+
+/// <summary>One app setting.</summary>
+/// <param name="Name">The setting's name.</param>
+/// <param name="ReadBy">The handler or the host.</param>
+/// <param name="Meaning">What it sets, and its default.</param>
+/// <param name="Secret">True for a secret: in Azure it is a Key Vault reference, never a literal.</param>
+/// <param name="Optional">True when the app runs without it (a default applies, or a feature is off).</param>
+public sealed record AppSetting(string Name, SettingReader ReadBy, string Meaning, bool Secret = false, bool Optional = true);
+
+/// <summary>
+/// Every setting the Functions app reads, in one place. The handler reads its settings only through
+/// <see cref="Guard"/>, which refuses a name missing here, so this list is what the app reads; tests check it
+/// against infra/main.bicep and local.settings.sample.json.
+/// </summary>
+public static class AppSettings
+{
+    /// <summary>The registry.</summary>
+    public static IReadOnlyList<AppSetting> All { get; } =
+    [
+        // Storage of the data, the ledger and the steps' queues (also the queue bindings' connection).
+        new("KPI_STORAGE", SettingReader.App, "connection string (local, Azurite); unset in Azure, where the identity-based settings below are used; unset locally: the embedded store"),
+        new("KPI_STORAGE__accountName", SettingReader.App, "storage account name for identity-based access (Azure)"),
+        new("KPI_STORAGE__blobServiceUri", SettingReader.App, "blob endpoint, overriding the account's default"),
+        new("KPI_STORAGE__serviceUri", SettingReader.App, "blob endpoint (the host's older name for it)"),
+        new("KPI_STORAGE__tableServiceUri", SettingReader.App, "table endpoint, overriding the account's default"),
+        new("KPI_STORAGE__queueServiceUri", SettingReader.App, "queue endpoint, overriding the account's default"),
+        new("KPI_STORAGE__credential", SettingReader.App, "managedidentity in Azure; unset: the default Azure credential chain"),
+        new("KPI_STORAGE__clientId", SettingReader.App, "client id of a user-assigned identity; unset: the system-assigned one"),
+        new("KPI_DATA_DIR", SettingReader.App, "folder of the embedded store and local secrets (.kpi-data)"),
+
+        // What runs.
+        new("KPI_SOURCE", SettingReader.App, "tiktok (default), csv or synthetic"),
+        new("KPI_STALL_MINUTES", SettingReader.App, "minutes after which an unfinished run is reported stalled (120)"),
+        new("KPI_REPORTING_CURRENCY", SettingReader.App, "currency HQ compares stores in (USD)"),
+        new("KPI_LOOKBACK_DAYS", SettingReader.App, "days before yesterday the nightly run fetches again (3)"),
+        new("KPI_FX_MAX_CARRY_DAYS", SettingReader.App, "days an FX rate may be carried forward (7)"),
+        new("KPI_MAX_PARALLEL_STORES", SettingReader.App, "stores kpi run fetches at once (4; the app uses host.json's batchSize)"),
+        new("KPI_MAX_ATTEMPTS", SettingReader.App, "attempts per store in kpi run (3; the app uses host.json's maxDequeueCount)"),
+        new("KPI_RESPONSE_WINDOWS", SettingReader.App, "response-time window per country, e.g. MY=12,TH=12 (24 h elsewhere)"),
+        new("KPI_RECONCILE_TOLERANCE_PCT", SettingReader.App, "percent our GMV may differ from the platform's before it is reported (0.5)"),
+
+        // Secrets and the TikTok Shop API.
+        new("KPI_BUYER_HASH_SALT", SettingReader.App, "base64 salt of the buyer-id hash; required in Azure (a Key Vault reference)", Secret: true, Optional: false),
+        new("KPI_KEYVAULT_URI", SettingReader.App, "Key Vault holding the stores' TikTok tokens; unset: tokens in files under KPI_TIKTOK_SECRETS_DIR"),
+        new("KPI_TIKTOK_APP_KEY", SettingReader.App, "app key from TikTok Shop Partner Center (source tiktok)"),
+        new("KPI_TIKTOK_APP_SECRET", SettingReader.App, "app secret from Partner Center (a Key Vault reference)", Secret: true),
+        new("KPI_TIKTOK_API_URL", SettingReader.App, "API host (https://open-api.tiktokglobalshop.com)"),
+        new("KPI_TIKTOK_AUTH_URL", SettingReader.App, "token host (https://auth.tiktok-shops.com)"),
+        new("KPI_TIKTOK_SECRETS_DIR", SettingReader.App, "folder of token files when no Key Vault is set (<data dir>/secrets)"),
+        new("KPI_TIKTOK_SHOP_RPS", SettingReader.App, "requests per second per shop (10)"),
+        new("KPI_TIKTOK_APP_RPS", SettingReader.App, "requests per second per app (50)"),
+        new("KPI_TIKTOK_LATE_CHANGE_DAYS", SettingReader.App, "days back late order changes are looked for (30)"),
+
+        // The host's.
+        new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", Optional: false),
+        new("AzureWebJobsStorage", SettingReader.Host, "the host's own storage as a connection string (local only)"),
+        new("AzureWebJobsStorage__accountName", SettingReader.Host, "the host's own storage, identity-based (Azure)"),
+        new("AzureWebJobsStorage__credential", SettingReader.Host, "managedidentity (Azure)"),
+        new("FUNCTIONS_WORKER_RUNTIME", SettingReader.Host, "custom; local only (Core Tools): Flex Consumption takes the runtime from the app's configuration"),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingReader.Host, "Application Insights (Azure)"),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingReader.Host, "Authorization=AAD: telemetry sent with the app's identity (Azure)"),
+    ];
+
+    /// <summary>
+    /// Wraps a settings lookup so that only registered settings the handler reads can be looked up: reading any other
+    /// name is a bug, caught by the first test that starts the app.
+    /// </summary>
+    public static Func<string, string?> Guard(Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        var known = All.Where(s => s.ReadBy == SettingReader.App).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        return name => known.Contains(name)
+            ? setting(name)
+            : throw new InvalidOperationException($"The app read setting '{name}', which is not in {nameof(AppSettings)}.{nameof(All)}; register it (and add it to infra/main.bicep and local.settings.sample.json).");
+    }
+}

@@ -1,0 +1,141 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace KpiFunctions.Secrets.Tests;
+
+public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
+{
+    private FakeKeyVault _vault = null!;
+
+    public async Task InitializeAsync() => _vault = await FakeKeyVault.StartAsync();
+
+    public async Task DisposeAsync() => await _vault.DisposeAsync();
+
+    [Fact]
+    public async Task A_secret_set_twice_reads_as_its_latest_value_and_keeps_both_versions_across_pages()
+    {
+        var store = Store();
+        _vault.PageSize = 1; // every version on a page of its own: the nextLink is followed
+
+        await store.SetAsync("tiktok-token-uk-main", """{"access_token":"a1"}""");
+        await store.SetAsync("tiktok-token-uk-main", """{"access_token":"a2"}""");
+        var latest = await store.GetAsync("tiktok-token-uk-main");
+        var versions = await store.ListVersionsAsync("tiktok-token-uk-main");
+
+        Assert.Equal("""{"access_token":"a2"}""", latest);
+        Assert.Equal(2, versions.Count);
+        Assert.All(versions, v => Assert.True(v.Enabled && v.CreatedUtc is not null));
+        Assert.Equal("""{"access_token":"a1"}""", await store.GetVersionAsync("tiktok-token-uk-main", versions[0].Version));
+        Assert.Contains(_vault.Requests, r => r.PathAndQuery.Contains("$skiptoken=1", StringComparison.Ordinal));
+        Assert.All(_vault.Requests, r => Assert.Equal("Bearer " + FakeKeyVault.Token, r.Authorization));
+    }
+
+    [Fact]
+    public async Task A_secret_that_does_not_exist_reads_as_null_and_has_no_versions()
+    {
+        var store = Store();
+
+        Assert.Null(await store.GetAsync("tiktok-token-nowhere"));
+        Assert.Null(await store.GetVersionAsync("tiktok-token-nowhere", new string('a', 32)));
+        Assert.Empty(await store.ListVersionsAsync("tiktok-token-nowhere"));
+    }
+
+    [Fact]
+    public async Task A_throttled_request_is_sent_again_after_the_retry_after_the_vault_gave()
+    {
+        var store = Store();
+        await store.SetAsync("kpi-buyer-hash-salt", "c2FsdA==");
+        _vault.Throttle(1);
+        var before = _vault.Requests.Count;
+
+        var value = await store.GetAsync("kpi-buyer-hash-salt");
+
+        var gets = _vault.Requests.Skip(before).ToArray();
+        Assert.Equal("c2FsdA==", value);
+        Assert.Equal(2, gets.Length);
+        Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(900), $"sent again after {(gets[1].At - gets[0].At).TotalMilliseconds} ms; Retry-After said 1 s");
+    }
+
+    [Fact]
+    public async Task A_vault_that_keeps_throttling_fails_naming_the_operation_after_the_retries()
+    {
+        var options = Options();
+        options.Retry.MaxRetries = 2;
+        var store = Store(options);
+        _vault.RetryAfterSeconds = 0;
+        _vault.Throttle(100);
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.GetAsync("tiktok-app-secret"));
+
+        Assert.Equal((429, "Throttled"), (error.Status, error.Code));
+        Assert.StartsWith($"Get secret 'tiktok-app-secret' in {_vault.Uri} failed: 429 Throttled:", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _vault.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_refusal_says_which_role_the_identity_needs_and_shows_no_token_or_value()
+    {
+        var store = Store();
+        _vault.Forbidden = true;
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.SetAsync("tiktok-token-uk-main", "very-secret-value"));
+
+        Assert.Equal((403, "Forbidden"), (error.Status, error.Code));
+        Assert.Contains("Set secret 'tiktok-token-uk-main'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Key Vault Secrets Officer' role", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeKeyVault.Token, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tiktok_token_uk")]
+    [InlineData("")]
+    [InlineData("a/b")]
+    public async Task A_name_key_vault_cannot_hold_is_refused_before_any_request(string name)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store().GetAsync(name));
+
+        Assert.Contains("is not a Key Vault secret name: 1-127 letters, digits and '-'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_vault.Requests);
+    }
+
+    [Fact]
+    public async Task A_next_page_on_another_host_is_not_followed_so_the_token_never_leaves_the_vault()
+    {
+        await using var elsewhere = await FakeKeyVault.StartAsync();
+        var store = Store();
+        await store.SetAsync("tiktok-token-uk-main", "v1");
+        await store.SetAsync("tiktok-token-uk-main", "v2");
+        _vault.PageSize = 1;
+        _vault.NextLinkHost = elsewhere.Uri;
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.ListVersionsAsync("tiktok-token-uk-main"));
+
+        Assert.Contains("not in this vault; it is not followed", error.Message, StringComparison.Ordinal);
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    [Fact]
+    public void A_vault_reached_without_tls_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KeyVaultSecretStore(new Uri("http://kpi-kv.vault.azure.net"), new StaticToken()));
+
+        Assert.Contains("is not an absolute https URL", error.Message, StringComparison.Ordinal);
+    }
+
+    private KeyVaultSecretStore Store(KeyVaultSecretStoreOptions? options = null) => new(_vault.Uri, new StaticToken(), options ?? Options());
+
+    private KeyVaultSecretStoreOptions Options() => new() { Transport = new HttpClientTransport(_vault.Handler()) };
+
+    /// <summary>A credential handing out the fake's token; it never calls Microsoft Entra ID.</summary>
+    private sealed class StaticToken : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Assert.Equal(["https://vault.azure.net/.default"], requestContext.Scopes);
+            return new AccessToken(FakeKeyVault.Token, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
+    }
+}
