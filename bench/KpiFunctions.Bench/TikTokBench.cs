@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Text;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Secrets;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.Secrets;
 
 namespace KpiFunctions.Bench;
 

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Secrets;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace KpiFunctions.TikTok.Tests;

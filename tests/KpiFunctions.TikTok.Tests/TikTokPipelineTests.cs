@@ -8,10 +8,10 @@ using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Secrets;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.Secrets;
 
 namespace KpiFunctions.TikTok.Tests;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Secrets;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.TikTok;
 using KpiFunctions.TikTok.Fake;
-using KpiFunctions.Secrets;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
