@@ -2,7 +2,7 @@
 # Assembles the deployable Functions app: host.json, one folder per function (app/*/function.json) and the custom
 # handler as a self-contained linux-x64 executable, in out/package/, zipped to out/kpifunctions.zip with the
 # handler's execute bit kept (a zip made on Windows would lose it; reference digest 0.9).
-#   scripts/package.sh            (then deploy out/kpifunctions.zip; see infra/README.md when it exists)
+#   scripts/package.sh            (then deploy out/kpifunctions.zip: infra/README.md gives the az commands)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
