@@ -15,8 +15,8 @@ public enum SettingReader
 /// <param name="ReadBy">The handler or the host.</param>
 /// <param name="Meaning">What it sets, and its default.</param>
 /// <param name="Secret">True for a secret: in Azure it is a Key Vault reference, never a literal.</param>
-/// <param name="Optional">True when the app runs without it (a default applies, or a feature is off).</param>
-public sealed record AppSetting(string Name, SettingReader ReadBy, string Meaning, bool Secret = false, bool Optional = true);
+/// <param name="RequiredOnAzure">True when the app in Azure needs it set (infra/main.bicep must set it); false when a default applies or it only matters off Azure.</param>
+public sealed record AppSetting(string Name, SettingReader ReadBy, string Meaning, bool Secret = false, bool RequiredOnAzure = false);
 
 /// <summary>
 /// Every setting the Functions app reads, in one place. The handler reads its settings only through
@@ -30,17 +30,17 @@ public static class AppSettings
     [
         // Storage of the data, the ledger and the steps' queues (also the queue bindings' connection).
         new("KPI_STORAGE", SettingReader.App, "connection string (local, Azurite); unset in Azure, where the identity-based settings below are used; unset locally: the embedded store"),
-        new("KPI_STORAGE__accountName", SettingReader.App, "storage account name for identity-based access (Azure)"),
+        new("KPI_STORAGE__accountName", SettingReader.App, "storage account name for identity-based access (Azure)", RequiredOnAzure: true),
         new("KPI_STORAGE__blobServiceUri", SettingReader.App, "blob endpoint, overriding the account's default"),
         new("KPI_STORAGE__serviceUri", SettingReader.App, "blob endpoint (the host's older name for it)"),
         new("KPI_STORAGE__tableServiceUri", SettingReader.App, "table endpoint, overriding the account's default"),
         new("KPI_STORAGE__queueServiceUri", SettingReader.App, "queue endpoint, overriding the account's default"),
-        new("KPI_STORAGE__credential", SettingReader.App, "managedidentity in Azure; unset: the default Azure credential chain"),
+        new("KPI_STORAGE__credential", SettingReader.App, "managedidentity in Azure; unset: the default Azure credential chain", RequiredOnAzure: true),
         new("KPI_STORAGE__clientId", SettingReader.App, "client id of a user-assigned identity; unset: the system-assigned one"),
         new("KPI_DATA_DIR", SettingReader.App, "folder of the embedded store and local secrets (.kpi-data)"),
 
         // What runs.
-        new("KPI_SOURCE", SettingReader.App, "tiktok (default), csv or synthetic"),
+        new("KPI_SOURCE", SettingReader.App, "tiktok (default), csv or synthetic", RequiredOnAzure: true),
         new("KPI_STALL_MINUTES", SettingReader.App, "minutes after which an unfinished run is reported stalled (120)"),
         new("KPI_REPORTING_CURRENCY", SettingReader.App, "currency HQ compares stores in (USD)"),
         new("KPI_LOOKBACK_DAYS", SettingReader.App, "days before yesterday the nightly run fetches again (3)"),
@@ -51,8 +51,8 @@ public static class AppSettings
         new("KPI_RECONCILE_TOLERANCE_PCT", SettingReader.App, "percent our GMV may differ from the platform's before it is reported (0.5)"),
 
         // Secrets and the TikTok Shop API.
-        new("KPI_BUYER_HASH_SALT", SettingReader.App, "base64 salt of the buyer-id hash; required in Azure (a Key Vault reference)", Secret: true, Optional: false),
-        new("KPI_KEYVAULT_URI", SettingReader.App, "Key Vault holding the stores' TikTok tokens; unset: tokens in files under KPI_TIKTOK_SECRETS_DIR"),
+        new("KPI_BUYER_HASH_SALT", SettingReader.App, "base64 salt of the buyer-id hash; required in Azure (a Key Vault reference)", Secret: true, RequiredOnAzure: true),
+        new("KPI_KEYVAULT_URI", SettingReader.App, "Key Vault holding the stores' TikTok tokens; unset: tokens in files under KPI_TIKTOK_SECRETS_DIR", RequiredOnAzure: true),
         new("KPI_TIKTOK_APP_KEY", SettingReader.App, "app key from TikTok Shop Partner Center (source tiktok)"),
         new("KPI_TIKTOK_APP_SECRET", SettingReader.App, "app secret from Partner Center (a Key Vault reference)", Secret: true),
         new("KPI_TIKTOK_API_URL", SettingReader.App, "API host (https://open-api.tiktokglobalshop.com)"),
@@ -63,13 +63,13 @@ public static class AppSettings
         new("KPI_TIKTOK_LATE_CHANGE_DAYS", SettingReader.App, "days back late order changes are looked for (30)"),
 
         // The host's.
-        new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", Optional: false),
+        new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", RequiredOnAzure: true),
         new("AzureWebJobsStorage", SettingReader.Host, "the host's own storage as a connection string (local only)"),
-        new("AzureWebJobsStorage__accountName", SettingReader.Host, "the host's own storage, identity-based (Azure)"),
-        new("AzureWebJobsStorage__credential", SettingReader.Host, "managedidentity (Azure)"),
+        new("AzureWebJobsStorage__accountName", SettingReader.Host, "the host's own storage, identity-based (Azure)", RequiredOnAzure: true),
+        new("AzureWebJobsStorage__credential", SettingReader.Host, "managedidentity (Azure)", RequiredOnAzure: true),
         new("FUNCTIONS_WORKER_RUNTIME", SettingReader.Host, "custom; local only (Core Tools): Flex Consumption takes the runtime from the app's configuration"),
-        new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingReader.Host, "Application Insights (Azure)"),
-        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingReader.Host, "Authorization=AAD: telemetry sent with the app's identity (Azure)"),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingReader.Host, "Application Insights (Azure)", RequiredOnAzure: true),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingReader.Host, "Authorization=AAD: telemetry sent with the app's identity (Azure)", RequiredOnAzure: true),
     ];
 
     /// <summary>

@@ -13,6 +13,12 @@ public sealed class KeyVaultSecretStoreOptions : ClientOptions
     /// <summary>The REST API version sent with every request.</summary>
     public string ApiVersion { get; set; } = "7.5";
 
+    /// <summary>
+    /// The token scope; null derives it from the vault's host (<c>x.vault.azure.net</c> →
+    /// <c>https://vault.azure.net/.default</c>, likewise in the sovereign clouds), else the public cloud's.
+    /// </summary>
+    public string? Scope { get; set; }
+
     /// <summary>Creates options with a few exponential retries.</summary>
     public KeyVaultSecretStoreOptions()
     {
@@ -56,7 +62,18 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
         options ??= new KeyVaultSecretStoreOptions();
         _vault = new Uri(vaultUri.GetLeftPart(UriPartial.Authority));
         _apiVersion = options.ApiVersion;
-        _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, "https://vault.azure.net/.default"));
+        _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, options.Scope ?? ScopeFor(_vault)));
+    }
+
+    /// <summary>The token scope of a vault: its host without the vault's own name (the DNS suffix is the cloud's).</summary>
+    public static string ScopeFor(Uri vault)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        var host = vault.Host;
+        var dot = host.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && host[(dot + 1)..].StartsWith("vault.", StringComparison.OrdinalIgnoreCase)
+            ? "https://" + host[(dot + 1)..] + "/.default"
+            : "https://vault.azure.net/.default";
     }
 
     /// <inheritdoc />
@@ -163,9 +180,14 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
         if (response.Status is < 200 or > 299)
         {
             var (code, text) = Error(response);
-            var advice = response.Status is 401 or 403
-                ? " Grant the app's identity the 'Key Vault Secrets Officer' role on the vault (it reads and writes the tokens)."
-                : response.Status == 429 ? " The vault kept throttling past the retries; try again later." : "";
+            var advice = (response.Status, code) switch
+            {
+                (403, "SecretDisabled") => " The secret is disabled; enable it (az keyvault secret set-attributes --enabled true) or set a new value.",
+                (401 or 403, _) => " Grant the app's identity the 'Key Vault Secrets Officer' role on the vault (it reads and writes the tokens).",
+                (409, _) => " A deleted secret of this name is being kept (soft delete); recover it (az keyvault secret recover) or purge it first.",
+                (429, _) => " The vault kept throttling past the retries; try again later.",
+                _ => "",
+            };
             throw new KeyVaultException(
                 string.Create(CultureInfo.InvariantCulture, $"{operation} in {_vault} failed: {response.Status} {code}: {text}.{advice}"), response.Status, code);
         }

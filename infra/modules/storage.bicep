@@ -93,8 +93,9 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
                 tierToCool: {
                   daysAfterModificationGreaterThan: rawCoolAfterDays
                 }
+                // Never before the cool tier's 30-day minimum has passed (an earlier delete is charged as if it had).
                 delete: {
-                  daysAfterModificationGreaterThan: rawRetentionDays
+                  daysAfterModificationGreaterThan: max(rawRetentionDays, rawCoolAfterDays + 30)
                 }
               }
             }

@@ -35,7 +35,8 @@ public sealed partial class InfraContractTests
         Assert.Contains("[for queue in queues:", storage.Code, StringComparison.Ordinal);
         Assert.Contains("[for table in tables:", storage.Code, StringComparison.Ordinal);
         Assert.Contains("'raw/'", storage.Code, StringComparison.Ordinal);
-        Assert.Contains("daysAfterModificationGreaterThan: rawRetentionDays", storage.Code, StringComparison.Ordinal);
+        Assert.Contains("daysAfterModificationGreaterThan: rawCoolAfterDays", storage.Code, StringComparison.Ordinal);
+        Assert.Contains("daysAfterModificationGreaterThan: max(rawRetentionDays, rawCoolAfterDays + 30)", storage.Code, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +49,8 @@ public sealed partial class InfraContractTests
         Assert.DoesNotContain(set.Keys, k => !registry.ContainsKey(k));
         Assert.DoesNotContain(optional, k => !registry.ContainsKey(k));
         Assert.Empty(registry.Values.Where(s => s.ReadBy == SettingReader.App && !set.ContainsKey(s.Name) && !optional.Contains(s.Name)).Select(s => s.Name));
-        Assert.Empty(registry.Values.Where(s => !s.Optional && !set.ContainsKey(s.Name)).Select(s => s.Name));
+        Assert.Empty(registry.Values.Where(s => s.RequiredOnAzure && !set.ContainsKey(s.Name)).Select(s => s.Name));
+        Assert.DoesNotContain(optional, k => registry[k].RequiredOnAzure);
         Assert.DoesNotContain(set.Keys, k => optional.Contains(k)); // listed once: set, or documented as optional
 
         // Secrets are Key Vault references, never values.
@@ -159,8 +161,18 @@ public sealed partial class InfraContractTests
         Assert.Contains("instanceMemoryMB: instanceMemoryMB", app, StringComparison.Ordinal);
 
         var roles = new BicepText(Path.Combine(Root, "infra", "modules", "roles.bicep")).Code;
-        var ids = Regex.Matches(roles, @"^var \w+ = '([0-9a-f-]{36})'", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
-        Assert.Equal(RoleIds.Values.Order(StringComparer.Ordinal), ids);
+        var ids = Regex.Matches(roles, @"^var (\w+) = '([0-9a-f-]{36})'", RegexOptions.Multiline).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        Assert.Equal(RoleIds.Values.Order(StringComparer.Ordinal), ids.Values.Order(StringComparer.Ordinal));
+
+        // Each role on the resource it is for: the data roles on the account, secrets on the vault, telemetry on App Insights.
+        string Block(string resource) => roles[roles.IndexOf("resource " + resource + " ", StringComparison.Ordinal)..][..roles[roles.IndexOf("resource " + resource + " ", StringComparison.Ordinal)..].IndexOf("\n}", StringComparison.Ordinal)];
+        var storageBlock = Block("storageRoles");
+        Assert.Contains("scope: account", storageBlock, StringComparison.Ordinal);
+        Assert.All(["Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor"], r => Assert.Contains(ids.Single(p => p.Value == RoleIds[r]).Key, storageBlock, StringComparison.Ordinal));
+        Assert.Contains("scope: vault", Block("vaultRole"), StringComparison.Ordinal);
+        Assert.Contains(ids.Single(p => p.Value == RoleIds["Key Vault Secrets Officer"]).Key, Block("vaultRole"), StringComparison.Ordinal);
+        Assert.Contains("scope: insights", Block("telemetryRole"), StringComparison.Ordinal);
+        Assert.Contains(ids.Single(p => p.Value == RoleIds["Monitoring Metrics Publisher"]).Key, Block("telemetryRole"), StringComparison.Ordinal);
         Assert.Contains("enableRbacAuthorization: true", new BicepText(Path.Combine(Root, "infra", "modules", "keyvault.bicep")).Code, StringComparison.Ordinal);
     }
 
@@ -170,6 +182,10 @@ public sealed partial class InfraContractTests
         var workflow = File.ReadAllText(Path.Combine(Root, ".github", "workflows", "ci-cd.yml"));
 
         Assert.Contains("id-token: write", workflow, StringComparison.Ordinal);
+        Assert.Contains("shell: bash", workflow, StringComparison.Ordinal); // pipefail: the tests' exit code is not lost in the pipe
+        Assert.Contains("grep -Eq '^[1-9][0-9]* passed, 0 failed$'", workflow, StringComparison.Ordinal);
+        Assert.Contains("az bicep build --file infra/main.bicep", workflow, StringComparison.Ordinal);
+        Assert.Contains("tiktokAppKey=\"${{ vars.TIKTOK_APP_KEY }}\"", workflow, StringComparison.Ordinal); // settings are replaced whole
         Assert.Contains("azure/login@", workflow, StringComparison.Ordinal);
         Assert.Contains("bash .ci/run", workflow, StringComparison.Ordinal);
         Assert.Contains("scripts/package.sh", workflow, StringComparison.Ordinal);

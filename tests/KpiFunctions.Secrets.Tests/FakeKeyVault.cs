@@ -49,6 +49,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>Answer 403 Forbidden to everything.</summary>
     public bool Forbidden { get; set; }
 
+    /// <summary>Secrets that are disabled: reading them is 403 SecretDisabled.</summary>
+    public ConcurrentDictionary<string, bool> Disabled { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>When set, version pages link their next page to this host instead.</summary>
     public Uri? NextLinkHost { get; set; }
 
@@ -133,6 +136,11 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     private IResult Get(string name, string? version)
     {
+        if (Disabled.ContainsKey(name))
+        {
+            return Error(403, "SecretDisabled", $"Operation get is not allowed on a disabled secret.");
+        }
+
         if (!_secrets.TryGetValue(name, out var versions))
         {
             return Error(404, "SecretNotFound", $"A secret with (name/id) {name} was not found in this key vault.");

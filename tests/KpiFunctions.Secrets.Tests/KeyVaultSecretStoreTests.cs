@@ -43,8 +43,12 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_throttled_request_is_sent_again_after_the_retry_after_the_vault_gave()
     {
-        var store = Store();
+        // The client's own delay is 50 ms: only the vault's Retry-After (3 s) explains a longer wait.
+        var options = Options();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(50);
+        var store = Store(options);
         await store.SetAsync("kpi-buyer-hash-salt", "c2FsdA==");
+        _vault.RetryAfterSeconds = 3;
         _vault.Throttle(1);
         var before = _vault.Requests.Count;
 
@@ -53,7 +57,7 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         var gets = _vault.Requests.Skip(before).ToArray();
         Assert.Equal("c2FsdA==", value);
         Assert.Equal(2, gets.Length);
-        Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(900), $"sent again after {(gets[1].At - gets[0].At).TotalMilliseconds} ms; Retry-After said 1 s");
+        Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(2900), $"sent again after {(gets[1].At - gets[0].At).TotalMilliseconds} ms; Retry-After said 3 s");
     }
 
     [Fact]
@@ -86,6 +90,28 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         Assert.DoesNotContain(FakeKeyVault.Token, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("very-secret-value", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_disabled_secret_says_to_enable_it_rather_than_to_grant_a_role()
+    {
+        var store = Store();
+        await store.SetAsync("tiktok-token-uk-main", "v1");
+        _vault.Disabled["tiktok-token-uk-main"] = true;
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.GetAsync("tiktok-token-uk-main"));
+
+        Assert.Equal((403, "SecretDisabled"), (error.Status, error.Code));
+        Assert.Contains("The secret is disabled; enable it", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secrets Officer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://kpi-kv.vault.azure.net", "https://vault.azure.net/.default")]
+    [InlineData("https://kpi-kv.vault.azure.cn", "https://vault.azure.cn/.default")]
+    [InlineData("https://kpi-kv.vault.usgovcloudapi.net/", "https://vault.usgovcloudapi.net/.default")]
+    [InlineData("https://127.0.0.1:8443", "https://vault.azure.net/.default")]
+    public void The_token_scope_follows_the_vaults_cloud(string vault, string scope) =>
+        Assert.Equal(scope, KeyVaultSecretStore.ScopeFor(new Uri(vault)));
 
     [Theory]
     [InlineData("tiktok_token_uk")]

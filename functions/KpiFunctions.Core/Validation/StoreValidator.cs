@@ -22,7 +22,8 @@ public static partial class StoreValidator
         var problems = new List<string>();
         if (string.IsNullOrEmpty(store.Id) || !IdPattern().IsMatch(store.Id))
         {
-            problems.Add($"id '{store.Id}' must be 1-64 characters of letters, digits, '-' or '_'");
+            // Ids name Key Vault secrets (tiktok-token-<id>), whose names are letters, digits and '-' and ignore case.
+            problems.Add($"id '{store.Id}' must be 1-64 characters of lower-case letters, digits and '-'");
         }
 
         if (string.IsNullOrWhiteSpace(store.Name))
@@ -51,7 +52,7 @@ public static partial class StoreValidator
     /// <summary>True for ISO 4217 codes this machine's culture data knows.</summary>
     public static bool IsKnownCurrency(string code) => KnownCurrencies.Value.Contains(code);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex("^[A-Z]{2}$")]
