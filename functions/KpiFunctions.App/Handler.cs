@@ -141,8 +141,8 @@ public static class Handler
             case "PublishSemantic":
                 {
                     var message = StepMessages.ReadPublish(invocation.QueueText("message"));
-                    await (await services.StepsAsync(ct).ConfigureAwait(false)).PublishAsync(message, ct).ConfigureAwait(false);
-                    return result.Log($"Run {message.RunId} published.");
+                    var manifest = await (await services.StepsAsync(ct).ConfigureAwait(false)).PublishAsync(message, ct).ConfigureAwait(false);
+                    return result.Log(string.Create(CultureInfo.InvariantCulture, $"Run {message.RunId} published semantic version {manifest.Version}: {manifest.Watermark.StoreDays} store-days up to {manifest.Watermark.LastDate:yyyy-MM-dd}."));
                 }
 
             case "PublishSemanticPoison":

@@ -20,6 +20,9 @@ public sealed record PipelineOptions
     /// <summary>Attempts per store before it is marked failed [KPI_MAX_ATTEMPTS].</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>Days a superseded version of the semantic dataset is kept for readers that started on it [KPI_SEMANTIC_RETENTION_DAYS].</summary>
+    public int SemanticRetentionDays { get; init; } = 7;
+
     /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged [KPI_RECONCILE_TOLERANCE_PCT].</summary>
     public decimal ReconcileTolerancePct { get; init; } = 0.5m;
 
@@ -49,6 +52,7 @@ public sealed record PipelineOptions
             FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
             MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
             MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
+            SemanticRetentionDays = Int("KPI_SEMANTIC_RETENTION_DAYS", 7),
             ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
                 ? decimal.TryParse(tolerance, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
                 : 0.5m,
@@ -98,6 +102,11 @@ public sealed record PipelineOptions
         if (LookbackDays is < 0 or > 60)
         {
             problems.Add($"lookback of {LookbackDays} days must be 0-60");
+        }
+
+        if (SemanticRetentionDays is < 1 or > 365)
+        {
+            problems.Add($"semantic retention of {SemanticRetentionDays} days must be 1-365");
         }
 
         if (FxMaxCarryForwardDays is < 0 or > 31)

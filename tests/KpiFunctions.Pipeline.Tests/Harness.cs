@@ -16,6 +16,8 @@ internal sealed class Harness : IDisposable
     private readonly TempDirectory _dir = new();
     private int _runners;
 
+    public string DataDirectory => _dir.Path;
+
     public Harness(int stores = 2)
     {
         Stores = DemoStores.Create(stores);

@@ -1,7 +1,7 @@
 namespace KpiFunctions.Core.Domain;
 
 /// <summary>A TikTok Shop store, with the currency and IANA time zone its figures are kept in.</summary>
-/// <param name="Id">Stable id used in blob paths and table keys (letters, digits, '-' and '_').</param>
+/// <param name="Id">Stable id used in blob paths, table keys and Key Vault secret names (lower-case letters, digits and '-').</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Country">ISO 3166-1 alpha-2 country code of the store's market.</param>
 /// <param name="Currency">ISO 4217 code of the store's settlement currency.</param>

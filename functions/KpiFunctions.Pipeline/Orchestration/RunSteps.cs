@@ -389,11 +389,17 @@ public sealed class RunSteps
         return _ledger.RecordPublishFailedAsync(message.RunId, cancellationToken);
     }
 
-    /// <summary>The publish step: for now it records that it ran (the semantic dataset it will write comes later).</summary>
-    public Task PublishAsync(PublishMessage message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The publish step: writes a new version of the semantic dataset from the KPI tables and makes it current, then
+    /// records that publish ran. A redelivery publishes again: the new version shares every unchanged file.
+    /// </summary>
+    public async Task<Semantic.SemanticManifest> PublishAsync(PublishMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return _ledger.MarkPublishedAsync(message.RunId, cancellationToken);
+        var manifest = await new Semantic.SemanticPublisher(_storage, _catalog, TimeSpan.FromDays(_options.SemanticRetentionDays), _time)
+            .PublishAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+        await _ledger.MarkPublishedAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+        return manifest;
     }
 
     private Storage.Queues.IQueueStore Queues() =>

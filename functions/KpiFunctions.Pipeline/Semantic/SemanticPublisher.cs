@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Curated;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Registry;
+using KpiFunctions.Storage.Blobs;
+using KpiFunctions.Storage.Tables;
+
+namespace KpiFunctions.Pipeline.Semantic;
+
+/// <summary>
+/// Publishes the semantic dataset: the star schema as Parquet under <c>semantic/v=&lt;version&gt;/</c>, that version's
+/// manifest beside it, and last <c>semantic/manifest.json</c>, the one a reader starts from. The manifest is a single
+/// blob written after every file it lists, so a reader always sees one whole version. A file whose bytes are the same
+/// as the previous version's (a month of fact_store_day that did not change) is not written again: the new manifest
+/// lists the previous version's file. Versions older than the retention are removed, except files a kept version lists.
+/// </summary>
+public sealed class SemanticPublisher
+{
+    /// <summary>The manifest readers start from.</summary>
+    public const string ManifestPath = "semantic/manifest.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private readonly KpiStorage _storage;
+    private readonly KpiCatalog _catalog;
+    private readonly TimeSpan _retention;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the publisher.</summary>
+    public SemanticPublisher(KpiStorage storage, KpiCatalog catalog, TimeSpan retention, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(time);
+        _storage = storage;
+        _catalog = catalog;
+        _retention = retention;
+        _time = time;
+    }
+
+    /// <summary>Writes a new version from what the tables hold now and makes it the current one.</summary>
+    public async Task<SemanticManifest> PublishAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var version = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var previous = await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
+        if (previous is not null && string.CompareOrdinal(previous.Version, version) >= 0)
+        {
+            // Two publishes in one millisecond, or a clock that went back: never reuse or go below a version.
+            version = previous.Version + "-1";
+        }
+
+        var stores = await new StoreRegistry(_storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
+        var rows = await new KpiDailyRepository(_storage.Tables, _catalog)
+            .QueryAsync(new DateOnly(2000, 1, 1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(2), null, cancellationToken).ConfigureAwait(false);
+        var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
+        var dates = rows.Count == 0
+            ? []
+            : Enumerable.Range(rows.Min(r => r.Date).DayNumber, rows.Max(r => r.Date).DayNumber - rows.Min(r => r.Date).DayNumber + 1)
+                .Select(DateOnly.FromDayNumber)
+                .Select(d => new SemanticDate(d, rows.Any(r => r.Date == d && r.Provisional)))
+                .ToArray();
+
+        var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
+        var tables = new List<SemanticTableEntry>
+        {
+            await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.StoreDays(_catalog), [.. rows
+                .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal)
+                .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+                .Select(g => ((string?)g.Key, (IReadOnlyList<KpiDailyRow>)[.. g]))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
+        };
+
+        var manifest = new SemanticManifest(
+            version,
+            now,
+            runId,
+            new SemanticWatermark(rows.Count == 0 ? null : rows.Max(r => r.Date), rows.Where(r => r.Provisional).Select(r => (DateOnly?)r.Date).Min(), rows.Count),
+            tables);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+
+        // The version's own manifest first (retention reads it), the current one last: the switch to the new version.
+        await UploadAsync($"semantic/v={version}/manifest.json", bytes, cancellationToken).ConfigureAwait(false);
+        await UploadAsync(ManifestPath, bytes, cancellationToken).ConfigureAwait(false);
+        await RemoveOldVersionsAsync(manifest, now, cancellationToken).ConfigureAwait(false);
+        return manifest;
+    }
+
+    /// <summary>The current manifest, or null before the first publish.</summary>
+    public Task<SemanticManifest?> CurrentAsync(CancellationToken cancellationToken = default) => ReadManifestAsync(ManifestPath, cancellationToken);
+
+    /// <summary>The IANA area of a time zone ("Europe/London" → "Europe"); the whole id when it has none.</summary>
+    public static string Region(string timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(timeZone);
+        var slash = timeZone.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? timeZone[..slash] : timeZone;
+    }
+
+    private async Task<SemanticTarget[]> ReadTargetsAsync(IReadOnlyDictionary<string, string> currencies, CancellationToken cancellationToken)
+    {
+        var targets = new List<SemanticTarget>();
+        await foreach (var e in _storage.Tables.QueryAsync(TableNames.Targets, new TableQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey.StartsWith("gmv|", StringComparison.Ordinal) && e.GetDecimal("Gmv") is { } gmv && currencies.TryGetValue(e.PartitionKey, out var currency)
+                && DateOnly.TryParseExact(e.RowKey[4..] + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
+            {
+                targets.Add(new SemanticTarget(e.PartitionKey, month, currency, gmv));
+            }
+        }
+
+        return [.. targets.OrderBy(t => t.StoreId, StringComparer.Ordinal).ThenBy(t => t.Month)];
+    }
+
+    /// <summary>
+    /// Removes versions older than the retention, keeping the current one and every file a kept version lists (a file
+    /// shared from an old version stays as long as someone lists it).
+    /// </summary>
+    private async Task RemoveOldVersionsAsync(SemanticManifest current, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var byVersion = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var blob in _storage.Blobs.ListAsync("semantic/v=", cancellationToken).ConfigureAwait(false))
+        {
+            var version = blob.Path["semantic/v=".Length..].Split('/')[0];
+            (byVersion.TryGetValue(version, out var list) ? list : byVersion[version] = []).Add(blob.Path);
+        }
+
+        var kept = new List<SemanticManifest> { current };
+        var expired = new List<string>();
+        foreach (var version in byVersion.Keys.Where(v => v != current.Version))
+        {
+            var manifest = await ReadManifestAsync($"semantic/v={version}/manifest.json", cancellationToken).ConfigureAwait(false);
+            var created = manifest?.CreatedUtc ?? VersionTime(version);
+            if (created is { } at && now - at < _retention)
+            {
+                // Kept: a reader may have started on it. A version with no manifest yet may be a publish still writing.
+                if (manifest is not null)
+                {
+                    kept.Add(manifest);
+                }
+            }
+            else
+            {
+                // Expired, or the files of a publish that died before its manifest, long enough ago.
+                expired.Add(version);
+            }
+        }
+
+        var listed = kept.SelectMany(m => m.Tables).SelectMany(t => t.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var version in expired)
+        {
+            // Files first, the version's manifest last: a version whose removal died half way is found again next time.
+            foreach (var path in byVersion[version].Where(p => !listed.Contains(p)).OrderBy(p => p.EndsWith("/manifest.json", StringComparison.Ordinal)))
+            {
+                await _storage.Blobs.DeleteIfExistsAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static DateTimeOffset? VersionTime(string version) =>
+        version.Length >= 19 && DateTime.TryParseExact(version[..19], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
+            ? new DateTimeOffset(t, TimeSpan.Zero)
+            : null;
+
+    private async Task<SemanticManifest?> ReadManifestAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = await _storage.Blobs.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<SemanticManifest>(stream, Json, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"{_storage.Blobs.Describe(path)} is empty.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{_storage.Blobs.Describe(path)} is not a semantic manifest: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private async Task UploadAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(bytes);
+        await _storage.Blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one version's files, sharing any whose bytes equal the previous version's file of the same table and part.</summary>
+    private sealed class VersionWriter(IBlobStore blobs, string version, SemanticManifest? previous, CancellationToken cancellationToken)
+    {
+        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T> Rows)> parts)
+        {
+            var files = new List<SemanticFile>();
+            var before = previous?.Tables.FirstOrDefault(t => t.Name == table.Name)?.Files ?? [];
+            foreach (var (part, rows) in parts)
+            {
+                var bytes = await table.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
+                var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                if (before.FirstOrDefault(f => f.Part == part && f.Sha256 == hash) is { } same && await blobs.ExistsAsync(same.Path, cancellationToken).ConfigureAwait(false))
+                {
+                    files.Add(same);
+                    continue;
+                }
+
+                var path = $"semantic/v={version}/{table.Name}/" + (part is null ? "" : part + "/") + CuratedStore.PartFile;
+                using var content = new MemoryStream(bytes);
+                await blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/vnd.apache.parquet" }, cancellationToken).ConfigureAwait(false);
+                files.Add(new SemanticFile(path, part, rows.Count, bytes.Length, hash));
+            }
+
+            return new SemanticTableEntry(
+                table.Name,
+                table.Description,
+                files.Sum(f => f.Rows),
+                files,
+                [.. table.Columns.Select(c => new SemanticColumn(c.Field.Name, c.Field.Type.ToString(), !c.Field.Required, c.Meaning, c.Unit))]);
+        }
+    }
+}
+
+/// <summary>What a version of the semantic dataset holds; <c>semantic/manifest.json</c> is the current one.</summary>
+/// <param name="Version">Version id (the publish time, yyyyMMddTHHmmssfffZ).</param>
+/// <param name="CreatedUtc">When it was published.</param>
+/// <param name="RunId">The run whose publish step wrote it.</param>
+/// <param name="Watermark">How far the data goes.</param>
+/// <param name="Tables">Its tables.</param>
+public sealed record SemanticManifest(string Version, DateTimeOffset CreatedUtc, string RunId, SemanticWatermark Watermark, IReadOnlyList<SemanticTableEntry> Tables);
+
+/// <summary>How far the data goes.</summary>
+/// <param name="LastDate">The latest store-local day with figures.</param>
+/// <param name="ProvisionalFrom">The earliest day whose figures may still change, or null.</param>
+/// <param name="StoreDays">Rows of fact_store_day.</param>
+public sealed record SemanticWatermark(DateOnly? LastDate, DateOnly? ProvisionalFrom, int StoreDays);
+
+/// <summary>One table of a version.</summary>
+/// <param name="Name">Table name.</param>
+/// <param name="Description">What a row is.</param>
+/// <param name="Rows">Rows over all its files.</param>
+/// <param name="Files">Its Parquet files (some may be shared from an earlier version's folder).</param>
+/// <param name="Schema">Its columns.</param>
+public sealed record SemanticTableEntry(string Name, string Description, long Rows, IReadOnlyList<SemanticFile> Files, IReadOnlyList<SemanticColumn> Schema);
+
+/// <summary>One Parquet file of a table.</summary>
+/// <param name="Path">Blob path (container first, e.g. semantic/v=.../fact_store_day/month=2026-11/part-00000.parquet).</param>
+/// <param name="Part">The partition it holds (month=yyyy-MM), or null for a one-file table.</param>
+/// <param name="Rows">Rows in it.</param>
+/// <param name="Bytes">Its size.</param>
+/// <param name="Sha256">SHA-256 of its bytes, hex.</param>
+public sealed record SemanticFile(string Path, string? Part, long Rows, long Bytes, string Sha256);
+
+/// <summary>A column of a table.</summary>
+/// <param name="Name">Column name.</param>
+/// <param name="Type">Parquet logical type as our library names it.</param>
+/// <param name="Nullable">Whether it may be null.</param>
+/// <param name="Meaning">What it holds.</param>
+/// <param name="Unit">Its unit.</param>
+public sealed record SemanticColumn(string Name, string Type, bool Nullable, string Meaning, string Unit);

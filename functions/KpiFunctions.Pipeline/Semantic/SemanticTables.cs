@@ -1,0 +1,110 @@
+using System.Globalization;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Curated;
+using KpiFunctions.Pipeline.Kpis;
+
+namespace KpiFunctions.Pipeline.Semantic;
+
+/// <summary>A store as the semantic model shows it.</summary>
+/// <param name="StoreId">Store id (the key).</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Country">ISO 3166-1 alpha-2.</param>
+/// <param name="Region">The IANA area of the store's time zone (Europe, America, Asia, ...).</param>
+/// <param name="Currency">ISO 4217 code of the store's own currency.</param>
+/// <param name="Team">The store's team tags, comma-separated, or null.</param>
+/// <param name="TimeZone">IANA time zone of the store's days.</param>
+/// <param name="Enabled">Fetched by the nightly run.</param>
+public sealed record SemanticStore(string StoreId, string Name, string Country, string Region, string Currency, string? Team, string TimeZone, bool Enabled);
+
+/// <summary>A calendar day of the date dimension.</summary>
+/// <param name="Date">The day (the key).</param>
+/// <param name="Provisional">Some store's figures for the day may still change (inside the lookback later runs fetch again).</param>
+public sealed record SemanticDate(DateOnly Date, bool Provisional)
+{
+    /// <summary>Monday of the day's ISO week.</summary>
+    public DateOnly WeekStart => Date.AddDays(-(((int)Date.DayOfWeek + 6) % 7));
+}
+
+/// <summary>A store's GMV target for a month.</summary>
+/// <param name="StoreId">Store.</param>
+/// <param name="Month">First day of the month.</param>
+/// <param name="Currency">The store's currency, which the target is in.</param>
+/// <param name="Gmv">Target GMV.</param>
+public sealed record SemanticTarget(string StoreId, DateOnly Month, string Currency, decimal Gmv);
+
+/// <summary>
+/// The star schema's tables, declared once like the curated ones (column, type, meaning, unit) so the manifest's
+/// schemas, the Parquet files and the docs agree. fact_store_day's measure columns come from the catalog.
+/// </summary>
+public static class SemanticTables
+{
+    /// <summary>dim_store.</summary>
+    public static CuratedTable<SemanticStore> Stores { get; } = new CuratedTable<SemanticStore>("dim_store", "One row per registered store.", _ => throw new NotSupportedException("dim_store is written, not read back."))
+        .String("store_id", s => s.StoreId, "Store id")
+        .String("store_name", s => s.Name, "Display name")
+        .String("country", s => s.Country, "Store's country", "ISO 3166-1 alpha-2")
+        .String("region", s => s.Region, "The IANA area of the store's time zone (Europe, America, Asia, ...)")
+        .String("currency", s => s.Currency, "Store's own currency", "ISO 4217")
+        .String("team", s => s.Team, "The store's team tags, comma-separated", required: false)
+        .String("time_zone", s => s.TimeZone, "IANA time zone of the store's days")
+        .Boolean("enabled", s => s.Enabled, "Fetched by the nightly run");
+
+    /// <summary>dim_date.</summary>
+    public static CuratedTable<SemanticDate> Dates { get; } = new CuratedTable<SemanticDate>("dim_date", "One row per calendar day from the first to the last day with figures.", _ => throw new NotSupportedException("dim_date is written, not read back."))
+        .Date("date", d => d.Date, "Calendar day (store-local for every fact)")
+        .Int32("year", d => d.Date.Year, "Calendar year", "year")
+        .Int32("quarter", d => (d.Date.Month + 2) / 3, "Calendar quarter (1-4)", "quarter")
+        .Int32("month", d => d.Date.Month, "Calendar month (1-12)", "month")
+        .Date("month_start", d => new DateOnly(d.Date.Year, d.Date.Month, 1), "First day of the month")
+        .Int32("iso_year", d => ISOWeek.GetYear(d.Date.ToDateTime(TimeOnly.MinValue)), "ISO 8601 week-numbering year", "year")
+        .Int32("iso_week", d => ISOWeek.GetWeekOfYear(d.Date.ToDateTime(TimeOnly.MinValue)), "ISO 8601 week (1-53)", "week")
+        .Date("week_start", d => d.WeekStart, "Monday of the ISO week")
+        .Int32("day_of_week", d => ((int)d.Date.DayOfWeek + 6) % 7 + 1, "ISO day of week: 1 = Monday ... 7 = Sunday", "day")
+        .Boolean("is_weekend", d => d.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday, "Saturday or Sunday")
+        .Boolean("is_provisional", d => d.Provisional, "Some store's figures for the day may still change (inside the lookback later runs fetch again)");
+
+    /// <summary>fact_targets.</summary>
+    public static CuratedTable<SemanticTarget> Targets { get; } = new CuratedTable<SemanticTarget>("fact_targets", "One row per store and month with a GMV target.", _ => throw new NotSupportedException("fact_targets is written, not read back."))
+        .String("store_id", t => t.StoreId, "Store id")
+        .Date("month_start", t => t.Month, "First day of the target's month")
+        .String("currency", t => t.Currency, "Currency of the target (the store's)", "ISO 4217")
+        .Decimal("target_gmv", t => t.Gmv, "GMV target for the month", "store currency", 28, 6);
+
+    /// <summary>
+    /// fact_store_day for a catalog: one row per store-day with the FX rate used and every additive base measure
+    /// (money in the store's currency and, as _rpt, in the reporting currency). Distinct counts, snapshots and top-ten
+    /// measures do not add up over days or stores and are left out: the catalog's additive stand-in for daily buyers
+    /// is buyer_days, which summed over a week counts buyer-days, not unique buyers.
+    /// </summary>
+    public static CuratedTable<KpiDailyRow> StoreDays(KpiCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var table = new CuratedTable<KpiDailyRow>("fact_store_day", "One row per store-day: the additive base measures, in the store's and the reporting currency.", _ => throw new NotSupportedException("fact_store_day is written, not read back."))
+            .String("store_id", r => r.StoreId, "Store id")
+            .Date("date", r => r.Date, "Store-local day")
+            .String("currency", r => r.Currency, "Store's currency: the local measures are in it", "ISO 4217")
+            .String("reporting_currency", r => r.ReportingCurrency, "Currency of the _rpt columns", "ISO 4217")
+            .Decimal("fx_rate", r => r.FxRate, "Reporting-currency units per store-currency unit used for the day", "rate", 28, 12, required: false)
+            .Date("fx_rate_date", r => r.FxRateDate, "Day the rate belongs to (earlier when carried forward)", required: false)
+            .Boolean("is_provisional", r => r.Provisional, "The figures may still change (inside the lookback later runs fetch again)");
+        foreach (var m in catalog.Measures)
+        {
+            var id = m.Id;
+            if (m.Aggregation != MeasureAggregation.Sum)
+            {
+                continue;
+            }
+
+            table.Decimal(id, r => r.Measures.GetValueOrDefault(id), m.Description, m.Unit == MeasureUnit.Money ? "store currency" : m.Unit.ToString().ToLowerInvariant(), 28, 6, required: false);
+            if (m.Unit == MeasureUnit.Money)
+            {
+                table.Decimal(id + "_rpt", r => Reporting(r, id), m.Description + ", in the reporting currency at the day's rate", "reporting currency", 28, 6, required: false);
+            }
+        }
+
+        return table;
+    }
+
+    private static decimal? Reporting(KpiDailyRow row, string measure) =>
+        row.Measures.GetValueOrDefault(measure) is { } value && row.FxRate is { } rate ? KpiDailyRepository.Round(value * rate) : null;
+}

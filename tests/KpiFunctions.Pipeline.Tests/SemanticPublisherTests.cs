@@ -1,0 +1,173 @@
+using System.Globalization;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Semantic;
+using KpiFunctions.Pipeline.Steps;
+using KpiFunctions.Storage.Blobs;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+/// <summary>The publish step's semantic dataset: the star schema, its manifest, shared files and retention.</summary>
+public sealed class SemanticPublisherTests : IDisposable
+{
+    // Two months in the window, so fact_store_day has two month files.
+    private static readonly DateOnly From = new(2026, 10, 30);
+    private static readonly DateOnly To = new(2026, 11, 2);
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+    private readonly Harness _h = new(3);
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task A_run_publishes_a_star_schema_whose_manifest_lists_every_file_and_duckdb_reads_the_kpi_tables_sums()
+    {
+        await RunAsync();
+        var manifest = (await Publisher().CurrentAsync())!;
+        var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+
+        Assert.Equal(["dim_store", "dim_date", "fact_store_day", "fact_targets"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal((3, 4, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
+        Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
+        Assert.Equal((To, 12), (manifest.Watermark.LastDate, manifest.Watermark.StoreDays));
+        foreach (var file in manifest.Tables.SelectMany(t => t.Files))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(file.Path), file.Path);
+        }
+
+        // An independent reader of the files the manifest lists sees the KPI table's figures, local and reporting.
+        var facts = await DuckDbAsync($"SELECT store_id, CAST(sum(gmv) AS VARCHAR) AS gmv, CAST(sum(gmv_rpt) AS VARCHAR) AS gmv_rpt, CAST(sum(buyer_days) AS VARCHAR) AS buyer_days FROM read_parquet({Files(manifest, "fact_store_day")}) GROUP BY store_id");
+        foreach (var byStore in rows.GroupBy(r => r.StoreId))
+        {
+            var fact = facts.Single(f => f["store_id"] == byStore.Key);
+            Assert.Equal(byStore.Sum(r => r.Measures["gmv"]!.Value), decimal.Parse(fact["gmv"], CultureInfo.InvariantCulture));
+            Assert.Equal(byStore.Sum(r => KpiDailyRepository.Round(r.Measures["gmv"]!.Value * r.FxRate!.Value)!.Value), decimal.Parse(fact["gmv_rpt"], CultureInfo.InvariantCulture));
+            Assert.Equal(byStore.Sum(r => r.Measures["buyer_days"]!.Value), decimal.Parse(fact["buyer_days"], CultureInfo.InvariantCulture));
+        }
+
+        // The date dimension by hand: 2026-11-01 is a Sunday of ISO week 44, whose Monday is 2026-10-26.
+        var day = (await DuckDbAsync($"SELECT CAST(iso_week AS VARCHAR) AS w, CAST(week_start AS VARCHAR) AS ws, CAST(day_of_week AS VARCHAR) AS dow, CAST(quarter AS VARCHAR) AS q, CAST(is_weekend AS VARCHAR) AS we FROM read_parquet({Files(manifest, "dim_date")}) WHERE date = DATE '2026-11-01'")).Single();
+        Assert.Equal(("44", "2026-10-26", "7", "4", "true"), (day["w"], day["ws"], day["dow"], day["q"], day["we"]));
+
+        var store = (await DuckDbAsync($"SELECT region, currency FROM read_parquet({Files(manifest, "dim_store")}) WHERE store_id = 'uk-main'")).Single();
+        Assert.Equal(("Europe", "GBP"), (store["region"], store["currency"]));
+        // Distinct counts do not add up over days: the fact holds buyer_days (summed over a week: buyer-days), never buyers.
+        Assert.DoesNotContain(Table(manifest, "fact_store_day").Schema, c => c.Name is "buyers" or "units_on_hand");
+        Assert.Contains(Table(manifest, "fact_store_day").Schema, c => c.Name == "buyer_days");
+    }
+
+    [Fact]
+    public async Task Publishing_again_shares_every_unchanged_file_and_a_changed_day_rewrites_only_its_month()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var same = await Publisher().PublishAsync("again");
+
+        Assert.NotEqual(first.Version, same.Version);
+        Assert.Equal(Paths(first), Paths(same));
+
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var changed = await Publisher().PublishAsync("changed");
+
+        var november = Table(changed, "fact_store_day").Files.Single(f => f.Part == "month=2026-11");
+        Assert.StartsWith($"semantic/v={changed.Version}/fact_store_day/month=2026-11/", november.Path, StringComparison.Ordinal);
+        Assert.Equal(Paths(first).Where(p => !p.Contains("month=2026-11", StringComparison.Ordinal)), Paths(changed).Where(p => !p.Contains("month=2026-11", StringComparison.Ordinal)));
+        Assert.Equal(changed.Version, (await Publisher().CurrentAsync())!.Version);
+    }
+
+    [Fact]
+    public async Task Versions_past_the_retention_go_but_every_file_a_kept_version_lists_stays()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        _h.Time.Now += Retention + TimeSpan.FromDays(1);
+        var current = await Publisher().PublishAsync("a week later");
+
+        var oldNovember = Table(first, "fact_store_day").Files.Single(f => f.Part == "month=2026-11").Path;
+        Assert.False(await _h.Storage.Blobs.ExistsAsync(oldNovember)); // listed by nobody kept: gone
+        Assert.False(await _h.Storage.Blobs.ExistsAsync($"semantic/v={first.Version}/manifest.json"));
+        foreach (var path in Paths(current))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path); // the October file is still the first version's, shared
+        }
+
+        Assert.Contains(Paths(current), p => p.StartsWith($"semantic/v={first.Version}/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_publish_that_dies_before_its_manifest_leaves_readers_on_the_previous_whole_version()
+    {
+        await RunAsync();
+        var before = (await Publisher().CurrentAsync())!;
+        await ChangeGmvAsync(new DateOnly(2026, 10, 30), "us-west", 5m);
+        var dying = _h.Storage with { Blobs = new FailingManifest(_h.Storage.Blobs) };
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+
+        await Assert.ThrowsAsync<IOException>(() => new SemanticPublisher(dying, KpiCatalog.Default, Retention, _h.Time).PublishAsync("dies"));
+
+        var seen = (await Publisher().CurrentAsync())!;
+        Assert.Equal(before.Version, seen.Version);
+        foreach (var path in Paths(seen))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
+        }
+
+        // Its orphan files go once they are past the retention (a publish still writing is never cleaned up under it).
+        _h.Time.Now += Retention + TimeSpan.FromDays(1);
+        var next = await Publisher().PublishAsync("next");
+        await foreach (var blob in _h.Storage.Blobs.ListAsync("semantic/"))
+        {
+            Assert.True(blob.Path == SemanticPublisher.ManifestPath || blob.Path.StartsWith($"semantic/v={next.Version}/", StringComparison.Ordinal) || Paths(next).Contains(blob.Path), blob.Path);
+        }
+    }
+
+    private SemanticPublisher Publisher() => new(_h.Storage, KpiCatalog.Default, Retention, _h.Time);
+
+    private async Task RunAsync()
+    {
+        await _h.SeedAsync(From, To);
+        await _h.Runner().RunAsync(new RunRequest(From, To));
+    }
+
+    private async Task ChangeGmvAsync(DateOnly date, string store, decimal add)
+    {
+        var repository = new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default);
+        var row = (await repository.QueryAsync(date, date, store)).Single();
+        var measures = row.Measures.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        measures["gmv"] = measures["gmv"] + add;
+        await repository.SaveAsync([row with { Measures = measures }]);
+    }
+
+    private static SemanticTableEntry Table(SemanticManifest manifest, string name) => manifest.Tables.Single(t => t.Name == name);
+
+    private static List<string> Paths(SemanticManifest manifest) => [.. manifest.Tables.SelectMany(t => t.Files).Select(f => f.Path)];
+
+    private string Files(SemanticManifest manifest, string table) =>
+        "[" + string.Join(", ", Table(manifest, table).Files.Select(f => "'" + Path.Combine(_h.DataDirectory, "blobs", f.Path) + "'")) + "]";
+
+    private static async Task<List<Dictionary<string, string>>> DuckDbAsync(string sql) =>
+        [.. (await Node.RunAsync("duckdb-sql", sql)).GetProperty("rows").EnumerateArray()
+            .Select(r => r.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal))];
+
+    /// <summary>A blob store whose upload of the current manifest dies (the process killed just before the switch).</summary>
+    private sealed class FailingManifest(IBlobStore inner) : IBlobStore
+    {
+        public Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
+            path == SemanticPublisher.ManifestPath ? throw new IOException("killed before the manifest") : inner.UploadAsync(path, content, options, cancellationToken);
+
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default) => inner.OpenReadAsync(path, cancellationToken);
+
+        public Task<Stream?> OpenReadRangeAsync(string path, long offset, long? length = null, CancellationToken cancellationToken = default) => inner.OpenReadRangeAsync(path, offset, length, cancellationToken);
+
+        public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => inner.ExistsAsync(path, cancellationToken);
+
+        public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteIfExistsAsync(path, cancellationToken);
+
+        public string Describe(string path) => inner.Describe(path);
+    }
+}
