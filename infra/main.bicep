@@ -94,6 +94,7 @@ var tables = [
   'KpiStores'
   'KpiTargets'
   'KpiFxRates'
+  'KpiAlerts'
 ]
 
 // The secrets live in Key Vault under these names; the app settings refer to them.

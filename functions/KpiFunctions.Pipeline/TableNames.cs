@@ -18,6 +18,9 @@ public static class TableNames
     /// <summary>Daily FX rates into the reporting currency.</summary>
     public const string FxRates = "KpiFxRates";
 
+    /// <summary>KPI alerts: partition = store-local date, row = store id | KPI id.</summary>
+    public const string Alerts = "KpiAlerts";
+
     /// <summary>Every table, for creation at start-up.</summary>
-    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates];
+    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts];
 }

@@ -26,7 +26,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "fact_store_day", "fact_targets"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "fact_store_day", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
         Assert.Equal((3, 4, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
         Assert.Equal((To, 12), (manifest.Watermark.LastDate, manifest.Watermark.StoreDays));

@@ -351,9 +351,11 @@ public sealed class RunSteps
             throw;
         }
 
+        var succeeded = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId).ToArray();
+        var alerts = await new Alerts.AlertsStep(_storage, _catalog).DetectAsync(header.From, header.To, succeeded, cancellationToken).ConfigureAwait(false);
         var failed = tasks.Where(t => t.Status == StoreTaskStatus.Failed).Select(t => t.StoreId).ToArray();
         var output = string.Create(CultureInfo.InvariantCulture,
-            $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined") +
+            $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined; {alerts.Count} alerts ({alerts.Count(a => a.Severity == Core.Alerts.AlertSeverity.Critical)} critical)") +
             (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "") +
             (corrected.Length > 0
                 ? "; late order changes corrected earlier days of " + string.Join(", ", corrected.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.StoreId} (from {t.CorrectedFrom:yyyy-MM-dd})")))

@@ -76,6 +76,7 @@ public sealed class SemanticPublisher
                 .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
                 .Select(g => ((string?)g.Key, (IReadOnlyList<KpiDailyRow>)[.. g]))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Alerts, [(null, await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))]).ConfigureAwait(false),
         };
 
         var manifest = new SemanticManifest(

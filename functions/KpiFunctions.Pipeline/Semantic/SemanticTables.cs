@@ -63,6 +63,18 @@ public static class SemanticTables
         .Boolean("is_weekend", d => d.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday, "Saturday or Sunday")
         .Boolean("is_provisional", d => d.Provisional, "Some store's figures for the day may still change (inside the lookback later runs fetch again)");
 
+    /// <summary>fact_alerts.</summary>
+    public static CuratedTable<Core.Alerts.KpiAlert> Alerts { get; } = new CuratedTable<Core.Alerts.KpiAlert>("fact_alerts", "One row per store-day KPI that looks wrong: unusual against the store's own history, or red.", _ => throw new NotSupportedException("fact_alerts is written, not read back."))
+        .String("store_id", a => a.StoreId, "Store id")
+        .Date("date", a => a.Date, "Store-local day")
+        .String("kpi_id", a => a.KpiId, "The KPI (catalog id)")
+        .Decimal("value", a => a.Value, "Its value that day", "the KPI's unit", 28, 6)
+        .Decimal("baseline", a => a.Baseline, "Median of the same weekday over the last weeks", "the KPI's unit", 28, 6, required: false)
+        .Decimal("mad", a => a.Mad, "Median absolute deviation of that history", "the KPI's unit", 28, 6, required: false)
+        .Decimal("deviation", a => a.Deviation, "Robust z: (value - baseline) / (1.4826 x MAD)", "z", 18, 4, required: false)
+        .String("severity", a => a.Severity.ToString(), "Warning or Critical")
+        .String("reason", a => a.Reason, "Why it is an alert");
+
     /// <summary>fact_targets.</summary>
     public static CuratedTable<SemanticTarget> Targets { get; } = new CuratedTable<SemanticTarget>("fact_targets", "One row per store and month with a GMV target.", _ => throw new NotSupportedException("fact_targets is written, not read back."))
         .String("store_id", t => t.StoreId, "Store id")

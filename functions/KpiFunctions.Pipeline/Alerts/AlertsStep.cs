@@ -1,0 +1,96 @@
+using KpiFunctions.Core.Alerts;
+using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Storage.Tables;
+
+namespace KpiFunctions.Pipeline.Alerts;
+
+/// <summary>
+/// Checks every KPI of a window's store-days against the store's own history (<see cref="AnomalyDetector"/>) and the
+/// catalog's thresholds, and replaces the window's alerts in KpiAlerts (partition = date, row = store|kpi), so running
+/// a window again gives the same alerts.
+/// </summary>
+public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog)
+{
+    /// <summary>Detects and stores the alerts of <paramref name="storeIds"/> from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public async Task<IReadOnlyList<KpiAlert>> DetectAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> storeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storeIds);
+        var stores = storeIds.ToHashSet(StringComparer.Ordinal);
+        var rows = (await new KpiDailyRepository(storage.Tables, catalog).QueryAsync(from.AddDays(-7 * AnomalyDetector.Weeks), to, null, cancellationToken).ConfigureAwait(false))
+            .Where(r => stores.Contains(r.StoreId))
+            .ToDictionary(r => (r.StoreId, r.Date));
+        var alerts = new List<KpiAlert>();
+        foreach (var row in rows.Values.Where(r => r.Date >= from).OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal))
+        {
+            foreach (var kpi in catalog.Kpis)
+            {
+                if (row.Kpis.GetValueOrDefault(kpi.Id) is not { Value: { } value } cell)
+                {
+                    continue;
+                }
+
+                var history = Enumerable.Range(1, AnomalyDetector.Weeks)
+                    .Select(k => rows.GetValueOrDefault((row.StoreId, row.Date.AddDays(-7 * k)))?.Kpis.GetValueOrDefault(kpi.Id)?.Value)
+                    .OfType<decimal>()
+                    .ToArray();
+                if (AnomalyDetector.Check(row.StoreId, row.Date, kpi, value, history, cell.Status == RagStatus.Red) is { } alert)
+                {
+                    alerts.Add(alert);
+                }
+            }
+        }
+
+        await ReplaceAsync(from, to, stores, alerts, cancellationToken).ConfigureAwait(false);
+        return alerts;
+    }
+
+    /// <summary>Every stored alert, by date then store then KPI.</summary>
+    public static async Task<IReadOnlyList<KpiAlert>> ListAsync(ITableStore tables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var alerts = new List<KpiAlert>();
+        await foreach (var e in tables.QueryAsync(TableNames.Alerts, new TableQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            var key = e.RowKey.Split('|', 2);
+            alerts.Add(new KpiAlert(
+                key[0],
+                StoreCalendar.TryParse(e.PartitionKey, out var date) ? date : throw new InvalidDataException($"{TableNames.Alerts}: partition '{e.PartitionKey}' is not a date."),
+                key[1],
+                e.GetDecimal("Value") ?? 0,
+                e.GetDecimal("Baseline"),
+                e.GetDecimal("Mad"),
+                e.GetDecimal("Deviation"),
+                Enum.Parse<AlertSeverity>(e.GetString("Severity") ?? nameof(AlertSeverity.Warning)),
+                e.GetString("Reason") ?? ""));
+        }
+
+        return [.. alerts.OrderBy(a => a.Date).ThenBy(a => a.StoreId, StringComparer.Ordinal).ThenBy(a => a.KpiId, StringComparer.Ordinal)];
+    }
+
+    private async Task ReplaceAsync(DateOnly from, DateOnly to, HashSet<string> stores, IReadOnlyList<KpiAlert> alerts, CancellationToken cancellationToken)
+    {
+        var stale = new List<TableTransactionAction>();
+        var query = new TableQuery { PartitionKeyFrom = StoreCalendar.Format(from), PartitionKeyTo = StoreCalendar.Format(to) };
+        await foreach (var e in storage.Tables.QueryAsync(TableNames.Alerts, query, cancellationToken).ConfigureAwait(false))
+        {
+            if (stores.Contains(e.RowKey.Split('|')[0]))
+            {
+                stale.Add(new TableTransactionAction(TableTransactionKind.Delete, new TableEntity(e.PartitionKey, e.RowKey)));
+            }
+        }
+
+        var fresh = alerts.ToDictionary(a => (StoreCalendar.Format(a.Date), a.StoreId + "|" + a.KpiId));
+        await storage.Tables.SubmitInChunksAsync(TableNames.Alerts, stale.Where(a => !fresh.ContainsKey((a.Entity.PartitionKey, a.Entity.RowKey))), cancellationToken).ConfigureAwait(false);
+        await storage.Tables.SubmitInChunksAsync(TableNames.Alerts, alerts.Select(a => new TableTransactionAction(TableTransactionKind.Upsert, new TableEntity(StoreCalendar.Format(a.Date), a.StoreId + "|" + a.KpiId)
+        {
+            ["Value"] = a.Value,
+            ["Baseline"] = a.Baseline,
+            ["Mad"] = a.Mad,
+            ["Deviation"] = a.Deviation,
+            ["Severity"] = a.Severity.ToString(),
+            ["Reason"] = a.Reason,
+        })), cancellationToken).ConfigureAwait(false);
+    }
+}

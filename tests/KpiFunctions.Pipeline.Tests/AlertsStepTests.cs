@@ -1,0 +1,45 @@
+using KpiFunctions.Core.Alerts;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.Alerts;
+using KpiFunctions.Pipeline.Kpis;
+using KpiFunctions.Pipeline.Steps;
+
+namespace KpiFunctions.Pipeline.Tests;
+
+public sealed class AlertsStepTests : IDisposable
+{
+    private static readonly DateOnly Monday = new(2026, 11, 16);
+    private readonly Harness _h = new(2);
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task A_store_days_gmv_far_below_its_mondays_is_stored_as_a_critical_alert_once_however_often_it_runs()
+    {
+        await _h.SeedAsync(Monday, Monday);
+        await _h.Runner().RunAsync(new RunRequest(Monday, Monday, ["uk-main"]));
+        var repository = new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default);
+        var today = (await repository.QueryAsync(Monday, Monday, "uk-main")).Single();
+
+        // Six earlier Mondays of GMV 100, 110, 105, 95, 100, 90: median 100, MAD 5; today 60 → (60 − 100) / (1.4826 × 5) = −5.3959.
+        decimal[] gmv = [100m, 110m, 105m, 95m, 100m, 90m];
+        var history = gmv.Select((value, i) => WithGmv(today, value) with { Date = Monday.AddDays(-7 * (i + 1)) }).ToList();
+        await repository.SaveAsync([.. history, WithGmv(today, 60m)]);
+
+        var alerts = await new AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(Monday, Monday, ["uk-main"]);
+        await new AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(Monday, Monday, ["uk-main"]);
+        var stored = await AlertsStep.ListAsync(_h.Storage.Tables);
+
+        var alert = Assert.Single(alerts, a => a.KpiId == "gmv");
+        Assert.Equal((60m, 100m, 5m, -5.3959m, AlertSeverity.Critical), (alert.Value, alert.Baseline, alert.Mad, alert.Deviation, alert.Severity));
+        Assert.Equal(alerts.Count, stored.Count); // run again: replaced, not added
+        Assert.Equal(alert, Assert.Single(stored, a => a.KpiId == "gmv"));
+    }
+
+    private static KpiDailyRow WithGmv(KpiDailyRow row, decimal value)
+    {
+        var kpis = row.Kpis.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        kpis["gmv"] = kpis["gmv"] with { Value = value, Status = RagStatus.Green };
+        return row with { Kpis = kpis };
+    }
+}
