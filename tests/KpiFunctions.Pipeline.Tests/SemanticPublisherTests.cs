@@ -57,6 +57,26 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task The_readmes_duckdb_query_over_the_manifest_gives_the_kpi_tables_reporting_gmv_per_country()
+    {
+        await RunAsync();
+        var readme = File.ReadAllText(Path.Combine(RepoRoot.Find(), "README.md"));
+        var start = readme.IndexOf("```sql\nSET VARIABLE dir", StringComparison.Ordinal) + "```sql\n".Length;
+        var sql = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)]
+            .Replace("'.kpi-data/blobs/'", "'" + Path.Combine(_h.DataDirectory, "blobs") + "/'", StringComparison.Ordinal)
+            .Replace("sum(f.gmv_rpt) AS gmv_rpt", "CAST(sum(f.gmv_rpt) AS VARCHAR) AS gmv_rpt", StringComparison.Ordinal);
+        var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+
+        var byCountry = (await DuckDbAsync(sql)).ToDictionary(r => r["country"], r => decimal.Parse(r["gmv_rpt"], CultureInfo.InvariantCulture));
+
+        Assert.Equal(rows.Select(r => r.Country).Distinct().Order(StringComparer.Ordinal), byCountry.Keys.Order(StringComparer.Ordinal));
+        foreach (var country in rows.GroupBy(r => r.Country))
+        {
+            Assert.Equal(country.Sum(r => KpiDailyRepository.Round(r.Measures["gmv"]!.Value * r.FxRate!.Value)!.Value), byCountry[country.Key]);
+        }
+    }
+
+    [Fact]
     public async Task Publishing_again_shares_every_unchanged_file_and_a_changed_day_rewrites_only_its_month()
     {
         await RunAsync();
