@@ -108,6 +108,7 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 //   optional: KPI_STORAGE__clientId (a user-assigned identity instead of the system-assigned one)
 //   optional: KPI_DATA_DIR, KPI_TIKTOK_SECRETS_DIR (local folders; here tokens are in Key Vault)
 //   optional: KPI_SEMANTIC_RETENTION_DAYS (7)
+//   optional: KPI_POWERBI_WORKSPACE_ID, KPI_POWERBI_DATASET_ID (a Power BI model to refresh after each publish), KPI_POWERBI_API_URL (https://api.powerbi.com)
 //   optional: KPI_STALL_MINUTES (120), KPI_FX_MAX_CARRY_DAYS (7), KPI_RESPONSE_WINDOWS (24 h everywhere), KPI_RECONCILE_TOLERANCE_PCT (0.5)
 //   optional: KPI_MAX_PARALLEL_STORES, KPI_MAX_ATTEMPTS (kpi run only; the app uses host.json's batchSize and maxDequeueCount)
 //   optional: KPI_TIKTOK_API_URL, KPI_TIKTOK_AUTH_URL (TikTok's production hosts), KPI_TIKTOK_SHOP_RPS (10), KPI_TIKTOK_APP_RPS (50), KPI_TIKTOK_LATE_CHANGE_DAYS (30)

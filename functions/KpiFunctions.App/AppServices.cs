@@ -26,6 +26,7 @@ public sealed class AppServices : IDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly Lazy<TikTokSource>? _tiktokSource;
     private readonly Func<IStoreSource, IStoreSource> _decorateSource;
+    private readonly Pipeline.Semantic.PowerBiRefresher? _refresher;
     private Task? _ready;
 
     /// <summary>Reads and checks the settings.</summary>
@@ -68,6 +69,18 @@ public sealed class AppServices : IDisposable
             throw new ArgumentException($"{BuyerSalt.EnvironmentVariable} is not set; on Azure the buyer-hash salt comes from the app settings (a Key Vault reference).");
         }
 
+        _refresher = (_setting("KPI_POWERBI_WORKSPACE_ID"), _setting("KPI_POWERBI_DATASET_ID")) switch
+        {
+            (null, null) => null,
+            ({ } workspace, { } dataset) => new Pipeline.Semantic.PowerBiRefresher(
+                _setting("KPI_POWERBI_API_URL") is { } api
+                    ? Uri.TryCreate(api, UriKind.Absolute, out var apiUri) ? apiUri : throw new ArgumentException($"KPI_POWERBI_API_URL='{api}' is not a URL.")
+                    : new Uri("https://api.powerbi.com"),
+                workspace,
+                dataset,
+                StorageAccount.CredentialFromSettings("KPI_STORAGE", _setting)),
+            _ => throw new ArgumentException("Set both KPI_POWERBI_WORKSPACE_ID and KPI_POWERBI_DATASET_ID to have Power BI refreshed after each publish, or neither."),
+        };
         _hasher = new BuyerIdHasher(BuyerSalt.Resolve(_setting(BuyerSalt.EnvironmentVariable), DataDir));
 
         // One TikTok source for the process: its request pacing per app and shop must see every invocation's requests.
@@ -109,7 +122,7 @@ public sealed class AppServices : IDisposable
             "csv" => new SellerCenterCsvSource(Storage.Blobs, _hasher, _time),
             _ => new SyntheticSource(world),
         };
-        return new RunSteps(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time, Random.Shared);
+        return new RunSteps(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time, Random.Shared) { Refresher = _refresher };
     }
 
     /// <summary>Creates the tables and queues the app uses, once per process (a fresh account works from the first call).</summary>

@@ -49,6 +49,9 @@ public static class AppSettings
         new("KPI_MAX_ATTEMPTS", SettingReader.App, "attempts per store in kpi run (3; the app uses host.json's maxDequeueCount)"),
         new("KPI_RESPONSE_WINDOWS", SettingReader.App, "response-time window per country, e.g. MY=12,TH=12 (24 h elsewhere)"),
         new("KPI_SEMANTIC_RETENTION_DAYS", SettingReader.App, "days a superseded semantic dataset version is kept for readers that started on it (7)"),
+        new("KPI_POWERBI_WORKSPACE_ID", SettingReader.App, "Power BI workspace (GUID) whose model is refreshed after each publish; unset: no refresh"),
+        new("KPI_POWERBI_DATASET_ID", SettingReader.App, "Power BI semantic model (dataset, GUID) to refresh; with KPI_POWERBI_WORKSPACE_ID"),
+        new("KPI_POWERBI_API_URL", SettingReader.App, "Power BI REST API host (https://api.powerbi.com)"),
         new("KPI_RECONCILE_TOLERANCE_PCT", SettingReader.App, "percent our GMV may differ from the platform's before it is reported (0.5)"),
 
         // Secrets and the TikTok Shop API.

@@ -100,6 +100,8 @@ public sealed partial class InfraContractTests
             ["KPI_TIKTOK_APP_KEY"] = "key",
             ["KPI_TIKTOK_APP_SECRET"] = "secret",
             ["KPI_KEYVAULT_URI"] = "https://kpiprod-kv-abc123.vault.azure.net",
+            ["KPI_POWERBI_WORKSPACE_ID"] = Guid.NewGuid().ToString(),
+            ["KPI_POWERBI_DATASET_ID"] = Guid.NewGuid().ToString(),
         });
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 

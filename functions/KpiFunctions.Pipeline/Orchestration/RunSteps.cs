@@ -70,6 +70,9 @@ public sealed class RunSteps
     /// <summary>How far back the repair step looks at runs.</summary>
     public static TimeSpan RepairWindow { get; } = TimeSpan.FromDays(7);
 
+    /// <summary>Asks Power BI to refresh its model after each publish; null: no refresh is asked for.</summary>
+    public Semantic.PowerBiRefresher? Refresher { get; init; }
+
     /// <summary>The ledger the steps keep.</summary>
     public RunLedger Ledger => _ledger;
 
@@ -400,6 +403,22 @@ public sealed class RunSteps
         ArgumentNullException.ThrowIfNull(message);
         var manifest = await new Semantic.SemanticPublisher(_storage, _catalog, TimeSpan.FromDays(_options.SemanticRetentionDays), _time)
             .PublishAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+        if (Refresher is { } refresher)
+        {
+            // The data is published either way: a refused refresh is reported in the run's output, not retried as a failed publish.
+            string outcome;
+            try
+            {
+                outcome = "Power BI refresh requested" + (await refresher.RequestRefreshAsync(cancellationToken).ConfigureAwait(false) is { } id ? $" (request {id})" : "");
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = "Power BI refresh failed: " + ex.Message;
+            }
+
+            await _ledger.AppendOutputAsync(message.RunId, outcome, cancellationToken).ConfigureAwait(false);
+        }
+
         await _ledger.MarkPublishedAsync(message.RunId, cancellationToken).ConfigureAwait(false);
         return manifest;
     }

@@ -214,6 +214,10 @@ public sealed class RunLedger
             ? h
             : h with { Status = RunStatus.Failed, Output = reason + (h.ComputeError is { Length: > 0 } last ? "; last error: " + last : ""), ComputeStartedUtc = null, ComputeOwner = null }, cancellationToken);
 
+    /// <summary>Adds a sentence to the run's output.</summary>
+    public Task AppendOutputAsync(string runId, string text, CancellationToken cancellationToken = default) =>
+        UpdateHeaderAsync(runId, h => h.Output?.Contains(text, StringComparison.Ordinal) == true ? h : h with { Output = (h.Output is { Length: > 0 } o ? o + "; " : "") + text }, cancellationToken);
+
     /// <summary>Records in the run's output that its publish step gave up.</summary>
     public Task RecordPublishFailedAsync(string runId, CancellationToken cancellationToken = default) =>
         UpdateHeaderAsync(runId, h => h.Output?.Contains(PublishFailed, StringComparison.Ordinal) == true ? h : h with { Output = (h.Output is { Length: > 0 } o ? o + "; " : "") + PublishFailed }, cancellationToken);
