@@ -26,7 +26,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "fact_store_day", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
         Assert.Equal((3, 4, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
         Assert.Equal((To, 12), (manifest.Watermark.LastDate, manifest.Watermark.StoreDays));
@@ -74,6 +74,30 @@ public sealed class SemanticPublisherTests : IDisposable
         {
             Assert.Equal(country.Sum(r => KpiDailyRepository.Round(r.Measures["gmv"]!.Value * r.FxRate!.Value)!.Value), byCountry[country.Key]);
         }
+    }
+
+    [Fact]
+    public async Task Dim_product_holds_every_stores_curated_skus()
+    {
+        await RunAsync();
+        var curated = new Curated.CuratedStore(_h.Storage.Blobs);
+        await curated.WriteReferenceAsync(Curated.CuratedTables.Products, "uk-main",
+        [
+            new Core.Domain.ProductSku("uk-main", "p1", "sku-b", "Tea cup", "TC-1", "ACTIVATE", 12.5m, "GBP"),
+            new Core.Domain.ProductSku("uk-main", "p1", "sku-a", "Tea cup, blue", null, "ACTIVATE", null, "GBP"),
+        ]);
+
+        var manifest = await Publisher().PublishAsync("with products");
+
+        var rows = await DuckDbAsync($"SELECT store_id, sku_id, product_name, CAST(price AS VARCHAR) AS price FROM read_parquet({Files(manifest, "dim_product")}) WHERE store_id = 'uk-main' ORDER BY sku_id");
+        Assert.Equal([("uk-main", "sku-a", "Tea cup, blue", ""), ("uk-main", "sku-b", "Tea cup", "12.5000")], rows.Select(r => (r["store_id"], r["sku_id"], r["product_name"], r["price"])));
+        long curatedRows = 0;
+        foreach (var store in _h.Stores)
+        {
+            curatedRows += (await curated.ReadReferenceAsync(Curated.CuratedTables.Products, store.Id))?.Count ?? 0;
+        }
+
+        Assert.Equal(curatedRows, Table(manifest, "dim_product").Rows);
     }
 
     [Fact]

@@ -66,11 +66,19 @@ public sealed class SemanticPublisher
                 .Select(d => new SemanticDate(d, rows.Any(r => r.Date == d && r.Provisional)))
                 .ToArray();
 
+        var curated = new CuratedStore(_storage.Blobs);
+        var products = new List<Core.Domain.ProductSku>();
+        foreach (var store in stores.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            products.AddRange((await curated.ReadReferenceAsync(CuratedTables.Products, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(p => p.SkuId, StringComparer.Ordinal));
+        }
+
         var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
             await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Products, [(null, products)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StoreDays(_catalog), [.. rows
                 .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal)
                 .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))

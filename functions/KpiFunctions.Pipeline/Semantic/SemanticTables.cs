@@ -63,6 +63,17 @@ public static class SemanticTables
         .Boolean("is_weekend", d => d.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday, "Saturday or Sunday")
         .Boolean("is_provisional", d => d.Provisional, "Some store's figures for the day may still change (inside the lookback later runs fetch again)");
 
+    /// <summary>dim_product: every store's SKUs as the source last listed them (from curated/products).</summary>
+    public static CuratedTable<Core.Domain.ProductSku> Products { get; } = new CuratedTable<Core.Domain.ProductSku>("dim_product", "One row per store and SKU, as the source last listed them.", _ => throw new NotSupportedException("dim_product is written, not read back."))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("sku_id", x => x.SkuId, "SKU id (as on order lines)")
+        .String("product_id", x => x.ProductId, "Product id")
+        .String("product_name", x => x.ProductName, "Product title")
+        .String("seller_sku", x => x.SellerSku, "The seller's own SKU code", required: false)
+        .String("status", x => x.Status, "Listing status as the platform gives it")
+        .Decimal("price", x => x.Price, "Current sale price; null when the source gives none", "store currency", 18, 4, required: false)
+        .String("currency", x => x.Currency, "Currency of the price", "ISO 4217");
+
     /// <summary>fact_alerts.</summary>
     public static CuratedTable<Core.Alerts.KpiAlert> Alerts { get; } = new CuratedTable<Core.Alerts.KpiAlert>("fact_alerts", "One row per store-day KPI that looks wrong: unusual against the store's own history, or red.", _ => throw new NotSupportedException("fact_alerts is written, not read back."))
         .String("store_id", a => a.StoreId, "Store id")
