@@ -50,10 +50,20 @@ public class AnomalyDetectorTests
     }
 
     [Fact]
+    public void A_history_mostly_of_one_value_still_shows_a_real_drop()
+    {
+        // Orders 5, 5, 5, 6, 5, 5: median 5, MAD 0. Mean |x − 5| = 1/6; spread 1.2533 / 6 = 0.208883…; 0 orders → z −23.9368.
+        var alert = AnomalyDetector.Check("uk-main", Monday, Gmv, 0m, [5m, 5m, 5m, 6m, 5m, 5m], red: false)!;
+
+        Assert.Equal((5m, 0m, -23.9368m, AlertSeverity.Critical), (alert.Baseline, alert.Mad, alert.Deviation, alert.Severity));
+        Assert.Null(AnomalyDetector.Check("uk-main", Monday, Gmv, 5m, [5m, 5m, 5m, 6m, 5m, 5m], red: false));
+    }
+
+    [Fact]
     public void Without_enough_history_or_with_a_steady_one_only_the_thresholds_speak()
     {
         Assert.Null(AnomalyDetector.Check("uk-main", Monday, Gmv, 1m, [10m, 11m, 12m], red: false)); // three weeks: no baseline
-        Assert.Null(AnomalyDetector.Check("uk-main", Monday, Gmv, 1m, [10m, 10m, 10m, 10m, 10m], red: false)); // MAD 0: no z
+        Assert.Null(AnomalyDetector.Check("uk-main", Monday, Gmv, 1m, [10m, 10m, 10m, 10m, 10m], red: false)); // no spread at all: no z
 
         var steady = AnomalyDetector.Check("uk-main", Monday, Gmv, 1m, [10m, 10m, 10m, 10m], red: true)!;
         Assert.Equal((10m, 0m, (decimal?)null), (steady.Baseline, steady.Mad, steady.Deviation));

@@ -34,6 +34,14 @@ public sealed class AlertsStepTests : IDisposable
         Assert.Equal((60m, 100m, 5m, -5.3959m, AlertSeverity.Critical), (alert.Value, alert.Baseline, alert.Mad, alert.Deviation, alert.Severity));
         Assert.Equal(alerts.Count, stored.Count); // run again: replaced, not added
         Assert.Equal(alert, Assert.Single(stored, a => a.KpiId == "gmv"));
+
+        // The day is corrected back to a usual 100: its alert goes; another store's alert on that day stays.
+        await _h.Storage.Tables.UpsertEntityAsync(TableNames.Alerts, new Storage.Tables.TableEntity("2026-11-16", "us-west|orders") { ["Value"] = 1m, ["Severity"] = "Warning", ["Reason"] = "kept" });
+        await repository.SaveAsync([WithGmv(today, 100m)]);
+        await new AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(Monday, Monday, ["uk-main"]);
+        var after = await AlertsStep.ListAsync(_h.Storage.Tables);
+        Assert.DoesNotContain(after, a => a.StoreId == "uk-main" && a.KpiId == "gmv");
+        Assert.Contains(after, a => a.StoreId == "us-west" && a.KpiId == "orders" && a.Reason == "kept");
     }
 
     private static KpiDailyRow WithGmv(KpiDailyRow row, decimal value)

@@ -113,10 +113,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task A_compute_delivery_that_died_half_way_holds_the_run_until_its_lease_runs_out_then_another_computes_once()
     {
         using var h = new Harness(3);
-        var steps = Steps(h, new SyntheticSource(h.World));
-        var host = new DeliveryHost(h.Storage.Queues!, steps);
-        await h.SeedAsync(From, To);
-        var runId = await host.StartAsync(new RunRequest(From, To));
+        var (steps, host, runId) = await StartedAsync(h);
 
         // The fetches claim the compute; a compute delivery then takes the lease and dies before computing.
         foreach (var message in await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 32, TimeSpan.FromMinutes(5)))
@@ -214,10 +211,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         var steps = Steps(h, new SyntheticSource(h.World));
         var host = new DeliveryHost(h.Storage.Queues!, steps);
         await h.SeedAsync(From, To);
-        foreach (var queue in QueueNames.All)
-        {
-            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
-        }
+        await CreateQueuesAsync(h);
 
         var started = await steps.StartAsync(new RunRequest(From, To)); // ... and the process dies here
         Assert.Empty(await steps.RepairAsync()); // too early to tell from a start still sending
@@ -234,10 +228,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task A_store_whose_delivery_died_holding_its_lease_with_its_message_lost_is_sent_again_once_the_lease_ran_out()
     {
         using var h = new Harness(3);
-        var steps = Steps(h, new SyntheticSource(h.World));
-        var host = new DeliveryHost(h.Storage.Queues!, steps);
-        await h.SeedAsync(From, To);
-        var runId = await host.StartAsync(new RunRequest(From, To));
+        var (steps, host, runId) = await StartedAsync(h);
         var lost = (await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 1, TimeSpan.FromMinutes(1))).Single();
         var store = StepMessages.ReadFetch(lost.Text).StoreId;
         Assert.Equal(TaskClaimKind.Started, (await steps.Ledger.BeginStoreAsync(runId, store, "dead-delivery", RunSteps.TaskLease)).Kind);
@@ -259,10 +250,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task A_run_whose_stores_all_finished_without_a_claim_is_claimed_by_the_repair()
     {
         using var h = new Harness(3);
-        var steps = Steps(h, new SyntheticSource(h.World));
-        var host = new DeliveryHost(h.Storage.Queues!, steps);
-        await h.SeedAsync(From, To);
-        var runId = await host.StartAsync(new RunRequest(From, To));
+        var (steps, host, runId) = await StartedAsync(h);
         foreach (var message in await h.Storage.Queues!.ReceiveAsync(QueueNames.Fetch, 32, TimeSpan.FromMinutes(5)))
         {
             // Every fetch finishes its store's task, and none of them lives to claim (their messages are gone too).
@@ -306,10 +294,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var h = new Harness(3);
         var steps = Steps(h, new SyntheticSource(h.World));
         await h.SeedAsync(From, To);
-        foreach (var queue in QueueNames.All)
-        {
-            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
-        }
+        await CreateQueuesAsync(h);
 
         var request = new RunRequest(From, To) { RunId = StartRunStep.NightlyRunId(h.Time.GetUtcNow()) };
         var first = await steps.StartAsync(request); // died before dispatching
@@ -338,10 +323,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         var steps = new RunSteps(storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));
         var host = new DeliveryHost(storage.Queues!, steps);
         await h.SeedAsync(From, To);
-        foreach (var queue in QueueNames.All)
-        {
-            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
-        }
+        await CreateQueuesAsync(h);
 
         var request = new RunRequest(From, To) { RunId = StartRunStep.NightlyRunId(h.Time.GetUtcNow()) };
         await Assert.ThrowsAsync<IOException>(() => steps.StartAsync(request));
@@ -452,6 +434,23 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Contains("A message on kpi-fetch is not JSON of runId, storeId, from and to", notJson.Message, StringComparison.Ordinal);
         Assert.Contains("A message on kpi-fetch lacks runId, storeId, from and to", incomplete.Message, StringComparison.Ordinal);
         Assert.Equal(new FetchStoreMessage("r1", "uk-main", From, To), StepMessages.ReadFetch(StepMessages.Write(new FetchStoreMessage("r1", "uk-main", From, To))));
+    }
+
+    /// <summary>A seeded run over the window, started and dispatched, with the host to deliver it.</summary>
+    private static async Task<(RunSteps Steps, DeliveryHost Host, string RunId)> StartedAsync(Harness h)
+    {
+        var steps = Steps(h, new SyntheticSource(h.World));
+        var host = new DeliveryHost(h.Storage.Queues!, steps);
+        await h.SeedAsync(From, To);
+        return (steps, host, await host.StartAsync(new RunRequest(From, To)));
+    }
+
+    private static async Task CreateQueuesAsync(Harness h)
+    {
+        foreach (var queue in QueueNames.All)
+        {
+            await h.Storage.Queues!.CreateQueueIfNotExistsAsync(queue);
+        }
     }
 
     private static RunSteps Steps(Harness h, IStoreSource source) => new(h.Storage, source, new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3));

@@ -41,7 +41,7 @@ public sealed class SemanticPublisherTests : IDisposable
         {
             var fact = facts.Single(f => f["store_id"] == byStore.Key);
             Assert.Equal(byStore.Sum(r => r.Measures["gmv"]!.Value), decimal.Parse(fact["gmv"], CultureInfo.InvariantCulture));
-            Assert.Equal(byStore.Sum(r => KpiDailyRepository.Round(r.Measures["gmv"]!.Value * r.FxRate!.Value)!.Value), decimal.Parse(fact["gmv_rpt"], CultureInfo.InvariantCulture));
+            Assert.Equal(byStore.Sum(r => r.Kpis["gmv"].ReportingValue!.Value), decimal.Parse(fact["gmv_rpt"], CultureInfo.InvariantCulture)); // as the KPI table stores it
             Assert.Equal(byStore.Sum(r => r.Measures["buyer_days"]!.Value), decimal.Parse(fact["buyer_days"], CultureInfo.InvariantCulture));
         }
 
@@ -72,7 +72,7 @@ public sealed class SemanticPublisherTests : IDisposable
         Assert.Equal(rows.Select(r => r.Country).Distinct().Order(StringComparer.Ordinal), byCountry.Keys.Order(StringComparer.Ordinal));
         foreach (var country in rows.GroupBy(r => r.Country))
         {
-            Assert.Equal(country.Sum(r => KpiDailyRepository.Round(r.Measures["gmv"]!.Value * r.FxRate!.Value)!.Value), byCountry[country.Key]);
+            Assert.Equal(country.Sum(r => r.Kpis["gmv"].ReportingValue!.Value), byCountry[country.Key]);
         }
     }
 
@@ -122,23 +122,44 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
-    public async Task Versions_past_the_retention_go_but_every_file_a_kept_version_lists_stays()
+    public async Task Versions_replaced_longer_ago_than_the_retention_go_but_every_file_a_kept_version_lists_stays()
     {
         await RunAsync();
         var first = (await Publisher().CurrentAsync())!;
         await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var second = await Publisher().PublishAsync("replaces the first");
         _h.Time.Now += Retention + TimeSpan.FromDays(1);
         var current = await Publisher().PublishAsync("a week later");
 
+        // The first was replaced over a week ago: its November file, listed by nobody kept, is gone.
         var oldNovember = Table(first, "fact_store_day").Files.Single(f => f.Part == "month=2026-11").Path;
-        Assert.False(await _h.Storage.Blobs.ExistsAsync(oldNovember)); // listed by nobody kept: gone
+        Assert.False(await _h.Storage.Blobs.ExistsAsync(oldNovember));
         Assert.False(await _h.Storage.Blobs.ExistsAsync($"semantic/v={first.Version}/manifest.json"));
-        foreach (var path in Paths(current))
+
+        // The second was replaced just now: it stays whole for readers that started on it, and so does the current.
+        foreach (var path in Paths(second).Concat(Paths(current)))
         {
-            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path); // the October file is still the first version's, shared
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
 
-        Assert.Contains(Paths(current), p => p.StartsWith($"semantic/v={first.Version}/", StringComparison.Ordinal));
+        Assert.Contains(Paths(current), p => p.StartsWith($"semantic/v={first.Version}/", StringComparison.Ordinal)); // October, shared from the first
+    }
+
+    [Fact]
+    public async Task After_a_week_without_publishes_the_version_just_replaced_keeps_its_whole_retention()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        _h.Time.Now += Retention + TimeSpan.FromDays(1); // made long ago, but current until now
+
+        await Publisher().PublishAsync("after a quiet week");
+
+        foreach (var path in Paths(first))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
+        }
     }
 
     [Fact]
@@ -159,12 +180,24 @@ public sealed class SemanticPublisherTests : IDisposable
             Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
 
-        // Its orphan files go once they are past the retention (a publish still writing is never cleaned up under it).
-        _h.Time.Now += Retention + TimeSpan.FromDays(1);
-        var next = await Publisher().PublishAsync("next");
-        await foreach (var blob in _h.Storage.Blobs.ListAsync("semantic/"))
+        // The files only the dead publish wrote go once it counts as replaced for longer than the retention.
+        var orphans = new List<string>();
+        await foreach (var blob in _h.Storage.Blobs.ListAsync("semantic/v="))
         {
-            Assert.True(blob.Path == SemanticPublisher.ManifestPath || blob.Path.StartsWith($"semantic/v={next.Version}/", StringComparison.Ordinal) || Paths(next).Contains(blob.Path), blob.Path);
+            if (!Paths(before).Contains(blob.Path) && !blob.Path.StartsWith($"semantic/v={before.Version}/", StringComparison.Ordinal))
+            {
+                orphans.Add(blob.Path);
+            }
+        }
+
+        Assert.NotEmpty(orphans);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        await Publisher().PublishAsync("next");
+        _h.Time.Now += Retention + TimeSpan.FromDays(1);
+        await Publisher().PublishAsync("a week later");
+        foreach (var path in orphans)
+        {
+            Assert.False(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
     }
 

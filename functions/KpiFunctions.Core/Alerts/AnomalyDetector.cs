@@ -19,7 +19,7 @@ public enum AlertSeverity
 /// <param name="Value">Its value.</param>
 /// <param name="Baseline">Median of the same weekday over the recent weeks, or null when the history is too short.</param>
 /// <param name="Mad">Median absolute deviation of that history, or null.</param>
-/// <param name="Deviation">Robust z: (value − baseline) / (1.4826 × MAD); null without a baseline or when the history does not vary.</param>
+/// <param name="Deviation">Robust z: (value − baseline) / spread (1.4826 × MAD, or 1.2533 × the mean absolute deviation when the MAD is 0); null without a baseline or when the history does not vary at all.</param>
 /// <param name="Severity">How serious.</param>
 /// <param name="Reason">Why it is an alert, in a sentence.</param>
 public sealed record KpiAlert(string StoreId, DateOnly Date, string KpiId, decimal Value, decimal? Baseline, decimal? Mad, decimal? Deviation, AlertSeverity Severity, string Reason);
@@ -69,6 +69,26 @@ public static class AnomalyDetector
         return Median([.. values.Select(v => Math.Abs(v - median))]);
     }
 
+    /// <summary>Scales the mean absolute deviation to a standard deviation's size (√(π/2)), the fallback when the MAD is 0.</summary>
+    public const decimal MeanDeviationScale = 1.2533m;
+
+    /// <summary>
+    /// The spread a z is measured in: 1.4826 × MAD; when half or more of the history is one value (MAD 0, as for a
+    /// refund rate that is usually 0, or orders of 5 nearly every week), 1.2533 × the mean absolute deviation from the
+    /// median, so a real move still shows; null when every value is the same.
+    /// </summary>
+    public static decimal? Spread(IReadOnlyList<decimal> values, decimal median, decimal mad)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (mad > 0)
+        {
+            return MadScale * mad;
+        }
+
+        var mean = values.Average(v => Math.Abs(v - median));
+        return mean > 0 ? MeanDeviationScale * mean : null;
+    }
+
     /// <summary>
     /// The alert for one store-day's KPI, or null when nothing is wrong. <paramref name="sameWeekday"/> holds the
     /// KPI's values on the same weekday of earlier weeks (those with a value), <paramref name="red"/> whether the
@@ -83,13 +103,13 @@ public static class AnomalyDetector
         {
             baseline = Median(sameWeekday);
             mad = Mad(sameWeekday);
-            if (mad > 0)
+            if (Spread(sameWeekday, baseline.Value, mad.Value) is { } spread)
             {
-                z = decimal.Round((value - baseline.Value) / (MadScale * mad.Value), 4, MidpointRounding.ToEven);
+                z = decimal.Round((value - baseline.Value) / spread, 4, MidpointRounding.ToEven);
             }
         }
 
-        // Only a move in the bad direction counts; a steady history (MAD 0) flags nothing by itself.
+        // Only a move in the bad direction counts; a history with no spread at all flags nothing by itself.
         decimal? bad = z is { } d ? (kpi.Direction == KpiDirection.HigherIsBetter ? -d : d) : null;
         var unusual = bad >= WarningZ;
         if (!unusual && !red)

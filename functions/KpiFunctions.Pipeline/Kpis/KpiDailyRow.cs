@@ -28,8 +28,8 @@ public sealed record KpiDailyRow(
     IReadOnlyDictionary<string, decimal?> Measures)
 {
     /// <summary>
-    /// The day is still inside the lookback that later nightly runs fetch again (late updates may still change it):
-    /// true from the last complete day back over <c>KPI_LOOKBACK_DAYS</c> more days, at the time of computing.
+    /// The day may still change: the next nightly run fetches it again (it is on or after today − <c>KPI_LOOKBACK_DAYS</c>
+    /// in the store's time zone, at the time of computing). Earlier days are final.
     /// </summary>
     public bool Provisional { get; init; }
 

@@ -354,11 +354,24 @@ public sealed class RunSteps
             throw;
         }
 
+        // Alerts cover the days computed, corrected earlier days included. They are secondary: a failure is reported in
+        // the output, and the KPIs stand (the lease is not held over it).
         var succeeded = tasks.Where(t => t.Status == StoreTaskStatus.Succeeded).Select(t => t.StoreId).ToArray();
-        var alerts = await new Alerts.AlertsStep(_storage, _catalog).DetectAsync(header.From, header.To, succeeded, cancellationToken).ConfigureAwait(false);
+        var alertsFrom = corrected.Select(t => t.CorrectedFrom!.Value).Append(header.From).Min();
+        string alertNote;
+        try
+        {
+            var alerts = await new Alerts.AlertsStep(_storage, _catalog).DetectAsync(alertsFrom, header.To, succeeded, cancellationToken).ConfigureAwait(false);
+            alertNote = string.Create(CultureInfo.InvariantCulture, $"{alerts.Count} alerts ({alerts.Count(a => a.Severity == Core.Alerts.AlertSeverity.Critical)} critical)");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            alertNote = "alerts failed: " + ex.Message;
+        }
+
         var failed = tasks.Where(t => t.Status == StoreTaskStatus.Failed).Select(t => t.StoreId).ToArray();
         var output = string.Create(CultureInfo.InvariantCulture,
-            $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined; {alerts.Count} alerts ({alerts.Count(a => a.Severity == Core.Alerts.AlertSeverity.Critical)} critical)") +
+            $"{compute.KpiRows} KPI rows; {tasks.Sum(t => t.Quarantined)} records quarantined; {alertNote}") +
             (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed) : "") +
             (corrected.Length > 0
                 ? "; late order changes corrected earlier days of " + string.Join(", ", corrected.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.StoreId} (from {t.CorrectedFrom:yyyy-MM-dd})")))

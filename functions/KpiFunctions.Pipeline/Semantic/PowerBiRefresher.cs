@@ -9,6 +9,9 @@ namespace KpiFunctions.Pipeline.Semantic;
 /// <summary>Options of <see cref="PowerBiRefresher"/>: Azure.Core's retries (a 429's Retry-After is honoured) and transport.</summary>
 public sealed class PowerBiRefresherOptions : ClientOptions
 {
+    /// <summary>The token scope: the public cloud's Power BI API unless set (sovereign clouds have their own).</summary>
+    public string Scope { get; set; } = PowerBiRefresher.Scope;
+
     /// <summary>Creates options with a few exponential retries.</summary>
     public PowerBiRefresherOptions()
     {
@@ -26,7 +29,7 @@ public sealed class PowerBiRefresherOptions : ClientOptions
 /// </summary>
 public sealed class PowerBiRefresher
 {
-    /// <summary>The token scope of the Power BI REST API.</summary>
+    /// <summary>The token scope of the public cloud's Power BI REST API.</summary>
     public const string Scope = "https://analysis.windows.net/powerbi/api/.default";
 
     private readonly Uri _refreshes;
@@ -48,7 +51,8 @@ public sealed class PowerBiRefresher
         }
 
         _refreshes = new Uri(apiBase, string.Create(CultureInfo.InvariantCulture, $"/v1.0/myorg/groups/{workspace:D}/datasets/{dataset:D}/refreshes"));
-        _pipeline = HttpPipelineBuilder.Build(options ?? new PowerBiRefresherOptions(), new BearerTokenAuthenticationPolicy(credential, Scope));
+        options ??= new PowerBiRefresherOptions();
+        _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, options.Scope));
     }
 
     /// <summary>Requests a refresh; returns the request id Power BI gives (its RequestId header), or null.</summary>

@@ -46,13 +46,10 @@ public sealed class SemanticPublisher
     public async Task<SemanticManifest> PublishAsync(string runId, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        var version = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+
+        // The publish time, then a random tag: versions sort by time, and two publishes never share a folder.
+        var version = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         var previous = await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
-        if (previous is not null && string.CompareOrdinal(previous.Version, version) >= 0)
-        {
-            // Two publishes in one millisecond, or a clock that went back: never reuse or go below a version.
-            version = previous.Version + "-1";
-        }
 
         var stores = await new StoreRegistry(_storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
         var rows = await new KpiDailyRepository(_storage.Tables, _catalog)
@@ -96,7 +93,13 @@ public sealed class SemanticPublisher
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
 
         // The version's own manifest first (retention reads it), the current one last: the switch to the new version.
+        // A publish that started later and already switched wins: the current version never goes back in time.
         await UploadAsync($"semantic/v={version}/manifest.json", bytes, cancellationToken).ConfigureAwait(false);
+        if (await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false) is { } newer && string.CompareOrdinal(newer.Version, version) > 0)
+        {
+            return newer;
+        }
+
         await UploadAsync(ManifestPath, bytes, cancellationToken).ConfigureAwait(false);
         await RemoveOldVersionsAsync(manifest, now, cancellationToken).ConfigureAwait(false);
         return manifest;
@@ -141,15 +144,36 @@ public sealed class SemanticPublisher
             (byVersion.TryGetValue(version, out var list) ? list : byVersion[version] = []).Add(blob.Path);
         }
 
+        // A version counts as old from when the next one replaced it (readers may have started on it until then), not
+        // from when it was made: after a week without publishes the version just replaced stays its full retention.
+        var manifests = new Dictionary<string, SemanticManifest>(StringComparer.Ordinal);
+        foreach (var version in byVersion.Keys)
+        {
+            if (await ReadManifestAsync($"semantic/v={version}/manifest.json", cancellationToken).ConfigureAwait(false) is { } m)
+            {
+                manifests[version] = m;
+            }
+        }
+
+        var ordered = manifests.Values.OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
         var kept = new List<SemanticManifest> { current };
         var expired = new List<string>();
         foreach (var version in byVersion.Keys.Where(v => v != current.Version))
         {
-            var manifest = await ReadManifestAsync($"semantic/v={version}/manifest.json", cancellationToken).ConfigureAwait(false);
-            var created = manifest?.CreatedUtc ?? VersionTime(version);
-            if (created is { } at && now - at < _retention)
+            DateTimeOffset? since;
+            if (manifests.TryGetValue(version, out var manifest))
             {
-                // Kept: a reader may have started on it. A version with no manifest yet may be a publish still writing.
+                var next = ordered.FirstOrDefault(m => string.CompareOrdinal(m.Version, version) > 0);
+                since = next?.CreatedUtc;
+            }
+            else
+            {
+                // Files with no manifest: a publish still writing, or one that died. Judged by the time in the name.
+                since = VersionTime(version);
+            }
+
+            if (since is null || now - since.Value < _retention)
+            {
                 if (manifest is not null)
                 {
                     kept.Add(manifest);
@@ -157,7 +181,6 @@ public sealed class SemanticPublisher
             }
             else
             {
-                // Expired, or the files of a publish that died before its manifest, long enough ago.
                 expired.Add(version);
             }
         }

@@ -176,12 +176,13 @@ public sealed class ComputeKpisStep
             measures[m.Id] = KpiDailyRepository.Round(local.Measures[m.Id].Value);
         }
 
-        // Yesterday is fetched again by the next LookbackDays nightly runs: until the last of them, the row may change.
+        // Tomorrow's nightly run fetches [today - LookbackDays, today]: the days of it that exist now may still change;
+        // earlier days are final (no later run fetches them again).
         var today = StoreCalendar.LocalDate(_time.GetUtcNow(), StoreCalendar.ResolveZone(store.TimeZone));
         return new KpiDailyRow(store.Id, day.Date, store.Country, store.Currency, _options.ReportingCurrency,
             day.Fx.Rate, day.Fx.RateDate, day.Fx.Status, day.Fx.Reason, cells, measures)
         {
-            Provisional = day.Date >= today.AddDays(-(_options.LookbackDays + 1)),
+            Provisional = day.Date >= today.AddDays(-_options.LookbackDays),
         };
     }
 
