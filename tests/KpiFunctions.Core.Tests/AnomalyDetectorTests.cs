@@ -60,6 +60,16 @@ public class AnomalyDetectorTests
     }
 
     [Fact]
+    public void Baseline_and_mad_are_kept_to_six_decimals_like_every_kpi_figure()
+    {
+        // Median of 0.000001 … 0.000004 is 0.0000025 (7 places), stored as 0.000002 (to even); the z uses the exact one.
+        var alert = AnomalyDetector.Check("uk-main", Monday, Gmv, 0.000001m, [0.000001m, 0.000002m, 0.000003m, 0.000004m], red: true)!;
+
+        Assert.Equal((0.000002m, 0.000001m), (alert.Baseline, alert.Mad));
+        Assert.All(new[] { alert.Baseline!.Value, alert.Mad!.Value }, v => Assert.True(v.Scale <= 6, $"{v} has {v.Scale} places"));
+    }
+
+    [Fact]
     public void Without_enough_history_or_with_a_steady_one_only_the_thresholds_speak()
     {
         Assert.Null(AnomalyDetector.Check("uk-main", Monday, Gmv, 1m, [10m, 11m, 12m], red: false)); // three weeks: no baseline

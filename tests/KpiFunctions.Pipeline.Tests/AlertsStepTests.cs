@@ -44,6 +44,26 @@ public sealed class AlertsStepTests : IDisposable
         Assert.Contains(after, a => a.StoreId == "us-west" && a.KpiId == "orders" && a.Reason == "kept");
     }
 
+    [Fact]
+    public async Task Over_five_weeks_of_a_real_run_alerts_get_baselines_and_the_publish_writes_them()
+    {
+        // Long enough for same-weekday baselines (four earlier weeks): medians of an even count have a seventh decimal.
+        using var h = new Harness(1);
+        var to = new DateOnly(2026, 11, 19);
+        var from = to.AddDays(-35);
+        await h.SeedAsync(from, to);
+
+        var run = await h.Runner().RunAsync(new RunRequest(from, to));
+        var alerts = await AlertsStep.ListAsync(h.Storage.Tables);
+        var manifest = (await new Semantic.SemanticPublisher(h.Storage, KpiCatalog.Default, TimeSpan.FromDays(7), h.Time).CurrentAsync())!;
+
+        Assert.Equal(Runs.RunStatus.Completed, run.Header.Status);
+        Assert.Contains(alerts, a => a.Baseline is not null);
+        Assert.All(alerts, a => Assert.True((a.Baseline ?? 0).Scale <= 6 && (a.Mad ?? 0).Scale <= 6, a.Reason));
+        Assert.Equal(alerts.Count, manifest.Tables.Single(t => t.Name == "fact_alerts").Rows);
+        Assert.Contains($"{alerts.Count} alerts", run.Header.Output, StringComparison.Ordinal);
+    }
+
     private static KpiDailyRow WithGmv(KpiDailyRow row, decimal value)
     {
         var kpis = row.Kpis.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

@@ -117,6 +117,9 @@ public static class AnomalyDetector
             return null;
         }
 
+        // Stored like every KPI figure: 6 decimals (a median of an even count, or a MAD, can have more).
+        baseline = baseline is { } b ? decimal.Round(b, 6, MidpointRounding.ToEven) : null;
+        mad = mad is { } m ? decimal.Round(m, 6, MidpointRounding.ToEven) : null;
         var severity = bad >= CriticalZ || (unusual && red) ? AlertSeverity.Critical : AlertSeverity.Warning;
         var reason = unusual
             ? FormattableString.Invariant($"{kpi.Id} is {value} against a usual {baseline} on this weekday (robust z {z}){(red ? "; and red on the catalog's thresholds" : "")}")

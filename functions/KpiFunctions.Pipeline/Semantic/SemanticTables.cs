@@ -91,7 +91,7 @@ public static class SemanticTables
         .String("store_id", t => t.StoreId, "Store id")
         .Date("month_start", t => t.Month, "First day of the target's month")
         .String("currency", t => t.Currency, "Currency of the target (the store's)", "ISO 4217")
-        .Decimal("target_gmv", t => t.Gmv, "GMV target for the month", "store currency", 28, 6);
+        .Decimal("target_gmv", t => KpiDailyRepository.Round(t.Gmv), "GMV target for the month", "store currency", 28, 6);
 
     /// <summary>
     /// fact_store_day for a catalog: one row per store-day with the FX rate used and every additive base measure
