@@ -437,7 +437,7 @@ public sealed class RunSteps
     }
 
     private Storage.Queues.IQueueStore Queues() =>
-        _storage.Queues ?? throw new InvalidOperationException("The storage has no queue endpoint; the steps' messages cannot be sent.");
+        _storage.Queues ?? throw new InvalidOperationException("The storage has no queue endpoint, so the steps' messages cannot be sent; add QueueEndpoint=… to KPI_STORAGE's connection string, or set KPI_STORAGE__queueServiceUri.");
 
     /// <summary>
     /// The compute message when this delivery claimed the fan-in. A duplicate delivery (<paramref name="claimed"/>

@@ -56,11 +56,13 @@ public sealed class SemanticPublisher
             .QueryAsync(new DateOnly(2000, 1, 1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(2), null, cancellationToken).ConfigureAwait(false);
         var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
+        // One pass over the rows for the provisional days, not one per calendar day.
+        var provisional = rows.Where(r => r.Provisional).Select(r => r.Date).ToHashSet();
         var dates = rows.Count == 0
             ? []
             : Enumerable.Range(rows.Min(r => r.Date).DayNumber, rows.Max(r => r.Date).DayNumber - rows.Min(r => r.Date).DayNumber + 1)
                 .Select(DateOnly.FromDayNumber)
-                .Select(d => new SemanticDate(d, rows.Any(r => r.Date == d && r.Provisional)))
+                .Select(d => new SemanticDate(d, provisional.Contains(d)))
                 .ToArray();
 
         var curated = new CuratedStore(_storage.Blobs);
