@@ -48,8 +48,17 @@ public sealed class SemanticPublisher
         var now = _time.GetUtcNow();
 
         // The publish time, then a random tag: versions sort by time, and two publishes never share a folder.
-        var version = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         var previous = await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+
+        // Published within the current version's millisecond (or with a clock behind it): extend its name, so this
+        // version still sorts after the one it replaces and the switch below is not refused as going back.
+        if (previous is not null && string.CompareOrdinal(previous.Version, stamp) >= 0)
+        {
+            stamp = previous.Version;
+        }
+
+        var version = stamp + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
         var stores = await new StoreRegistry(_storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
         var rows = await new KpiDailyRepository(_storage.Tables, _catalog)
