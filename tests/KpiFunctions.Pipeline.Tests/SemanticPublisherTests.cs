@@ -26,7 +26,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
         Assert.Equal((3, 4, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
         Assert.Equal((To, 12), (manifest.Watermark.LastDate, manifest.Watermark.StoreDays));
@@ -54,6 +54,35 @@ public sealed class SemanticPublisherTests : IDisposable
         // Distinct counts do not add up over days: the fact holds buyer_days (summed over a week: buyer-days), never buyers.
         Assert.DoesNotContain(Table(manifest, "fact_store_day").Schema, c => c.Name is "buyers" or "units_on_hand");
         Assert.Contains(Table(manifest, "fact_store_day").Schema, c => c.Name == "buyer_days");
+    }
+
+    [Fact]
+    public async Task Sku_days_add_up_to_the_store_days_units_and_weekly_unique_buyers_lie_between_the_busiest_day_and_the_buyer_days()
+    {
+        await RunAsync();
+        var manifest = (await Publisher().CurrentAsync())!;
+        var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+
+        var skuUnits = (await DuckDbAsync($"SELECT store_id, CAST(date AS VARCHAR) AS d, CAST(sum(units) AS VARCHAR) AS units, CAST(count(*) AS VARCHAR) AS n FROM read_parquet({Files(manifest, "fact_product_day")}) GROUP BY ALL"))
+            .ToDictionary(r => (r["store_id"], r["d"]), r => decimal.Parse(r["units"], CultureInfo.InvariantCulture));
+        Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_product_day").Files.Select(f => f.Part));
+        foreach (var row in rows)
+        {
+            Assert.Equal(row.Measures["units"]!.Value, skuUnits.GetValueOrDefault((row.StoreId, row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        }
+
+        // The window (Friday 30 October to Monday 2 November) touches two ISO weeks: 3 fetched days of the first, 1 of the second.
+        var weeks = await DuckDbAsync($"SELECT store_id, CAST(week_start AS VARCHAR) AS ws, CAST(days_covered AS VARCHAR) AS days, CAST(unique_buyers AS VARCHAR) AS u, CAST(buyer_days AS VARCHAR) AS bd FROM read_parquet({Files(manifest, "fact_store_week")})");
+        Assert.Equal(_h.Stores.Count * 2, weeks.Count);
+        foreach (var week in weeks)
+        {
+            var monday = DateOnly.ParseExact(week["ws"], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var days = rows.Where(r => r.StoreId == week["store_id"] && r.Date >= monday && r.Date < monday.AddDays(7)).ToList();
+            var unique = long.Parse(week["u"], CultureInfo.InvariantCulture);
+            Assert.Equal(days.Count.ToString(CultureInfo.InvariantCulture), week["days"]);
+            Assert.Equal(days.Sum(r => r.Measures["buyer_days"]!.Value), decimal.Parse(week["bd"], CultureInfo.InvariantCulture));
+            Assert.InRange(unique, (long)days.Max(r => r.Measures["buyer_days"]!.Value), (long)days.Sum(r => r.Measures["buyer_days"]!.Value));
+        }
     }
 
     [Fact]

@@ -81,6 +81,22 @@ public sealed class SemanticPublisher
             products.AddRange((await curated.ReadReferenceAsync(CuratedTables.Products, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(p => p.SkuId, StringComparer.Ordinal));
         }
 
+        // The detail facts the compute step wrote for the same store-days (and the weeks they fall in).
+        var productDays = new List<ProductDayRow>();
+        var weeks = new List<StoreWeekRow>();
+        foreach (var store in rows.GroupBy(r => r.StoreId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            foreach (var row in store.OrderBy(r => r.Date))
+            {
+                productDays.AddRange(await curated.ReadAsync(DetailFacts.ProductDays, store.Key, row.Date, cancellationToken).ConfigureAwait(false) ?? []);
+            }
+
+            foreach (var monday in store.Select(r => DetailFacts.WeekStart(r.Date)).Distinct().Order())
+            {
+                weeks.AddRange(await curated.ReadAsync(DetailFacts.StoreWeeks, store.Key, monday, cancellationToken).ConfigureAwait(false) ?? []);
+            }
+        }
+
         var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
@@ -91,6 +107,11 @@ public sealed class SemanticPublisher
                 .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal)
                 .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
                 .Select(g => ((string?)g.Key, (IReadOnlyList<KpiDailyRow>)[.. g]))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.ProductDays, [.. productDays
+                .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal)
+                .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+                .Select(g => ((string?)g.Key, (IReadOnlyList<ProductDayRow>)[.. g]))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.StoreWeeks, [(null, weeks.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Alerts, [(null, await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))]).ConfigureAwait(false),
         };

@@ -82,7 +82,10 @@ public sealed class ComputeKpisStep
                 }
 
                 rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
+                await _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate), ct).ConfigureAwait(false);
             }
+
+            await WriteWeeksAsync(store, FromFor(store), last, history, ct).ConfigureAwait(false);
 
             progress?.Report(store.Id);
         }).ConfigureAwait(false);
@@ -97,6 +100,36 @@ public sealed class ComputeKpisStep
         }
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]) { Mismatches = mismatches };
+    }
+
+    /// <summary>
+    /// Unique buyers of every ISO week the computed days touch, over all of the week's fetched days (days outside the
+    /// loaded history are read from curated orders).
+    /// </summary>
+    private async Task WriteWeeksAsync(Store store, DateOnly from, DateOnly to, IReadOnlyList<StoreDayMeasures> history, CancellationToken ct)
+    {
+        var loaded = history.Where(h => h.MissingReason is null).ToDictionary(h => h.Date, h => h.BuyerHashes);
+        var missing = history.Where(h => h.MissingReason is not null).Select(h => h.Date).ToHashSet();
+        for (var week = DetailFacts.WeekStart(from); week <= to; week = week.AddDays(7))
+        {
+            var buyers = new Dictionary<DateOnly, IReadOnlySet<string>>();
+            for (var d = week; d < week.AddDays(7); d = d.AddDays(1))
+            {
+                if (loaded.TryGetValue(d, out var hashes))
+                {
+                    buyers[d] = hashes;
+                }
+                else if (!missing.Contains(d) && await _curated.ReadAsync(CuratedTables.Orders, store.Id, d, ct).ConfigureAwait(false) is { } orders)
+                {
+                    buyers[d] = orders.Where(o => o.CountsAsGmv).Select(o => o.BuyerIdHash).ToHashSet(StringComparer.Ordinal);
+                }
+            }
+
+            if (DetailFacts.StoreWeek(store.Id, week, buyers) is { } row)
+            {
+                await _curated.WriteAsync(DetailFacts.StoreWeeks, store.Id, week, [row], ct).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
