@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Semantic;
@@ -52,8 +53,9 @@ public sealed class SemanticPublisherTests : IDisposable
         var store = (await DuckDbAsync($"SELECT region, currency FROM read_parquet({Files(manifest, "dim_store")}) WHERE store_id = 'uk-main'")).Single();
         Assert.Equal(("Europe", "GBP"), (store["region"], store["currency"]));
         // Distinct counts do not add up over days: the fact holds buyer_days (summed over a week: buyer-days), never buyers.
-        Assert.DoesNotContain(Table(manifest, "fact_store_day").Schema, c => c.Name is "buyers" or "units_on_hand");
+        Assert.DoesNotContain(Table(manifest, "fact_store_day").Schema, c => c.Name is "buyers" or "top10_sku_gmv");
         Assert.Contains(Table(manifest, "fact_store_day").Schema, c => c.Name == "buyer_days");
+        Assert.Contains(Table(manifest, "fact_store_day").Schema, c => c.Name == "units_on_hand");
     }
 
     [Fact]
@@ -82,6 +84,49 @@ public sealed class SemanticPublisherTests : IDisposable
             Assert.Equal(days.Count.ToString(CultureInfo.InvariantCulture), week["days"]);
             Assert.Equal(days.Sum(r => r.Measures["buyer_days"]!.Value), decimal.Parse(week["bd"], CultureInfo.InvariantCulture));
             Assert.InRange(unique, (long)days.Max(r => r.Measures["buyer_days"]!.Value), (long)days.Sum(r => r.Measures["buyer_days"]!.Value));
+        }
+    }
+
+    [Fact]
+    public async Task The_power_bi_models_columns_are_the_parquet_columns_published_with_matching_types_and_the_manifest_has_what_its_query_reads()
+    {
+        await RunAsync();
+        var manifest = (await Publisher().CurrentAsync())!;
+        var model = PowerBi.TemplateModel.Load();
+
+        var tables = model.Tables.Where(t => t.Name != Pipeline.PowerBi.PowerBiModelBuilder.MeasureTable).ToList();
+        Assert.Equal(manifest.Tables.Select(t => t.Name).Order(StringComparer.Ordinal), tables.Select(t => t.Name!).Order(StringComparer.Ordinal));
+        foreach (var table in tables)
+        {
+            // What an independent reader finds in the files (the manifest's own schema when a table has no file yet).
+            var parquet = Table(manifest, table.Name!).Files.Count == 0
+                ? Table(manifest, table.Name!).Schema.ToDictionary(c => c.Name, c => c.Type.ToUpperInvariant(), StringComparer.Ordinal)
+                : (await DuckDbAsync($"DESCRIBE SELECT * FROM read_parquet({Files(manifest, table.Name!)}, hive_partitioning = false)")).ToDictionary(r => r["column_name"], r => r["column_type"], StringComparer.Ordinal);
+            var columns = table.Of("column").ToDictionary(c => c.Name!, c => c["dataType"]!, StringComparer.Ordinal);
+            Assert.Equal(parquet.Keys.Order(StringComparer.Ordinal), columns.Keys.Order(StringComparer.Ordinal));
+            foreach (var (name, type) in columns)
+            {
+                var loads = parquet[name] switch
+                {
+                    "VARCHAR" or "STRING" => ["string"],
+                    "DATE" => ["dateTime"],
+                    "INTEGER" or "BIGINT" or "INT32" or "INT64" => ["int64"],
+                    "BOOLEAN" => ["boolean"],
+                    "DOUBLE" => ["double"],
+                    var d when d.StartsWith("DECIMAL", StringComparison.Ordinal) => new[] { "decimal", "double" },
+                    var other => throw new Xunit.Sdk.XunitException($"{table.Name}.{name}: Parquet type {other} has no Power BI type in the test"),
+                };
+                Assert.True(loads.Contains(type), $"{table.Name}.{name}: Parquet {parquet[name]} is loaded as {type}");
+            }
+        }
+
+        // ReadSemanticTable reads tables[].name, .files[].path (container-relative after the first '/') and .schema[].name.
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_h.DataDirectory, "blobs", "semantic", "manifest.json")));
+        foreach (var t in json.RootElement.GetProperty("tables").EnumerateArray())
+        {
+            Assert.NotNull(t.GetProperty("name").GetString());
+            Assert.NotEmpty(t.GetProperty("schema").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+            Assert.All(t.GetProperty("files").EnumerateArray(), f => Assert.StartsWith("semantic/v=", f.GetProperty("path").GetString(), StringComparison.Ordinal));
         }
     }
 

@@ -65,6 +65,7 @@ public static class SemanticTables
 
     /// <summary>dim_product: every store's SKUs as the source last listed them (from curated/products).</summary>
     public static CuratedTable<Core.Domain.ProductSku> Products { get; } = new CuratedTable<Core.Domain.ProductSku>("dim_product", "One row per store and SKU, as the source last listed them.", _ => throw new NotSupportedException("dim_product is written, not read back."))
+        .String("product_key", x => x.StoreId + "|" + x.SkuId, "Store id and SKU id joined by '|': the key fact_product_day relates on")
         .String("store_id", x => x.StoreId, "Store id")
         .String("sku_id", x => x.SkuId, "SKU id (as on order lines)")
         .String("product_id", x => x.ProductId, "Product id")
@@ -88,9 +89,10 @@ public static class SemanticTables
 
     /// <summary>fact_product_day: what each SKU sold per store-day (from the compute step's kpi_product_day).</summary>
     public static CuratedTable<ProductDayRow> ProductDays { get; } = new CuratedTable<ProductDayRow>("fact_product_day", "One row per store, day and SKU sold that day (lines of GMV orders).", _ => throw new NotSupportedException("fact_product_day is written, not read back."))
+        .String("product_key", x => x.StoreId + "|" + x.SkuId, "Store id and SKU id joined by '|' (dim_product's key)")
         .String("store_id", x => x.StoreId, "Store id")
         .Date("date", x => x.Date, "Store-local day the orders were placed")
-        .String("sku_id", x => x.SkuId, "SKU id (dim_product's together with store_id)")
+        .String("sku_id", x => x.SkuId, "SKU id")
         .String("product_id", x => x.ProductId, "Product id")
         .Decimal("units", x => x.Units, "Units sold on lines of GMV orders", "count", 28, 6)
         .Decimal("gmv", x => x.Gmv, "Sale price x quantity on lines of GMV orders", "store currency", 28, 6)
@@ -113,9 +115,9 @@ public static class SemanticTables
         .Decimal("target_gmv", t => KpiDailyRepository.Round(t.Gmv), "GMV target for the month", "store currency", 28, 6);
 
     /// <summary>
-    /// fact_store_day for a catalog: one row per store-day with the FX rate used and every additive base measure
-    /// (money in the store's currency and, as _rpt, in the reporting currency). Distinct counts, snapshots and top-ten
-    /// measures do not add up over days or stores and are left out: the catalog's additive stand-in for daily buyers
+    /// fact_store_day for a catalog: one row per store-day with the FX rate used, every additive base measure (money in
+    /// the store's currency and, as _rpt, in the reporting currency) and the end-of-day snapshots (units on hand, which
+    /// add up over stores but not days). Distinct counts and top-ten measures do not add up and are left out: the catalog's additive stand-in for daily buyers
     /// is buyer_days, which summed over a week counts buyer-days, not unique buyers.
     /// </summary>
     public static CuratedTable<KpiDailyRow> StoreDays(KpiCatalog catalog)
@@ -132,7 +134,7 @@ public static class SemanticTables
         foreach (var m in catalog.Measures)
         {
             var id = m.Id;
-            if (m.Aggregation != MeasureAggregation.Sum)
+            if (m.Aggregation is not (MeasureAggregation.Sum or MeasureAggregation.LastValue))
             {
                 continue;
             }

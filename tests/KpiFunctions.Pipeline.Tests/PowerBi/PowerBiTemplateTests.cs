@@ -1,0 +1,367 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using KpiFunctions.Core.Catalog;
+using KpiFunctions.Pipeline.PowerBi;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Pipeline.Tests.PowerBi;
+
+/// <summary>The checked-in Power BI template, validated without Power BI Desktop: read by our own TMDL reader and JSON.</summary>
+public sealed partial class PowerBiTemplateTests
+{
+    private static readonly string[] ParameterNames = ["StorageAccountUrl", "ContainerName"];
+
+    [Fact]
+    public void The_checked_in_template_is_what_the_catalog_generates()
+    {
+        var generated = PbipTemplate.Generate(KpiCatalog.Default);
+        var root = TemplateModel.PowerBiFolder;
+
+        var differing = generated.Where(f => !File.Exists(Path.Combine(root, f.Key)) || File.ReadAllText(Path.Combine(root, f.Key)) != f.Value).Select(f => f.Key).ToList();
+        var extra = PbipTemplate.GeneratedFolders
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(f => !generated.ContainsKey(f) && !f.Contains("/.pbi/", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.True(differing.Count == 0, "Run 'kpi powerbi generate' (from the repository root): these differ from what the catalog generates: " + string.Join(", ", differing));
+        Assert.True(extra.Count == 0, "Not generated, so stale: " + string.Join(", ", extra));
+    }
+
+    [Fact]
+    public async Task Generate_writes_the_project_removes_stale_files_and_leaves_desktops_local_files()
+    {
+        using var dir = new TempDirectory();
+        var stale = Path.Combine(dir.Path, "ShopKpi.Report", "definition", "pages", "old", "page.json");
+        var local = Path.Combine(dir.Path, "ShopKpi.SemanticModel", ".pbi", "localSettings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+        await File.WriteAllTextAsync(stale, "{}");
+        await File.WriteAllTextAsync(local, "{}");
+
+        var first = await PbipTemplate.WriteAsync(dir.Path, KpiCatalog.Default);
+        var again = await PbipTemplate.WriteAsync(dir.Path, KpiCatalog.Default);
+
+        Assert.Contains("ShopKpi.Report/definition/pages/old/page.json (removed)", first);
+        Assert.Equal(PbipTemplate.Generate(KpiCatalog.Default).Count + 1, first.Count);
+        Assert.Empty(again);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(local));
+        Assert.False(File.ReadAllBytes(Path.Combine(dir.Path, "ShopKpi.pbip")).AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }));
+    }
+
+    [Fact]
+    public void Every_tmdl_file_reads_and_the_model_hangs_together()
+    {
+        var model = TemplateModel.Load();
+
+        // Names: tables unique; columns and measures unique in a table; measures unique in the model (case-insensitive, as DAX).
+        Assert.Equal(model.Tables.Count, model.Tables.Select(t => t.Name!.ToUpperInvariant()).Distinct().Count());
+        foreach (var table in model.Tables)
+        {
+            var names = table.Children.Where(c => c.Type is "column" or "measure").Select(c => c.Name!.ToUpperInvariant()).ToList();
+            Assert.True(names.Count == names.Distinct().Count(), $"{table.Name}: a column and measure share a name");
+            Assert.Single(table.Of("partition"));
+            var partition = table.Of("partition").Single();
+            Assert.Equal(("m", "import"), (partition.Expression, partition["mode"]));
+            Assert.False(string.IsNullOrWhiteSpace(table.Description), $"table {table.Name} has no description");
+            foreach (var column in table.Of("column"))
+            {
+                Assert.True(column["dataType"] is not null && column["sourceColumn"] is not null && column.Description is not null, $"{column.Where}: a column needs dataType, sourceColumn and a description");
+                Assert.Equal("none", column["summarizeBy"]);
+            }
+        }
+
+        var measures = model.Measures.Select(m => m.Measure.Name!.ToUpperInvariant()).ToList();
+        Assert.Equal(measures.Count, measures.Distinct().Count());
+        Assert.DoesNotContain(model.Expressions, e => model.Tables.Any(t => string.Equals(t.Name, e.Name, StringComparison.OrdinalIgnoreCase)));
+
+        // Lineage tags: every one a GUID, none twice.
+        var tags = model.Files.Values.SelectMany(Flatten).Select(n => n["lineageTag"]).Where(t => t is not null).ToList();
+        Assert.True(tags.Count > 250, $"{tags.Count} lineage tags");
+        Assert.All(tags, t => Assert.True(Guid.TryParse(t, out _), t));
+        Assert.Equal(tags.Count, tags.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+
+        // One marked date table with a dateTime key, and auto date/time off.
+        var dateTable = Assert.Single(model.Tables, t => t["dataCategory"] == "Time");
+        Assert.Equal("dim_date", dateTable.Name);
+        Assert.Contains(dateTable.Of("column"), c => c["isKey"] == "true" && c["dataType"] == "dateTime");
+        Assert.Contains(model.Files["model.tmdl"], n => n.Type == "annotation" && n.Name == "__PBI_TimeIntelligenceEnabled" && n.Expression == "0");
+        Assert.Contains(model.Files["model.tmdl"].Single(n => n.Type == "model").Properties, p => p.Key == "discourageImplicitMeasures");
+
+        // Relationships: both ends exist with one data type; the one side is its table's key; one active path per table pair.
+        foreach (var r in model.Relationships)
+        {
+            var from = Resolve(model, r["fromColumn"]!, r.Where);
+            var to = Resolve(model, r["toColumn"]!, r.Where);
+            Assert.Equal(from["dataType"], to["dataType"]);
+            Assert.True(to["isKey"] == "true", $"{r.Where}: {r["toColumn"]} is not its table's key");
+            Assert.True(from["isHidden"] == "true", $"{r.Where}: foreign key {r["fromColumn"]} is visible");
+            Assert.Null(r["crossFilteringBehavior"]);
+        }
+
+        var pairs = model.Relationships.Select(r => (r["fromColumn"]!.Split('.')[0], r["toColumn"]!.Split('.')[0])).ToList();
+        Assert.Equal(pairs.Count, pairs.Distinct().Count());
+        Assert.All(model.Tables.Where(t => t.Name!.StartsWith("fact_", StringComparison.Ordinal)), t => Assert.Contains(pairs, p => p.Item1 == t.Name && p.Item2 == "dim_date"));
+
+        // ref lines name the table files.
+        Assert.Equal(model.Tables.Select(t => t.Name).Order(StringComparer.Ordinal), model.Files["model.tmdl"].Where(n => n.Type == "ref" && n.Name!.StartsWith("table ", StringComparison.Ordinal)).Select(n => n.Name!["table ".Length..]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Measures_reference_what_exists_and_divide_only_through_divide()
+    {
+        var model = TemplateModel.Load();
+        var dependencies = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (table, measure) in model.Measures)
+        {
+            var refs = model.References(measure.Expression!, measure.Where);
+            foreach (var r in refs)
+            {
+                if (r.Table is null)
+                {
+                    Assert.True(model.Measure(r.Name) is not null, $"{measure.Where}: [{r.Name}] is not a measure");
+                }
+                else
+                {
+                    Assert.True(model.Column(r.Table, r.Name) is not null, $"{measure.Where}: {r.Table}[{r.Name}] is not a column");
+                }
+            }
+
+            dependencies[measure.Name!] = [.. refs.Where(r => r.Table is null).Select(r => r.Name)];
+            var isColour = measure.Name!.EndsWith(" colour", StringComparison.Ordinal);
+            Assert.True(isColour || measure["formatString"] is not null, $"{measure.Where}: {measure.Name} has no format string");
+            Assert.False(string.IsNullOrWhiteSpace(measure.Description), $"{measure.Where}: {measure.Name} has no description");
+            Assert.NotNull(measure["displayFolder"]);
+        }
+
+        // No measure depends on itself through others.
+        foreach (var name in dependencies.Keys)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var queue = new Queue<string>(dependencies[name]);
+            while (queue.TryDequeue(out var next))
+            {
+                Assert.NotEqual(name, next, StringComparer.OrdinalIgnoreCase);
+                if (seen.Add(next))
+                {
+                    foreach (var d in dependencies[next])
+                    {
+                        queue.Enqueue(d);
+                    }
+                }
+            }
+        }
+
+        // Every catalog KPI is a measure in the catalog's format; every ratio divides with DIVIDE.
+        foreach (var kpi in KpiCatalog.Default.Kpis)
+        {
+            var measure = model.Measure(kpi.LabelEn);
+            Assert.True(measure is not null, $"KPI {kpi.Id} has no measure '{kpi.LabelEn}'");
+            Assert.Equal(kpi.Format, measure["formatString"]);
+            Assert.Contains(kpi.Description, measure.Description, StringComparison.Ordinal);
+            if (kpi.Kind == KpiKind.Ratio)
+            {
+                Assert.Contains("DIVIDE(", measure.Expression, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_dax_reader_catches_a_slash_an_unknown_column_and_an_unknown_name()
+    {
+        var model = TemplateModel.Load();
+
+        Assert.ThrowsAny<Exception>(() => model.References("[m_gmv] / [m_gmv_orders]", "test"));
+        Assert.ThrowsAny<Exception>(() => model.References("SUM(fact_store_day[gmv]) + nonsense", "test"));
+        var refs = model.References("VAR x = SUM('fact_store_day'[gmv]) // a / comment\nRETURN DIVIDE(x, [Orders]) & \"a/b\"", "test");
+        Assert.Equal([new DaxReference("fact_store_day", "gmv"), new DaxReference(null, "Orders")], refs);
+        Assert.Null(model.Column("fact_store_day", "gmv_typo"));
+    }
+
+    [Fact]
+    public void The_tmdl_reader_rejects_what_desktop_would()
+    {
+        Assert.Contains("spaces", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n    column c\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("one tab per level", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\t\tcolumn c\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("not one of", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tcolumn c\n\t\tdataType: text\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("not allowed", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tcolumn c\n\t\tcaption: x\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("no description", Assert.Throws<FormatException>(() => TmdlReader.Read("/// d\nrelationship r\n\tfromColumn: a.b\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("must be quoted", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tmeasure GMV WoW = 1\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("after its child objects", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tcolumn c\n\t\tdataType: string\n\tlineageTag: x\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("set twice", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tcolumn c\n\t\tdataType: string\n\t\tdataType: int64\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("no expression", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tmeasure m =\n\t\tformatString: 0\n", "x")).Message, StringComparison.Ordinal);
+
+        var ok = TmdlReader.Read("/// A table.\ntable 'My t'\n\tmeasure 'It''s' =\n\t\t\tVAR a = 1\n\t\t\tRETURN a\n\t\tformatString: 0\n", "x");
+        Assert.Equal(("My t", "It's", "VAR a = 1\nRETURN a"), (ok[0].Name, ok[0].Children[0].Name, ok[0].Children[0].Expression));
+    }
+
+    [Fact]
+    public void Every_visible_measure_and_table_has_a_chinese_caption_and_kpis_use_the_catalogs()
+    {
+        var model = TemplateModel.Load();
+        var translations = model.Files["cultures/zh-CN.tmdl"].Single(n => n.Type == "culture" && n.Name == "zh-CN").Of("translations").Single().Of("model").Single();
+
+        foreach (var table in model.Tables)
+        {
+            var translated = translations.Of("table").SingleOrDefault(t => t.Name == table.Name);
+            Assert.True(translated?["caption"] is { Length: > 0 }, $"table {table.Name} has no zh-CN caption");
+            foreach (var measure in table.Of("measure").Where(m => m["isHidden"] is null))
+            {
+                var m = translated!.Of("measure").SingleOrDefault(x => x.Name == measure.Name);
+                Assert.True(m?["caption"] is { Length: > 0 } && m["displayFolder"] is { Length: > 0 }, $"measure {measure.Name} has no zh-CN caption or folder");
+                Assert.Matches(CjkPattern(), m!["caption"]!);
+            }
+
+            Assert.All(translated!.Of("measure"), m => Assert.NotNull(model.Measure(m.Name!)));
+        }
+
+        var kpi = translations.Of("table").Single(t => t.Name == PowerBiModelBuilder.MeasureTable);
+        foreach (var k in KpiCatalog.Default.Kpis)
+        {
+            Assert.Equal(k.LabelZh, kpi.Of("measure").Single(m => m.Name == k.LabelEn)["caption"]);
+        }
+    }
+
+    [Fact]
+    public void Queries_reach_storage_only_through_the_parameters_and_type_every_column_as_the_model_does()
+    {
+        var model = TemplateModel.Load();
+        foreach (var name in ParameterNames)
+        {
+            var parameter = model.Expressions.Single(e => e.Name == name);
+            Assert.Matches(ParameterPattern(), parameter.Expression!);
+        }
+
+        var all = string.Join('\n', model.Expressions.Select(e => e.Expression).Concat(model.Tables.Select(t => t.Of("partition").Single()["source"])));
+        // Only the parameter-driven listing touches a source; no URL is built from data (the Service could not refresh it).
+        Assert.Equal(["AzureStorage.Blobs(StorageAccountUrl)"], SourceCalls().Matches(all).Select(m => m.Value));
+
+        var mTypes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["type text"] = "string",
+            ["Int64.Type"] = "int64",
+            ["Currency.Type"] = "decimal",
+            ["type number"] = "double",
+            ["type date"] = "dateTime",
+            ["type logical"] = "boolean",
+        };
+        foreach (var table in model.Tables.Where(t => t.Name != PowerBiModelBuilder.MeasureTable))
+        {
+            var source = table.Of("partition").Single()["source"]!;
+            Assert.Contains($"ReadSemanticTable(\"{table.Name}\")", source, StringComparison.Ordinal);
+            var typed = ColumnTypes().Matches(source).ToDictionary(m => m.Groups[1].Value, m => mTypes[m.Groups[2].Value], StringComparer.Ordinal);
+            Assert.Equal(table.Of("column").ToDictionary(c => c.Name!, c => c["dataType"]!, StringComparer.Ordinal), typed);
+        }
+    }
+
+    [Fact]
+    public void Report_pages_and_visuals_are_well_formed_and_every_field_they_use_exists_as_what_they_say()
+    {
+        var model = TemplateModel.Load();
+        var report = Path.Combine(model.Root, "ShopKpi.Report");
+        var pbir = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "definition.pbir"))).RootElement;
+        var byPath = pbir.GetProperty("datasetReference").GetProperty("byPath").GetProperty("path").GetString()!;
+        Assert.False(Path.IsPathRooted(byPath));
+        Assert.True(File.Exists(Path.Combine(report, byPath, "definition.pbism")));
+        var pbip = JsonDocument.Parse(File.ReadAllText(Path.Combine(model.Root, "ShopKpi.pbip"))).RootElement;
+        Assert.True(Directory.Exists(Path.Combine(model.Root, pbip.GetProperty("artifacts")[0].GetProperty("report").GetProperty("path").GetString()!)));
+
+        var pagesDir = Path.Combine(report, "definition", "pages");
+        var pagesMeta = JsonDocument.Parse(File.ReadAllText(Path.Combine(pagesDir, "pages.json"))).RootElement;
+        var pages = Directory.EnumerateFiles(pagesDir, "page.json", SearchOption.AllDirectories).Select(f => (File: f, Json: JsonDocument.Parse(File.ReadAllText(f)).RootElement)).ToList();
+        var pageNames = pages.Select(p => p.Json.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(pageNames.Order(StringComparer.Ordinal), pagesMeta.GetProperty("pageOrder").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains(pagesMeta.GetProperty("activePageName").GetString(), pageNames);
+        Assert.Equal(["Overview", "Store comparison", "Funnel", "Content", "Service and health", "Alerts", "Weekly review"],
+            pagesMeta.GetProperty("pageOrder").EnumerateArray().Select(n => pages.Single(p => p.Json.GetProperty("name").GetString() == n.GetString()).Json.GetProperty("displayName").GetString()));
+
+        var fields = 0;
+        var visualNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, page) in pages)
+        {
+            Assert.Equal(Path.GetFileName(Path.GetDirectoryName(file)), page.GetProperty("name").GetString());
+            Assert.Matches(NamePattern(), page.GetProperty("name").GetString()!);
+            var (width, height) = (page.GetProperty("width").GetInt32(), page.GetProperty("height").GetInt32());
+            foreach (var visualFile in Directory.EnumerateFiles(Path.Combine(Path.GetDirectoryName(file)!, "visuals"), "visual.json", SearchOption.AllDirectories))
+            {
+                var visual = JsonDocument.Parse(File.ReadAllText(visualFile)).RootElement;
+                var name = visual.GetProperty("name").GetString()!;
+                Assert.Matches(NamePattern(), name);
+                Assert.True(visualNames.Add(name), $"visual {name} twice");
+                Assert.StartsWith("https://developer.microsoft.com/json-schemas/fabric/item/report/definition/visualContainer/", visual.GetProperty("$schema").GetString(), StringComparison.Ordinal);
+                var p = visual.GetProperty("position");
+                Assert.True(p.GetProperty("x").GetDouble() >= 0 && p.GetProperty("y").GetDouble() >= 0
+                    && p.GetProperty("x").GetDouble() + p.GetProperty("width").GetDouble() <= width
+                    && p.GetProperty("y").GetDouble() + p.GetProperty("height").GetDouble() <= height, $"{name} is off the page");
+                foreach (var (kind, entity, property, queryRef) in FieldsOf(visual))
+                {
+                    fields++;
+                    var exists = kind == "Measure" ? model.Measures.Any(m => m.Table.Name == entity && m.Measure.Name == property) : model.Column(entity, property) is not null;
+                    Assert.True(exists, $"{name}: {kind} {entity}.{property} is not in the model");
+                    Assert.True(queryRef is null || queryRef == $"{entity}.{property}", $"{name}: queryRef {queryRef} for {entity}.{property}");
+                }
+            }
+        }
+
+        Assert.True(fields > 120, $"{fields} fields");
+        Assert.All(Directory.EnumerateFiles(report, "*", SearchOption.AllDirectories), f => Assert.True(new FileInfo(f).Length < 1_000_000, f));
+    }
+
+    private static IEnumerable<(string Kind, string Entity, string Property, string? QueryRef)> FieldsOf(JsonElement e, string? queryRef = null)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var kind in new[] { "Measure", "Column" })
+            {
+                if (e.TryGetProperty(kind, out var f) && f.TryGetProperty("Property", out var prop))
+                {
+                    yield return (kind, f.GetProperty("Expression").GetProperty("SourceRef").GetProperty("Entity").GetString()!, prop.GetString()!, queryRef);
+                }
+            }
+
+            var own = e.TryGetProperty("queryRef", out var q) ? q.GetString() : null;
+            foreach (var p in e.EnumerateObject())
+            {
+                foreach (var found in FieldsOf(p.Value, p.Name == "field" ? own : null))
+                {
+                    yield return found;
+                }
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in e.EnumerateArray())
+            {
+                foreach (var found in FieldsOf(item))
+                {
+                    yield return found;
+                }
+            }
+        }
+    }
+
+    private static TmdlNode Resolve(TemplateModel model, string qualified, string where)
+    {
+        var parts = qualified.Split('.');
+        Assert.True(parts.Length == 2, $"{where}: {qualified}");
+        return model.Column(parts[0], parts[1]) ?? throw new Xunit.Sdk.XunitException($"{where}: {qualified} is not a column");
+    }
+
+    private static IEnumerable<TmdlNode> Flatten(IEnumerable<TmdlNode> nodes) => nodes.SelectMany(n => Flatten(n.Children).Prepend(n));
+
+    [GeneratedRegex(@"^""https://[^""]+"" meta \[IsParameterQuery = true, Type = ""Text"", IsParameterQueryRequired = true\]$|^""[a-z0-9-]+"" meta \[IsParameterQuery = true, Type = ""Text"", IsParameterQueryRequired = true\]$")]
+    private static partial Regex ParameterPattern();
+
+    [GeneratedRegex(@"(AzureStorage\.\w+|Web\.Contents|File\.Contents|Sql\.\w+|OData\.Feed)\([^)]*\)")]
+    private static partial Regex SourceCalls();
+
+    [GeneratedRegex(@"\{""(\w+)"", (type text|Int64\.Type|Currency\.Type|type number|type date|type logical)\}")]
+    private static partial Regex ColumnTypes();
+
+    [GeneratedRegex(@"^[\w-]+$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex CjkPattern();
+}
