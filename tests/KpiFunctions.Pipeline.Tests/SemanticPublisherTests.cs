@@ -27,7 +27,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "fact_alerts"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "kpi_thresholds", "fact_alerts"], manifest.Tables.Select(t => t.Name));
         Assert.Equal((3, 4, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
         Assert.Equal((To, 12), (manifest.Watermark.LastDate, manifest.Watermark.StoreDays));
@@ -128,6 +128,32 @@ public sealed class SemanticPublisherTests : IDisposable
             Assert.NotEmpty(t.GetProperty("schema").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
             Assert.All(t.GetProperty("files").EnumerateArray(), f => Assert.StartsWith("semantic/v=", f.GetProperty("path").GetString(), StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_stores_own_thresholds_decide_its_rag_status_and_are_published_with_the_catalogs_for_the_others()
+    {
+        await _h.SeedAsync(From, To);
+        // uk-main judges GMV (no catalog thresholds) by its own, and never calls its conversion red.
+        var uk = _h.Stores.Single(s => s.Id == "uk-main") with
+        {
+            Thresholds = new Dictionary<string, RagThresholds> { ["gmv"] = new(1_000_000m, 0m), ["conversion_rate"] = new(0m, 0m) },
+        };
+        await new Registry.StoreRegistry(_h.Storage.Tables).ImportAsync([uk]);
+        await _h.Runner().RunAsync(new RunRequest(From, To));
+        var manifest = (await Publisher().CurrentAsync())!;
+        var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
+
+        // GMV below a million but at least 0 is amber for uk-main, and unjudged elsewhere; conversion is green there.
+        Assert.All(rows.Where(r => r.StoreId == "uk-main"), r => Assert.Equal((RagStatus.Amber, RagStatus.Green), (r.Kpis["gmv"].Status, r.Kpis["conversion_rate"].Status)));
+        Assert.All(rows.Where(r => r.StoreId != "uk-main"), r => Assert.Equal(RagStatus.None, r.Kpis["gmv"].Status));
+        Assert.Contains(rows.Where(r => r.StoreId != "uk-main"), r => r.Kpis["conversion_rate"].Status != RagStatus.Green);
+
+        var thresholds = await DuckDbAsync($"SELECT store_id, kpi_id, CAST(green AS VARCHAR) AS g, source FROM read_parquet({Files(manifest, "kpi_thresholds")})");
+        Assert.Equal(("1000000.000000", "store"), thresholds.Where(t => t["store_id"] == "uk-main" && t["kpi_id"] == "gmv").Select(t => (t["g"], t["source"])).Single());
+        Assert.Equal(("3.000000", "catalog"), thresholds.Where(t => t["store_id"] != "uk-main" && t["kpi_id"] == "conversion_rate").Select(t => (t["g"], t["source"])).First());
+        Assert.DoesNotContain(thresholds, t => t["store_id"] != "uk-main" && t["kpi_id"] == "gmv");
+        Assert.Equal(_h.Stores.Count * KpiCatalog.Default.Kpis.Count(k => k.Thresholds is not null) + 1, thresholds.Count);
     }
 
     [Fact]

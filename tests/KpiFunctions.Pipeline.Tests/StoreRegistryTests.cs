@@ -53,6 +53,30 @@ public class StoreRegistryTests
     }
 
     [Fact]
+    public async Task A_stores_own_thresholds_parse_validate_and_list_back()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var registry = new StoreRegistry(h.Storage.Tables);
+        var parsed = StoreFile.Parse("""[{"id":"th-1","name":"T","country":"TH","currency":"THB","timeZone":"Asia/Bangkok","thresholds":{"refund_rate":{"green":5,"amber":8.5},"gmv":{"green":1000,"amber":500}}}]""");
+
+        await registry.ImportAsync(parsed);
+        var store = (await registry.GetAsync("th-1"))!;
+
+        Assert.Equal(new Core.Catalog.RagThresholds(5m, 8.5m), store.Thresholds!["refund_rate"]);
+        Assert.Equal(new Core.Catalog.RagThresholds(5m, 8.5m), store.ThresholdsFor(Core.Catalog.KpiCatalog.Default.Kpis.Single(k => k.Id == "refund_rate")));
+        Assert.Equal(new Core.Catalog.RagThresholds(3m, 6m), new Store("x", "X", "GB", "GBP", "Europe/London").ThresholdsFor(Core.Catalog.KpiCatalog.Default.Kpis.Single(k => k.Id == "refund_rate")));
+        Assert.Equal(Core.Catalog.RagStatus.Amber, store.ThresholdsFor(Core.Catalog.KpiCatalog.Default.Kpis.Single(k => k.Id == "gmv"))!.Classify(700m, Core.Catalog.KpiDirection.HigherIsBetter));
+
+        var bad = await Assert.ThrowsAsync<ArgumentException>(() => registry.ImportAsync(
+            [new Store("y", "Y", "GB", "GBP", "Europe/London", Thresholds: new Dictionary<string, Core.Catalog.RagThresholds> { ["refund_rate"] = new(8m, 5m), ["nope"] = new(1m, 1m) })]));
+        Assert.Contains("refund_rate is lower-is-better, so green (8) must be at or below amber (5)", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("'nope' is not a KPI of the catalog", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("thresholds.ctr needs numbers 'green' and 'amber'",
+            Assert.Throws<InvalidDataException>(() => StoreFile.Parse("""[{"id":"a","name":"A","country":"GB","currency":"GBP","timeZone":"Europe/London","thresholds":{"ctr":{"green":"3"}}}]""")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stores_file_with_missing_fields_names_the_entry_and_field()
     {
         var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse("""[{"id":"a","name":"A","country":"GB","currency":"GBP"}, 5]""", "x.json"));

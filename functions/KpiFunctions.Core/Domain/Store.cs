@@ -8,6 +8,11 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="TimeZone">IANA time zone that defines the store's calendar days.</param>
 /// <param name="Enabled">Disabled stores stay registered but are not fetched.</param>
 /// <param name="Tags">Team tags, for grouping in reports.</param>
+/// <param name="Thresholds">
+/// The store's own green and amber thresholds for some KPIs (by catalog id), in place of the catalog's: they decide the
+/// store's RAG status, its red alerts and the template's colours for it. A KPI with no catalog thresholds (GMV) can get
+/// some here.
+/// </param>
 public sealed record Store(
     string Id,
     string Name,
@@ -15,4 +20,13 @@ public sealed record Store(
     string Currency,
     string TimeZone,
     bool Enabled = true,
-    IReadOnlyList<string>? Tags = null);
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyDictionary<string, Catalog.RagThresholds>? Thresholds = null)
+{
+    /// <summary>The thresholds in force for a KPI at this store: its own, else the catalog's (null: no RAG).</summary>
+    public Catalog.RagThresholds? ThresholdsFor(Catalog.KpiDefinition kpi)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        return Thresholds?.GetValueOrDefault(kpi.Id) ?? kpi.Thresholds;
+    }
+}

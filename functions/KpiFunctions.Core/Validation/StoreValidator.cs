@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KpiFunctions.Core.Calendar;
+using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 
 namespace KpiFunctions.Core.Validation;
@@ -44,6 +45,19 @@ public static partial class StoreValidator
         if (string.IsNullOrWhiteSpace(store.TimeZone) || !StoreCalendar.TryResolveZone(store.TimeZone, out _))
         {
             problems.Add($"time zone '{store.TimeZone}' must be an IANA zone such as Europe/London");
+        }
+
+        foreach (var (kpiId, t) in store.Thresholds ?? new Dictionary<string, RagThresholds>())
+        {
+            if (KpiCatalog.Default.Kpis.FirstOrDefault(k => k.Id == kpiId) is not { } kpi)
+            {
+                problems.Add($"thresholds: '{kpiId}' is not a KPI of the catalog (kpi catalog lists them)");
+            }
+            else if (kpi.Direction == KpiDirection.HigherIsBetter ? t.Green < t.Amber : t.Green > t.Amber)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"thresholds: {kpiId} is {(kpi.Direction == KpiDirection.HigherIsBetter ? "higher" : "lower")}-is-better, so green ({t.Green}) must be {(kpi.Direction == KpiDirection.HigherIsBetter ? "at or above" : "at or below")} amber ({t.Amber})"));
+            }
         }
 
         return problems;

@@ -70,6 +70,7 @@ public static class PowerBiModelBuilder
             FromSemantic(SemanticTables.StoreWeeks, "店铺周买家", keys: [], shown: ["days_covered"]),
             FromSemantic(SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
             FromSemantic(SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
+            FromSemantic(SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
@@ -91,6 +92,7 @@ public static class PowerBiModelBuilder
             new("fact_targets", "month_start", "dim_date", "date"),
             new("fact_alerts", "store_id", "dim_store", "store_id"),
             new("fact_alerts", "date", "dim_date", "date"),
+            new("kpi_thresholds", "store_id", "dim_store", "store_id"),
         ];
         return new PowerBiModel(tables, relationships, Folders);
     }
@@ -172,14 +174,20 @@ public static class PowerBiModelBuilder
         measures.Add(new ModelMeasure("Unique buyers (weekly)", $"SUM({Dax.Column("fact_store_week", "unique_buyers")})", "#,0", "Buyers",
             "Distinct buyers per store and ISO week, computed by the pipeline; summed over the weeks that start in the selection and over stores (a buyer of two stores counts twice).", "周去重买家数"));
 
-        foreach (var kpi in catalog.Kpis.Where(k => k.Thresholds is not null))
+        // RAG colours: for one store its thresholds in force (its own, else the catalog's, from kpi_thresholds); for several
+        // the catalog's. A KPI with no catalog thresholds is coloured only for stores with their own.
+        foreach (var kpi in catalog.Kpis)
         {
-            var t = kpi.Thresholds!;
+            var t = kpi.Thresholds;
             var op = kpi.Direction == KpiDirection.HigherIsBetter ? ">=" : "<=";
+            string Bound(string column, decimal? catalogValue) =>
+                $"IF(HASONEVALUE({Dax.Column("dim_store", "store_id")}), CALCULATE(MAX({Dax.Column("kpi_thresholds", column)}), {Dax.Column("kpi_thresholds", "kpi_id")} = \"{kpi.Id}\"), {(catalogValue is { } c ? Dax.Number(c) : "BLANK()")})";
             measures.Add(new ModelMeasure(kpi.LabelEn + " colour",
-                $"VAR v = {Dax.Measure(kpi.LabelEn)}\nRETURN\n    SWITCH(\n        TRUE(),\n        ISBLANK(v), BLANK(),\n        v {op} {Dax.Number(t.Green)}, \"#1E8E3E\",\n        v {op} {Dax.Number(t.Amber)}, \"#F9AB00\",\n        \"#D93025\"\n    )",
+                $"VAR v = {Dax.Measure(kpi.LabelEn)}\nVAR green = {Bound("green", t?.Green)}\nVAR amber = {Bound("amber", t?.Amber)}\nRETURN\n    SWITCH(\n        TRUE(),\n        ISBLANK(v) || ISBLANK(green), BLANK(),\n        v {op} green, \"#1E8E3E\",\n        v {op} amber, \"#F9AB00\",\n        \"#D93025\"\n    )",
                 "", "RAG",
-                string.Create(CultureInfo.InvariantCulture, $"Green, amber or red for {kpi.LabelEn} on the catalog's thresholds (green {op} {t.Green}, amber {op} {t.Amber}); use as a field-value colour."),
+                t is null
+                    ? $"Green, amber or red for {kpi.LabelEn} where one store is selected and it has its own thresholds (kpi_thresholds); blank otherwise. Use as a field-value colour."
+                    : string.Create(CultureInfo.InvariantCulture, $"Green, amber or red for {kpi.LabelEn}: for one store on its thresholds in force (kpi_thresholds), else on the catalog's (green {op} {t.Green}, amber {op} {t.Amber}). Use as a field-value colour."),
                 kpi.LabelZh + "颜色"));
         }
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 
 namespace KpiFunctions.Pipeline.Registry;
 
 /// <summary>
 /// Reads a stores file: a JSON array of objects with id, name, country, currency, timeZone, and optionally
-/// enabled and tags (docs/stores.sample.json).
+/// enabled, tags and thresholds (the store's own green and amber per KPI id) (docs/stores.sample.json).
 /// </summary>
 public static class StoreFile
 {
@@ -67,9 +68,10 @@ public static class StoreFile
                 var tags = item.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array
                     ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray()
                     : [];
+                var thresholds = Thresholds(item, index, problems);
                 if (id is not null && name is not null && country is not null && currency is not null && zone is not null)
                 {
-                    stores.Add(new Store(id, name, country, currency, zone, enabled, tags));
+                    stores.Add(new Store(id, name, country, currency, zone, enabled, tags, thresholds));
                 }
             }
 
@@ -80,5 +82,37 @@ public static class StoreFile
 
             return stores;
         }
+    }
+
+    /// <summary>The optional "thresholds": { "kpi_id": { "green": n, "amber": n } } of an entry.</summary>
+    private static Dictionary<string, RagThresholds>? Thresholds(JsonElement item, int index, List<string> problems)
+    {
+        if (!item.TryGetProperty("thresholds", out var all) || all.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (all.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add($"entry #{index}: 'thresholds' must be an object of KPI ids, e.g. {{\"refund_rate\": {{\"green\": 5, \"amber\": 8}}}}");
+            return null;
+        }
+
+        var thresholds = new Dictionary<string, RagThresholds>(StringComparer.Ordinal);
+        foreach (var kpi in all.EnumerateObject())
+        {
+            decimal? Number(string name) =>
+                kpi.Value.ValueKind == JsonValueKind.Object && kpi.Value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d : null;
+            if (Number("green") is { } green && Number("amber") is { } amber)
+            {
+                thresholds[kpi.Name] = new RagThresholds(green, amber);
+            }
+            else
+            {
+                problems.Add($"entry #{index}: thresholds.{kpi.Name} needs numbers 'green' and 'amber'");
+            }
+        }
+
+        return thresholds;
     }
 }

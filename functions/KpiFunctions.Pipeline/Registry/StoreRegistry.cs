@@ -1,3 +1,5 @@
+using System.Text.Json;
+using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Validation;
 using KpiFunctions.Storage.Tables;
@@ -90,6 +92,11 @@ public sealed class StoreRegistry
             entity["Tags"] = string.Join(',', tags);
         }
 
+        if (store.Thresholds is { Count: > 0 } thresholds)
+        {
+            entity["Thresholds"] = JsonSerializer.Serialize(thresholds.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => new[] { t.Value.Green, t.Value.Amber }));
+        }
+
         return entity;
     }
 
@@ -100,5 +107,8 @@ public sealed class StoreRegistry
         e.GetString("Currency") ?? "",
         e.GetString("TimeZone") ?? "",
         e.GetBoolean("Enabled") ?? true,
-        e.GetString("Tags") is { Length: > 0 } tags ? tags.Split(',') : []);
+        e.GetString("Tags") is { Length: > 0 } tags ? tags.Split(',') : [],
+        e.GetString("Thresholds") is { Length: > 0 } thresholds
+            ? JsonSerializer.Deserialize<Dictionary<string, decimal[]>>(thresholds)!.ToDictionary(t => t.Key, t => new RagThresholds(t.Value[0], t.Value[1]), StringComparer.Ordinal)
+            : null);
 }

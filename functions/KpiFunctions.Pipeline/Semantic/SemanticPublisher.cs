@@ -113,6 +113,10 @@ public sealed class SemanticPublisher
                 .Select(g => ((string?)g.Key, (IReadOnlyList<ProductDayRow>)[.. g]))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StoreWeeks, [(null, weeks.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Thresholds, [(null, [.. stores.OrderBy(s => s.Id, StringComparer.Ordinal)
+                .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: s.ThresholdsFor(k), Own: s.Thresholds?.ContainsKey(k.Id) == true))
+                    .Where(x => x.Thresholds is not null)
+                    .Select(x => new SemanticThreshold(s.Id, x.Kpi.Id, x.Kpi.Direction.ToString(), x.Thresholds!.Green, x.Thresholds.Amber, x.Own ? "store" : "catalog")))])]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Alerts, [(null, await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))]).ConfigureAwait(false),
         };
 

@@ -25,6 +25,15 @@ public sealed record SemanticDate(DateOnly Date, bool Provisional)
     public DateOnly WeekStart => Date.AddDays(-(((int)Date.DayOfWeek + 6) % 7));
 }
 
+/// <summary>The RAG thresholds in force for a KPI at a store.</summary>
+/// <param name="StoreId">Store.</param>
+/// <param name="KpiId">KPI (catalog id).</param>
+/// <param name="Direction">HigherIsBetter or LowerIsBetter.</param>
+/// <param name="Green">Green at or beyond.</param>
+/// <param name="Amber">Amber at or beyond (short of green); red otherwise.</param>
+/// <param name="Source">"store" (the store's own) or "catalog".</param>
+public sealed record SemanticThreshold(string StoreId, string KpiId, string Direction, decimal Green, decimal Amber, string Source);
+
 /// <summary>A store's GMV target for a month.</summary>
 /// <param name="StoreId">Store.</param>
 /// <param name="Month">First day of the month.</param>
@@ -106,6 +115,15 @@ public static class SemanticTables
         .Int32("days_covered", x => x.DaysCovered, "Days of the week whose orders were fetched: 7 for a whole week", "days")
         .Int64("unique_buyers", x => x.UniqueBuyers, "Distinct buyers of GMV orders over those days (a buyer counts once per store and week)")
         .Int64("buyer_days", x => x.BuyerDays, "Daily distinct buyers summed over those days (buyer-days)");
+
+    /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else the catalog's).</summary>
+    public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
+        .String("store_id", t => t.StoreId, "Store id")
+        .String("kpi_id", t => t.KpiId, "The KPI (catalog id)")
+        .String("direction", t => t.Direction, "HigherIsBetter or LowerIsBetter")
+        .Decimal("green", t => t.Green, "Green at or beyond this value", "the KPI's unit", 28, 6)
+        .Decimal("amber", t => t.Amber, "Amber at or beyond this value, short of green; red beyond it", "the KPI's unit", 28, 6)
+        .String("source", t => t.Source, "store (the store's own thresholds) or catalog");
 
     /// <summary>fact_targets.</summary>
     public static CuratedTable<SemanticTarget> Targets { get; } = new CuratedTable<SemanticTarget>("fact_targets", "One row per store and month with a GMV target.", _ => throw new NotSupportedException("fact_targets is written, not read back."))

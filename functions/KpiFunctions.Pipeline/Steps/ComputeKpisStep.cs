@@ -196,10 +196,11 @@ public sealed class ComputeKpisStep
             var kpi = _catalog.Kpis[i];
             var l = local.Kpis[i];
             var r = reporting.Kpis[i];
+            // The store's own thresholds, where it has some, decide its status (and so its red alerts).
             cells[kpi.Id] = new KpiCell(
                 KpiDailyRepository.Round(l.Value),
                 kpi.IsMonetary ? KpiDailyRepository.Round(r.Value) : null,
-                l.Status,
+                store.Thresholds?.ContainsKey(kpi.Id) == true ? store.ThresholdsFor(kpi)!.Classify(l.Value, kpi.Direction) : l.Status,
                 l.NullReason);
         }
 
