@@ -81,7 +81,7 @@ public static partial class TmdlWriter
 
             	annotation PBI_ResultType = Text
 
-            /// The container the pipeline publishes the semantic dataset to (with the deployment's prefix, if any).
+            /// The container the pipeline publishes the semantic dataset to: semantic.
             expression ContainerName = "semantic" meta [IsParameterQuery = true, Type = "Text", IsParameterQueryRequired = true]
             	lineageTag: {1}
 

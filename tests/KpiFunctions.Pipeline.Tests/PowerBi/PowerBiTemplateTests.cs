@@ -168,6 +168,60 @@ public sealed partial class PowerBiTemplateTests
     }
 
     [Fact]
+    public async Task Each_kpi_measure_gives_the_pipelines_value_for_a_store_day_from_its_base_measures()
+    {
+        using var h = new Harness(3);
+        var day = new DateOnly(2026, 11, 2);
+        await h.SeedAsync(day.AddDays(-2), day);
+        await h.Runner().RunAsync(new Steps.RunRequest(day.AddDays(-2), day));
+        var rows = await new Kpis.KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(day.AddDays(-2), day);
+        var model = TemplateModel.Load();
+        var compared = 0;
+
+        foreach (var row in rows)
+        {
+            // The base measures as the template sums them for one store-day: money at the day's rate, like the _rpt columns.
+            decimal? Base(string name)
+            {
+                Assert.StartsWith("m_", name, StringComparison.Ordinal);
+                var m = KpiCatalog.Default.Measures.Single(x => x.Id == name[2..]);
+                return m.Id == "days" ? 1m
+                    : m.Unit == MeasureUnit.Money ? row.Measures[m.Id] * row.FxRate
+                    : row.Measures[m.Id];
+            }
+
+            foreach (var kpi in KpiCatalog.Default.Kpis.Where(k => k.Kind != KpiKind.Cumulative))
+            {
+                var dax = model.Measure(kpi.LabelEn)!.Expression!;
+                var value = DaxArithmetic.Evaluate(dax, Base);
+                var cell = row.Kpis[kpi.Id];
+                var expected = kpi.IsMonetary ? cell.ReportingValue : cell.Value;
+                Assert.True(expected is null == value is null, $"{kpi.Id} {row.StoreId} {row.Date}: DAX gives {value}, the pipeline {expected} ({cell.NullReason})");
+                if (expected is { } e && value is { } v)
+                {
+                    Assert.True(Math.Abs(e - v) <= 0.0001m * Math.Max(1m, Math.Abs(e)), $"{kpi.Id} {row.StoreId} {row.Date}: DAX gives {v}, the pipeline {e} ({dax})");
+                    compared++;
+                }
+            }
+        }
+
+        Assert.True(compared > 150, $"{compared} values compared");
+    }
+
+    [Fact]
+    public void The_dax_arithmetic_follows_precedence_and_blanks_a_zero_denominator()
+    {
+        var values = new Dictionary<string, decimal?> { ["a"] = 10m, ["b"] = 4m, ["c"] = 2m, ["z"] = 0m, ["n"] = null };
+
+        Assert.Equal(4m, DaxArithmetic.Evaluate("[a] - [b] - [c]", n => values[n]));
+        Assert.Equal(8m, DaxArithmetic.Evaluate("[a] - ([b] - [c])", n => values[n]));
+        Assert.Equal(18m, DaxArithmetic.Evaluate("[a] + [b] * [c]", n => values[n]));
+        Assert.Equal(375m, DaxArithmetic.Evaluate("DIVIDE([a] + [c] * 10, [b] * 2) * 100", n => values[n])); // 30 / 8 × 100
+        Assert.Null(DaxArithmetic.Evaluate("DIVIDE([a], [z]) * 100", n => values[n]));
+        Assert.Null(DaxArithmetic.Evaluate("[a] + [n]", n => values[n]));
+    }
+
+    [Fact]
     public void The_dax_reader_catches_a_slash_an_unknown_column_and_an_unknown_name()
     {
         var model = TemplateModel.Load();
@@ -364,4 +418,107 @@ public sealed partial class PowerBiTemplateTests
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex CjkPattern();
+}
+
+/// <summary>
+/// Evaluates the arithmetic DAX the template generates for a KPI (DIVIDE, + - *, numbers, [measure]) over given base
+/// measure values, BLANK as null: enough to hold each generated measure against the pipeline's own value for a store-day.
+/// </summary>
+internal sealed class DaxArithmetic(string text, Func<string, decimal?> measure)
+{
+    private int _at;
+
+    public static decimal? Evaluate(string text, Func<string, decimal?> measure)
+    {
+        var parser = new DaxArithmetic(text, measure);
+        var value = parser.Sum();
+        parser.Space();
+        Assert.True(parser._at == text.Length, $"unread DAX at {parser._at}: {text}");
+        return value;
+    }
+
+    private decimal? Sum()
+    {
+        var value = Product();
+        while (Peek() is '+' or '-')
+        {
+            var op = text[_at++];
+            var right = Product();
+            value = value is { } l && right is { } r ? (op == '+' ? l + r : l - r) : null;
+        }
+
+        return value;
+    }
+
+    private decimal? Product()
+    {
+        var value = Factor();
+        while (Peek() == '*')
+        {
+            _at++;
+            var right = Factor();
+            value = value is { } l && right is { } r ? l * r : null;
+        }
+
+        return value;
+    }
+
+    private decimal? Factor()
+    {
+        var c = Peek();
+        if (c == '(')
+        {
+            _at++;
+            var inner = Sum();
+            Expect(')');
+            return inner;
+        }
+
+        if (c == '[')
+        {
+            var close = text.IndexOf(']', _at);
+            var name = text[(_at + 1)..close];
+            _at = close + 1;
+            return measure(name);
+        }
+
+        if (char.IsDigit(c))
+        {
+            var start = _at;
+            while (_at < text.Length && (char.IsDigit(text[_at]) || text[_at] == '.'))
+            {
+                _at++;
+            }
+
+            return decimal.Parse(text[start.._at], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(string.CompareOrdinal(text, _at, "DIVIDE(", 0, 7) == 0, $"unexpected DAX at {_at}: {text}");
+        _at += 7;
+        var numerator = Sum();
+        Expect(',');
+        var denominator = Sum();
+        Expect(')');
+        return numerator is { } n && denominator is { } d && d != 0 ? n / d : null;
+    }
+
+    private char Peek()
+    {
+        Space();
+        return _at < text.Length ? text[_at] : '\0';
+    }
+
+    private void Space()
+    {
+        while (_at < text.Length && char.IsWhiteSpace(text[_at]))
+        {
+            _at++;
+        }
+    }
+
+    private void Expect(char c)
+    {
+        Assert.True(Peek() == c, $"expected '{c}' at {_at}: {text}");
+        _at++;
+    }
 }
