@@ -29,7 +29,7 @@ public sealed class KpiCliTests : IDisposable
         var (code, output) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(ExitCodes.Ok, code);
-        foreach (var command in new[] { "run", "kpis", "stores", "catalog", "fake-tiktok" })
+        foreach (var command in new[] { "run", "kpis", "stores", "catalog", "powerbi", "fake-tiktok" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
@@ -253,5 +253,23 @@ public sealed class KpiCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal(KpiReference.Markdown(KpiCatalog.Default).ReplaceLineEndings("\n"), output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Powerbi_generate_writes_the_template_and_check_fails_once_a_file_is_changed()
+    {
+        var folder = Path.Combine(_dir.Path, "powerbi");
+
+        var (code, output) = await CliRunner.RunAsync("powerbi", "generate", "--out", folder);
+        var (checkCode, checkOutput) = await CliRunner.RunAsync("powerbi", "generate", "--out", folder, "--check");
+        var kpi = Path.Combine(folder, "ShopKpi.SemanticModel", "definition", "tables", "KPI.tmdl");
+        await File.AppendAllTextAsync(kpi, "\n");
+        var (staleCode, staleOutput) = await CliRunner.RunAsync("powerbi", "generate", "--out", folder, "--check");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("wrote ShopKpi.pbip", output, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Ok, true), (checkCode, checkOutput.Contains("up to date", StringComparison.Ordinal)));
+        Assert.Equal(ExitCodes.Failed, staleCode);
+        Assert.Contains("differs: ShopKpi.SemanticModel/definition/tables/KPI.tmdl", staleOutput, StringComparison.Ordinal);
     }
 }

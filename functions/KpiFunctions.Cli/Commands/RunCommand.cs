@@ -178,7 +178,7 @@ internal static class RunCommand
             console.MarkupLine($"[yellow]{c.NotFetched.Count} store-day(s) without data[/] (e.g. {Markup.Escape(c.NotFetched[0])}).");
         }
 
-        console.MarkupLine("Colours: [green]green[/] / [yellow]amber[/] / [red]red[/] against the catalog thresholds; * = FX rate carried forward from an earlier day; p (in kpi kpis) = provisional, inside the lookback later runs fetch again.");
+        console.MarkupLine("Colours: [green]green[/] / [yellow]amber[/] / [red]red[/] against the thresholds in force (a store's own, else the catalog's); * = FX rate carried forward from an earlier day; p (in kpi kpis) = provisional, inside the lookback later runs fetch again.");
         console.MarkupLine(s.Storage is null
             ? $"Data: curated and raw files in [bold]{Markup.Escape(Path.Combine(storage.Location, "blobs"))}[/], tables in [bold]{Markup.Escape(Path.Combine(storage.Location, "tables.db"))}[/]."
             : $"Data: Azure Storage [bold]{Markup.Escape(storage.Location)}[/] (blobs in the container, tables in the account).");
