@@ -102,7 +102,7 @@ public sealed class SemanticPublisherTests : IDisposable
             var parquet = Table(manifest, table.Name!).Files.Count == 0
                 ? Table(manifest, table.Name!).Schema.ToDictionary(c => c.Name, c => c.Type.ToUpperInvariant(), StringComparer.Ordinal)
                 : (await DuckDbAsync($"DESCRIBE SELECT * FROM read_parquet({Files(manifest, table.Name!)}, hive_partitioning = false)")).ToDictionary(r => r["column_name"], r => r["column_type"], StringComparer.Ordinal);
-            var columns = table.Of("column").ToDictionary(c => c.Name!, c => c["dataType"]!, StringComparer.Ordinal);
+            var columns = table.Of("column").ToDictionary(c => c["sourceColumn"]!, c => c["dataType"]!, StringComparer.Ordinal);
             Assert.Equal(parquet.Keys.Order(StringComparer.Ordinal), columns.Keys.Order(StringComparer.Ordinal));
             foreach (var (name, type) in columns)
             {

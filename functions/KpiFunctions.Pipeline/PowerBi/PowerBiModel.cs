@@ -8,8 +8,12 @@ namespace KpiFunctions.Pipeline.PowerBi;
 /// <param name="IsKey">The table's key (the one side of relationships).</param>
 /// <param name="FormatString">Display format, or null for the default.</param>
 /// <param name="SortBy">Column this one sorts by, or null.</param>
-public sealed record ModelColumn(string Name, string DataType, string Description, bool Hidden, bool IsKey = false, string? FormatString = null, string? SortBy = null)
+/// <param name="Source">The Parquet column it loads, when the model names it differently (a measure has its name).</param>
+public sealed record ModelColumn(string Name, string DataType, string Description, bool Hidden, bool IsKey = false, string? FormatString = null, string? SortBy = null, string? Source = null)
 {
+    /// <summary>The Parquet column it loads.</summary>
+    public string SourceColumn => Source ?? Name;
+
     /// <summary>The Power Query type the partition gives the column (it must agree with <see cref="DataType"/>).</summary>
     public string MType => DataType switch
     {

@@ -60,6 +60,7 @@ public static class PowerBiModelBuilder
     public static PowerBiModel Build(KpiCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        _reserved = [.. catalog.Kpis.Select(k => k.LabelEn)];
         var tables = new List<ModelTable>
         {
             FromSemantic(SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null),
@@ -97,6 +98,17 @@ public static class PowerBiModelBuilder
         return new PowerBiModel(tables, relationships, Folders);
     }
 
+    // Measure names a column may not take (DAX resolves [Name] model-wide, and Desktop keeps measure and column names
+    // apart): such a column is loaded under its name + "_value".
+    [ThreadStatic]
+    private static HashSet<string>? _reserved;
+
+    /// <summary>The model's name for a Parquet column: its own, unless a measure is called that.</summary>
+    public static string ColumnName(string parquetColumn) =>
+        _reserved?.Contains(parquetColumn, StringComparer.OrdinalIgnoreCase) == true ? parquetColumn + "_value" : parquetColumn;
+
+    private static string Col(string table, string parquetColumn) => Dax.Column(table, ColumnName(parquetColumn));
+
     /// <summary>The TMDL type a Parquet column loads as: money stays fixed-decimal, rates and scores are floating.</summary>
     public static string DataType(CuratedColumn column)
     {
@@ -130,9 +142,10 @@ public static class PowerBiModelBuilder
                 _ => null,
             };
             var unit = c.Unit is "text" or "" ? "" : $" ({c.Unit})";
-            return new ModelColumn(c.Field.Name, type, c.Meaning + unit, hidden, keys.Contains(c.Field.Name, StringComparer.Ordinal), format);
+            var name = ColumnName(c.Field.Name);
+            return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Field.Name, StringComparer.Ordinal), format, Source: name == c.Field.Name ? null : c.Field.Name);
         }).ToArray();
-        return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.Name}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
+        return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.SourceColumn}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
     }
 
     private static List<ModelMeasure> Measures(KpiCatalog catalog)
@@ -141,16 +154,29 @@ public static class PowerBiModelBuilder
         var kpiNames = catalog.Kpis.ToDictionary(k => k.Id, k => k.LabelEn, StringComparer.Ordinal);
 
         // The base measures every KPI is written over, hidden: money in the reporting currency, so stores compare.
+        // A base measure is blank when any store-day in the selection has no value for it (the catalog's rule: a partial
+        // sum is never shown as the figure), which DAX's SUM alone would skip over.
         foreach (var m in catalog.Measures)
         {
-            measures.Add(new ModelMeasure(BaseName(m.Id), BaseDax(m), m.Unit == MeasureUnit.Money ? Money : "#,0", "Base measures",
+            measures.Add(new ModelMeasure(BaseName(m.Id), BaseDax(m, local: false), m.Unit == MeasureUnit.Money ? Money : "#,0", "Base measures",
                 $"{m.Description} ({m.Aggregation}; {(m.Unit == MeasureUnit.Money ? "reporting currency" : m.Unit.ToString().ToLowerInvariant())}.)", null, Hidden: true));
+            if (m.Unit == MeasureUnit.Money)
+            {
+                measures.Add(new ModelMeasure(LocalName(m.Id), BaseDax(m, local: true), Money, "Base measures",
+                    $"{m.Description} ({m.Aggregation}; the store's currency: meaningful for one store.)", null, Hidden: true));
+            }
         }
 
+        string MoneyLocal(string id) => catalog.Measures.Single(m => m.Id == id).Unit == MeasureUnit.Money ? LocalName(id) : BaseName(id);
         foreach (var kpi in catalog.Kpis)
         {
-            measures.Add(new ModelMeasure(kpi.LabelEn, Dax.Translate(kpi.Formula, BaseName), kpi.Format, Folder(kpi, catalog),
+            measures.Add(new ModelMeasure(kpi.LabelEn, Kpi(kpi.Formula, BaseName), kpi.Format, Folder(kpi, catalog),
                 $"{kpi.Description} Catalog formula: {kpi.Formula.ToFormula()}.{(kpi.IsMonetary ? " In the reporting currency." : "")}", kpi.LabelZh));
+            if (kpi.IsMonetary)
+            {
+                measures.Add(new ModelMeasure(kpi.LabelEn + " (local)", Kpi(kpi.Formula, MoneyLocal), kpi.Format, "Base measures",
+                    $"{kpi.LabelEn} in the store's own currency: meaningful for one store (the RAG colours compare it with the store's thresholds).", null, Hidden: true));
+            }
         }
 
         foreach (var id in TimeIntelligenceKpis)
@@ -171,36 +197,43 @@ public static class PowerBiModelBuilder
 
         measures.Add(new ModelMeasure("Buyer-days", Dax.Measure(BaseName("buyer_days")), "#,0", "Buyers",
             "Daily distinct buyers summed over the days: a buyer who orders on three days counts three times. Not unique buyers.", "买家人天"));
-        measures.Add(new ModelMeasure("Unique buyers (weekly)", $"SUM({Dax.Column("fact_store_week", "unique_buyers")})", "#,0", "Buyers",
+        measures.Add(new ModelMeasure("Unique buyers (weekly)", $"SUM({Col("fact_store_week", "unique_buyers")})", "#,0", "Buyers",
             "Distinct buyers per store and ISO week, computed by the pipeline; summed over the weeks that start in the selection and over stores (a buyer of two stores counts twice).", "周去重买家数"));
 
         // RAG colours: for one store its thresholds in force (its own, else the catalog's, from kpi_thresholds); for several
         // the catalog's. A KPI with no catalog thresholds is coloured only for stores with their own.
+        // Money KPIs compare the store's own currency (the thresholds' unit; such KPIs have no catalog thresholds, so
+        // they are coloured for one store only). Additive KPIs (GMV, orders, ...) are judged per store-day, as the
+        // pipeline judges them, so they are coloured for a single day only.
         foreach (var kpi in catalog.Kpis)
         {
             var t = kpi.Thresholds;
             var op = kpi.Direction == KpiDirection.HigherIsBetter ? ">=" : "<=";
             string Bound(string column, decimal? catalogValue) =>
-                $"IF(HASONEVALUE({Dax.Column("dim_store", "store_id")}), CALCULATE(MAX({Dax.Column("kpi_thresholds", column)}), {Dax.Column("kpi_thresholds", "kpi_id")} = \"{kpi.Id}\"), {(catalogValue is { } c ? Dax.Number(c) : "BLANK()")})";
+                $"IF(HASONEVALUE({Dax.Column("dim_store", "store_id")}), CALCULATE(MAX({Col("kpi_thresholds", column)}), {Col("kpi_thresholds", "kpi_id")} = \"{kpi.Id}\"), {(catalogValue is { } c ? Dax.Number(c) : "BLANK()")})";
+            var value = Dax.Measure(kpi.IsMonetary ? kpi.LabelEn + " (local)" : kpi.LabelEn);
+            var additive = kpi.Kind is KpiKind.Simple or KpiKind.Derived;
+            var unjudged = "ISBLANK(v) || ISBLANK(green)" + (additive ? $" || NOT HASONEVALUE({Dax.Column("dim_date", "date")})" : "");
             measures.Add(new ModelMeasure(kpi.LabelEn + " colour",
-                $"VAR v = {Dax.Measure(kpi.LabelEn)}\nVAR green = {Bound("green", t?.Green)}\nVAR amber = {Bound("amber", t?.Amber)}\nRETURN\n    SWITCH(\n        TRUE(),\n        ISBLANK(v) || ISBLANK(green), BLANK(),\n        v {op} green, \"#1E8E3E\",\n        v {op} amber, \"#F9AB00\",\n        \"#D93025\"\n    )",
+                $"VAR v = {value}\nVAR green = {Bound("green", t?.Green)}\nVAR amber = {Bound("amber", t?.Amber)}\nRETURN\n    SWITCH(\n        TRUE(),\n        {unjudged}, BLANK(),\n        v {op} green, \"#1E8E3E\",\n        v {op} amber, \"#F9AB00\",\n        \"#D93025\"\n    )",
                 "", "RAG",
-                t is null
-                    ? $"Green, amber or red for {kpi.LabelEn} where one store is selected and it has its own thresholds (kpi_thresholds); blank otherwise. Use as a field-value colour."
-                    : string.Create(CultureInfo.InvariantCulture, $"Green, amber or red for {kpi.LabelEn}: for one store on its thresholds in force (kpi_thresholds), else on the catalog's (green {op} {t.Green}, amber {op} {t.Amber}). Use as a field-value colour."),
+                (t is null
+                    ? $"Green, amber or red for {kpi.LabelEn} where one store is selected and it has its own thresholds (kpi_thresholds); blank otherwise."
+                    : string.Create(CultureInfo.InvariantCulture, $"Green, amber or red for {kpi.LabelEn}: for one store on its thresholds in force (kpi_thresholds), else on the catalog's (green {op} {t.Green}, amber {op} {t.Amber})."))
+                    + (additive ? " Judged per store-day, so only for a single day." : "") + (kpi.IsMonetary ? " In the store's currency." : "") + " Use as a field-value colour.",
                 kpi.LabelZh + "颜色"));
         }
 
         measures.Add(new ModelMeasure("Alerts", "COUNTROWS(fact_alerts)", "#,0", "Alerts",
             "Store-day KPIs that look wrong: unusual against the store's own history, or red.", "预警数"));
-        measures.Add(new ModelMeasure("Critical alerts", $"CALCULATE([Alerts], {Dax.Column("fact_alerts", "severity")} = \"Critical\")", "#,0", "Alerts",
+        measures.Add(new ModelMeasure("Critical alerts", $"CALCULATE([Alerts], {Col("fact_alerts", "severity")} = \"Critical\")", "#,0", "Alerts",
             "Alerts of Critical severity.", "严重预警数"));
         measures.Add(new ModelMeasure("Alerts colour", "SWITCH(TRUE(), [Critical alerts] > 0, \"#D93025\", [Alerts] > 0, \"#F9AB00\", \"#1E8E3E\")", "", "RAG",
             "Red with a critical alert, amber with any alert, green otherwise.", "预警颜色"));
 
-        measures.Add(new ModelMeasure("Provisional days", $"CALCULATE(COUNTROWS(dim_date), {Dax.Column("dim_date", "is_provisional")} = TRUE())", "#,0", "Data",
+        measures.Add(new ModelMeasure("Provisional days", $"CALCULATE(COUNTROWS(dim_date), {Col("dim_date", "is_provisional")} = TRUE())", "#,0", "Data",
             "Days in the selection whose figures may still change: the next nightly runs fetch them again.", "暂定天数"));
-        measures.Add(new ModelMeasure("Last day with data", $"CALCULATE(MAX({Dax.Column("fact_store_day", "date")}), REMOVEFILTERS())", "yyyy-mm-dd", "Data",
+        measures.Add(new ModelMeasure("Last day with data", $"CALCULATE(MAX({Col("fact_store_day", "date")}), REMOVEFILTERS())", "yyyy-mm-dd", "Data",
             "The last store-local day any store has figures for.", "最新数据日期"));
         return measures;
     }
@@ -225,20 +258,44 @@ public static class PowerBiModelBuilder
     /// <summary>The hidden measure of a base measure.</summary>
     public static string BaseName(string measureId) => "m_" + measureId;
 
-    private static string BaseDax(BaseMeasure m)
+    /// <summary>The hidden store-currency measure of a money base measure.</summary>
+    public static string LocalName(string measureId) => "m_" + measureId + "_local";
+
+    /// <summary>A KPI's DAX: the catalog formula, blank when a base measure it adds or subtracts is blank (DAX would count it as 0).</summary>
+    private static string Kpi(KpiExpr formula, Func<string, string> baseMeasure)
+    {
+        var dax = Dax.Translate(formula, baseMeasure);
+        if (!HasSum(formula))
+        {
+            // Products and DIVIDE are blank when an operand is: the catalog's null rule already.
+            return dax;
+        }
+
+        var operands = formula.References().Distinct()
+            .Select(r => r.MonthToDate ? $"CALCULATE({Dax.Measure(baseMeasure(r.MeasureId))}, DATESMTD({Dax.DateColumn}))" : Dax.Measure(baseMeasure(r.MeasureId)))
+            .Select(x => $"ISBLANK({x})");
+        return $"IF(\n    {string.Join(" || ", operands)},\n    BLANK(),\n    {dax}\n)";
+    }
+
+    private static bool HasSum(KpiExpr e) => e is KpiExpr.Binary b && (b.Operator is '+' or '-' || HasSum(b.Left) || HasSum(b.Right));
+
+    private static string BaseDax(BaseMeasure m, bool local)
     {
         var fact = "fact_store_day";
+        var column = m.Unit == MeasureUnit.Money && !local ? m.Id + "_rpt" : m.Id;
+        var gmv = local ? "gmv" : "gmv_rpt";
         return m.Aggregation switch
         {
-            MeasureAggregation.Sum => $"SUM({Dax.Column(fact, m.Unit == MeasureUnit.Money ? m.Id + "_rpt" : m.Id)})",
-            // A snapshot: each store's value on its last day in the selection, summed over stores.
-            MeasureAggregation.LastValue => $"SUMX(VALUES({Dax.Column(fact, "store_id")}), CALCULATE(SUM({Dax.Column(fact, m.Id)}), LASTDATE({Dax.Column(fact, "date")})))",
-            MeasureAggregation.DayCount => $"DISTINCTCOUNT({Dax.Column(fact, "date")})",
-            // The ten SKUs (per store: the key is store and SKU) with the most GMV in the selection; ties may make it more.
-            MeasureAggregation.TopTenSkus => $"VAR skus = TOPN(10, VALUES({Dax.Column("fact_product_day", "product_key")}), CALCULATE(SUM({Dax.Column("fact_product_day", "gmv_rpt")})))\nRETURN\n    CALCULATE(SUM({Dax.Column("fact_product_day", "gmv_rpt")}), KEEPFILTERS(skus))",
-            // Distinct buyers are known for a day (the daily count) and a whole ISO week (computed by the pipeline); any
-            // other selection would need the buyer list, so it is blank rather than a sum of daily counts.
-            MeasureAggregation.DistinctCount => $"SWITCH(\n    TRUE(),\n    HASONEVALUE({Dax.Column("dim_date", "date")}), [{BaseName("buyer_days")}],\n    HASONEVALUE({Dax.Column("dim_date", "week_start")}) && COUNTROWS(dim_date) = 7, SUM({Dax.Column("fact_store_week", "unique_buyers")}),\n    BLANK()\n)",
+            MeasureAggregation.Sum => $"IF(ISEMPTY(FILTER({fact}, ISBLANK({Col(fact, column)}))), SUM({Col(fact, column)}))",
+            // A snapshot: each store's value on its last day in the selection, summed over stores; blank if one is unknown.
+            MeasureAggregation.LastValue => $"VAR perStore = ADDCOLUMNS(VALUES({Col(fact, "store_id")}), \"@last\", CALCULATE(SUM({Col(fact, column)}), LASTDATE({Col(fact, "date")})))\nRETURN\n    IF(ISEMPTY(FILTER(perStore, ISBLANK([@last]))), SUMX(perStore, [@last]))",
+            MeasureAggregation.DayCount => $"DISTINCTCOUNT({Col(fact, "date")})",
+            // The ten SKUs (per store: the key is store and SKU) with the most GMV in the selection, ties broken by key.
+            MeasureAggregation.TopTenSkus => $"VAR skus = TOPN(10, VALUES({Col("fact_product_day", "product_key")}), CALCULATE(SUM({Col("fact_product_day", gmv)})), DESC, {Col("fact_product_day", "product_key")}, ASC)\nRETURN\n    CALCULATE(SUM({Col("fact_product_day", gmv)}), KEEPFILTERS(skus))",
+            // Distinct buyers are known for one store on a day (the daily count) and over a whole ISO week whose seven
+            // days were fetched (computed by the pipeline). Any other selection would need the buyer lists (a buyer of
+            // two stores is one buyer), so it is blank rather than a sum of counts.
+            MeasureAggregation.DistinctCount => $"SWITCH(\n    TRUE(),\n    NOT HASONEVALUE({Dax.Column("dim_store", "store_id")}), BLANK(),\n    HASONEVALUE({Dax.Column("dim_date", "date")}), [{BaseName("buyer_days")}],\n    HASONEVALUE({Dax.Column("dim_date", "week_start")}) && COUNTROWS(dim_date) = 7 && CALCULATE(MIN({Col("fact_store_week", "days_covered")})) = 7, SUM({Col("fact_store_week", "unique_buyers")}),\n    BLANK()\n)",
             _ => throw new NotSupportedException($"Base measure {m.Id} rolls up by {m.Aggregation}, which has no DAX form."),
         };
     }

@@ -66,7 +66,7 @@ public static partial class TmdlWriter
         }
 
         b.Append('\n');
-        b.Append("ref culture zh-CN\n");
+        b.Append("ref cultureInfo zh-CN\n");
         return b.ToString();
     }
 
@@ -103,7 +103,11 @@ public static partial class TmdlWriter
             		(tableName as text) as table =>
             		let
             		    Manifest = Json.Document(SemanticFiles{[Name = "manifest.json"]}[Content]),
-            		    Entry = List.First(List.Select(Manifest[tables], each [name] = tableName)),
+            		    Found = List.Select(Manifest[tables], each [name] = tableName),
+            		    Entry =
+            		        if List.IsEmpty(Found)
+            		        then error Error.Record("KpiFunctions", "manifest.json has no table " & tableName & "; the pipeline that published it is older than this template, so publish again.")
+            		        else Found{0},
             		    Paths = List.Transform(Entry[files], each Text.AfterDelimiter([path], "/")),
             		    Parts = Table.SelectRows(SemanticFiles, each List.Contains(Paths, [Name])),
             		    Checked =
@@ -194,7 +198,7 @@ public static partial class TmdlWriter
 
             b.Append("\t\tlineageTag: ").Append(LineageTag($"column/{table.Name}/{c.Name}")).Append('\n');
             b.Append("\t\tsummarizeBy: none\n");
-            b.Append("\t\tsourceColumn: ").Append(c.Name).Append('\n');
+            b.Append("\t\tsourceColumn: ").Append(c.SourceColumn).Append('\n');
             if (c.SortBy is { } sortBy)
             {
                 b.Append("\t\tsortByColumn: ").Append(Name(sortBy)).Append('\n');
@@ -236,7 +240,7 @@ public static partial class TmdlWriter
     private static string Culture(PowerBiModel model)
     {
         var b = new StringBuilder();
-        b.Append("culture zh-CN\n");
+        b.Append("cultureInfo zh-CN\n");
         b.Append("\ttranslations\n");
         b.Append("\t\tmodel Model\n");
         foreach (var table in model.Tables)

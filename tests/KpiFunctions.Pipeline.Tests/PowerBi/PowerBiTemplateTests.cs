@@ -74,6 +74,9 @@ public sealed partial class PowerBiTemplateTests
 
         var measures = model.Measures.Select(m => m.Measure.Name!.ToUpperInvariant()).ToList();
         Assert.Equal(measures.Count, measures.Distinct().Count());
+        // A measure never shares a name with a column of any table ([Name] resolves model-wide).
+        var columns = model.Tables.SelectMany(t => t.Of("column")).Select(c => c.Name!.ToUpperInvariant()).ToHashSet();
+        Assert.DoesNotContain(measures, columns.Contains);
         Assert.DoesNotContain(model.Expressions, e => model.Tables.Any(t => string.Equals(t.Name, e.Name, StringComparison.OrdinalIgnoreCase)));
 
         // Lineage tags: every one a GUID, none twice.
@@ -206,6 +209,13 @@ public sealed partial class PowerBiTemplateTests
         }
 
         Assert.True(compared > 150, $"{compared} values compared");
+
+        // A store-day with no unit cost for a sold SKU: the pipeline's gross margin is null, and so is the measure's
+        // (DAX alone would count the blank COGS as 0 and show a margin).
+        var row0 = rows[0];
+        var margin = model.Measure(KpiCatalog.Default.Kpis.Single(k => k.Id == "gross_margin").LabelEn)!.Expression!;
+        Assert.Null(DaxArithmetic.Evaluate(margin, n => n == "m_cogs" ? null : row0.Measures[n[2..]] ?? 0m));
+        Assert.NotNull(DaxArithmetic.Evaluate(margin, n => row0.Measures[n[2..]] ?? 1m));
     }
 
     [Fact]
@@ -218,7 +228,10 @@ public sealed partial class PowerBiTemplateTests
         Assert.Equal(18m, DaxArithmetic.Evaluate("[a] + [b] * [c]", n => values[n]));
         Assert.Equal(375m, DaxArithmetic.Evaluate("DIVIDE([a] + [c] * 10, [b] * 2) * 100", n => values[n])); // 30 / 8 × 100
         Assert.Null(DaxArithmetic.Evaluate("DIVIDE([a], [z]) * 100", n => values[n]));
-        Assert.Null(DaxArithmetic.Evaluate("[a] + [n]", n => values[n]));
+        Assert.Equal(10m, DaxArithmetic.Evaluate("[a] + [n]", n => values[n])); // DAX: BLANK + 10 = 10
+        Assert.Null(DaxArithmetic.Evaluate("[n] * 100", n => values[n]));
+        Assert.Null(DaxArithmetic.Evaluate("IF(\n    ISBLANK([a]) || ISBLANK([n]),\n    BLANK(),\n    [a] + [n]\n)", n => values[n]));
+        Assert.Equal(14m, DaxArithmetic.Evaluate("IF(ISBLANK([a]) || ISBLANK([b]), BLANK(), [a] + [b])", n => values[n]));
     }
 
     [Fact]
@@ -228,9 +241,11 @@ public sealed partial class PowerBiTemplateTests
 
         Assert.ThrowsAny<Exception>(() => model.References("[m_gmv] / [m_gmv_orders]", "test"));
         Assert.ThrowsAny<Exception>(() => model.References("SUM(fact_store_day[gmv]) + nonsense", "test"));
-        var refs = model.References("VAR x = SUM('fact_store_day'[gmv]) // a / comment\nRETURN DIVIDE(x, [Orders]) & \"a/b\"", "test");
-        Assert.Equal([new DaxReference("fact_store_day", "gmv"), new DaxReference(null, "Orders")], refs);
+        var refs = model.References("VAR x = SUM('fact_store_day'[gmv_value]) // a / comment\nRETURN DIVIDE(x, [Orders]) & \"a/b\"", "test");
+        Assert.Equal([new DaxReference("fact_store_day", "gmv_value"), new DaxReference(null, "Orders")], refs);
         Assert.Null(model.Column("fact_store_day", "gmv_typo"));
+        Assert.ThrowsAny<Exception>(() => model.References("SUMM(fact_store_day[gmv_value])", "test"));
+        Assert.ThrowsAny<Exception>(() => model.References("SUMX(t, [@nope])", "test"));
     }
 
     [Fact]
@@ -246,6 +261,10 @@ public sealed partial class PowerBiTemplateTests
         Assert.Contains("set twice", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tcolumn c\n\t\tdataType: string\n\t\tdataType: int64\n", "x")).Message, StringComparison.Ordinal);
         Assert.Contains("no expression", Assert.Throws<FormatException>(() => TmdlReader.Read("table t\n\tmeasure m =\n\t\tformatString: 0\n", "x")).Message, StringComparison.Ordinal);
 
+        Assert.Contains("neither a table", Assert.Throws<FormatException>(() => TmdlReader.Read("ref culture zh-CN\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("not allowed", Assert.Throws<FormatException>(() => TmdlReader.Read("culture zh-CN\n", "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("must be quoted", Assert.Throws<FormatException>(() => TmdlReader.Read("table a.b\n", "x")).Message, StringComparison.Ordinal);
+
         var ok = TmdlReader.Read("/// A table.\ntable 'My t'\n\tmeasure 'It''s' =\n\t\t\tVAR a = 1\n\t\t\tRETURN a\n\t\tformatString: 0\n", "x");
         Assert.Equal(("My t", "It's", "VAR a = 1\nRETURN a"), (ok[0].Name, ok[0].Children[0].Name, ok[0].Children[0].Expression));
     }
@@ -254,7 +273,7 @@ public sealed partial class PowerBiTemplateTests
     public void Every_visible_measure_and_table_has_a_chinese_caption_and_kpis_use_the_catalogs()
     {
         var model = TemplateModel.Load();
-        var translations = model.Files["cultures/zh-CN.tmdl"].Single(n => n.Type == "culture" && n.Name == "zh-CN").Of("translations").Single().Of("model").Single();
+        var translations = model.Files["cultures/zh-CN.tmdl"].Single(n => n.Type == "cultureInfo" && n.Name == "zh-CN").Of("translations").Single().Of("model").Single();
 
         foreach (var table in model.Tables)
         {
@@ -305,7 +324,7 @@ public sealed partial class PowerBiTemplateTests
             var source = table.Of("partition").Single()["source"]!;
             Assert.Contains($"ReadSemanticTable(\"{table.Name}\")", source, StringComparison.Ordinal);
             var typed = ColumnTypes().Matches(source).ToDictionary(m => m.Groups[1].Value, m => mTypes[m.Groups[2].Value], StringComparer.Ordinal);
-            Assert.Equal(table.Of("column").ToDictionary(c => c.Name!, c => c["dataType"]!, StringComparer.Ordinal), typed);
+            Assert.Equal(table.Of("column").ToDictionary(c => c["sourceColumn"]!, c => c["dataType"]!, StringComparer.Ordinal), typed);
         }
     }
 
@@ -421,8 +440,9 @@ public sealed partial class PowerBiTemplateTests
 }
 
 /// <summary>
-/// Evaluates the arithmetic DAX the template generates for a KPI (DIVIDE, + - *, numbers, [measure]) over given base
-/// measure values, BLANK as null: enough to hold each generated measure against the pipeline's own value for a store-day.
+/// Evaluates the arithmetic DAX the template generates for a KPI over given base measure values, with DAX's own BLANK
+/// rules (null here): BLANK + x is x, BLANK × x is BLANK, DIVIDE by BLANK or 0 is BLANK; and IF(ISBLANK(a) || ...,
+/// BLANK(), e), the guard the template puts round sums. Enough to hold each generated KPI against the pipeline's value.
 /// </summary>
 internal sealed class DaxArithmetic(string text, Func<string, decimal?> measure)
 {
@@ -444,7 +464,7 @@ internal sealed class DaxArithmetic(string text, Func<string, decimal?> measure)
         {
             var op = text[_at++];
             var right = Product();
-            value = value is { } l && right is { } r ? (op == '+' ? l + r : l - r) : null;
+            value = value is null && right is null ? null : op == '+' ? (value ?? 0) + (right ?? 0) : (value ?? 0) - (right ?? 0);
         }
 
         return value;
@@ -493,13 +513,47 @@ internal sealed class DaxArithmetic(string text, Func<string, decimal?> measure)
             return decimal.Parse(text[start.._at], System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        Assert.True(string.CompareOrdinal(text, _at, "DIVIDE(", 0, 7) == 0, $"unexpected DAX at {_at}: {text}");
-        _at += 7;
+        if (Word("BLANK()"))
+        {
+            return null;
+        }
+
+        if (Word("IF("))
+        {
+            var anyBlank = false;
+            do
+            {
+                Assert.True(Word("ISBLANK("), $"only ISBLANK(...) || ... conditions, at {_at}: {text}");
+                anyBlank |= Sum() is null;
+                Expect(')');
+            }
+            while (Word("||"));
+            Expect(',');
+            Assert.True(Word("BLANK()"), $"IF(..., BLANK(), ...) expected at {_at}: {text}");
+            Expect(',');
+            var otherwise = Sum();
+            Expect(')');
+            return anyBlank ? null : otherwise;
+        }
+
+        Assert.True(Word("DIVIDE("), $"unexpected DAX at {_at}: {text}");
         var numerator = Sum();
         Expect(',');
         var denominator = Sum();
         Expect(')');
         return numerator is { } n && denominator is { } d && d != 0 ? n / d : null;
+    }
+
+    private bool Word(string word)
+    {
+        Space();
+        if (string.CompareOrdinal(text, _at, word, 0, word.Length) != 0)
+        {
+            return false;
+        }
+
+        _at += word.Length;
+        return true;
     }
 
     private char Peek()

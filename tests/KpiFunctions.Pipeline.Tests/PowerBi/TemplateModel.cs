@@ -50,7 +50,15 @@ internal sealed class TemplateModel
 
     public TmdlNode? Measure(string name) => Measures.Select(m => m.Measure).SingleOrDefault(m => m.Name == name);
 
-    private static readonly string[] DaxWords = ["VAR", "RETURN", "DAY", "MONTH", "YEAR", "QUARTER", "TRUE", "FALSE", "BLANK", "IN", "NOT", "AND", "OR"];
+    private static readonly string[] DaxWords = ["VAR", "RETURN", "DAY", "MONTH", "YEAR", "QUARTER", "TRUE", "FALSE", "BLANK", "IN", "NOT", "AND", "OR", "ASC", "DESC"];
+
+    // The DAX functions the template may call; a misspelt one is an error, not a pass.
+    private static readonly string[] DaxFunctions =
+    [
+        "SUM", "SUMX", "VALUES", "CALCULATE", "LASTDATE", "DISTINCTCOUNT", "TOPN", "KEEPFILTERS", "SWITCH", "TRUE", "HASONEVALUE",
+        "COUNTROWS", "BLANK", "DIVIDE", "DATEADD", "SAMEPERIODLASTYEAR", "DATESMTD", "DATESINPERIOD", "MAX", "MIN", "IF", "ISBLANK",
+        "REMOVEFILTERS", "FILTER", "ISEMPTY", "ADDCOLUMNS", "NOT",
+    ];
 
     /// <summary>
     /// The references in a DAX expression, with strings and comments skipped. Throws on a '/' operator (quotients go
@@ -104,7 +112,14 @@ internal sealed class TemplateModel
             else if (c == '[')
             {
                 var close = dax.IndexOf(']', i);
-                refs.Add(new DaxReference(null, dax[(i + 1)..close]));
+                var name = dax[(i + 1)..close];
+                // [@x] is a column an ADDCOLUMNS in the same expression makes.
+                Assert.True(!name.StartsWith('@') || dax.Contains($"\"{name}\"", StringComparison.Ordinal), $"{where}: [{name}] is not added by ADDCOLUMNS");
+                if (!name.StartsWith('@'))
+                {
+                    refs.Add(new DaxReference(null, name));
+                }
+
                 i = close;
             }
             else if (char.IsLetter(c) || c == '_')
@@ -123,7 +138,11 @@ internal sealed class TemplateModel
                     refs.Add(new DaxReference(word, dax[(end + 1)..close]));
                     end = close + 1;
                 }
-                else if (next != '(')
+                else if (next == '(')
+                {
+                    Assert.True(DaxFunctions.Contains(word, StringComparer.OrdinalIgnoreCase), $"{where}: {word}( is not a DAX function the template uses");
+                }
+                else
                 {
                     if (i >= 4 && dax[(i - 4)..i] == "VAR ")
                     {

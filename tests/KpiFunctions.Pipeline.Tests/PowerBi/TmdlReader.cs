@@ -45,7 +45,7 @@ internal static class TmdlReader
         ["relationship"] = (["fromColumn", "toColumn", "isActive", "crossFilteringBehavior", "fromCardinality", "toCardinality"], []),
         ["expression"] = (["lineageTag"], ["annotation"]),
         ["annotation"] = ([], []),
-        ["culture"] = ([], ["translations"]),
+        ["cultureInfo"] = ([], ["translations"]),
         ["translations"] = ([], ["model"]),
         ["ref"] = ([], []),
     };
@@ -178,7 +178,7 @@ internal static class TmdlReader
 
             // An object declaration.
             var allowedChildren = parent is null
-                ? ["database", "model", "table", "relationship", "expression", "culture", "ref", "annotation"]
+                ? ["database", "model", "table", "relationship", "expression", "cultureInfo", "ref", "annotation"]
                 : inTranslations ? ["model", "table", "column", "measure", "expression"] : Grammar[parent.Type].Children;
             if (!allowedChildren.Contains(word, StringComparer.Ordinal))
             {
@@ -192,7 +192,15 @@ internal static class TmdlReader
 
             string? name;
             string? expression = null;
-            if (word is "ref" or "database" or "translations" or "dataAccessOptions")
+            if (word is "ref")
+            {
+                name = rest.Trim();
+                if (!(name.StartsWith("table ", StringComparison.Ordinal) || name.StartsWith("cultureInfo ", StringComparison.Ordinal)))
+                {
+                    throw new FormatException($"{where}: 'ref {name}' refers to neither a table nor a cultureInfo.");
+                }
+            }
+            else if (word is "database" or "translations")
             {
                 name = rest.Trim();
             }
@@ -302,7 +310,7 @@ internal static class TmdlReader
 
         var end = rest.IndexOfAny([' ', '=']);
         var name = end < 0 ? rest : rest[..end];
-        if (name.Length == 0 || name.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '-' or '.')))
+        if (name.Length == 0 || name.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '-')))
         {
             throw new FormatException($"{where}: the name '{name}' must be quoted.");
         }
