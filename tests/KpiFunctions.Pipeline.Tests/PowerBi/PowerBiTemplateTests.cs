@@ -210,6 +210,46 @@ public sealed partial class PowerBiTemplateTests
 
         Assert.True(compared > 150, $"{compared} values compared");
 
+        // Groups of store-days (each store's three days, and every store together), against the pipeline's engine:
+        // sums with a blank anywhere are blank, snapshots take each store's last day, money is summed per day at its rate.
+        var engine = new Core.Engine.KpiEngine(KpiCatalog.Default, h.Options.ReportingCurrency);
+        var members = rows.Select(r => new Core.Engine.StoreDayMeasures(r.StoreId, r.Country, r.Currency, r.Date, r.Measures, new Dictionary<string, string>(), new HashSet<string>(), new Dictionary<string, decimal>(),
+            new Core.Fx.FxLookup(r.FxRate, r.FxRateDate, r.FxStatus, null))).ToList();
+        var groups = members.GroupBy(m => m.StoreId).Select(g => g.ToList()).Append(members).ToList();
+        var groupCompared = 0;
+        foreach (var group in groups)
+        {
+            var result = engine.EvaluateGroup("g", group, Core.Engine.CurrencyBasis.Reporting, members);
+            decimal? GroupBase(string name)
+            {
+                var m = KpiCatalog.Default.Measures.Single(x => x.Id == name[2..]);
+                IEnumerable<Core.Engine.StoreDayMeasures> of = m.Aggregation == MeasureAggregation.LastValue
+                    ? group.GroupBy(d => d.StoreId).Select(g => g.MaxBy(d => d.Date)!)
+                    : group;
+                if (m.Aggregation == MeasureAggregation.DayCount)
+                {
+                    return group.Select(d => d.Date).Distinct().Count();
+                }
+
+                var values = of.Select(d => m.Unit == MeasureUnit.Money ? d.Values[m.Id] * d.Fx.Rate : d.Values[m.Id]).ToList();
+                return values.Any(v => v is null) ? null : values.Sum();
+            }
+
+            foreach (var kpi in KpiCatalog.Default.Kpis.Where(k => k.Kind != KpiKind.Cumulative && k.Id is not ("buyers" or "top10_sku_gmv_share")))
+            {
+                var expected = result.Kpis.Single(k => k.KpiId == kpi.Id).Value;
+                var value = DaxArithmetic.Evaluate(model.Measure(kpi.LabelEn)!.Expression!, GroupBase);
+                Assert.True(expected is null == value is null, $"{kpi.Id} over {group.Count} store-days: DAX gives {value}, the engine {expected}");
+                if (expected is { } e && value is { } v)
+                {
+                    Assert.True(Math.Abs(e - v) <= 0.0001m * Math.Max(1m, Math.Abs(e)), $"{kpi.Id} over {group.Count} store-days: DAX gives {v}, the engine {e}");
+                    groupCompared++;
+                }
+            }
+        }
+
+        Assert.True(groupCompared > 50, $"{groupCompared} group values compared");
+
         // A store-day with no unit cost for a sold SKU: the pipeline's gross margin is null, and so is the measure's
         // (DAX alone would count the blank COGS as 0 and show a margin).
         var row0 = rows[0];
@@ -349,6 +389,10 @@ public sealed partial class PowerBiTemplateTests
         Assert.Equal(["Overview", "Store comparison", "Funnel", "Content", "Service and health", "Alerts", "Weekly review"],
             pagesMeta.GetProperty("pageOrder").EnumerateArray().Select(n => pages.Single(p => p.Json.GetProperty("name").GetString() == n.GetString()).Json.GetProperty("displayName").GetString()));
 
+        var reportJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "definition", "report.json"))).RootElement;
+        Assert.True(reportJson.TryGetProperty("$schema", out _) && reportJson.TryGetProperty("themeCollection", out _));
+        Assert.All(pages, p => Assert.All(new[] { "$schema", "name", "displayName", "displayOption" }, key => Assert.True(p.Json.TryGetProperty(key, out _), $"{p.File}: no {key}")));
+
         var fields = 0;
         var visualNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (file, page) in pages)
@@ -363,6 +407,20 @@ public sealed partial class PowerBiTemplateTests
                 Assert.Matches(NamePattern(), name);
                 Assert.True(visualNames.Add(name), $"visual {name} twice");
                 Assert.StartsWith("https://developer.microsoft.com/json-schemas/fabric/item/report/definition/visualContainer/", visual.GetProperty("$schema").GetString(), StringComparison.Ordinal);
+                // The roles each visual type takes, and conditional formats aimed at a field the visual shows.
+                var type = visual.GetProperty("visual").GetProperty("visualType").GetString()!;
+                var roles = visual.GetProperty("visual").GetProperty("query").GetProperty("queryState").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal).ToArray();
+                Assert.True(RolesOf.TryGetValue(type, out var allowed) && allowed.SequenceEqual(roles), $"{name}: a {type} with roles {string.Join(", ", roles)}");
+                var queryRefs = visual.GetProperty("visual").GetProperty("query").GetProperty("queryState").EnumerateObject()
+                    .SelectMany(r => r.Value.GetProperty("projections").EnumerateArray()).Select(x => x.GetProperty("queryRef").GetString()).ToHashSet(StringComparer.Ordinal);
+                if (visual.GetProperty("visual").TryGetProperty("objects", out var objects))
+                {
+                    foreach (var format in objects.EnumerateObject().SelectMany(o => o.Value.EnumerateArray()).Where(o => o.TryGetProperty("selector", out _)))
+                    {
+                        Assert.Contains(format.GetProperty("selector").GetProperty("metadata").GetString(), queryRefs);
+                    }
+                }
+
                 var p = visual.GetProperty("position");
                 Assert.True(p.GetProperty("x").GetDouble() >= 0 && p.GetProperty("y").GetDouble() >= 0
                     && p.GetProperty("x").GetDouble() + p.GetProperty("width").GetDouble() <= width
@@ -380,6 +438,16 @@ public sealed partial class PowerBiTemplateTests
         Assert.True(fields > 120, $"{fields} fields");
         Assert.All(Directory.EnumerateFiles(report, "*", SearchOption.AllDirectories), f => Assert.True(new FileInfo(f).Length < 1_000_000, f));
     }
+
+    private static readonly Dictionary<string, string[]> RolesOf = new(StringComparer.Ordinal)
+    {
+        ["card"] = ["Values"],
+        ["tableEx"] = ["Values"],
+        ["slicer"] = ["Values"],
+        ["lineChart"] = ["Category", "Y"],
+        ["clusteredBarChart"] = ["Category", "Y"],
+        ["clusteredColumnChart"] = ["Category", "Y"],
+    };
 
     private static IEnumerable<(string Kind, string Entity, string Property, string? QueryRef)> FieldsOf(JsonElement e, string? queryRef = null)
     {
