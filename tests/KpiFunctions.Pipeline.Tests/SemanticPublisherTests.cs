@@ -157,6 +157,42 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_publish_rereads_only_the_months_whose_sku_days_or_weeks_changed_since_the_previous_version()
+    {
+        await RunAsync();
+        // A night later: the compute step's partitions are older than the version published on them.
+        foreach (var dataset in new[] { DetailFacts.ProductDayDataset, DetailFacts.StoreWeekDataset })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(_h.DataDirectory, "blobs", "curated", dataset), "*", SearchOption.AllDirectories))
+            {
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(-1));
+            }
+        }
+
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var first = await Publisher().PublishAsync("aged");
+        var curated = new Curated.CuratedStore(_h.Storage.Blobs);
+        var day = new DateOnly(2026, 11, 1);
+        var skus = (await curated.ReadAsync(DetailFacts.ProductDays, "uk-main", day))!;
+        await curated.WriteAsync(DetailFacts.ProductDays, "uk-main", day, [.. skus.Select(r => r with { Units = r.Units + 1 })]);
+
+        var watched = new WatchedBlobs(_h.Storage.Blobs);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var second = await new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("one sku-day changed");
+
+        // November's SKU-days are read again (and only they); October's, and every week, keep the previous files unread.
+        var read = watched.Reads.Where(p => p.Contains("/kpi_product_day/", StringComparison.Ordinal) || p.Contains("/kpi_store_week/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(read);
+        Assert.All(read, p => Assert.StartsWith("curated/kpi_product_day/date=2026-11-", p, StringComparison.Ordinal));
+        Assert.Equal(Table(first, "fact_product_day").Files.Single(f => f.Part == "month=2026-10"), Table(second, "fact_product_day").Files.Single(f => f.Part == "month=2026-10"));
+        Assert.Equal(Table(first, "fact_store_week").Files, Table(second, "fact_store_week").Files);
+        var november = Table(second, "fact_product_day").Files.Single(f => f.Part == "month=2026-11");
+        Assert.StartsWith($"semantic/v={second.Version}/", november.Path, StringComparison.Ordinal);
+        var units = await DuckDbAsync($"SELECT CAST(sum(units) AS VARCHAR) AS u FROM read_parquet(['{Path.Combine(_h.DataDirectory, "blobs", november.Path)}']) WHERE store_id = 'uk-main' AND date = DATE '2026-11-01'");
+        Assert.Equal(skus.Sum(r => r.Units) + skus.Count, decimal.Parse(units.Single()["u"], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task The_readmes_duckdb_query_over_the_manifest_gives_the_kpi_tables_reporting_gmv_per_country()
     {
         await RunAsync();
@@ -268,7 +304,7 @@ public sealed class SemanticPublisherTests : IDisposable
         await RunAsync();
         var before = (await Publisher().CurrentAsync())!;
         await ChangeGmvAsync(new DateOnly(2026, 10, 30), "us-west", 5m);
-        var dying = _h.Storage with { Blobs = new FailingManifest(_h.Storage.Blobs) };
+        var dying = _h.Storage with { Blobs = new WatchedBlobs(_h.Storage.Blobs, dieBeforeManifest: true) };
         _h.Time.Now += TimeSpan.FromMinutes(1);
 
         await Assert.ThrowsAsync<IOException>(() => new SemanticPublisher(dying, KpiCatalog.Default, Retention, _h.Time).PublishAsync("dies"));
@@ -329,15 +365,25 @@ public sealed class SemanticPublisherTests : IDisposable
         [.. (await Node.RunAsync("duckdb-sql", sql)).GetProperty("rows").EnumerateArray()
             .Select(r => r.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal))];
 
-    /// <summary>A blob store whose upload of the current manifest dies (the process killed just before the switch).</summary>
-    private sealed class FailingManifest(IBlobStore inner) : IBlobStore
+    /// <summary>A blob store that records what is read, and can die uploading the current manifest (killed just before the switch).</summary>
+    private sealed class WatchedBlobs(IBlobStore inner, bool dieBeforeManifest = false) : IBlobStore
     {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Reads { get; } = new();
+
         public Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
-            path == SemanticPublisher.ManifestPath ? throw new IOException("killed before the manifest") : inner.UploadAsync(path, content, options, cancellationToken);
+            dieBeforeManifest && path == SemanticPublisher.ManifestPath ? throw new IOException("killed before the manifest") : inner.UploadAsync(path, content, options, cancellationToken);
 
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default) => inner.OpenReadAsync(path, cancellationToken);
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+        {
+            Reads.Enqueue(path);
+            return inner.OpenReadAsync(path, cancellationToken);
+        }
 
-        public Task<Stream?> OpenReadRangeAsync(string path, long offset, long? length = null, CancellationToken cancellationToken = default) => inner.OpenReadRangeAsync(path, offset, length, cancellationToken);
+        public Task<Stream?> OpenReadRangeAsync(string path, long offset, long? length = null, CancellationToken cancellationToken = default)
+        {
+            Reads.Enqueue(path);
+            return inner.OpenReadRangeAsync(path, offset, length, cancellationToken);
+        }
 
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => inner.ExistsAsync(path, cancellationToken);
 

@@ -81,21 +81,15 @@ public sealed class SemanticPublisher
             products.AddRange((await curated.ReadReferenceAsync(CuratedTables.Products, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(p => p.SkuId, StringComparer.Ordinal));
         }
 
-        // The detail facts the compute step wrote for the same store-days (and the weeks they fall in).
-        var productDays = new List<ProductDayRow>();
-        var weeks = new List<StoreWeekRow>();
-        foreach (var store in rows.GroupBy(r => r.StoreId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            foreach (var row in store.OrderBy(r => r.Date))
-            {
-                productDays.AddRange(await curated.ReadAsync(DetailFacts.ProductDays, store.Key, row.Date, cancellationToken).ConfigureAwait(false) ?? []);
-            }
-
-            foreach (var monday in store.Select(r => DetailFacts.WeekStart(r.Date)).Distinct().Order())
-            {
-                weeks.AddRange(await curated.ReadAsync(DetailFacts.StoreWeeks, store.Key, monday, cancellationToken).ConfigureAwait(false) ?? []);
-            }
-        }
+        // The detail facts the compute step wrote for the same store-days (and the weeks they fall in), by month: a month
+        // none of whose partitions changed since the previous version was written keeps that version's file unread.
+        var previousWritten = previous is null ? null : await WrittenAsync($"semantic/v={previous.Version}/manifest.json", cancellationToken).ConfigureAwait(false);
+        var productDays = await MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
+            rows.Select(r => (r.StoreId, r.Date)).Distinct(),
+            rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var weeks = await MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
+            rows.Select(r => (r.StoreId, DetailFacts.WeekStart(r.Date))).Distinct(),
+            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
         var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
@@ -107,11 +101,8 @@ public sealed class SemanticPublisher
                 .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal)
                 .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
                 .Select(g => ((string?)g.Key, (IReadOnlyList<KpiDailyRow>)[.. g]))]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.ProductDays, [.. productDays
-                .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal)
-                .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
-                .Select(g => ((string?)g.Key, (IReadOnlyList<ProductDayRow>)[.. g]))]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.StoreWeeks, [(null, weeks.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.ProductDays, productDays).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.StoreWeeks, weeks).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Thresholds, [(null, [.. stores.OrderBy(s => s.Id, StringComparer.Ordinal)
                 .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: s.ThresholdsFor(k), Own: s.Thresholds?.ContainsKey(k.Id) == true))
@@ -165,6 +156,66 @@ public sealed class SemanticPublisher
         }
 
         return [.. targets.OrderBy(t => t.StoreId, StringComparer.Ordinal).ThenBy(t => t.Month)];
+    }
+
+    /// <summary>
+    /// One part per month of a per-store-day curated dataset's partitions (<paramref name="keys"/>: store and partition
+    /// day). A month is read again when it has no file in the previous version or any of its partitions was written
+    /// since that version's manifest (both times from the store's own clock, with two seconds' slack for its
+    /// one-second resolution); otherwise its part is null: keep the previous file. Reads only what changed, so a
+    /// nightly publish does not reread two years of SKU-days.
+    /// </summary>
+    private async Task<IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)>> MonthPartsAsync<T>(
+        CuratedTable<T> table, string semanticTable, SemanticManifest? previous, DateTimeOffset? previousWritten,
+        IEnumerable<(string Store, DateOnly Date)> keys, Func<IEnumerable<T>, IEnumerable<T>> order, CancellationToken cancellationToken)
+    {
+        var written = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/", cancellationToken).ConfigureAwait(false))
+        {
+            written[blob.Path] = blob.LastModified;
+        }
+
+        var before = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable)?.Files ?? [];
+        var curated = new CuratedStore(_storage.Blobs);
+        var parts = new List<(string? Part, IReadOnlyList<T>? Rows)>();
+        foreach (var month in keys.GroupBy(k => "month=" + k.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var paths = month.Select(k => (k.Store, k.Date, Path: CuratedStore.PartitionPath(table.Name, k.Store, k.Date))).Where(k => written.ContainsKey(k.Path)).ToList();
+            var unchanged = previousWritten is { } since
+                && before.FirstOrDefault(f => f.Part == month.Key) is { } kept && await _storage.Blobs.ExistsAsync(kept.Path, cancellationToken).ConfigureAwait(false)
+                && paths.All(k => written[k.Path] < since - TimeSpan.FromSeconds(2));
+            if (unchanged)
+            {
+                parts.Add((month.Key, null));
+                continue;
+            }
+
+            var rows = new List<T>();
+            foreach (var (store, date, _) in paths.OrderBy(k => k.Date).ThenBy(k => k.Store, StringComparer.Ordinal))
+            {
+                rows.AddRange(await curated.ReadAsync(table, store, date, cancellationToken).ConfigureAwait(false) ?? []);
+            }
+
+            if (rows.Count > 0)
+            {
+                parts.Add((month.Key, [.. order(rows)]));
+            }
+        }
+
+        return parts;
+    }
+
+    private async Task<DateTimeOffset?> WrittenAsync(string path, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in _storage.Blobs.ListAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (blob.Path == path)
+            {
+                return blob.LastModified;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -268,12 +319,21 @@ public sealed class SemanticPublisher
     /// <summary>Writes one version's files, sharing any whose bytes equal the previous version's file of the same table and part.</summary>
     private sealed class VersionWriter(IBlobStore blobs, string version, SemanticManifest? previous, CancellationToken cancellationToken)
     {
-        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T> Rows)> parts)
+        /// <summary>Writes the parts; a part with null rows keeps the previous version's file of that part (read by no one here).</summary>
+        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts)
         {
             var files = new List<SemanticFile>();
             var before = previous?.Tables.FirstOrDefault(t => t.Name == table.Name)?.Files ?? [];
-            foreach (var (part, rows) in parts)
+            foreach (var (part, maybeRows) in parts)
             {
+                if (maybeRows is not { } rows)
+                {
+                    var kept = before.FirstOrDefault(f => f.Part == part)
+                        ?? throw new InvalidOperationException($"{table.Name} {part}: kept from the previous version, which has no such file.");
+                    files.Add(kept);
+                    continue;
+                }
+
                 var bytes = await table.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
                 var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 if (before.FirstOrDefault(f => f.Part == part && f.Sha256 == hash) is { } same && await blobs.ExistsAsync(same.Path, cancellationToken).ConfigureAwait(false))
