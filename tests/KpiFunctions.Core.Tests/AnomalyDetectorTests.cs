@@ -43,7 +43,7 @@ public class AnomalyDetectorTests
 
         var red = AnomalyDetector.Check("uk-main", Monday, Gmv, 9.5m, History, red: true)!;
         Assert.Equal(AlertSeverity.Warning, red.Severity);
-        Assert.Equal("gmv is 9.5: red on the catalog's thresholds", red.Reason);
+        Assert.Equal("gmv is 9.5: turned red on its thresholds", red.Reason);
 
         // Unusual and red at once is critical even short of z 5.
         Assert.Equal(AlertSeverity.Critical, AnomalyDetector.Check("uk-main", Monday, Gmv, 9.2m, History, red: true)!.Severity);

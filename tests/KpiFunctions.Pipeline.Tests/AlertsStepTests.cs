@@ -64,6 +64,33 @@ public sealed class AlertsStepTests : IDisposable
         Assert.Contains($"{alerts.Count} alerts", run.Header.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Red_alone_alerts_on_the_day_a_kpi_turns_red_not_on_each_day_it_stays_red()
+    {
+        var sunday = Monday.AddDays(-1);
+        await _h.SeedAsync(sunday.AddDays(-1), Monday);
+        await _h.Runner().RunAsync(new RunRequest(sunday.AddDays(-1), Monday, ["uk-main"]));
+        var repository = new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default);
+        var rows = (await repository.QueryAsync(sunday.AddDays(-1), Monday, "uk-main")).ToDictionary(r => r.Date);
+
+        // Refunds: green on Saturday, red on Sunday and Monday (no baseline yet, so only the thresholds speak).
+        await repository.SaveAsync([WithRefunds(rows[sunday.AddDays(-1)], RagStatus.Green), WithRefunds(rows[sunday], RagStatus.Red), WithRefunds(rows[Monday], RagStatus.Red)]);
+        var alerts = await new AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(sunday.AddDays(-1), Monday, ["uk-main"]);
+
+        var refund = Assert.Single(alerts, a => a.KpiId == "refund_rate");
+        Assert.Equal((sunday, AlertSeverity.Warning, "refund_rate is 9: turned red on its thresholds"), (refund.Date, refund.Severity, refund.Reason));
+
+        // Monday alone in the window still knows Sunday was red: no alert.
+        Assert.DoesNotContain(await new AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(Monday, Monday, ["uk-main"]), a => a.KpiId == "refund_rate");
+    }
+
+    private static KpiDailyRow WithRefunds(KpiDailyRow row, RagStatus status)
+    {
+        var kpis = row.Kpis.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        kpis["refund_rate"] = kpis["refund_rate"] with { Value = 9m, Status = status };
+        return row with { Kpis = kpis };
+    }
+
     private static KpiDailyRow WithGmv(KpiDailyRow row, decimal value)
     {
         var kpis = row.Kpis.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

@@ -29,7 +29,7 @@ public sealed record KpiAlert(string StoreId, DateOnly Date, string KpiId, decim
 /// weekday over the last <see cref="Weeks"/> weeks, its spread the median absolute deviation (MAD), both robust to
 /// the odd promotion day. A value is unusual when its robust z, (value − median) / (1.4826 × MAD), is 3 or more in the
 /// KPI's bad direction (1.4826 makes the MAD comparable to a standard deviation for normal data). A red RAG status
-/// (the catalog's thresholds) is an alert too. Good surprises are not alerts.
+/// (on the thresholds in force: the store's own, else the catalog's) is an alert too. Good surprises are not alerts.
 /// </summary>
 public static class AnomalyDetector
 {
@@ -122,8 +122,8 @@ public static class AnomalyDetector
         mad = mad is { } m ? decimal.Round(m, 6, MidpointRounding.ToEven) : null;
         var severity = bad >= CriticalZ || (unusual && red) ? AlertSeverity.Critical : AlertSeverity.Warning;
         var reason = unusual
-            ? FormattableString.Invariant($"{kpi.Id} is {value} against a usual {baseline} on this weekday (robust z {z}){(red ? "; and red on the catalog's thresholds" : "")}")
-            : FormattableString.Invariant($"{kpi.Id} is {value}: red on the catalog's thresholds");
+            ? FormattableString.Invariant($"{kpi.Id} is {value} against a usual {baseline} on this weekday (robust z {z}){(red ? "; and red on its thresholds" : "")}")
+            : FormattableString.Invariant($"{kpi.Id} is {value}: turned red on its thresholds");
         return new KpiAlert(storeId, date, kpi.Id, value, baseline, mad, z, severity, reason);
     }
 }

@@ -35,7 +35,12 @@ public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog)
                     .Select(k => rows.GetValueOrDefault((row.StoreId, row.Date.AddDays(-7 * k)))?.Kpis.GetValueOrDefault(kpi.Id)?.Value)
                     .OfType<decimal>()
                     .ToArray();
-                if (AnomalyDetector.Check(row.StoreId, row.Date, kpi, value, history, cell.Status == RagStatus.Red) is { } alert)
+                // Red alone alerts on the day a KPI turns red, not on every day it stays red (the RAG colours show a
+                // lasting red; a daily alert for it would bury the unusual days). Unusual and red is critical either way.
+                var red = cell.Status == RagStatus.Red;
+                var newlyRed = red && rows.GetValueOrDefault((row.StoreId, row.Date.AddDays(-1)))?.Kpis.GetValueOrDefault(kpi.Id)?.Status != RagStatus.Red;
+                if (AnomalyDetector.Check(row.StoreId, row.Date, kpi, value, history, red) is { } alert
+                    && (newlyRed || !red || AnomalyDetector.Check(row.StoreId, row.Date, kpi, value, history, red: false) is not null))
                 {
                     alerts.Add(alert);
                 }
