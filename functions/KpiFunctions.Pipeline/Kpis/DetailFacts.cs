@@ -37,25 +37,39 @@ public static class DetailFacts
     public const string StoreWeekDataset = "kpi_store_week";
 
     /// <summary>kpi_product_day.</summary>
-    public static CuratedTable<ProductDayRow> ProductDays { get; } = new CuratedTable<ProductDayRow>(ProductDayDataset, "One row per store, day and SKU sold that day (lines of GMV orders).", r => new ProductDayRow(
-            r.String("store_id"), r.Value<DateOnly>("date"), r.String("sku_id"), r.String("product_id"), r.Value<decimal>("units"), r.Value<decimal>("gmv"), r.Optional<decimal>("gmv_rpt"), r.Value<long>("orders")))
-        .String("store_id", x => x.StoreId, "Store id")
-        .Date("date", x => x.Date, "Store-local day the orders were placed")
-        .String("sku_id", x => x.SkuId, "SKU id")
-        .String("product_id", x => x.ProductId, "Product id")
-        .Decimal("units", x => x.Units, "Units sold on lines of GMV orders", "count", 28, 6)
-        .Decimal("gmv", x => x.Gmv, "Sale price x quantity on lines of GMV orders", "store currency", 28, 6)
-        .Decimal("gmv_rpt", x => x.GmvReporting, "The same in the reporting currency at the day's rate", "reporting currency", 28, 6, required: false)
-        .Int64("orders", x => x.Orders, "GMV orders with the SKU on a line");
+    public static CuratedTable<ProductDayRow> ProductDays { get; } = ProductDayColumns(new CuratedTable<ProductDayRow>(ProductDayDataset, "One row per store, day and SKU sold that day (lines of GMV orders).", r => new ProductDayRow(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.String("sku_id"), r.String("product_id"), r.Value<decimal>("units"), r.Value<decimal>("gmv"), r.Optional<decimal>("gmv_rpt"), r.Value<long>("orders"))));
 
     /// <summary>kpi_store_week.</summary>
-    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = new CuratedTable<StoreWeekRow>(StoreWeekDataset, "One row per store and ISO week: unique GMV buyers over the week's fetched days.", r => new StoreWeekRow(
-            r.String("store_id"), r.Value<DateOnly>("week_start"), r.Value<int>("days_covered"), r.Value<long>("unique_buyers"), r.Value<long>("buyer_days")))
-        .String("store_id", x => x.StoreId, "Store id")
-        .Date("week_start", x => x.WeekStart, "Monday of the ISO week (store-local days)")
-        .Int32("days_covered", x => x.DaysCovered, "Days of the week whose orders were fetched: 7 for a whole week", "days")
-        .Int64("unique_buyers", x => x.UniqueBuyers, "Distinct buyers of GMV orders over those days")
-        .Int64("buyer_days", x => x.BuyerDays, "Daily distinct buyers summed over those days (buyer-days)");
+    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = StoreWeekColumns(new CuratedTable<StoreWeekRow>(StoreWeekDataset, "One row per store and ISO week: unique GMV buyers over the week's fetched days.", r => new StoreWeekRow(
+            r.String("store_id"), r.Value<DateOnly>("week_start"), r.Value<int>("days_covered"), r.Value<long>("unique_buyers"), r.Value<long>("buyer_days"))));
+
+    /// <summary>The columns of a SKU-day, added to <paramref name="table"/> (the curated dataset, or the semantic fact after its key).</summary>
+    public static CuratedTable<ProductDayRow> ProductDayColumns(CuratedTable<ProductDayRow> table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table
+            .String("store_id", x => x.StoreId, "Store id")
+            .Date("date", x => x.Date, "Store-local day the orders were placed")
+            .String("sku_id", x => x.SkuId, "SKU id")
+            .String("product_id", x => x.ProductId, "Product id")
+            .Decimal("units", x => x.Units, "Units sold on lines of GMV orders", "count", 28, 6)
+            .Decimal("gmv", x => x.Gmv, "Sale price x quantity on lines of GMV orders", "store currency", 28, 6)
+            .Decimal("gmv_rpt", x => x.GmvReporting, "The same in the reporting currency at the day's rate", "reporting currency", 28, 6, required: false)
+            .Int64("orders", x => x.Orders, "GMV orders with the SKU on a line");
+    }
+
+    /// <summary>The columns of a store-week, added to <paramref name="table"/>.</summary>
+    public static CuratedTable<StoreWeekRow> StoreWeekColumns(CuratedTable<StoreWeekRow> table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table
+            .String("store_id", x => x.StoreId, "Store id")
+            .Date("week_start", x => x.WeekStart, "Monday of the ISO week (store-local days)")
+            .Int32("days_covered", x => x.DaysCovered, "Days of the week whose orders were fetched: 7 for a whole week", "days")
+            .Int64("unique_buyers", x => x.UniqueBuyers, "Distinct buyers of GMV orders over those days (a buyer counts once per store and week)")
+            .Int64("buyer_days", x => x.BuyerDays, "Daily distinct buyers summed over those days (buyer-days)");
+    }
 
     /// <summary>The SKU rows of one store-day's orders.</summary>
     public static IReadOnlyList<ProductDayRow> ProductDay(string storeId, DateOnly date, IEnumerable<Order> orders, decimal? fxRate)

@@ -96,25 +96,14 @@ public static class SemanticTables
         .String("severity", a => a.Severity.ToString(), "Warning or Critical")
         .String("reason", a => a.Reason, "Why it is an alert");
 
-    /// <summary>fact_product_day: what each SKU sold per store-day (from the compute step's kpi_product_day).</summary>
-    public static CuratedTable<ProductDayRow> ProductDays { get; } = new CuratedTable<ProductDayRow>("fact_product_day", "One row per store, day and SKU sold that day (lines of GMV orders).", _ => throw new NotSupportedException("fact_product_day is written, not read back."))
-        .String("product_key", x => x.StoreId + "|" + x.SkuId, "Store id and SKU id joined by '|' (dim_product's key)")
-        .String("store_id", x => x.StoreId, "Store id")
-        .Date("date", x => x.Date, "Store-local day the orders were placed")
-        .String("sku_id", x => x.SkuId, "SKU id")
-        .String("product_id", x => x.ProductId, "Product id")
-        .Decimal("units", x => x.Units, "Units sold on lines of GMV orders", "count", 28, 6)
-        .Decimal("gmv", x => x.Gmv, "Sale price x quantity on lines of GMV orders", "store currency", 28, 6)
-        .Decimal("gmv_rpt", x => x.GmvReporting, "The same in the reporting currency at the day's rate", "reporting currency", 28, 6, required: false)
-        .Int64("orders", x => x.Orders, "GMV orders with the SKU on a line");
+    /// <summary>fact_product_day: what each SKU sold per store-day (from the compute step's kpi_product_day), with dim_product's key.</summary>
+    public static CuratedTable<ProductDayRow> ProductDays { get; } = DetailFacts.ProductDayColumns(
+        new CuratedTable<ProductDayRow>("fact_product_day", "One row per store, day and SKU sold that day (lines of GMV orders).", _ => throw new NotSupportedException("fact_product_day is written, not read back."))
+            .String("product_key", x => x.StoreId + "|" + x.SkuId, "Store id and SKU id joined by '|' (dim_product's key)"));
 
     /// <summary>fact_store_week: unique buyers per store and ISO week, which daily counts cannot give.</summary>
-    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's fetched days.", _ => throw new NotSupportedException("fact_store_week is written, not read back."))
-        .String("store_id", x => x.StoreId, "Store id")
-        .Date("week_start", x => x.WeekStart, "Monday of the ISO week (store-local days)")
-        .Int32("days_covered", x => x.DaysCovered, "Days of the week whose orders were fetched: 7 for a whole week", "days")
-        .Int64("unique_buyers", x => x.UniqueBuyers, "Distinct buyers of GMV orders over those days (a buyer counts once per store and week)")
-        .Int64("buyer_days", x => x.BuyerDays, "Daily distinct buyers summed over those days (buyer-days)");
+    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = DetailFacts.StoreWeekColumns(
+        new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's fetched days.", _ => throw new NotSupportedException("fact_store_week is written, not read back.")));
 
     /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else the catalog's).</summary>
     public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
