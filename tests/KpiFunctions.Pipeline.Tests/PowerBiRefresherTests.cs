@@ -31,10 +31,7 @@ public sealed class PowerBiRefresherTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(_certificate)));
-        _app = builder.Build();
-        _app.MapPost("/v1.0/myorg/groups/{workspace}/datasets/{dataset}/refreshes", async (HttpContext context) =>
+        (_app, _api) = await LoopbackHttps.StartAsync(_certificate, app => app.MapPost("/v1.0/myorg/groups/{workspace}/datasets/{dataset}/refreshes", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             _requests.Enqueue((context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.FirstOrDefault(), await reader.ReadToEndAsync()));
@@ -51,10 +48,7 @@ public sealed class PowerBiRefresherTests : IAsyncLifetime
 
             context.Response.Headers["RequestId"] = "5b1c3c5e-0001-4f2f-9d6a-2a2f0c6f1e11";
             return status == 202 ? Results.StatusCode(202) : Results.Json(new { error = new { code = status == 404 ? "ItemNotFound" : "TooManyRequests" } }, statusCode: status);
-        });
-        await _app.StartAsync();
-        var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _api = new Uri($"https://127.0.0.1:{address.Port}");
+        }));
     }
 
     public async Task DisposeAsync()
@@ -121,17 +115,6 @@ public sealed class PowerBiRefresherTests : IAsyncLifetime
         Assert.Equal(2, _requests.Count);
     }
 
-    private PowerBiRefresher Refresher() => new(_api, Workspace.ToString(), Dataset.ToString(), new StaticToken(),
+    private PowerBiRefresher Refresher() => new(_api, Workspace.ToString(), Dataset.ToString(), new StaticToken(Token, PowerBiRefresher.Scope),
         new PowerBiRefresherOptions { Transport = new HttpClientTransport(LoopbackCertificate.Trusting(_certificate)), Retry = { Delay = TimeSpan.FromMilliseconds(50) } });
-
-    private sealed class StaticToken : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Assert.Equal([PowerBiRefresher.Scope], requestContext.Scopes);
-            return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
-    }
 }

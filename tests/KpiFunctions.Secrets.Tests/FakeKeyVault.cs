@@ -61,33 +61,31 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     public static async Task<FakeKeyVault> StartAsync()
     {
         var certificate = LoopbackCertificate.Create();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
-        var app = builder.Build();
         FakeKeyVault? vault = null;
-        app.Use(async (context, next) =>
+        var (app, uri) = await LoopbackHttps.StartAsync(certificate, app =>
         {
-            vault!.Requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization.FirstOrDefault(), DateTimeOffset.UtcNow));
-            if (await vault.RefuseAsync(context))
+            app.Use(async (context, next) =>
             {
-                return;
-            }
+                vault!.Requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization.FirstOrDefault(), DateTimeOffset.UtcNow));
+                if (await vault.RefuseAsync(context))
+                {
+                    return;
+                }
 
-            await next(context);
+                await next(context);
+            });
+            app.MapGet("/secrets/{name}", (string name) => vault!.Get(name, null));
+            app.MapGet("/secrets/{name}/versions", (string name, HttpContext context) => vault!.Versions(name, context));
+            app.MapGet("/secrets/{name}/{version}", (string name, string version) => vault!.Get(name, version));
+            app.MapPut("/secrets/{name}", async (string name, HttpContext context) =>
+            {
+                var body = await JsonNode.ParseAsync(context.Request.Body);
+                return body?["value"]?.GetValue<string>() is { } value
+                    ? vault!.Set(name, value)
+                    : Error(400, "BadParameter", "The request body must hold 'value'.");
+            });
         });
-        app.MapGet("/secrets/{name}", (string name) => vault!.Get(name, null));
-        app.MapGet("/secrets/{name}/versions", (string name, HttpContext context) => vault!.Versions(name, context));
-        app.MapGet("/secrets/{name}/{version}", (string name, string version) => vault!.Get(name, version));
-        app.MapPut("/secrets/{name}", async (string name, HttpContext context) =>
-        {
-            var body = await JsonNode.ParseAsync(context.Request.Body);
-            return body?["value"]?.GetValue<string>() is { } value
-                ? vault!.Set(name, value)
-                : Error(400, "BadParameter", "The request body must hold 'value'.");
-        });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        vault = new FakeKeyVault(app, certificate, new Uri($"https://127.0.0.1:{address.Port}"));
+        vault = new FakeKeyVault(app, certificate, uri);
         return vault;
     }
 

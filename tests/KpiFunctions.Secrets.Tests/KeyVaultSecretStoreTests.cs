@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Secrets.Tests;
 
@@ -144,24 +145,12 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     [Fact]
     public void A_vault_reached_without_tls_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new KeyVaultSecretStore(new Uri("http://kpi-kv.vault.azure.net"), new StaticToken()));
+        var error = Assert.Throws<ArgumentException>(() => new KeyVaultSecretStore(new Uri("http://kpi-kv.vault.azure.net"), new StaticToken(FakeKeyVault.Token, "https://vault.azure.net/.default")));
 
         Assert.Contains("is not an absolute https URL", error.Message, StringComparison.Ordinal);
     }
 
-    private KeyVaultSecretStore Store(KeyVaultSecretStoreOptions? options = null) => new(_vault.Uri, new StaticToken(), options ?? Options());
+    private KeyVaultSecretStore Store(KeyVaultSecretStoreOptions? options = null) => new(_vault.Uri, new StaticToken(FakeKeyVault.Token, "https://vault.azure.net/.default"), options ?? Options());
 
     private KeyVaultSecretStoreOptions Options() => new() { Transport = new HttpClientTransport(_vault.Handler()) };
-
-    /// <summary>A credential handing out the fake's token; it never calls Microsoft Entra ID.</summary>
-    private sealed class StaticToken : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Assert.Equal(["https://vault.azure.net/.default"], requestContext.Scopes);
-            return new AccessToken(FakeKeyVault.Token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
-    }
 }
