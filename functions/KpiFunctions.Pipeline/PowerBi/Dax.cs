@@ -22,7 +22,7 @@ public static partial class Dax
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(column);
-        var t = PlainName().IsMatch(table) ? table : "'" + table.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var t = IsPlainName(table) ? table : "'" + table.Replace("'", "''", StringComparison.Ordinal) + "'";
         return t + "[" + column.Replace("]", "]]", StringComparison.Ordinal) + "]";
     }
 
@@ -53,6 +53,9 @@ public static partial class Dax
         KpiExpr.Binary b => $"{Write(b.Left, baseMeasure, false)} {b.Operator} {Write(b.Right, baseMeasure, true)}",
         _ => throw new NotSupportedException($"The formula part {e.ToFormula()} has no DAX form."),
     };
+
+    /// <summary>Letters, digits and underscores, not starting with a digit: a name DAX and TMDL take unquoted.</summary>
+    internal static bool IsPlainName(string name) => PlainName().IsMatch(name);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex PlainName();

@@ -18,8 +18,6 @@ public static class PbipTemplate
     /// <summary>The folders the generator owns: every file in them is generated (others are removed on generate).</summary>
     public static IReadOnlyList<string> GeneratedFolders { get; } = [ProjectName + ".SemanticModel", ProjectName + ".Report"];
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>Every generated file, by path relative to <c>powerbi/</c>, with '/' separators and '\n' line ends.</summary>
     public static IReadOnlyDictionary<string, string> Generate(KpiCatalog catalog)
     {
@@ -27,7 +25,7 @@ public static class PbipTemplate
         var model = PowerBiModelBuilder.Build(catalog);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [ProjectName + ".pbip"] = Json(new JsonObject
+            [ProjectName + ".pbip"] = ReportWriter.Json(new JsonObject
             {
                 ["$schema"] = "https://developer.microsoft.com/json-schemas/fabric/pbip/pbipProperties/1.0.0/schema.json",
                 ["version"] = "1.0",
@@ -35,13 +33,13 @@ public static class PbipTemplate
                 ["settings"] = new JsonObject { ["enableAutoRecovery"] = true },
             }),
             [".gitignore"] = "**/.pbi/localSettings.json\n**/.pbi/cache.abf\n",
-            [$"{ProjectName}.SemanticModel/definition.pbism"] = Json(new JsonObject
+            [$"{ProjectName}.SemanticModel/definition.pbism"] = ReportWriter.Json(new JsonObject
             {
                 ["$schema"] = "https://developer.microsoft.com/json-schemas/fabric/item/semanticModel/definitionProperties/1.0.0/schema.json",
                 ["version"] = "4.2",
                 ["settings"] = new JsonObject { ["qnaEnabled"] = false },
             }),
-            [$"{ProjectName}.Report/definition.pbir"] = Json(new JsonObject
+            [$"{ProjectName}.Report/definition.pbir"] = ReportWriter.Json(new JsonObject
             {
                 ["$schema"] = "https://developer.microsoft.com/json-schemas/fabric/item/report/definitionProperties/2.0.0/schema.json",
                 ["version"] = "4.0",
@@ -201,6 +199,4 @@ public static class PbipTemplate
             ]),
         ];
     }
-
-    private static string Json(JsonNode node) => node.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
 }

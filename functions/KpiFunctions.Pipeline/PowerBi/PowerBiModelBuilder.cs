@@ -60,22 +60,22 @@ public static class PowerBiModelBuilder
     public static PowerBiModel Build(KpiCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        _reserved = [.. catalog.Kpis.Select(k => k.LabelEn)];
+        var naming = new Naming([.. catalog.Kpis.Select(k => k.LabelEn)]);
         var tables = new List<ModelTable>
         {
-            FromSemantic(SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null),
-            FromSemantic(SemanticTables.Dates, "日期", keys: ["date"], shown: null, isDate: true),
-            FromSemantic(SemanticTables.Products, "商品", keys: ["product_key"], shown: null),
-            FromSemantic(SemanticTables.StoreDays(catalog), "店铺日指标", keys: [], shown: []),
-            FromSemantic(SemanticTables.ProductDays, "商品日销售", keys: [], shown: []),
-            FromSemantic(SemanticTables.StoreWeeks, "店铺周买家", keys: [], shown: ["days_covered"]),
-            FromSemantic(SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
-            FromSemantic(SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
-            FromSemantic(SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
+            FromSemantic(naming, SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null),
+            FromSemantic(naming, SemanticTables.Dates, "日期", keys: ["date"], shown: null, isDate: true),
+            FromSemantic(naming, SemanticTables.Products, "商品", keys: ["product_key"], shown: null),
+            FromSemantic(naming, SemanticTables.StoreDays(catalog), "店铺日指标", keys: [], shown: []),
+            FromSemantic(naming, SemanticTables.ProductDays, "商品日销售", keys: [], shown: []),
+            FromSemantic(naming, SemanticTables.StoreWeeks, "店铺周买家", keys: [], shown: ["days_covered"]),
+            FromSemantic(naming, SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
+            FromSemantic(naming, SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
+            FromSemantic(naming, SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
-            Measures(catalog),
+            Measures(catalog, naming),
             "let\n    Source = #table(type table [Placeholder = Int64.Type], {})\nin\n    Source",
             IsDateTable: false,
             FromManifest: false));
@@ -98,17 +98,6 @@ public static class PowerBiModelBuilder
         return new PowerBiModel(tables, relationships, Folders);
     }
 
-    // Measure names a column may not take (DAX resolves [Name] model-wide, and Desktop keeps measure and column names
-    // apart): such a column is loaded under its name + "_value".
-    [ThreadStatic]
-    private static HashSet<string>? _reserved;
-
-    /// <summary>The model's name for a Parquet column: its own, unless a measure is called that.</summary>
-    public static string ColumnName(string parquetColumn) =>
-        _reserved?.Contains(parquetColumn, StringComparer.OrdinalIgnoreCase) == true ? parquetColumn + "_value" : parquetColumn;
-
-    private static string Col(string table, string parquetColumn) => Dax.Column(table, ColumnName(parquetColumn));
-
     /// <summary>The TMDL type a Parquet column loads as: money stays fixed-decimal, rates and scores are floating.</summary>
     public static string DataType(CuratedColumn column)
     {
@@ -126,7 +115,7 @@ public static class PowerBiModelBuilder
         };
     }
 
-    private static ModelTable FromSemantic<T>(CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false)
+    private static ModelTable FromSemantic<T>(Naming naming, CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false)
     {
         // Dimensions show every column; facts hide their keys and raw figures (measures show those), but for the listed ones.
         var columns = table.Columns.Select(c =>
@@ -142,13 +131,13 @@ public static class PowerBiModelBuilder
                 _ => null,
             };
             var unit = c.Unit is "text" or "" ? "" : $" ({c.Unit})";
-            var name = ColumnName(c.Field.Name);
+            var name = naming.Name(c.Field.Name);
             return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Field.Name, StringComparer.Ordinal), format, Source: name == c.Field.Name ? null : c.Field.Name);
         }).ToArray();
         return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.SourceColumn}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
     }
 
-    private static List<ModelMeasure> Measures(KpiCatalog catalog)
+    private static List<ModelMeasure> Measures(KpiCatalog catalog, Naming naming)
     {
         var measures = new List<ModelMeasure>();
         var kpiNames = catalog.Kpis.ToDictionary(k => k.Id, k => k.LabelEn, StringComparer.Ordinal);
@@ -158,11 +147,11 @@ public static class PowerBiModelBuilder
         // sum is never shown as the figure), which DAX's SUM alone would skip over.
         foreach (var m in catalog.Measures)
         {
-            measures.Add(new ModelMeasure(BaseName(m.Id), BaseDax(m, local: false), m.Unit == MeasureUnit.Money ? Money : "#,0", "Base measures",
+            measures.Add(new ModelMeasure(BaseName(m.Id), BaseDax(m, naming, local: false), m.Unit == MeasureUnit.Money ? Money : "#,0", "Base measures",
                 $"{m.Description} ({m.Aggregation}; {(m.Unit == MeasureUnit.Money ? "reporting currency" : m.Unit.ToString().ToLowerInvariant())}.)", null, Hidden: true));
             if (m.Unit == MeasureUnit.Money)
             {
-                measures.Add(new ModelMeasure(LocalName(m.Id), BaseDax(m, local: true), Money, "Base measures",
+                measures.Add(new ModelMeasure(LocalName(m.Id), BaseDax(m, naming, local: true), Money, "Base measures",
                     $"{m.Description} ({m.Aggregation}; the store's currency: meaningful for one store.)", null, Hidden: true));
             }
         }
@@ -197,7 +186,7 @@ public static class PowerBiModelBuilder
 
         measures.Add(new ModelMeasure("Buyer-days", Dax.Measure(BaseName("buyer_days")), "#,0", "Buyers",
             "Daily distinct buyers summed over the days: a buyer who orders on three days counts three times. Not unique buyers.", "买家人天"));
-        measures.Add(new ModelMeasure("Unique buyers (weekly)", $"SUM({Col("fact_store_week", "unique_buyers")})", "#,0", "Buyers",
+        measures.Add(new ModelMeasure("Unique buyers (weekly)", $"SUM({naming.Col("fact_store_week", "unique_buyers")})", "#,0", "Buyers",
             "Distinct buyers per store and ISO week, computed by the pipeline; summed over the weeks that start in the selection and over stores (a buyer of two stores counts twice).", "周去重买家数"));
 
         // RAG colours: for one store its thresholds in force (its own, else the catalog's, from kpi_thresholds); for several
@@ -210,7 +199,7 @@ public static class PowerBiModelBuilder
             var t = kpi.Thresholds;
             var op = kpi.Direction == KpiDirection.HigherIsBetter ? ">=" : "<=";
             string Bound(string column, decimal? catalogValue) =>
-                $"IF(HASONEVALUE({Dax.Column("dim_store", "store_id")}), CALCULATE(MAX({Col("kpi_thresholds", column)}), {Col("kpi_thresholds", "kpi_id")} = \"{kpi.Id}\"), {(catalogValue is { } c ? Dax.Number(c) : "BLANK()")})";
+                $"IF(HASONEVALUE({Dax.Column("dim_store", "store_id")}), CALCULATE(MAX({naming.Col("kpi_thresholds", column)}), {naming.Col("kpi_thresholds", "kpi_id")} = \"{kpi.Id}\"), {(catalogValue is { } c ? Dax.Number(c) : "BLANK()")})";
             var value = Dax.Measure(kpi.IsMonetary ? kpi.LabelEn + " (local)" : kpi.LabelEn);
             var additive = kpi.Kind is KpiKind.Simple or KpiKind.Derived;
             var unjudged = "ISBLANK(v) || ISBLANK(green)" + (additive ? $" || NOT HASONEVALUE({Dax.Column("dim_date", "date")})" : "");
@@ -226,14 +215,14 @@ public static class PowerBiModelBuilder
 
         measures.Add(new ModelMeasure("Alerts", "COUNTROWS(fact_alerts)", "#,0", "Alerts",
             "Store-day KPIs that look wrong: unusual against the store's own history, or red.", "预警数"));
-        measures.Add(new ModelMeasure("Critical alerts", $"CALCULATE([Alerts], {Col("fact_alerts", "severity")} = \"Critical\")", "#,0", "Alerts",
+        measures.Add(new ModelMeasure("Critical alerts", $"CALCULATE([Alerts], {naming.Col("fact_alerts", "severity")} = \"Critical\")", "#,0", "Alerts",
             "Alerts of Critical severity.", "严重预警数"));
         measures.Add(new ModelMeasure("Alerts colour", "SWITCH(TRUE(), [Critical alerts] > 0, \"#D93025\", [Alerts] > 0, \"#F9AB00\", \"#1E8E3E\")", "", "RAG",
             "Red with a critical alert, amber with any alert, green otherwise.", "预警颜色"));
 
-        measures.Add(new ModelMeasure("Provisional days", $"CALCULATE(COUNTROWS(dim_date), {Col("dim_date", "is_provisional")} = TRUE())", "#,0", "Data",
+        measures.Add(new ModelMeasure("Provisional days", $"CALCULATE(COUNTROWS(dim_date), {naming.Col("dim_date", "is_provisional")} = TRUE())", "#,0", "Data",
             "Days in the selection whose figures may still change: the next nightly runs fetch them again.", "暂定天数"));
-        measures.Add(new ModelMeasure("Last day with data", $"CALCULATE(MAX({Col("fact_store_day", "date")}), REMOVEFILTERS())", "yyyy-mm-dd", "Data",
+        measures.Add(new ModelMeasure("Last day with data", $"CALCULATE(MAX({naming.Col("fact_store_day", "date")}), REMOVEFILTERS())", "yyyy-mm-dd", "Data",
             "The last store-local day any store has figures for.", "最新数据日期"));
         return measures;
     }
@@ -279,23 +268,23 @@ public static class PowerBiModelBuilder
 
     private static bool HasSum(KpiExpr e) => e is KpiExpr.Binary b && (b.Operator is '+' or '-' || HasSum(b.Left) || HasSum(b.Right));
 
-    private static string BaseDax(BaseMeasure m, bool local)
+    private static string BaseDax(BaseMeasure m, Naming naming, bool local)
     {
         var fact = "fact_store_day";
         var column = m.Unit == MeasureUnit.Money && !local ? m.Id + "_rpt" : m.Id;
         var gmv = local ? "gmv" : "gmv_rpt";
         return m.Aggregation switch
         {
-            MeasureAggregation.Sum => $"IF(ISEMPTY(FILTER({fact}, ISBLANK({Col(fact, column)}))), SUM({Col(fact, column)}))",
+            MeasureAggregation.Sum => $"IF(ISEMPTY(FILTER({fact}, ISBLANK({naming.Col(fact, column)}))), SUM({naming.Col(fact, column)}))",
             // A snapshot: each store's value on its last day in the selection, summed over stores; blank if one is unknown.
-            MeasureAggregation.LastValue => $"VAR perStore = ADDCOLUMNS(VALUES({Col(fact, "store_id")}), \"@last\", CALCULATE(SUM({Col(fact, column)}), LASTDATE({Col(fact, "date")})))\nRETURN\n    IF(ISEMPTY(FILTER(perStore, ISBLANK([@last]))), SUMX(perStore, [@last]))",
-            MeasureAggregation.DayCount => $"DISTINCTCOUNT({Col(fact, "date")})",
+            MeasureAggregation.LastValue => $"VAR perStore = ADDCOLUMNS(VALUES({naming.Col(fact, "store_id")}), \"@last\", CALCULATE(SUM({naming.Col(fact, column)}), LASTDATE({naming.Col(fact, "date")})))\nRETURN\n    IF(ISEMPTY(FILTER(perStore, ISBLANK([@last]))), SUMX(perStore, [@last]))",
+            MeasureAggregation.DayCount => $"DISTINCTCOUNT({naming.Col(fact, "date")})",
             // The ten SKUs (per store: the key is store and SKU) with the most GMV in the selection, ties broken by key.
-            MeasureAggregation.TopTenSkus => $"VAR skus = TOPN(10, VALUES({Col("fact_product_day", "product_key")}), CALCULATE(SUM({Col("fact_product_day", gmv)})), DESC, {Col("fact_product_day", "product_key")}, ASC)\nRETURN\n    CALCULATE(SUM({Col("fact_product_day", gmv)}), KEEPFILTERS(skus))",
+            MeasureAggregation.TopTenSkus => $"VAR skus = TOPN(10, VALUES({naming.Col("fact_product_day", "product_key")}), CALCULATE(SUM({naming.Col("fact_product_day", gmv)})), DESC, {naming.Col("fact_product_day", "product_key")}, ASC)\nRETURN\n    CALCULATE(SUM({naming.Col("fact_product_day", gmv)}), KEEPFILTERS(skus))",
             // Distinct buyers are known for one store on a day (the daily count) and over a whole ISO week whose seven
             // days were fetched (computed by the pipeline). Any other selection would need the buyer lists (a buyer of
             // two stores is one buyer), so it is blank rather than a sum of counts.
-            MeasureAggregation.DistinctCount => $"SWITCH(\n    TRUE(),\n    NOT HASONEVALUE({Dax.Column("dim_store", "store_id")}), BLANK(),\n    HASONEVALUE({Dax.Column("dim_date", "date")}), [{BaseName("buyer_days")}],\n    HASONEVALUE({Dax.Column("dim_date", "week_start")}) && COUNTROWS(dim_date) = 7 && CALCULATE(MIN({Col("fact_store_week", "days_covered")})) = 7, SUM({Col("fact_store_week", "unique_buyers")}),\n    BLANK()\n)",
+            MeasureAggregation.DistinctCount => $"SWITCH(\n    TRUE(),\n    NOT HASONEVALUE({Dax.Column("dim_store", "store_id")}), BLANK(),\n    HASONEVALUE({Dax.Column("dim_date", "date")}), [{BaseName("buyer_days")}],\n    HASONEVALUE({Dax.Column("dim_date", "week_start")}) && COUNTROWS(dim_date) = 7 && CALCULATE(MIN({naming.Col("fact_store_week", "days_covered")})) = 7, SUM({naming.Col("fact_store_week", "unique_buyers")}),\n    BLANK()\n)",
             _ => throw new NotSupportedException($"Base measure {m.Id} rolls up by {m.Aggregation}, which has no DAX form."),
         };
     }
@@ -312,5 +301,18 @@ public static class PowerBiModelBuilder
             : datasets.Overlaps(["live_sessions", "videos"]) || ids.Overlaps(["affiliate_gmv", "live_gmv"]) ? "Content"
             : datasets.Contains("traffic_daily") ? "Funnel"
             : "Sales";
+    }
+
+    /// <summary>
+    /// The model's names for Parquet columns: a column named like a KPI measure (gmv, orders, visitors; DAX resolves
+    /// [Name] model-wide, and Desktop keeps measure and column names apart) loads as its name + "_value".
+    /// </summary>
+    private sealed class Naming(IEnumerable<string> measureNames)
+    {
+        private readonly HashSet<string> _reserved = new(measureNames, StringComparer.OrdinalIgnoreCase);
+
+        public string Name(string parquetColumn) => _reserved.Contains(parquetColumn) ? parquetColumn + "_value" : parquetColumn;
+
+        public string Col(string table, string parquetColumn) => Dax.Column(table, Name(parquetColumn));
     }
 }

@@ -177,5 +177,6 @@ public static class ReportWriter
 
     private static JsonObject Literal(string value) => new() { ["expr"] = new JsonObject { ["Literal"] = new JsonObject { ["Value"] = value } } };
 
-    private static string Json(JsonNode node) => node.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
+    /// <summary>JSON as the project's files hold it: indented, non-ASCII kept, '\n' line ends, a final newline.</summary>
+    internal static string Json(JsonNode node) => node.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace KpiFunctions.Pipeline.PowerBi;
 
@@ -9,7 +8,7 @@ namespace KpiFunctions.Pipeline.PowerBi;
 /// descriptions above declarations, default properties and expressions after <c>=</c> with multi-line bodies two
 /// levels deeper than their declaration, other properties as <c>name: value</c>).
 /// </summary>
-public static partial class TmdlWriter
+public static class TmdlWriter
 {
     /// <summary>The model's files, by path under the definition folder.</summary>
     public static IReadOnlyDictionary<string, string> Write(PowerBiModel model)
@@ -35,7 +34,7 @@ public static partial class TmdlWriter
     public static string Name(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return PlainName().IsMatch(name) ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
+        return Dax.IsPlainName(name) ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
     /// <summary>A stable GUID for an object path, so lineage tags survive regeneration and differ between objects.</summary>
@@ -74,16 +73,16 @@ public static partial class TmdlWriter
     {
         // Only the parameters reach a data source function; the tables navigate and filter its listing. The Service can
         // refresh that (a URL built from the manifest would be a dynamic data source it cannot).
-        return """
+        return $$"""
             /// The storage account's blob endpoint, e.g. https://mystorage.blob.core.windows.net
             expression StorageAccountUrl = "https://CHANGE-ME.blob.core.windows.net" meta [IsParameterQuery = true, Type = "Text", IsParameterQueryRequired = true]
-            	lineageTag: {0}
+            	lineageTag: {{LineageTag("expression/StorageAccountUrl")}}
 
             	annotation PBI_ResultType = Text
 
             /// The container the pipeline publishes the semantic dataset to: semantic.
             expression ContainerName = "semantic" meta [IsParameterQuery = true, Type = "Text", IsParameterQueryRequired = true]
-            	lineageTag: {1}
+            	lineageTag: {{LineageTag("expression/ContainerName")}}
 
             	annotation PBI_ResultType = Text
 
@@ -94,7 +93,7 @@ public static partial class TmdlWriter
             		    Container = Account{[Name = ContainerName]}[Data]
             		in
             		    Container
-            	lineageTag: {2}
+            	lineageTag: {{LineageTag("expression/SemanticFiles")}}
 
             	annotation PBI_ResultType = Table
 
@@ -118,15 +117,11 @@ public static partial class TmdlWriter
             		    Empty = #table(List.Transform(Entry[schema], each [name]), {})
             		in
             		    if List.IsEmpty(Loaded) then Empty else Table.Combine(Loaded)
-            	lineageTag: {3}
+            	lineageTag: {{LineageTag("expression/ReadSemanticTable")}}
 
             	annotation PBI_ResultType = Function
 
             """
-            .Replace("{0}", LineageTag("expression/StorageAccountUrl"), StringComparison.Ordinal)
-            .Replace("{1}", LineageTag("expression/ContainerName"), StringComparison.Ordinal)
-            .Replace("{2}", LineageTag("expression/SemanticFiles"), StringComparison.Ordinal)
-            .Replace("{3}", LineageTag("expression/ReadSemanticTable"), StringComparison.Ordinal)
             .ReplaceLineEndings("\n");
     }
 
@@ -261,7 +256,4 @@ public static partial class TmdlWriter
 
         return b.ToString();
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex PlainName();
 }

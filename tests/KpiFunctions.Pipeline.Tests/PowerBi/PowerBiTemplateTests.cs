@@ -347,6 +347,9 @@ public sealed partial class PowerBiTemplateTests
         }
 
         var all = string.Join('\n', model.Expressions.Select(e => e.Expression).Concat(model.Tables.Select(t => t.Of("partition").Single()["source"])));
+        // No generated text leaked into a query (a lineage tag once replaced the M list index in Found{0}).
+        Assert.DoesNotMatch(GuidPattern(), all);
+        Assert.Contains("else Found{0}", model.Expressions.Single(e => e.Name == "ReadSemanticTable").Expression, StringComparison.Ordinal);
         // Only the parameter-driven listing touches a source; no URL is built from data (the Service could not refresh it).
         Assert.Equal(["AzureStorage.Blobs(StorageAccountUrl)"], SourceCalls().Matches(all).Select(m => m.Value));
 
@@ -499,6 +502,9 @@ public sealed partial class PowerBiTemplateTests
 
     [GeneratedRegex(@"\{""(\w+)"", (type text|Int64\.Type|Currency\.Type|type number|type date|type logical)\}")]
     private static partial Regex ColumnTypes();
+
+    [GeneratedRegex(@"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex GuidPattern();
 
     [GeneratedRegex(@"^[\w-]+$")]
     private static partial Regex NamePattern();
