@@ -270,6 +270,6 @@ public sealed class KpiCliTests : IDisposable
         Assert.Contains("wrote ShopKpi.pbip", output, StringComparison.Ordinal);
         Assert.Equal((ExitCodes.Ok, true), (checkCode, checkOutput.Contains("up to date", StringComparison.Ordinal)));
         Assert.Equal(ExitCodes.Failed, staleCode);
-        Assert.Contains("differs: ShopKpi.SemanticModel/definition/tables/KPI.tmdl", staleOutput, StringComparison.Ordinal);
+        Assert.Contains("out of date: ShopKpi.SemanticModel/definition/tables/KPI.tmdl (differs)", staleOutput, StringComparison.Ordinal);
     }
 }

@@ -22,16 +22,13 @@ internal static class PowerBiCommand
             var directory = parse.GetValue(output)!.FullName;
             if (parse.GetValue(check))
             {
-                var stale = PbipTemplate.Generate(KpiCatalog.Default)
-                    .Where(f => !File.Exists(Path.Combine(directory, f.Key)) || File.ReadAllText(Path.Combine(directory, f.Key)) != f.Value)
-                    .Select(f => f.Key)
-                    .ToList();
+                var stale = PbipTemplate.Differences(directory, KpiCatalog.Default);
                 foreach (var path in stale)
                 {
-                    context.Console.MarkupLine($"[red]differs:[/] {Markup.Escape(path)}");
+                    context.Console.MarkupLine($"[red]out of date:[/] {Markup.Escape(path)}");
                 }
 
-                context.Console.MarkupLine(stale.Count == 0 ? "The Power BI template is up to date." : $"{stale.Count} files differ; run [bold]kpi powerbi generate[/].");
+                context.Console.MarkupLine(stale.Count == 0 ? "The Power BI template is up to date." : $"{stale.Count} files are out of date; run [bold]kpi powerbi generate[/] from the repository root.");
                 return stale.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
             }
 

@@ -96,6 +96,23 @@ public static class PbipTemplate
         return changed;
     }
 
+    /// <summary>
+    /// How <paramref name="directory"/> differs from what the catalog generates: files missing or different, and files
+    /// in the generated folders the generator would remove (Desktop's own .pbi/ files aside). Empty when up to date.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(string directory, KpiCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var files = Generate(catalog);
+        var differing = files.Where(f => !File.Exists(Path.Combine(directory, f.Key)) || File.ReadAllText(Path.Combine(directory, f.Key)) != f.Value).Select(f => f.Key + " (differs)");
+        var stale = GeneratedFolders.Select(f => Path.Combine(directory, f)).Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(directory, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(f => !files.ContainsKey(f) && !f.Contains("/.pbi/", StringComparison.Ordinal))
+            .Select(f => f + " (not generated)");
+        return [.. differing, .. stale];
+    }
+
     /// <summary>The report's pages.</summary>
     public static IReadOnlyList<ReportPage> Pages(KpiCatalog catalog)
     {
