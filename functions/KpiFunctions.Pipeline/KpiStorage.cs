@@ -43,7 +43,7 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
     /// <see cref="Containers"/> (named with <paramref name="containerPrefix"/> first, which tests use to keep apart on
     /// one account), tables and queues in the account.
     /// </summary>
-    public static KpiStorage Azure(StorageAccount account, string containerPrefix = "", AzureBlobStoreOptions? options = null)
+    public static KpiStorage Azure(StorageAccount account, string containerPrefix = "", AzureStorageOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(containerPrefix);
@@ -52,10 +52,12 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
             throw new ArgumentException($"Container prefix '{containerPrefix}' may hold only lower-case letters, digits and '-' (Azure's container names).", nameof(containerPrefix));
         }
 
-        var blobs = new FolderContainerBlobStore(Containers, folder => new AzureBlobStore(account, containerPrefix + folder, options));
-        return new KpiStorage(blobs, new AzureTableStore(account, options), account + ";Containers=" + string.Join(',', Containers.Select(c => containerPrefix + c)))
+        // One SDK client per service, shared by every container, table and queue (the clients are thread-safe).
+        var blobService = account.CreateBlobServiceClient(options);
+        var blobs = new FolderContainerBlobStore(Containers, folder => new AzureBlobStore(blobService, containerPrefix + folder, options));
+        return new KpiStorage(blobs, new AzureTableStore(account.CreateTableServiceClient(options)), account + ";Containers=" + string.Join(',', Containers.Select(c => containerPrefix + c)))
         {
-            Queues = account.QueueEndpoint is null ? null : new AzureQueueStore(account, options),
+            Queues = account.QueueEndpoint is null ? null : new AzureQueueStore(account.CreateQueueServiceClient(options)),
         };
     }
 

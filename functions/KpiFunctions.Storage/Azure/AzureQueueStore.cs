@@ -1,192 +1,173 @@
-using System.Globalization;
-using System.Security;
-using System.Text;
-using System.Xml.Linq;
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using System.Collections.Concurrent;
+using global::Azure;
+using global::Azure.Storage.Queues;
 using KpiFunctions.Storage.Queues;
 
 namespace KpiFunctions.Storage.Azure;
 
 /// <summary>
-/// <see cref="IQueueStore"/> on Azure Queue Storage (or Azurite) over the REST API, on an Azure.Core pipeline with
-/// SharedKey signing, a SAS or Microsoft Entra ID bearer tokens. Message text travels base64-encoded (UTF-8), which
-/// is what the Functions queue trigger expects by default (host.json <c>messageEncoding</c>). A stale receipt is a
-/// value (false or null); other refusals throw <see cref="StorageRequestException"/>.
+/// <see cref="IQueueStore"/> on Azure Queue Storage (or Azurite) through the official SDK. Message text travels
+/// base64-encoded (UTF-8), which is what the Functions queue trigger expects by default (host.json
+/// <c>messageEncoding</c>). A stale receipt is a value (false or null); other refusals throw
+/// <see cref="StorageRequestException"/>.
 /// </summary>
 public sealed class AzureQueueStore : IQueueStore
 {
-    private readonly HttpPipeline _pipeline;
-    private readonly string _endpoint;
-    private readonly string _version;
+    private readonly QueueServiceClient _service;
+    private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
 
     /// <summary>Creates a store from a connection string.</summary>
-    public AzureQueueStore(string connectionString, AzureBlobStoreOptions? options = null)
+    public AzureQueueStore(string connectionString, AzureStorageOptions? options = null)
         : this(StorageAccount.Parse(connectionString), options)
     {
     }
 
-    /// <summary>Creates a store on an account (key, SAS or token credential).</summary>
-    public AzureQueueStore(StorageAccount account, AzureBlobStoreOptions? options = null)
+    /// <summary>Creates a store on an account (key, SAS or token credential), with a client of its own.</summary>
+    public AzureQueueStore(StorageAccount account, AzureStorageOptions? options = null)
+        : this((account ?? throw new ArgumentNullException(nameof(account))).CreateQueueServiceClient(options))
     {
-        ArgumentNullException.ThrowIfNull(account);
-        options ??= new AzureBlobStoreOptions();
-        _version = options.ServiceVersion;
-        _endpoint = (account.QueueEndpoint ?? throw new ArgumentException(
-            $"Storage account '{account.AccountName}' has no queue endpoint; add QueueEndpoint=… to the connection string (a SAS must also allow the queue service).", nameof(account)))
-            .ToString().TrimEnd('/');
-        _pipeline = HttpPipelineBuilder.Build(options, account.QueueAuthorization(options.Time));
+    }
+
+    /// <summary>Creates a store on a shared service client (its messages must be base64-encoded).</summary>
+    public AzureQueueStore(QueueServiceClient service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _service = service;
     }
 
     /// <inheritdoc />
     public async Task CreateQueueIfNotExistsAsync(string queue, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
-        using var message = Create(RequestMethod.Put, "/" + queue);
-        await SendAsync(message, $"Create queue {queue}", [201, 204, 409], cancellationToken, okCode: "QueueAlreadyExists").ConfigureAwait(false);
+        try
+        {
+            await Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            throw StorageErrors.Refused($"Create queue {queue}", e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<string> SendAsync(string queue, string text, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
-        var encoded = QueueRules.Encode(queue, text);
+        var client = Queue(queue);
+        QueueRules.Encode(queue, text); // checks the encoded size before anything is sent
         var delay = visibilityDelay ?? TimeSpan.Zero;
         QueueRules.ValidateVisibility(delay, nameof(visibilityDelay));
-
-        // messagettl=-1: a message waits until it is handled (a run's messages must not expire unseen after 7 days).
-        using var message = Create(RequestMethod.Post, $"/{queue}/messages?visibilitytimeout={Seconds(delay)}&messagettl=-1");
-        message.Request.Headers.SetValue("Content-Type", "application/xml");
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes($"<QueueMessage><MessageText>{SecurityElement.Escape(encoded)}</MessageText></QueueMessage>"));
-        await SendAsync(message, $"Put message on {queue}", [201], cancellationToken).ConfigureAwait(false);
-        var answer = Xml(message.Response.Content);
-        return answer.Descendants("MessageId").FirstOrDefault()?.Value ?? throw new InvalidDataException($"Put message on {queue}: the answer has no MessageId.");
+        try
+        {
+            // A time to live of -1 s: a message waits until it is handled (a run's messages must not expire unseen after 7 days).
+            var sent = await client.SendMessageAsync(text, Whole(delay), TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+            return sent.Value.MessageId;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Put message on {queue}", e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
+        var client = Queue(queue);
         QueueRules.ValidateBatch(maxMessages);
         QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
+        global::Azure.Storage.Queues.Models.QueueMessage[] received;
+        try
+        {
+            // Get Messages takes a visibility timeout of at least one second.
+            var hidden = Whole(visibilityTimeout) < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Whole(visibilityTimeout);
+            received = (await client.ReceiveMessagesAsync(maxMessages, hidden, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Get messages from {queue}", e);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"A message on queue '{queue}' is not base64; messages on this app's queues are base64 of UTF-8 text (as the Functions queue trigger expects).", e);
+        }
 
-        // Get Messages takes a visibility timeout of at least one second.
-        var seconds = Math.Max(1, Seconds(visibilityTimeout));
-        using var message = Create(RequestMethod.Get, $"/{queue}/messages?numofmessages={maxMessages}&visibilitytimeout={seconds}");
-        await SendAsync(message, $"Get messages from {queue}", [200], cancellationToken).ConfigureAwait(false);
-        var list = Xml(message.Response.Content);
-        return [.. list.Descendants("QueueMessage").Select(m => new QueueMessage(
-            Field(m, "MessageId"),
-            Field(m, "PopReceipt"),
-            long.Parse(Field(m, "DequeueCount"), CultureInfo.InvariantCulture),
-            Time(Field(m, "InsertionTime")),
-            Time(Field(m, "TimeNextVisible")),
-            Decode(queue, Field(m, "MessageId"), Field(m, "MessageText"))))];
+        return [.. received.Select(m => new QueueMessage(
+            m.MessageId,
+            m.PopReceipt,
+            m.DequeueCount,
+            m.InsertedOn ?? DateTimeOffset.UnixEpoch,
+            m.NextVisibleOn ?? DateTimeOffset.UnixEpoch,
+            m.Body.ToString()))];
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string queue, QueueMessage message, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
+        var client = Queue(queue);
         ArgumentNullException.ThrowIfNull(message);
-        using var request = Create(RequestMethod.Delete, $"/{queue}/messages/{Uri.EscapeDataString(message.MessageId)}?popreceipt={Uri.EscapeDataString(message.PopReceipt)}");
-        var status = await SendAsync(request, $"Delete message {message.MessageId} from {queue}", [204, 404, 400], cancellationToken, staleCodes: true).ConfigureAwait(false);
-        return status == 204;
+        try
+        {
+            await client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (IsStale(e))
+        {
+            return false;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Delete message {message.MessageId} from {queue}", e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<QueueMessage?> SetVisibilityAsync(string queue, QueueMessage message, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
+        var client = Queue(queue);
         ArgumentNullException.ThrowIfNull(message);
         QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
-        using var request = Create(RequestMethod.Put, $"/{queue}/messages/{Uri.EscapeDataString(message.MessageId)}?popreceipt={Uri.EscapeDataString(message.PopReceipt)}&visibilitytimeout={Seconds(visibilityTimeout)}");
-        var status = await SendAsync(request, $"Update message {message.MessageId} on {queue}", [204, 404, 400], cancellationToken, staleCodes: true).ConfigureAwait(false);
-        if (status != 204)
+        try
+        {
+            var updated = await client.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: Whole(visibilityTimeout), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return message with { PopReceipt = updated.Value.PopReceipt, NextVisibleUtc = updated.Value.NextVisibleOn };
+        }
+        catch (RequestFailedException e) when (IsStale(e))
         {
             return null;
         }
-
-        var headers = request.Response.Headers;
-        return message with
+        catch (RequestFailedException e)
         {
-            PopReceipt = headers.TryGetValue("x-ms-popreceipt", out var receipt) ? receipt : throw new InvalidDataException($"Update message on {queue}: the answer has no x-ms-popreceipt."),
-            NextVisibleUtc = headers.TryGetValue("x-ms-time-next-visible", out var next) ? Time(next) : message.NextVisibleUtc,
-        };
+            throw Refused($"Update message {message.MessageId} on {queue}", e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<int> CountAsync(string queue, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateQueueName(queue);
-        using var message = Create(RequestMethod.Get, $"/{queue}?comp=metadata");
-        await SendAsync(message, $"Get metadata of {queue}", [200], cancellationToken).ConfigureAwait(false);
-        return message.Response.Headers.TryGetValue("x-ms-approximate-messages-count", out var count)
-            ? int.Parse(count, CultureInfo.InvariantCulture)
-            : throw new InvalidDataException($"Get metadata of {queue}: the answer has no x-ms-approximate-messages-count.");
-    }
-
-    /// <summary>
-    /// An XML answer read as bytes: Azure starts queue answers with a UTF-8 byte-order mark, which the XML reader
-    /// skips but parsing the decoded text would not.
-    /// </summary>
-    internal static XDocument Xml(BinaryData content)
-    {
-        using var stream = content.ToStream();
-        return XDocument.Load(stream);
-    }
-
-    private static long Seconds(TimeSpan value) => (long)Math.Ceiling(value.TotalSeconds);
-
-    private static string Field(XElement message, string name) =>
-        message.Element(name)?.Value ?? throw new InvalidDataException($"A queue message in the answer has no {name}.");
-
-    private static DateTimeOffset Time(string rfc1123) =>
-        DateTimeOffset.ParseExact(rfc1123, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    /// <summary>The text of a base64 message; a message someone put on the queue without encoding is named, not guessed at.</summary>
-    private static string Decode(string queue, string id, string text)
-    {
+        var client = Queue(queue);
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(text));
+            return (await client.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
         }
-        catch (FormatException)
+        catch (RequestFailedException e)
         {
-            throw new InvalidDataException($"Message {id} on queue '{queue}' is not base64; messages on this app's queues are base64 of UTF-8 text (as the Functions queue trigger expects).");
+            throw Refused($"Get metadata of {queue}", e);
         }
     }
 
-    private HttpMessage Create(RequestMethod method, string pathAndQuery)
+    private QueueClient Queue(string queue)
     {
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(new Uri(_endpoint + pathAndQuery));
-        message.Request.Headers.SetValue("x-ms-version", _version);
-        return message;
+        QueueRules.ValidateQueueName(queue);
+        return _queues.GetOrAdd(queue, _service.GetQueueClient);
     }
 
-    /// <summary>
-    /// Sends; returns the status when expected. A 409 is expected only with <paramref name="okCode"/>; with
-    /// <paramref name="staleCodes"/>, 404 and 400 are expected only as MessageNotFound and PopReceiptMismatch.
-    /// </summary>
-    private async Task<int> SendAsync(HttpMessage message, string operation, int[] expected, CancellationToken cancellationToken, string? okCode = null, bool staleCodes = false)
-    {
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var status = message.Response.Status;
-        var headers = message.Response.Headers;
-        var code = headers.TryGetValue("x-ms-error-code", out var c) ? c : null;
-        if (status == 404 && code == "QueueNotFound")
-        {
-            throw new InvalidOperationException($"{operation}: the queue does not exist; create it first (CreateQueueIfNotExistsAsync).");
-        }
+    /// <summary>The service counts whole seconds; a part second is rounded up so a delay is never shorter than asked.</summary>
+    private static TimeSpan Whole(TimeSpan value) => TimeSpan.FromSeconds(Math.Ceiling(value.TotalSeconds));
 
-        var ok = expected.Contains(status) && status switch
-        {
-            409 => code == okCode,
-            404 or 400 when staleCodes => code is "MessageNotFound" or "PopReceiptMismatch",
-            _ => true,
-        };
-        return ok ? status : throw new StorageRequestException(operation, status, code, headers.TryGetValue("x-ms-request-id", out var id) ? id : null);
-    }
+    /// <summary>The receipt no longer holds: the message was received again, or deleted already.</summary>
+    private static bool IsStale(RequestFailedException e) =>
+        (e.Status == 404 && e.ErrorCode == "MessageNotFound") || (e.Status == 400 && e.ErrorCode == "PopReceiptMismatch");
+
+    private static Exception Refused(string operation, RequestFailedException error) =>
+        error.Status == 404 && error.ErrorCode == "QueueNotFound"
+            ? new InvalidOperationException($"{operation}: the queue does not exist; create it first (CreateQueueIfNotExistsAsync).", error)
+            : StorageErrors.Refused(operation, error);
 }

@@ -1,88 +1,110 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using global::Azure;
+using global::Azure.Data.Tables;
 using KpiFunctions.Storage.Tables;
+using SdkEntity = global::Azure.Data.Tables.TableEntity;
+using SdkTransactionAction = global::Azure.Data.Tables.TableTransactionAction;
+using TableEntity = KpiFunctions.Storage.Tables.TableEntity;
+using TableTransactionAction = KpiFunctions.Storage.Tables.TableTransactionAction;
+using TableUpdateMode = KpiFunctions.Storage.Tables.TableUpdateMode;
 
 namespace KpiFunctions.Storage.Azure;
 
 /// <summary>
-/// <see cref="ITableStore"/> on Azure Table Storage (or Azurite) over the REST API (OData JSON), on an Azure.Core
-/// pipeline with SharedKeyLite signing, a SAS or Microsoft Entra ID bearer tokens. Lost races and missing rows are values; other refusals throw
-/// <see cref="StorageRequestException"/> with status, error code and request id.
+/// <see cref="ITableStore"/> on Azure Table Storage (or Azurite) through the official SDK. Lost races and missing rows
+/// are values; other refusals throw <see cref="StorageRequestException"/> with status, error code and request id.
 /// </summary>
-public sealed partial class AzureTableStore : ITableStore
+public sealed class AzureTableStore : ITableStore
 {
-    private const string Accept = "application/json;odata=minimalmetadata";
-    private static readonly RequestMethod Merge = new("MERGE");
-    private readonly HttpPipeline _pipeline;
-    private readonly string _endpoint;
-    private readonly string _version;
+    private static readonly HashSet<string> SystemProperties = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag" };
+    private readonly TableServiceClient _service;
+    private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
 
     /// <summary>Creates a store from a connection string.</summary>
-    public AzureTableStore(string connectionString, AzureBlobStoreOptions? options = null)
+    public AzureTableStore(string connectionString, AzureStorageOptions? options = null)
         : this(StorageAccount.Parse(connectionString), options)
     {
     }
 
-    /// <summary>Creates a store on an account (key, SAS or token credential).</summary>
-    public AzureTableStore(StorageAccount account, AzureBlobStoreOptions? options = null)
+    /// <summary>Creates a store on an account (key, SAS or token credential), with a client of its own.</summary>
+    public AzureTableStore(StorageAccount account, AzureStorageOptions? options = null)
+        : this((account ?? throw new ArgumentNullException(nameof(account))).CreateTableServiceClient(options))
     {
-        ArgumentNullException.ThrowIfNull(account);
-        var parsed = account;
-        options ??= new AzureBlobStoreOptions();
-        _version = options.ServiceVersion;
-        _endpoint = parsed.TableEndpoint.ToString().TrimEnd('/');
-        _pipeline = HttpPipelineBuilder.Build(options, parsed.TableAuthorization(options.Time));
+    }
+
+    /// <summary>Creates a store on a shared service client.</summary>
+    public AzureTableStore(TableServiceClient service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _service = service;
     }
 
     /// <inheritdoc />
     public async Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
-        using var message = Create(RequestMethod.Post, "/Tables");
-        message.Request.Headers.SetValue("Prefer", "return-no-content");
-        message.Request.Content = RequestContent.Create(TableJson.TableName(table));
-        await SendAsync(message, $"Create table {table}", [201, 204, 409], cancellationToken, conflictCode: "TableAlreadyExists").ConfigureAwait(false);
+        try
+        {
+            await _service.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            throw StorageErrors.Refused($"Create table {table}", e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
-        using var message = Create(RequestMethod.Get, EntityPath(table, partitionKey, rowKey));
-        var status = await SendAsync(message, $"Get {table}/{partitionKey}/{rowKey}", [200, 404], cancellationToken, table).ConfigureAwait(false);
-        if (status == 404)
+        var client = Table(table);
+        try
+        {
+            var found = await client.GetEntityAsync<SdkEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return FromSdk(found.Value);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "TableNotFound")
         {
             return null;
         }
-
-        using var doc = JsonDocument.Parse(message.Response.Content.ToMemory());
-        var entity = TableJson.Read(doc.RootElement);
-        entity.ETag = message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : entity.ETag;
-        return entity;
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Get {table}/{partitionKey}/{rowKey}", table, e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<TableWriteResult> AddEntityAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateEntity(entity);
-        using var message = Create(RequestMethod.Post, "/" + table);
-        message.Request.Headers.SetValue("Prefer", "return-no-content");
-        message.Request.Content = RequestContent.Create(TableJson.Write(entity));
-        var status = await SendAsync(message, $"Insert {table}/{entity.PartitionKey}/{entity.RowKey}", [201, 204, 409], cancellationToken, table, conflictCode: "EntityAlreadyExists").ConfigureAwait(false);
-        return status == 409 ? new TableWriteResult(TableWriteStatus.Conflict, null) : Written(message);
+        try
+        {
+            var response = await Table(table).AddEntityAsync(ToSdk(entity), cancellationToken).ConfigureAwait(false);
+            return Written(response);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        {
+            return new TableWriteResult(TableWriteStatus.Conflict, null);
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Insert {table}/{entity.PartitionKey}/{entity.RowKey}", table, e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<TableWriteResult> UpsertEntityAsync(string table, TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateEntity(entity);
-        using var message = Create(mode == TableUpdateMode.Merge ? Merge : RequestMethod.Put, EntityPath(table, entity.PartitionKey, entity.RowKey));
-        message.Request.Content = RequestContent.Create(TableJson.Write(entity));
-        await SendAsync(message, $"Upsert {table}/{entity.PartitionKey}/{entity.RowKey}", [204], cancellationToken, table).ConfigureAwait(false);
-        return Written(message);
+        try
+        {
+            var response = await Table(table).UpsertEntityAsync(ToSdk(entity), Mode(mode), cancellationToken).ConfigureAwait(false);
+            return Written(response);
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Upsert {table}/{entity.PartitionKey}/{entity.RowKey}", table, e);
+        }
     }
 
     /// <inheritdoc />
@@ -90,73 +112,79 @@ public sealed partial class AzureTableStore : ITableStore
     {
         TableRules.ValidateEntity(entity);
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        using var message = Create(mode == TableUpdateMode.Merge ? Merge : RequestMethod.Put, EntityPath(table, entity.PartitionKey, entity.RowKey));
-        message.Request.Headers.SetValue("If-Match", ifMatch);
-        message.Request.Content = RequestContent.Create(TableJson.Write(entity));
-        var status = await SendAsync(message, $"Update {table}/{entity.PartitionKey}/{entity.RowKey}", [204, 404, 412], cancellationToken, table).ConfigureAwait(false);
-        return status switch
+        try
         {
-            404 => new TableWriteResult(TableWriteStatus.NotFound, null),
-            412 => new TableWriteResult(TableWriteStatus.PreconditionFailed, null),
-            _ => Written(message),
-        };
+            var response = await Table(table).UpdateEntityAsync(ToSdk(entity), new ETag(ifMatch), Mode(mode), cancellationToken).ConfigureAwait(false);
+            return Written(response);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "TableNotFound")
+        {
+            return new TableWriteResult(TableWriteStatus.NotFound, null);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return new TableWriteResult(TableWriteStatus.PreconditionFailed, null);
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Update {table}/{entity.PartitionKey}/{entity.RowKey}", table, e);
+        }
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
-        using var message = Create(RequestMethod.Delete, EntityPath(table, partitionKey, rowKey));
-        message.Request.Headers.SetValue("If-Match", "*");
-        var status = await SendAsync(message, $"Delete {table}/{partitionKey}/{rowKey}", [204, 404], cancellationToken, table).ConfigureAwait(false);
-        return status == 204;
+        var client = Table(table);
+        try
+        {
+            // The SDK answers a missing entity with its 404 response rather than an exception.
+            var response = await client.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            if (response.Status == 404 && response.Headers.TryGetValue("x-ms-error-code", out var code) && code == "TableNotFound")
+            {
+                throw MissingTable(table);
+            }
+
+            return response.Status != 404;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Delete {table}/{partitionKey}/{rowKey}", table, e);
+        }
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<TableEntity> QueryAsync(string table, TableQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        TableRules.ValidateTableName(table);
+        var client = Table(table);
         var filter = Filter(query);
-        string? nextPartition = null, nextRow = null;
+        var pages = client.QueryAsync<SdkEntity>(filter.Length == 0 ? null : filter, maxPerPage: query.Top is { } top ? Math.Min(top, 1000) : null, cancellationToken: cancellationToken).AsPages();
+        var page = pages.GetAsyncEnumerator(cancellationToken);
+        await using var pageScope = page.ConfigureAwait(false);
         var returned = 0;
-        do
+        while (true)
         {
-            var q = new StringBuilder();
-            if (filter.Length > 0)
+            try
             {
-                q.Append("$filter=").Append(Uri.EscapeDataString(filter)).Append('&');
-            }
-
-            if (query.Top is { } top)
-            {
-                q.Append("$top=").Append(Math.Min(top - returned, 1000)).Append('&');
-            }
-
-            if (nextPartition is not null)
-            {
-                q.Append("NextPartitionKey=").Append(Uri.EscapeDataString(nextPartition)).Append('&');
-                if (nextRow is not null)
+                if (!await page.MoveNextAsync().ConfigureAwait(false))
                 {
-                    q.Append("NextRowKey=").Append(Uri.EscapeDataString(nextRow)).Append('&');
+                    yield break;
                 }
             }
-
-            using var message = Create(RequestMethod.Get, "/" + table + "()" + (q.Length > 0 ? "?" + q.ToString().TrimEnd('&') : ""));
-            await SendAsync(message, $"Query {table}", [200], cancellationToken, table).ConfigureAwait(false);
-            using var doc = JsonDocument.Parse(message.Response.Content.ToMemory());
-            foreach (var e in doc.RootElement.GetProperty("value").EnumerateArray())
+            catch (RequestFailedException e)
             {
-                yield return TableJson.Read(e);
+                throw Refused($"Query {table}", table, e);
+            }
+
+            foreach (var entity in page.Current.Values)
+            {
+                yield return FromSdk(entity);
                 if (query.Top is { } limit && ++returned >= limit)
                 {
                     yield break;
                 }
             }
-
-            nextPartition = message.Response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out var np) ? np : null;
-            nextRow = message.Response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out var nr) ? nr : null;
         }
-        while (nextPartition is not null);
     }
 
     /// <inheritdoc />
@@ -168,112 +196,87 @@ public sealed partial class AzureTableStore : ITableStore
             return;
         }
 
+        // The SDK sends a 101-action transaction and fails reading the answer; the rules refuse it up front.
         var partition = TableRules.ValidateTransaction(actions);
-
-        // Entity group transaction ("Performing entity group transactions"): one changeset in a multipart/mixed batch.
-        var batch = "batch_" + Guid.NewGuid().ToString("N");
-        var changeset = "changeset_" + Guid.NewGuid().ToString("N");
-        var body = new StringBuilder();
-        body.Append("--").Append(batch).Append("\r\nContent-Type: multipart/mixed; boundary=").Append(changeset).Append("\r\n\r\n");
-        foreach (var action in actions)
+        var client = Table(table);
+        var batch = actions.Select(a => a.Kind == TableTransactionKind.Delete
+            ? new SdkTransactionAction(TableTransactionActionType.Delete, new SdkEntity(a.Entity.PartitionKey, a.Entity.RowKey), ETag.All)
+            : new SdkTransactionAction(a.Mode == TableUpdateMode.Merge ? TableTransactionActionType.UpsertMerge : TableTransactionActionType.UpsertReplace, ToSdk(a.Entity)));
+        try
         {
-            var url = _endpoint + EntityPath(table, action.Entity.PartitionKey, action.Entity.RowKey);
-            var method = action.Kind == TableTransactionKind.Delete ? "DELETE" : action.Mode == TableUpdateMode.Merge ? "MERGE" : "PUT";
-            body.Append("--").Append(changeset).Append("\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n");
-            body.Append(method).Append(' ').Append(url).Append(" HTTP/1.1\r\nAccept: ").Append(Accept).Append("\r\nDataServiceVersion: 3.0\r\n");
-            if (action.Kind == TableTransactionKind.Delete)
-            {
-                body.Append("If-Match: *\r\n\r\n");
-            }
-            else
-            {
-                body.Append("Content-Type: application/json\r\n\r\n").Append(Encoding.UTF8.GetString(TableJson.Write(action.Entity))).Append("\r\n");
-            }
+            await client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
         }
-
-        body.Append("--").Append(changeset).Append("--\r\n--").Append(batch).Append("--\r\n");
-        using var message = Create(RequestMethod.Post, "/$batch");
-        message.Request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=" + batch);
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(body.ToString()));
-        await SendAsync(message, $"Transaction on {table}/{partition}", [202], cancellationToken, table).ConfigureAwait(false);
-        var response = message.Response.Content.ToString();
-        foreach (Match m in InnerStatus().Matches(response))
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < actions.Count)
         {
-            var status = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            if (status >= 400)
-            {
-                var code = ErrorCode().Match(response) is { Success: true } c ? c.Groups[1].Value : null;
-                throw new StorageRequestException($"Transaction on {table}/{partition}", status, code, null);
-            }
+            var failed = actions[index];
+            throw Refused($"Transaction on {table}/{partition} (action {index}: {failed.Kind} of row '{failed.Entity.RowKey}')", table, e);
         }
+        catch (RequestFailedException e)
+        {
+            throw Refused($"Transaction on {table}/{partition}", table, e);
+        }
+    }
+
+    private TableClient Table(string table)
+    {
+        TableRules.ValidateTableName(table);
+        return _tables.GetOrAdd(table, _service.GetTableClient);
     }
 
     private static string Filter(TableQuery q)
     {
         var parts = new List<string>();
-        void Add(string field, string op, string? value)
+        void Add(FormattableString condition, string? value)
         {
             if (value is not null)
             {
-                parts.Add($"{field} {op} {TableJson.Literal(value)}");
+                parts.Add(TableClient.CreateQueryFilter(condition));
             }
         }
 
-        Add("PartitionKey", "eq", q.PartitionKey);
-        Add("PartitionKey", "ge", q.PartitionKeyFrom);
-        Add("PartitionKey", "le", q.PartitionKeyTo);
-        Add("RowKey", "ge", q.RowKeyFrom);
-        Add("RowKey", "le", q.RowKeyTo);
+        Add($"PartitionKey eq {q.PartitionKey}", q.PartitionKey);
+        Add($"PartitionKey ge {q.PartitionKeyFrom}", q.PartitionKeyFrom);
+        Add($"PartitionKey le {q.PartitionKeyTo}", q.PartitionKeyTo);
+        Add($"RowKey ge {q.RowKeyFrom}", q.RowKeyFrom);
+        Add($"RowKey le {q.RowKeyTo}", q.RowKeyTo);
         return string.Join(" and ", parts);
     }
 
-    private static string EntityPath(string table, string partitionKey, string rowKey)
+    private static global::Azure.Data.Tables.TableUpdateMode Mode(TableUpdateMode mode) =>
+        mode == TableUpdateMode.Merge ? global::Azure.Data.Tables.TableUpdateMode.Merge : global::Azure.Data.Tables.TableUpdateMode.Replace;
+
+    private static SdkEntity ToSdk(TableEntity entity)
     {
-        TableRules.ValidateTableName(table);
-        return $"/{table}(PartitionKey='{TableJson.Key(partitionKey)}',RowKey='{TableJson.Key(rowKey)}')";
-    }
-
-    private HttpMessage Create(RequestMethod method, string path)
-    {
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(new Uri(_endpoint + path));
-        message.Request.Headers.SetValue("x-ms-version", _version);
-        message.Request.Headers.SetValue("Accept", Accept);
-        message.Request.Headers.SetValue("DataServiceVersion", "3.0");
-        message.Request.Headers.SetValue("MaxDataServiceVersion", "3.0");
-        message.Request.Headers.SetValue("Content-Type", "application/json");
-        return message;
-    }
-
-    private static TableWriteResult Written(HttpMessage message) =>
-        new(TableWriteStatus.Succeeded, message.Response.Headers.TryGetValue("ETag", out var etag) ? etag : null);
-
-    /// <summary>Sends; returns the status when expected. A 409 counts as expected only with <paramref name="conflictCode"/>, when one is given.</summary>
-    private async Task<int> SendAsync(HttpMessage message, string operation, int[] expected, CancellationToken cancellationToken, string? table = null, string? conflictCode = null)
-    {
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var status = message.Response.Status;
-        var headers = message.Response.Headers;
-        var code = headers.TryGetValue("x-ms-error-code", out var c) ? c : null;
-
-        // A 404 means "no such entity" only when the table exists.
-        if (status == 404 && table is not null && code == "TableNotFound")
+        var sdk = new SdkEntity(entity.PartitionKey, entity.RowKey);
+        foreach (var (name, value) in entity.Properties)
         {
-            throw new InvalidOperationException($"Table '{table}' does not exist; create it first (CreateTableIfNotExistsAsync).");
+            sdk[name] = value;
         }
 
-        if (expected.Contains(status) && (status != 409 || conflictCode is null || code == conflictCode))
-        {
-            return status;
-        }
-
-        throw new StorageRequestException(operation, status, code, headers.TryGetValue("x-ms-request-id", out var id) ? id : null);
+        return sdk;
     }
 
-    [GeneratedRegex(@"HTTP/1\.1 (\d{3})")]
-    private static partial Regex InnerStatus();
+    private static TableEntity FromSdk(SdkEntity sdk)
+    {
+        var entity = new TableEntity(sdk.PartitionKey, sdk.RowKey) { ETag = sdk.ETag.ToString(), Timestamp = sdk.Timestamp };
+        foreach (var (name, value) in sdk)
+        {
+            if (value is not null && !SystemProperties.Contains(name))
+            {
+                entity[name] = value;
+            }
+        }
 
-    [GeneratedRegex("\"code\"\\s*:\\s*\"([^\"]+)\"")]
-    private static partial Regex ErrorCode();
+        return entity;
+    }
+
+    private static TableWriteResult Written(Response response) =>
+        new(TableWriteStatus.Succeeded, response.Headers.ETag?.ToString());
+
+    private static InvalidOperationException MissingTable(string table) =>
+        new($"Table '{table}' does not exist; create it first (CreateTableIfNotExistsAsync).");
+
+    /// <summary>A missing table is a caller's mistake, named as such; any other refusal is the service's.</summary>
+    private static Exception Refused(string operation, string table, RequestFailedException error) =>
+        error.Status == 404 && error.ErrorCode == "TableNotFound" ? MissingTable(table) : StorageErrors.Refused(operation, error);
 }

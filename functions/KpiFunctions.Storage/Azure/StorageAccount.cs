@@ -1,7 +1,11 @@
 using System.Globalization;
+using global::Azure;
 using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using global::Azure.Data.Tables;
 using global::Azure.Identity;
+using global::Azure.Storage;
+using global::Azure.Storage.Blobs;
+using global::Azure.Storage.Queues;
 
 namespace KpiFunctions.Storage.Azure;
 
@@ -247,21 +251,63 @@ public sealed class StorageAccount
 
     private static bool IsAddress(string host) => System.Net.IPAddress.TryParse(host, out _) || host == "localhost";
 
-    /// <summary>The policy that authorizes requests to the blob service: bearer token, SAS, or SharedKey signing.</summary>
-    internal HttpPipelinePolicy BlobAuthorization(TimeProvider time) =>
-        Credential is { } credential ? new BearerTokenAuthenticationPolicy(credential, TokenScope)
-        : SharedAccessSignature is { } sas ? new SasPolicy(sas)
-        : new SharedKeyPolicy(AccountName, AccountKey!, time);
+    /// <summary>
+    /// True when the endpoints are on this machine (Azurite): the SDK clients then ask for a service version Azurite
+    /// accepts instead of the SDK's newest, which Azurite refuses unless started with --skipApiVersionCheck.
+    /// </summary>
+    public bool IsEmulator => IsLocal(BlobEndpoint) && IsLocal(TableEndpoint);
 
-    /// <summary>The policy that authorizes requests to the queue service: as for blobs (SharedKey signs both the same way).</summary>
-    internal HttpPipelinePolicy QueueAuthorization(TimeProvider time) => BlobAuthorization(time);
+    /// <summary>
+    /// The blob service client for this account, built once per account and shared (it is thread-safe): key, SAS or
+    /// Entra ID token, the SDK's retries, and MD5 transfer validation set by the adapters.
+    /// </summary>
+    public BlobServiceClient CreateBlobServiceClient(AzureStorageOptions? options = null)
+    {
+        var clientOptions = IsEmulator ? new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06) : new BlobClientOptions();
+        options?.ConfigureClient?.Invoke(clientOptions);
+        return Credential is { } token ? new BlobServiceClient(BlobEndpoint, token, clientOptions)
+            : SharedAccessSignature is { } sas ? new BlobServiceClient(BlobEndpoint, new AzureSasCredential(sas), clientOptions)
+            : new BlobServiceClient(BlobEndpoint, new StorageSharedKeyCredential(AccountName, Convert.ToBase64String(AccountKey!)), clientOptions);
+    }
 
-    /// <summary>The policy that authorizes requests to the table service: bearer token, SAS, or SharedKeyLite signing.</summary>
-    internal HttpPipelinePolicy TableAuthorization(TimeProvider time) =>
-        Credential is { } credential ? new BearerTokenAuthenticationPolicy(credential, TokenScope)
-        : SharedAccessSignature is { } sas ? new SasPolicy(sas)
-        : new SharedKeyLiteTablePolicy(AccountName, AccountKey!, time);
+    /// <summary>The table service client for this account (key, SAS or Entra ID token), built once and shared.</summary>
+    public TableServiceClient CreateTableServiceClient(AzureStorageOptions? options = null)
+    {
+        var clientOptions = new TableClientOptions();
+        options?.ConfigureClient?.Invoke(clientOptions);
+        return Credential is { } token ? new TableServiceClient(TableEndpoint, token, clientOptions)
+            : SharedAccessSignature is { } sas ? new TableServiceClient(TableEndpoint, new AzureSasCredential(sas), clientOptions)
+            : new TableServiceClient(TableEndpoint, new TableSharedKeyCredential(AccountName, Convert.ToBase64String(AccountKey!)), clientOptions);
+    }
+
+    /// <summary>
+    /// The queue service client for this account. Messages travel as base64 of their UTF-8 text, the encoding the
+    /// Functions queue trigger expects by default (host.json <c>messageEncoding</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection names no queue endpoint.</exception>
+    public QueueServiceClient CreateQueueServiceClient(AzureStorageOptions? options = null)
+    {
+        var endpoint = QueueEndpoint ?? throw new ArgumentException(
+            $"Storage account '{AccountName}' has no queue endpoint; add QueueEndpoint=… to the connection string (a SAS must also allow the queue service), or <name>__queueServiceUri.");
+        var clientOptions = IsEmulator ? new QueueClientOptions(QueueClientOptions.ServiceVersion.V2026_06_06) : new QueueClientOptions();
+        clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
+        options?.ConfigureClient?.Invoke(clientOptions);
+        return Credential is { } token ? new QueueServiceClient(endpoint, token, clientOptions)
+            : SharedAccessSignature is { } sas ? new QueueServiceClient(endpoint, new AzureSasCredential(sas), clientOptions)
+            : new QueueServiceClient(endpoint, new StorageSharedKeyCredential(AccountName, Convert.ToBase64String(AccountKey!)), clientOptions);
+    }
+
+    /// <summary>
+    /// Which credential and endpoints this account uses, for people and logs: the kind (key, SAS, Entra ID token and the
+    /// credential's type), never its value.
+    /// </summary>
+    public string DescribeCredential() =>
+        Credential is { } token ? $"Microsoft Entra ID token ({token.GetType().Name})"
+        : SharedAccessSignature is not null ? "shared access signature"
+        : "account key";
+
+    private static bool IsLocal(Uri endpoint) => endpoint.IsLoopback;
 
     /// <summary>For logs: the account and endpoints, never the key or SAS token.</summary>
-    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}" + (QueueEndpoint is null ? "" : $";QueueEndpoint={QueueEndpoint}") + (UsesTokenCredential ? ";Credential=token" : "");
+    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}" + (QueueEndpoint is null ? "" : $";QueueEndpoint={QueueEndpoint}") + $";Credential={DescribeCredential()}";
 }

@@ -1,11 +1,14 @@
 namespace KpiFunctions.Storage.Azure;
 
-/// <summary>A storage request the service refused: status, service error code and request id, never a key or signature.</summary>
+/// <summary>
+/// A storage request the service refused: status, service error code and request id, never a key or signature. The
+/// SDK's <c>RequestFailedException</c> is the inner exception (the SDK redacts signatures and authorization headers).
+/// </summary>
 public sealed class StorageRequestException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public StorageRequestException(string operation, int status, string? errorCode, string? requestId)
-        : base($"{operation} failed: HTTP {status}{(errorCode is null ? "" : " " + errorCode)}{(requestId is null ? "" : $" (request id {requestId})")}.{Hint(status)}")
+    public StorageRequestException(string operation, int status, string? errorCode, string? requestId, Exception? innerException = null)
+        : base($"{operation} failed: HTTP {status}{(errorCode is null ? "" : " " + errorCode)}{(requestId is null ? "" : $" (request id {requestId})")}.{Hint(status)}", innerException)
     {
         Operation = operation;
         Status = status;

@@ -2,7 +2,7 @@ using System.Globalization;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>
 /// Signs Table requests with SharedKeyLite ("Authorize with Shared Key", Table service, Shared Key Lite):

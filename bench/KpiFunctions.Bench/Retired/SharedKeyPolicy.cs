@@ -4,7 +4,7 @@ using System.Text;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>
 /// Signs Blob requests with SharedKey ("Authorize with Shared Key", Blob/Queue string-to-sign for versions

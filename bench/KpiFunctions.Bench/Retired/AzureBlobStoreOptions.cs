@@ -1,6 +1,6 @@
 using global::Azure.Core;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>Options of <see cref="AzureBlobStore"/> (retries, transport and diagnostics come from Azure.Core).</summary>
 public sealed class AzureBlobStoreOptions : ClientOptions

@@ -1,7 +1,7 @@
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>
 /// Authorizes requests with a shared access signature ("Grant limited access with SAS"): the token's query

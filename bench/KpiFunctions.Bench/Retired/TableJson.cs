@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using KpiFunctions.Storage.Tables;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>
 /// Entities as Table service JSON (OData v3, "Payload format for Table service operations"): types JSON cannot

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using KpiFunctions.Storage.Blobs;
 
-namespace KpiFunctions.Storage.Azure;
+namespace KpiFunctions.Bench.Retired;
 
 /// <summary>
 /// A read-only stream over a downloaded blob that hashes what passes through and, when the content ends, compares

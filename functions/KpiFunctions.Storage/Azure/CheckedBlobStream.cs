@@ -1,0 +1,75 @@
+using global::Azure;
+using KpiFunctions.Storage.Blobs;
+
+namespace KpiFunctions.Storage.Azure;
+
+/// <summary>
+/// The SDK's download stream, cut at a length, with its failures named: a range whose MD5 does not match is
+/// corrupt data in <paramref name="blob"/>, and a refusal mid-read (the blob replaced, access revoked) says so.
+/// </summary>
+internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) : ReadOnlyStream
+{
+    private long _remaining = limit;
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_remaining <= 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+            _remaining -= read;
+            return read;
+        }
+        catch (Exception e) when (Named(e) is { } named)
+        {
+            throw named;
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_remaining <= 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+            _remaining -= read;
+            return read;
+        }
+        catch (Exception e) when (Named(e) is { } named)
+        {
+            throw named;
+        }
+    }
+
+    private Exception? Named(Exception error) => error switch
+    {
+        InvalidDataException => new InvalidDataException($"Blob {blob}: a downloaded range does not match the MD5 the service sent for it (damaged in transit); read it again.", error),
+        RequestFailedException { Status: 412 } refused => StorageErrors.Refused($"Get blob {blob}: the blob was replaced while it was being read; read it again", refused),
+        RequestFailedException refused => StorageErrors.Refused($"Get blob {blob}", refused),
+        _ => null,
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return inner.DisposeAsync();
+    }
+}
