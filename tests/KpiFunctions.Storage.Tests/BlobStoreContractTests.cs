@@ -208,7 +208,7 @@ public sealed class FileBlobStoreTests : BlobStoreContract, IDisposable
 
 public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContract, IClassFixture<AzuriteFixture>
 {
-    private readonly AzureBlobStore _store = new(azurite.ConnectionString, AzuriteFixture.NewContainer(), new AzureBlobStoreOptions { ListPageSize = 10 });
+    private readonly AzureBlobStore _store = new(azurite.ConnectionString, AzuriteFixture.NewContainer(), new AzureStorageOptions { ListPageSize = 10 });
 
     protected override IBlobStore Store => _store;
 
@@ -251,8 +251,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     public async Task A_read_corrupted_in_transit_fails_naming_the_blob(long offset, long? length)
     {
         await Store.UploadAsync("flip/blob.bin", new MemoryStream(new byte[100_000]));
-        var options = new AzureBlobStoreOptions();
-        options.AddPolicy(new FlipFirstByte(), global::Azure.Core.HttpPipelinePosition.PerRetry);
+        var options = new AzureStorageOptions { ConfigureClient = client => client.AddPolicy(new FlipFirstByte(), global::Azure.Core.HttpPipelinePosition.PerRetry) };
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
 
         var ex = await Assert.ThrowsAsync<InvalidDataException>(async () =>
@@ -271,15 +270,15 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     [InlineData(999, 0)]
     [InlineData(1000, 0)]
     [InlineData(2500, 0)]
-    [InlineData(3000, 0)]
+    [InlineData(2999, 0)]
+    [InlineData(3000, 3)]
     [InlineData(3001, 4)]
     [InlineData(4000, 4)]
     [InlineData(25_001, 26)]
-    public async Task Uploads_go_whole_up_to_the_limit_and_as_blocks_beyond_it_from_a_trickling_stream(int size, int blocks)
+    public async Task Uploads_under_the_limit_go_whole_and_from_it_on_as_blocks_from_a_trickling_stream(int size, int blocks)
     {
         var recorder = new Recorder();
-        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 3000, UploadConcurrency = 3 };
-        options.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall);
+        var options = new AzureStorageOptions { BlockSize = 1000, SingleUploadLimit = 3000, UploadConcurrency = 3, ConfigureClient = client => client.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall) };
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
         var data = new byte[size];
         new Random(size).NextBytes(data);
@@ -300,21 +299,30 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     public async Task A_failed_block_leaves_the_previous_blob_whole_and_the_upload_fails_naming_the_block()
     {
         await Store.UploadAsync("atomic/blob", Stream("old content"));
-        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 2 };
-        options.Retry.MaxRetries = 0;
-        options.AddPolicy(new RefuseBlock("000005"), global::Azure.Core.HttpPipelinePosition.PerCall);
+        var options = new AzureStorageOptions
+        {
+            BlockSize = 1000,
+            SingleUploadLimit = 1000,
+            UploadConcurrency = 2,
+            ConfigureClient = client =>
+            {
+                client.Retry.MaxRetries = 0;
+                client.AddPolicy(new RefuseBlock(5), global::Azure.Core.HttpPipelinePosition.PerCall);
+            },
+        };
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
 
         var ex = await Assert.ThrowsAsync<StorageRequestException>(() => store.UploadAsync("atomic/blob", new MemoryStream(new byte[20_000])));
 
-        Assert.Contains("Put block 5 of", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"Put blob {_store.Container}/atomic/blob", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("Md5Mismatch", ex.ErrorCode);
         Assert.Equal("old content", await Read("atomic/blob"));
     }
 
     [Fact]
     public async Task Two_staged_uploads_racing_on_one_path_leave_one_of_them_whole()
     {
-        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 4 };
+        var options = new AzureStorageOptions { BlockSize = 1000, SingleUploadLimit = 1000, UploadConcurrency = 4 };
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
         var a = Enumerable.Repeat((byte)'a', 40_000).ToArray();
         var b = Enumerable.Repeat((byte)'b', 40_000).ToArray();
@@ -344,11 +352,10 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     }
 
     [Fact]
-    public async Task Conditions_hold_for_staged_uploads_and_the_commit_stores_the_whole_blobs_md5()
+    public async Task Conditions_hold_for_staged_uploads_and_every_range_read_is_checked_against_the_services_md5()
     {
         var recorder = new Recorder();
-        var options = new AzureBlobStoreOptions { BlockSize = 1000, SingleUploadLimit = 1000 };
-        options.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall);
+        var options = new AzureStorageOptions { BlockSize = 1000, SingleUploadLimit = 1000, ConfigureClient = client => client.AddPolicy(recorder, global::Azure.Core.HttpPipelinePosition.PerCall) };
         var store = new AzureBlobStore(azurite.ConnectionString, _store.Container, options);
         var first = new byte[5000];
         new Random(5).NextBytes(first);
@@ -364,7 +371,8 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         Assert.True(created.Written);
         Assert.False(again.Written);
         Assert.False(stale.Written);
-        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(first)), recorder.LastGetMd5);
+        Assert.True(recorder.Gets > 0);
+        Assert.Equal(recorder.Gets, recorder.GetsWithRangeMd5);
     }
 
     /// <summary>Records the query string of every request.</summary>
@@ -374,7 +382,10 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
 
         public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
 
-        public string? LastGetMd5 { get; private set; }
+        public int Gets { get; private set; }
+
+        /// <summary>Downloads that asked for the range's MD5 and got one back.</summary>
+        public int GetsWithRangeMd5 { get; private set; }
 
         public int MaxBlocksInFlight { get; private set; }
 
@@ -398,20 +409,26 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
                 Interlocked.Decrement(ref _blocksInFlight);
             }
 
-            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && message.Response.Headers.TryGetValue("Content-MD5", out var md5))
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && message.Request.Uri.Query.Length == 0)
             {
-                LastGetMd5 = md5;
+                Gets++;
+                if (message.Request.Headers.TryGetValue("x-ms-range-get-content-md5", out var asked) && asked == "true" && message.Response.Headers.TryGetValue("Content-MD5", out _))
+                {
+                    GetsWithRangeMd5++;
+                }
             }
         }
     }
 
-    /// <summary>Gives one block (by its index, the id's last six digits) a wrong Content-MD5, so the service refuses it as it would a block damaged on the way.</summary>
-    private sealed class RefuseBlock(string index) : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    /// <summary>Gives the n-th staged block (from 0) a wrong Content-MD5, so the service refuses it as it would a block damaged on the way.</summary>
+    private sealed class RefuseBlock(int index) : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
+        private int _staged = -1;
+
         public override void OnSendingRequest(global::Azure.Core.HttpMessage message)
         {
             var query = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query);
-            if (query["blockid"] is { } id && Encoding.ASCII.GetString(Convert.FromBase64String(id)).EndsWith(index, StringComparison.Ordinal))
+            if (query["comp"] == "block" && Interlocked.Increment(ref _staged) == index)
             {
                 message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(new byte[16]));
             }

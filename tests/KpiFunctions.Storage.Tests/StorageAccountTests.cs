@@ -102,7 +102,7 @@ public class StorageAccountTests
         Assert.Equal(new Uri("https://kpiprod.queue.core.windows.net"), account.QueueEndpoint);
         Assert.Equal("kpiprod", account.AccountName);
         Assert.IsType<global::Azure.Identity.ManagedIdentityCredential>(account.Credential);
-        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;QueueEndpoint=https://kpiprod.queue.core.windows.net/;Credential=token", account.ToString());
+        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;QueueEndpoint=https://kpiprod.queue.core.windows.net/;Credential=Microsoft Entra ID token (ManagedIdentityCredential)", account.ToString());
     }
 
     [Fact]

@@ -27,14 +27,14 @@ public sealed class OAuthAzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>Client options whose transport trusts exactly this Azurite's self-signed certificate.</summary>
-    public AzureBlobStoreOptions PinnedOptions()
+    public AzureStorageOptions PinnedOptions()
     {
         var pin = Azurite.Certificate!.GetCertHashString(HashAlgorithmName.SHA256);
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString(HashAlgorithmName.SHA256) == pin,
         };
-        return new AzureBlobStoreOptions { Transport = new HttpClientTransport(handler) };
+        return new AzureStorageOptions { ConfigureClient = client => client.Transport = new HttpClientTransport(handler) };
     }
 }
 
@@ -82,6 +82,34 @@ public sealed class TokenCredentialTests(OAuthAzuriteFixture fixture) : IClassFi
 
         // Azure.Core caches a token until near its expiry: one token per client, not one per request.
         Assert.Equal(2, credential.Scopes.Count);
+    }
+
+    [Fact]
+    public async Task Identity_based_settings_build_the_sdk_clients_on_the_given_endpoints_and_say_which_credential_without_a_token()
+    {
+        var credential = new JwtCredential();
+        var settings = Settings();
+        settings["KPI_STORAGE__queueServiceUri"] = fixture.Azurite.QueueEndpoint.ToString();
+        var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k), credential)!;
+        var blobService = account.CreateBlobServiceClient(fixture.PinnedOptions());
+        var tableService = account.CreateTableServiceClient(fixture.PinnedOptions());
+        var queueService = account.CreateQueueServiceClient(fixture.PinnedOptions());
+        var queues = new AzureQueueStore(queueService);
+        var queue = "oauth-" + Guid.NewGuid().ToString("N")[..12];
+
+        await queues.CreateQueueIfNotExistsAsync(queue);
+        await queues.SendAsync(queue, "by token");
+        var received = Assert.Single(await queues.ReceiveAsync(queue, 1, TimeSpan.FromSeconds(30)));
+        var described = account.ToString();
+
+        Assert.Equal("by token", received.Text);
+        Assert.Equal(fixture.Azurite.BlobEndpoint.ToString().TrimEnd('/'), blobService.Uri.ToString().TrimEnd('/'));
+        Assert.Equal(fixture.Azurite.TableEndpoint.ToString().TrimEnd('/'), tableService.Uri.ToString().TrimEnd('/'));
+        Assert.Equal(fixture.Azurite.QueueEndpoint.ToString().TrimEnd('/'), queueService.Uri.ToString().TrimEnd('/'));
+        Assert.Contains("Credential=Microsoft Entra ID token (JwtCredential)", described, StringComparison.Ordinal);
+        Assert.Contains("QueueEndpoint=" + fixture.Azurite.QueueEndpoint, described, StringComparison.Ordinal);
+        Assert.DoesNotContain(credential.LastToken!, described, StringComparison.Ordinal);
+        Assert.Equal([StorageAccount.TokenScope], credential.Scopes.Distinct());
     }
 
     [Theory]

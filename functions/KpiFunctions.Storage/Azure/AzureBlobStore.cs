@@ -141,6 +141,11 @@ public sealed class AzureBlobStore : IBlobStore
         {
             throw StorageErrors.Refused($"Get blob {Container}/{path}" + (offset == 0 ? "" : $" from byte {offset}"), e);
         }
+        catch (InvalidDataException e)
+        {
+            // The first range is downloaded as the stream opens, and checked like every later one.
+            throw new InvalidDataException($"Blob {Container}/{path}: a downloaded range does not match the MD5 the service sent for it (damaged in transit); read it again.", e);
+        }
     }
 
     /// <inheritdoc />
