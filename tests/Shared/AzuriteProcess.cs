@@ -7,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace KpiFunctions.Tests.Shared;
 
 /// <summary>
-/// A real Azurite (blob, queue and table services) from tools/, on free loopback ports with a temporary location; with
+/// A real Azurite (blob, queue and table services), pinned in tools/ and installed on first use (<see cref="NpmTools"/>), on free loopback ports with a temporary location; with
 /// <c>oauth</c>, over HTTPS with a fresh self-signed certificate and bearer tokens checked (<c>--oauth basic</c>).
 /// </summary>
 internal sealed class AzuriteProcess : IAsyncDisposable
@@ -44,10 +44,10 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     public static async Task<AzuriteProcess> StartAsync(bool oauth = false)
     {
-        var bin = Path.Combine(RepoRoot.Find(), "tools", "node_modules", ".bin", "azurite");
+        var bin = Path.Combine(await NpmTools.EnsureInstalledAsync(), "node_modules", ".bin", "azurite");
         if (!File.Exists(bin))
         {
-            throw new InvalidOperationException("Azurite is not installed: run 'npm install' in tools/ (.ci/run does).");
+            throw new InvalidOperationException($"Azurite is missing from {bin}: tools/package.json must pin the azurite package.");
         }
 
         var location = new TempDirectory();

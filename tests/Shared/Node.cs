@@ -3,22 +3,16 @@ using System.Text.Json;
 
 namespace KpiFunctions.Tests.Shared;
 
-/// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed by `npm install` in tools/) and parses its JSON.</summary>
+/// <summary>Runs tools/parquet.mjs (DuckDB and hyparquet, installed on first use by <see cref="NpmTools"/>) and parses its JSON.</summary>
 internal static class Node
 {
-    private static readonly string Tools = Path.Combine(RepoRoot.Find(), "tools");
-
     public static Task<JsonElement> RunAsync(params string[] args) => ScriptAsync("parquet.mjs", args);
 
     /// <summary>Runs one of the tools/ scripts and parses its JSON output.</summary>
     public static async Task<JsonElement> ScriptAsync(string script, params string[] args)
     {
-        if (!Directory.Exists(Path.Combine(Tools, "node_modules", "@duckdb")))
-        {
-            throw new InvalidOperationException($"The independent Parquet readers are not installed: run 'npm install' in {Tools} (.ci/run does).");
-        }
-
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Tools, RedirectStandardOutput = true, RedirectStandardError = true };
+        var tools = await NpmTools.EnsureInstalledAsync();
+        var start = new ProcessStartInfo("node") { WorkingDirectory = tools, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
         foreach (var a in args)
         {
