@@ -52,6 +52,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>Secrets that are disabled: reading them is 403 SecretDisabled.</summary>
     public ConcurrentDictionary<string, bool> Disabled { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The resource the 401 challenge names (the SDK derives the token's scope from it).</summary>
+    public string ChallengeResource { get; set; } = "https://vault.azure.net";
+
     /// <summary>When set, version pages link their next page to this host instead.</summary>
     public Uri? NextLinkHost { get; set; }
 
@@ -103,7 +106,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         IResult? refusal = null;
         if (context.Request.Headers.Authorization.FirstOrDefault() != "Bearer " + Token)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+            context.Response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"{ChallengeResource}\"";
             refusal = Error(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.");
         }
         else if (context.Request.Query["api-version"] != "7.5")

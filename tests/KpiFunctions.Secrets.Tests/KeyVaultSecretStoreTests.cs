@@ -1,5 +1,5 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Secrets;
 using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Secrets.Tests;
@@ -28,7 +28,10 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         Assert.All(versions, v => Assert.True(v.Enabled && v.CreatedUtc is not null));
         Assert.Equal("""{"access_token":"a1"}""", await store.GetVersionAsync("tiktok-token-uk-main", versions[0].Version));
         Assert.Contains(_vault.Requests, r => r.PathAndQuery.Contains("$skiptoken=1", StringComparison.Ordinal));
-        Assert.All(_vault.Requests, r => Assert.Equal("Bearer " + FakeKeyVault.Token, r.Authorization));
+
+        // The first request asks for the vault's challenge; every later one carries the token it led to.
+        Assert.Null(_vault.Requests.First().Authorization);
+        Assert.All(_vault.Requests.Skip(1), r => Assert.Equal("Bearer " + FakeKeyVault.Token, r.Authorization));
     }
 
     [Fact]
@@ -74,7 +77,7 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
 
         Assert.Equal((429, "Throttled"), (error.Status, error.Code));
         Assert.StartsWith($"Get secret 'tiktok-app-secret' in {_vault.Uri} failed: 429 Throttled:", error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, _vault.Requests.Count);
+        Assert.Equal(3, _vault.Requests.Count(r => r.Authorization is not null)); // the first try and two retries
     }
 
     [Fact]
@@ -106,13 +109,16 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         Assert.DoesNotContain("Secrets Officer", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("https://kpi-kv.vault.azure.net", "https://vault.azure.net/.default")]
-    [InlineData("https://kpi-kv.vault.azure.cn", "https://vault.azure.cn/.default")]
-    [InlineData("https://kpi-kv.vault.usgovcloudapi.net/", "https://vault.usgovcloudapi.net/.default")]
-    [InlineData("https://127.0.0.1:8443", "https://vault.azure.net/.default")]
-    public void The_token_scope_follows_the_vaults_cloud(string vault, string scope) =>
-        Assert.Equal(scope, KeyVaultSecretStore.ScopeFor(new Uri(vault)));
+    [Fact]
+    public async Task The_token_scope_follows_the_resource_the_vaults_challenge_names()
+    {
+        _vault.ChallengeResource = "https://vault.azure.cn"; // a vault in Azure China
+        var store = new KeyVaultSecretStore(_vault.Uri, new StaticToken(FakeKeyVault.Token, "https://vault.azure.cn/.default"), Options());
+
+        await store.SetAsync("tiktok-token-cn-main", "v1");
+
+        Assert.Equal("v1", await store.GetAsync("tiktok-token-cn-main"));
+    }
 
     [Theory]
     [InlineData("tiktok_token_uk")]
@@ -127,19 +133,19 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_next_page_on_another_host_is_not_followed_so_the_token_never_leaves_the_vault()
+    public async Task A_challenge_naming_a_domain_other_than_the_vaults_gets_no_token_and_names_the_setting()
     {
-        await using var elsewhere = await FakeKeyVault.StartAsync();
-        var store = Store();
-        await store.SetAsync("tiktok-token-uk-main", "v1");
-        await store.SetAsync("tiktok-token-uk-main", "v2");
-        _vault.PageSize = 1;
-        _vault.NextLinkHost = elsewhere.Uri;
+        // As a foreign nextLink or a spoofed challenge would: the fake at 127.0.0.1 names vault.azure.net.
+        var options = Options();
+        options.DisableChallengeResourceVerification = false; // the store's default
+        var store = Store(options);
 
-        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.ListVersionsAsync("tiktok-token-uk-main"));
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => store.SetAsync("tiktok-token-uk-main", "very-secret-value"));
 
-        Assert.Contains("not in this vault; it is not followed", error.Message, StringComparison.Ordinal);
-        Assert.Empty(elsewhere.Requests);
+        Assert.StartsWith($"Set secret 'tiktok-token-uk-main' in {_vault.Uri} failed: The challenge resource 'vault.azure.net' does not match the requested domain", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no token was sent. Check KPI_KEYVAULT_URI.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_vault.Requests, r => r.Authorization is not null);
+        Assert.DoesNotContain("very-secret-value", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,7 +156,21 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         Assert.Contains("is not an absolute https URL", error.Message, StringComparison.Ordinal);
     }
 
-    private KeyVaultSecretStore Store(KeyVaultSecretStoreOptions? options = null) => new(_vault.Uri, new StaticToken(FakeKeyVault.Token, "https://vault.azure.net/.default"), options ?? Options());
+    private KeyVaultSecretStore Store(SecretClientOptions? options = null) => new(_vault.Uri, new StaticToken(FakeKeyVault.Token, "https://vault.azure.net/.default"), options ?? Options());
 
-    private KeyVaultSecretStoreOptions Options() => new() { Transport = new HttpClientTransport(_vault.Handler()) };
+    /// <summary>
+    /// The store's default options, pinned to the API version the fake serves, over a transport that trusts the fake;
+    /// the fake's challenge names vault.azure.net, which is not its host, so the SDK's domain check is off.
+    /// </summary>
+    private SecretClientOptions Options()
+    {
+        var options = new SecretClientOptions(SecretClientOptions.ServiceVersion.V7_5)
+        {
+            Transport = new HttpClientTransport(_vault.Handler()),
+            DisableChallengeResourceVerification = true,
+        };
+        options.Retry.MaxRetries = KeyVaultSecretStore.DefaultOptions().Retry.MaxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        return options;
+    }
 }

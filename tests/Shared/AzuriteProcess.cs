@@ -56,7 +56,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         foreach (var arg in new[]
         {
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{table}", "--location", location.Path, "--skipApiVersionCheck", "--disableTelemetry",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{table}", "--location", location.Path, "--disableTelemetry",
         })
         {
             start.ArgumentList.Add(arg);
