@@ -41,5 +41,23 @@ public sealed class AzureStoragePipelineTests : IAsyncLifetime
         }
 
         Assert.True(await azure.Storage.Blobs.ExistsAsync(Curated.CuratedStore.PartitionPath("orders", "uk-main", to)));
+
+        // Every curated file the embedded run wrote, the Azure run wrote at the same path with the same bytes.
+        var curated = 0;
+        await foreach (var item in embedded.Storage.Blobs.ListAsync("curated/"))
+        {
+            curated++;
+            Assert.Equal(await BytesAsync(embedded.Storage, item.Path), await BytesAsync(azure.Storage, item.Path));
+        }
+
+        Assert.True(curated > 40, $"only {curated} curated files compared");
+    }
+
+    private static async Task<byte[]> BytesAsync(KpiStorage storage, string path)
+    {
+        await using var stream = await storage.Blobs.OpenReadAsync(path) ?? throw new InvalidOperationException($"{storage.Location} has no {path}.");
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
     }
 }
