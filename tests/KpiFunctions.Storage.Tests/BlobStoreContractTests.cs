@@ -204,6 +204,76 @@ public sealed class FileBlobStoreTests : BlobStoreContract, IDisposable
 
         Assert.Equal(["b.txt"], Directory.GetFiles(Path.Combine(_dir.Path, "a")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task A_write_in_progress_is_invisible_to_a_glob_of_the_folder_it_writes_to()
+    {
+        await Upload("curated/x/part-00000.parquet", "old");
+        var folder = Path.Combine(_dir.Path, "curated", "x");
+        string[]? seenDuringWrite = null;
+
+        await Store.UploadAsync("curated/x/part-00000.parquet", new ObservedStream("new"u8.ToArray(), () => seenDuringWrite = Directory.GetFiles(folder, "*", SearchOption.AllDirectories)));
+
+        Assert.Equal([Path.Combine(folder, "part-00000.parquet")], seenDuringWrite!);
+        Assert.Equal("new", await Read("curated/x/part-00000.parquet"));
+    }
+
+    [Fact]
+    public void Temporary_files_a_killed_write_left_are_removed_when_the_store_next_opens()
+    {
+        var temp = Path.Combine(_dir.Path, FileBlobStore.TempFolder);
+        var stale = Path.Combine(temp, "part-00000.parquet.tmp-dead");
+        var live = Path.Combine(temp, "part-00000.parquet.tmp-live");
+        File.WriteAllText(stale, "half a file");
+        File.WriteAllText(live, "being written");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+
+        _ = new FileBlobStore(_dir.Path);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
+    public async Task The_folder_of_writes_in_progress_is_not_a_blob_path()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.UploadAsync(".tmp/x", Stream("x")));
+
+        Assert.Contains("where the embedded store keeps its writes in progress", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Content that calls back on its first read, while the write is under way.</summary>
+    private sealed class ObservedStream(byte[] data, Action onFirstRead) : MemoryStream(data)
+    {
+        private bool _seen;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Observe();
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Observe();
+            return base.ReadAsync(buffer, offset, count, cancellationToken);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            Observe();
+            return base.Read(buffer);
+        }
+
+        private void Observe()
+        {
+            if (!_seen)
+            {
+                _seen = true;
+                onFirstRead();
+            }
+        }
+    }
 }
 
 public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContract, IClassFixture<AzuriteFixture>

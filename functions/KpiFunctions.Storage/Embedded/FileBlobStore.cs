@@ -5,12 +5,19 @@ using KpiFunctions.Storage.Blobs;
 namespace KpiFunctions.Storage.Embedded;
 
 /// <summary>
-/// Blobs as files under a root folder. A write goes to a hidden temporary file in the target folder and is then
-/// renamed over the target, which is atomic on one file system.
+/// Blobs as files under a root folder. A write goes to a temporary file in the root's <c>.tmp/</c> folder, outside every
+/// path a reader lists or globs, and is then renamed over the target, which is atomic on one file system. Temporary
+/// files a killed process left behind are removed when the store is next opened.
 /// </summary>
 public sealed class FileBlobStore : IBlobStore
 {
     private const string TempMarker = ".tmp-";
+
+    /// <summary>The folder of writes in progress, at the root so no dataset path or glob reaches it.</summary>
+    public const string TempFolder = ".tmp";
+
+    /// <summary>A temporary file older than this was left by a process that died mid-write.</summary>
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
     private readonly string _root;
 
     // Conditional writes check and rename in two steps; within this process they are serialised so two
@@ -22,7 +29,28 @@ public sealed class FileBlobStore : IBlobStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         _root = Path.GetFullPath(rootDirectory);
-        Directory.CreateDirectory(_root);
+        Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+        RemoveStaleTemporaryFiles();
+    }
+
+    /// <summary>Removes what writes killed mid-way left in <see cref="TempFolder"/> (live writes are younger).</summary>
+    private void RemoveStaleTemporaryFiles()
+    {
+        var cutoff = DateTime.UtcNow - StaleAfter;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, TempFolder)))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // Another process holds it: not stale after all, or it is being removed already.
+                }
+            }
+        }
     }
 
     /// <summary>The root folder.</summary>
@@ -34,7 +62,7 @@ public sealed class FileBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(content);
         var target = FullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
+        var temp = Path.Combine(_root, TempFolder, Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
         try
         {
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
@@ -153,13 +181,15 @@ public sealed class FileBlobStore : IBlobStore
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var relative = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
             var name = Path.GetFileName(file);
-            if (name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal))
+
+            // Before .tmp/, writes in progress sat beside their target as .<name>.tmp-<id>; one a killed write left is no blob.
+            if (relative.StartsWith(TempFolder + "/", StringComparison.Ordinal) || (name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            var relative = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
             if (relative.StartsWith(prefix, StringComparison.Ordinal))
             {
                 var info = new FileInfo(file);
@@ -194,7 +224,9 @@ public sealed class FileBlobStore : IBlobStore
     public string Describe(string path) => FullPath(path);
 
     private string FullPath(string path) =>
-        Path.Combine(_root, BlobPath.Validate(path).Replace('/', Path.DirectorySeparatorChar));
+        BlobPath.Validate(path).StartsWith(TempFolder + "/", StringComparison.Ordinal)
+            ? throw new ArgumentException($"Blob path '{path}' is under {TempFolder}/, where the embedded store keeps its writes in progress.", nameof(path))
+            : Path.Combine(_root, path.Replace('/', Path.DirectorySeparatorChar));
 
     private static string ETagOf(FileInfo info) =>
         string.Create(CultureInfo.InvariantCulture, $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
