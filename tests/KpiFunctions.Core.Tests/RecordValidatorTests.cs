@@ -95,4 +95,29 @@ public class RecordValidatorTests
         Assert.Contains(problems, p => p.StartsWith("time zone 'Nowhere/City'", StringComparison.Ordinal));
         Assert.Empty(StoreValidator.Validate(new Store("th-bkk", "Thailand", "TH", "THB", "Asia/Bangkok")));
     }
+
+    [Theory]
+    [InlineData("UK", "country 'UK' must be an ISO 3166-1 alpha-2 code: say GB")]
+    [InlineData("ZZ", "country 'ZZ' must be an ISO 3166-1 alpha-2 code of a country")]
+    [InlineData("XX", "country 'XX' must be an ISO 3166-1 alpha-2 code of a country")]
+    public void A_country_code_that_is_not_a_country_is_refused_with_the_code_to_use(string country, string message)
+    {
+        var problem = Assert.Single(StoreValidator.Validate(new Store("uk-main", "UK", country, "GBP", "Europe/London")));
+
+        Assert.StartsWith(message, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_windows_time_zone_name_is_refused_with_its_iana_name()
+    {
+        var problem = Assert.Single(StoreValidator.Validate(new Store("uk-main", "UK", "GB", "GBP", "GMT Standard Time")));
+
+        Assert.Equal("time zone 'GMT Standard Time' is a Windows name; use the IANA zone, e.g. Europe/London", problem);
+    }
+
+    [Fact]
+    public void Every_demo_country_is_a_known_country()
+    {
+        Assert.All(["GB", "US", "TH", "MY", "VN", "ID", "PH", "SG", "MX", "BR", "ES", "DE", "FR", "IT", "IE", "JP"], c => Assert.True(StoreValidator.IsKnownCountry(c), c));
+    }
 }

@@ -41,6 +41,27 @@ public class StoreRegistryTests
         Assert.Empty(await registry.ListAsync());
     }
 
+    [Theory]
+    [InlineData("\"false\"")]
+    [InlineData("\"no\"")]
+    [InlineData("0")]
+    public void An_enabled_flag_that_is_not_a_json_boolean_is_refused_naming_the_entry(string flag)
+    {
+        var json = $$"""[{"id":"uk-main","name":"UK","country":"GB","currency":"GBP","timeZone":"Europe/London","enabled":{{flag}}}]""";
+
+        var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse(json));
+
+        Assert.Contains($"entry #1: 'enabled' must be true or false (a JSON boolean, without quotes), not {flag}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_enabled_flag_false_disables_the_store()
+    {
+        var json = """[{"id":"uk-main","name":"UK","country":"GB","currency":"GBP","timeZone":"Europe/London","enabled":false}]""";
+
+        Assert.False(Assert.Single(StoreFile.Parse(json)).Enabled);
+    }
+
     [Fact]
     public void The_sample_stores_file_in_the_docs_parses_and_is_valid()
     {

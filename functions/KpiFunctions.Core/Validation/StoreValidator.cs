@@ -16,6 +16,16 @@ public static partial class StoreValidator
             .Select(c => c!)
             .ToHashSet(StringComparer.Ordinal));
 
+    private static readonly Lazy<HashSet<string>> KnownCountries = new(() =>
+        CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+            .Select(c => { try { return new RegionInfo(c.Name).TwoLetterISORegionName; } catch (ArgumentException) { return null; } })
+            .Where(c => c is { Length: 2 } && c.All(char.IsAsciiLetterUpper))
+            .Select(c => c!)
+            .ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Codes people write for a country that ISO 3166-1 spells otherwise.</summary>
+    private static readonly Dictionary<string, string> CountryAliases = new(StringComparer.OrdinalIgnoreCase) { ["UK"] = "GB", ["EL"] = "GR" };
+
     /// <summary>Every problem with the store, each naming the field and what is expected.</summary>
     public static IReadOnlyList<string> Validate(Store store)
     {
@@ -32,9 +42,13 @@ public static partial class StoreValidator
             problems.Add("name is required");
         }
 
-        if (store.Country is null || !CountryPattern().IsMatch(store.Country))
+        if (store.Country is not null && CountryAliases.TryGetValue(store.Country, out var iso))
         {
-            problems.Add($"country '{store.Country}' must be an ISO 3166-1 alpha-2 code such as GB or TH");
+            problems.Add($"country '{store.Country}' must be an ISO 3166-1 alpha-2 code: say {iso}");
+        }
+        else if (store.Country is null || !CountryPattern().IsMatch(store.Country) || !IsKnownCountry(store.Country))
+        {
+            problems.Add($"country '{store.Country}' must be an ISO 3166-1 alpha-2 code of a country, such as GB or TH");
         }
 
         if (store.Currency is null || !CurrencyPattern().IsMatch(store.Currency) || !IsKnownCurrency(store.Currency))
@@ -42,7 +56,12 @@ public static partial class StoreValidator
             problems.Add($"currency '{store.Currency}' must be an ISO 4217 code such as GBP or THB");
         }
 
-        if (string.IsNullOrWhiteSpace(store.TimeZone) || !StoreCalendar.TryResolveZone(store.TimeZone, out _))
+        if (!string.IsNullOrWhiteSpace(store.TimeZone) && TimeZoneInfo.TryConvertWindowsIdToIanaId(store.TimeZone, out var ianaId))
+        {
+            // Windows names resolve on this machine too, but the registry keeps one kind of name.
+            problems.Add($"time zone '{store.TimeZone}' is a Windows name; use the IANA zone, e.g. {ianaId}");
+        }
+        else if (string.IsNullOrWhiteSpace(store.TimeZone) || !StoreCalendar.TryResolveZone(store.TimeZone, out _))
         {
             problems.Add($"time zone '{store.TimeZone}' must be an IANA zone such as Europe/London");
         }
@@ -62,6 +81,9 @@ public static partial class StoreValidator
 
         return problems;
     }
+
+    /// <summary>True for ISO 3166-1 alpha-2 codes of a region this machine's culture data knows (not ZZ or XX).</summary>
+    public static bool IsKnownCountry(string code) => KnownCountries.Value.Contains(code);
 
     /// <summary>True for ISO 4217 codes this machine's culture data knows.</summary>
     public static bool IsKnownCurrency(string code) => KnownCurrencies.Value.Contains(code);

@@ -64,7 +64,20 @@ public static class StoreFile
                 var country = Text("country");
                 var currency = Text("currency");
                 var zone = Text("timeZone");
-                var enabled = !item.TryGetProperty("enabled", out var en) || en.ValueKind != JsonValueKind.False;
+                var enabled = true;
+                if (item.TryGetProperty("enabled", out var en) && en.ValueKind != JsonValueKind.Null)
+                {
+                    // A flag is a JSON boolean: "false", "no" or 0 would otherwise read as enabled.
+                    if (en.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        enabled = en.GetBoolean();
+                    }
+                    else
+                    {
+                        problems.Add($"entry #{index}: 'enabled' must be true or false (a JSON boolean, without quotes), not {en.GetRawText()}");
+                    }
+                }
+
                 var tags = item.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array
                     ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray()
                     : [];
