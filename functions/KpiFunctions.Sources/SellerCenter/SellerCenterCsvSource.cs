@@ -141,7 +141,9 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
             {
                 await using (content.ConfigureAwait(false))
                 {
-                    files.Add(Parse(store, item.Path, content));
+                    using var bytes = new MemoryStream();
+                    await content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    files.Add(Parse(store, item.Path, Decode(item.Path, bytes.GetBuffer().AsSpan(0, (int)bytes.Length))));
                 }
             }
         }
@@ -149,12 +151,38 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         return new Inbox([.. files.OrderBy(f => f.Path, StringComparer.Ordinal)]);
     }
 
+    /// <summary>
+    /// The export's text: UTF-16 when its byte-order mark declares it, else UTF-8 (with or without a mark), checked
+    /// strictly. A file in another encoding (a Latin-1 'CSV' from Excel) is refused naming its first bad line, never
+    /// stored with its accents turned into replacement characters.
+    /// </summary>
+    internal static string Decode(string path, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            var utf16 = new UnicodeEncoding(bigEndian: bytes[0] == 0xFE, byteOrderMark: true, throwOnInvalidBytes: true);
+            return utf16.GetString(bytes[2..]);
+        }
+
+        var body = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes;
+        var chars = new char[body.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(body, chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            var line = body[..read].Count((byte)'\n') + 1;
+            throw new SellerExportException(string.Create(CultureInfo.InvariantCulture,
+                $"{path} is not UTF-8: line {line} has the byte 0x{body[read]:X2}, which UTF-8 does not allow there (a Latin-1 or Windows-1252 export?). Save the export as UTF-8 (Excel: 'CSV UTF-8') and drop it in the inbox again"));
+        }
+
+        return new string(chars, 0, written);
+    }
+
     /// <summary>Reads one export: rows grouped by order id; an order with any bad row is rejected whole, with every reason.</summary>
-    private InboxFile Parse(Store store, string path, Stream content)
+    private InboxFile Parse(Store store, string path, string content)
     {
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, DetectDelimiter = true, BadDataFound = null };
-        using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StringReader(content);
         using var csv = new CsvReader(reader, config);
         if (!csv.Read() || !csv.ReadHeader())
         {
@@ -231,6 +259,12 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
     {
         var problems = new List<string>();
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (csv.Parser.Count != csv.HeaderRecord!.Length)
+        {
+            // A stray separator shifts every later field: a row of another width is never read as if it fitted.
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the line has {csv.Parser.Count} fields where the header has {csv.HeaderRecord.Length}"));
+        }
+
         string? Get(string name)
         {
             var value = csv.TryGetField<string>(name, out var v) ? v : null;
@@ -358,7 +392,7 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         public bool Covers(DateOnly date) => date >= First && date <= Last;
 
         public static InboxFile Unreadable(string path, string reason) =>
-            throw new InvalidDataException(reason);
+            throw new SellerExportException(reason);
     }
 
     private sealed record Inbox(IReadOnlyList<InboxFile> Files);

@@ -1,0 +1,90 @@
+using System.Text;
+using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Privacy;
+using KpiFunctions.Sources.SellerCenter;
+using KpiFunctions.Storage.Embedded;
+using KpiFunctions.Tests.Shared;
+
+namespace KpiFunctions.Sources.Tests;
+
+/// <summary>What the Seller Center CSV source makes of exports that are not what they should be.</summary>
+public sealed class SellerCenterCsvSourceTests : IDisposable
+{
+    private const string Header = "Order ID,Order Status,Created Time,Paid Time,Buyer Username,SKU ID,Product ID,Product Name,Quantity,SKU Unit Original Price,SKU Unit Sale Price,Shipping Fee,Platform Discount,Taxes,Order Amount,Is Sample";
+    private static readonly DateOnly Day = new(2026, 11, 17);
+    private static readonly Store Store = new("uk-main", "UK", "GB", "GBP", "Europe/London");
+    private readonly TempDirectory _dir = new();
+    private readonly FileBlobStore _blobs;
+    private readonly SellerCenterCsvSource _source;
+
+    public SellerCenterCsvSourceTests()
+    {
+        _blobs = new FileBlobStore(_dir.Path);
+        _source = new SellerCenterCsvSource(_blobs, new BuyerIdHasher(Encoding.UTF8.GetBytes("csv-test-salt-012345")), new FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Line(string order, string product) =>
+        $"{order},Completed,2026-11-17 10:00:00,2026-11-17 10:05:00,alice,S1,P1,{product},1,10.00,10.00,0.00,0.00,0.00,10.00,";
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-8-bom")]
+    [InlineData("utf-16")]
+    public async Task Accented_names_survive_in_utf8_with_or_without_a_mark_and_in_utf16(string encoding)
+    {
+        var text = Header + "\n" + Line("O1", "Café Crème");
+        var bytes = encoding switch
+        {
+            "utf-8" => Encoding.UTF8.GetBytes(text),
+            "utf-8-bom" => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)],
+            _ => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)],
+        };
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(bytes));
+
+        var batch = await _source.FetchDayAsync(Store, Day);
+
+        Assert.Equal("Café Crème", Assert.Single(Assert.Single(batch.Orders).Lines).ProductName);
+    }
+
+    [Fact]
+    public async Task A_latin1_export_is_refused_naming_its_first_bad_line_and_is_not_retried()
+    {
+        var latin1 = Encoding.Latin1.GetBytes(Header + "\n" + Line("O1", "Mug") + "\n" + Line("O2", "Café Crème"));
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(latin1));
+
+        var error = await Assert.ThrowsAsync<SellerExportException>(() => _source.FetchDayAsync(Store, Day));
+
+        Assert.StartsWith("inbox/uk-main/export.csv is not UTF-8: line 3 has the byte 0xE9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Save the export as UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IPermanentSourceError>(error);
+    }
+
+    [Fact]
+    public async Task A_row_with_more_fields_than_the_header_is_quarantined_with_its_reason_and_the_others_are_kept()
+    {
+        var csv = string.Join("\n", Header, Line("O1", "Mug"), Line("O2", "Mug") + ",surplus");
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+
+        var batch = await _source.FetchDayAsync(Store, Day);
+
+        Assert.Equal("O1", Assert.Single(batch.Orders).OrderId);
+        var rejected = Assert.Single(batch.Rejected);
+        Assert.Equal("O2", rejected.RecordKey);
+        Assert.Contains("line 3: the line has 17 fields where the header has 16", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "has no header row")]
+    [InlineData("Order ID,Order Status\nO1,Completed", "lacks the column(s) Created Time")]
+    public async Task A_file_wrong_in_itself_stops_the_store_at_once_rather_than_being_retried(string csv, string reason)
+    {
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+
+        var error = await Assert.ThrowsAsync<SellerExportException>(() => _source.FetchDayAsync(Store, Day));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IPermanentSourceError>(error);
+    }
+}
