@@ -87,4 +87,46 @@ public sealed class SellerCenterCsvSourceTests : IDisposable
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<IPermanentSourceError>(error);
     }
+
+    [Fact]
+    public async Task The_archived_export_keeps_no_personal_data_and_a_replay_of_it_counts_the_same_buyers()
+    {
+        const string header = "Order ID,Order Status,Created Time,Paid Time,Buyer Username,Recipient,Phone #,Email,Detail Address,SKU ID,Product ID,Product Name,Quantity,SKU Unit Original Price,SKU Unit Sale Price,Shipping Fee,Platform Discount,Taxes,Order Amount,Is Sample";
+        var csv = header + "\nO1,Completed,2026-11-17 10:00:00,2026-11-17 10:05:00,alice.w,Alice Planted,+44 7700 900123,alice@example.com,1 Planted Road,S1,P1,Mug,1,10.00,10.00,0.00,0.00,0.00,10.00,";
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        var first = Assert.Single((await _source.FetchDayAsync(Store, Day)).Orders);
+
+        await _source.StoreFetchedAsync(Store, Day, Day);
+        var archived = new List<string>();
+        await foreach (var item in _blobs.ListAsync("archive/uk-main/"))
+        {
+            archived.Add(item.Path);
+        }
+
+        var path = Assert.Single(archived);
+        string text;
+        await using (var stream = await _blobs.OpenReadAsync(path))
+        {
+            text = await new StreamReader(stream!).ReadToEndAsync();
+        }
+
+        foreach (var personal in new[] { "alice.w", "Alice Planted", "+44 7700 900123", "alice@example.com", "1 Planted Road", "Recipient", "Phone", "Email", "Address" })
+        {
+            Assert.DoesNotContain(personal, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(SellerCenterCsvSource.BuyerHashColumn, text, StringComparison.Ordinal);
+        Assert.False(await _blobs.ExistsAsync("inbox/uk-main/export.csv"));
+
+        // Replayed from the archive by a later run: the same order, the same buyer.
+        await using (var stream = await _blobs.OpenReadAsync(path))
+        {
+            await _blobs.UploadAsync("inbox/uk-main/replay.csv", stream!);
+        }
+
+        var replay = new SellerCenterCsvSource(_blobs, new BuyerIdHasher(Encoding.UTF8.GetBytes("csv-test-salt-012345")), new FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)));
+        var again = Assert.Single((await replay.FetchDayAsync(Store, Day)).Orders);
+        Assert.Equal(first with { Lines = again.Lines }, again);
+        Assert.Equal(first.Lines, again.Lines);
+    }
 }

@@ -17,7 +17,7 @@ namespace KpiFunctions.Sources.SellerCenter;
 /// the columns are <see cref="Columns"/> (the README lists them). A file covers the store-local days from its first
 /// to its last order; a day no file covers has nothing new (what is curated stays). Bad rows are rejected with their
 /// reasons (the whole order with them); personal columns are never read. After a store's fetch, each file whose
-/// days all lay inside the fetched window moves to <c>archive/&lt;store id&gt;/</c>; a file reaching outside it stays
+/// days all lay inside the fetched window moves to <c>archive/&lt;store id&gt;/</c> without its personal columns (the buyer only as a salted hash); a file reaching outside it stays
 /// in the inbox for the run that covers those days.
 /// </summary>
 public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
@@ -28,6 +28,9 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         "Order ID", "Order Status", "Created Time", "Paid Time", "Buyer Username", "SKU ID", "Product ID", "Product Name", "Quantity",
         "SKU Unit Original Price", "SKU Unit Sale Price", "Shipping Fee", "Platform Discount", "Taxes", "Order Amount", "Is Sample",
     ];
+
+    /// <summary>The archived export's stand-in for Buyer Username: its salted hash, so a replay counts the same buyers.</summary>
+    public const string BuyerHashColumn = "Buyer Username Hash";
 
     private static readonly string[] TimeFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "dd/MM/yyyy HH:mm:ss", "yyyy/MM/dd HH:mm:ss"];
     private readonly IBlobStore _blobs;
@@ -114,12 +117,17 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
                 continue;
             }
 
+            string text;
             await using (content.ConfigureAwait(false))
             {
-                // Copy first, delete after: a crash between the two leaves the file in both places, never in neither.
-                await _blobs.UploadAsync($"archive/{store.Id}/{stamp}-{file.Path[(file.Path.LastIndexOf('/') + 1)..]}", content, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken).ConfigureAwait(false);
+                using var bytes = new MemoryStream();
+                await content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+                text = Decode(file.Path, bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
             }
 
+            // Copy first, delete after: a crash between the two leaves the file in both places, never in neither.
+            using var archived = new MemoryStream(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(WithoutPersonalData(text)));
+            await _blobs.UploadAsync($"archive/{store.Id}/{stamp}-{file.Path[(file.Path.LastIndexOf('/') + 1)..]}", archived, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken).ConfigureAwait(false);
             await _blobs.DeleteIfExistsAsync(file.Path, cancellationToken).ConfigureAwait(false);
         }
 
@@ -175,6 +183,54 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         }
 
         return new string(chars, 0, written);
+    }
+
+    /// <summary>
+    /// The export as it is archived: only the columns this source reads, with Buyer Username replaced by its salted
+    /// hash (<see cref="BuyerHashColumn"/>). Names, phones, addresses and e-mails never reach the archive, and a file
+    /// moved back to the inbox gives the same orders and buyers.
+    /// </summary>
+    private string WithoutPersonalData(string text)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null, MissingFieldFound = null };
+        using var reader = new StringReader(text);
+        using var csv = new CsvReader(reader, config);
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var writer = new CsvWriter(output, CultureInfo.InvariantCulture);
+        if (!csv.Read() || !csv.ReadHeader())
+        {
+            return "";
+        }
+
+        var header = csv.HeaderRecord!;
+        var kept = Columns.Where(c => c != "Buyer Username").Where(c => header.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+        var hasBuyer = header.Contains("Buyer Username", StringComparer.OrdinalIgnoreCase) || header.Contains(BuyerHashColumn, StringComparer.OrdinalIgnoreCase);
+        foreach (var column in kept.Append(hasBuyer ? BuyerHashColumn : null).OfType<string>())
+        {
+            writer.WriteField(column);
+        }
+
+        writer.NextRecord();
+        while (csv.Read())
+        {
+            foreach (var column in kept)
+            {
+                writer.WriteField(csv.TryGetField<string>(column, out var value) ? value : "");
+            }
+
+            if (hasBuyer)
+            {
+                var hash = csv.TryGetField<string>(BuyerHashColumn, out var h) && !string.IsNullOrWhiteSpace(h) ? h
+                    : csv.TryGetField<string>("Buyer Username", out var buyer) && !string.IsNullOrWhiteSpace(buyer) ? _hasher.Hash(buyer.Trim())
+                    : "";
+                writer.WriteField(hash);
+            }
+
+            writer.NextRecord();
+        }
+
+        writer.Flush();
+        return output.ToString();
     }
 
     /// <summary>Reads one export: rows grouped by order id; an order with any bad row is rejected whole, with every reason.</summary>
@@ -238,7 +294,7 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
             orders.Add((date.Value, new Order(
                 store.Id, first.OrderId, first.CreatedUtc!.Value, first.PaidUtc, first.PaidUtc ?? first.CreatedUtc.Value, first.Status, store.Currency,
                 subtotal, first.Shipping, sellerDiscount, first.PlatformDiscount, first.Taxes, total, first.IsSample,
-                Channel: null, CreatorId: null, _hasher.Hash(first.Buyer ?? "unknown:" + first.OrderId), PlatformFee: null, AffiliateCommission: null, lines)));
+                Channel: null, CreatorId: null, first.BuyerHash ?? _hasher.Hash(first.Buyer ?? "unknown:" + first.OrderId), PlatformFee: null, AffiliateCommission: null, lines)));
         }
 
         // The days a file covers come from its rows' days, but a row dated in the future (rejected) does not stretch them.
@@ -268,7 +324,7 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         string? Get(string name)
         {
             var value = csv.TryGetField<string>(name, out var v) ? v : null;
-            if (value is not null && name != "Buyer Username")
+            if (value is not null && name is not ("Buyer Username" or BuyerHashColumn))
             {
                 fields[name] = value;
             }
@@ -372,14 +428,14 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
 
         var sample = Get("Is Sample");
         return new Row(
-            csv.Parser.Row, orderId, status ?? OrderStatus.Unpaid, created, paid, Get("Buyer Username"), skuId, Get("Product ID"), Get("Product Name"), quantity,
+            csv.Parser.Row, orderId, status ?? OrderStatus.Unpaid, created, paid, Get("Buyer Username"), Get(BuyerHashColumn), skuId, Get("Product ID"), Get("Product Name"), quantity,
             Money("SKU Unit Original Price"), Money("SKU Unit Sale Price"), Money("Shipping Fee", required: false), Money("Platform Discount", required: false),
             Money("Taxes", required: false), Money("Order Amount"), sample is not null && (sample.Equals("yes", StringComparison.OrdinalIgnoreCase) || sample.Equals("true", StringComparison.OrdinalIgnoreCase)),
             problems, fields);
     }
 
     private sealed record Row(
-        int Line, string? OrderId, OrderStatus Status, DateTimeOffset? CreatedUtc, DateTimeOffset? PaidUtc, string? Buyer, string? SkuId, string? ProductId,
+        int Line, string? OrderId, OrderStatus Status, DateTimeOffset? CreatedUtc, DateTimeOffset? PaidUtc, string? Buyer, string? BuyerHash, string? SkuId, string? ProductId,
         string? ProductName, int Quantity, decimal OriginalPrice, decimal SalePrice, decimal Shipping, decimal PlatformDiscount, decimal Taxes, decimal OrderAmount,
         bool IsSample, List<string> Problems, Dictionary<string, string> Fields);
 
