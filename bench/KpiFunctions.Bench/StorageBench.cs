@@ -6,9 +6,9 @@ using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using KpiFunctions.Storage.Azure;
 using KpiFunctions.Storage.Tables;
+using KpiFunctions.Tests.Shared;
 using TableEntity = KpiFunctions.Storage.Tables.TableEntity;
 using TableTransactionAction = KpiFunctions.Storage.Tables.TableTransactionAction;
-using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Bench;
 
