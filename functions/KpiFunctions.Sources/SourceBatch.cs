@@ -47,6 +47,9 @@ public sealed record SourceBatch(
     /// </summary>
     public IReadOnlyDictionary<string, string> KeepIfCurated { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What the source noticed that the run's status should say (the same order in two exports), a line each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The platform's own figures for the day, when the source reads them (for reconciliation).</summary>
     public PlatformDaily? Platform { get; init; }
 }

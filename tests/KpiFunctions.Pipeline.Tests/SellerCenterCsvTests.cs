@@ -128,4 +128,20 @@ public sealed class SellerCenterCsvTests
     /// <summary>JSON escapes (\u0027 for an apostrophe, \u002B for a plus) as the characters they stand for, so plain text can be searched.</summary>
     private static string Unescape(string json) =>
         System.Text.RegularExpressions.Regex.Replace(json, @"\\u([0-9A-Fa-f]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+
+    [Fact]
+    public async Task An_order_in_two_exports_is_counted_once_and_named_in_the_stores_fetch_notes()
+    {
+        using var h = new Harness(1);
+        var store = h.Stores[0];
+        await h.SeedAsync(Day1, Day1);
+        var line = $"O1,Completed,2026-11-17 10:00:00,2026-11-17 10:05:00,alice,{Pii},S1,P1,Mug,1,10.00,10.00,0.00,0.00,0.00,10.00,";
+        await h.Storage.Blobs.UploadAsync($"inbox/{store.Id}/export-1.csv", new MemoryStream(Encoding.UTF8.GetBytes(Header + "\n" + line)));
+        await h.Storage.Blobs.UploadAsync($"inbox/{store.Id}/export-2.csv", new MemoryStream(Encoding.UTF8.GetBytes(Header + "\n" + line)));
+        var source = new SellerCenterCsvSource(h.Storage.Blobs, new BuyerIdHasher(Encoding.UTF8.GetBytes("csv-test-salt-012345")), h.Time);
+
+        var result = await new FetchStoreStep(h.Storage, source).FetchAsync(new FetchStoreMessage("run-csv", store.Id, Day1, Day1));
+
+        Assert.Contains("orders: 1 order(s) appear in more than one export (O1); each is counted once, as the last file by name has it (on 2026-11-17)", result.Notes);
+    }
 }

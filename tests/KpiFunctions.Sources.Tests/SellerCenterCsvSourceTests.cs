@@ -129,4 +129,16 @@ public sealed class SellerCenterCsvSourceTests : IDisposable
         Assert.Equal(first with { Lines = again.Lines }, again);
         Assert.Equal(first.Lines, again.Lines);
     }
+
+    [Fact]
+    public async Task The_same_order_in_two_exports_is_counted_once_and_the_batch_says_so()
+    {
+        await _blobs.UploadAsync("inbox/uk-main/export-1.csv", new MemoryStream(Encoding.UTF8.GetBytes(Header + "\n" + Line("O1", "Mug") + "\n" + Line("O2", "Mug"))));
+        await _blobs.UploadAsync("inbox/uk-main/export-2.csv", new MemoryStream(Encoding.UTF8.GetBytes(Header + "\n" + Line("O1", "Mug"))));
+
+        var batch = await _source.FetchDayAsync(Store, Day);
+
+        Assert.Equal(["O1", "O2"], batch.Orders.Select(o => o.OrderId));
+        Assert.Equal("orders: 1 order(s) appear in more than one export (O1); each is counted once, as the last file by name has it", Assert.Single(batch.Notes));
+    }
 }

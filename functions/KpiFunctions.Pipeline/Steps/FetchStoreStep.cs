@@ -67,6 +67,11 @@ public sealed class FetchStoreStep
                 continue;
             }
 
+            foreach (var note in batch.Notes)
+            {
+                notes.Note(date, note);
+            }
+
             var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, notes, cancellationToken).ConfigureAwait(false);
             rows += written;
             quarantined += bad;
@@ -469,11 +474,16 @@ public sealed class FetchStoreStep
             }
         }
 
+        private readonly List<string> _source = [];
+
+        /// <summary>A line the source gave for a day (it says what it noticed), kept as given with its day.</summary>
+        public void Note(DateOnly day, string line) => _source.Add($"{line} (on {StoreCalendar.Format(day)})");
+
         public IReadOnlyList<string> Lines() => [.. _byDataset.Select(p => p.Value.Days.Count switch
         {
             0 => $"{p.Key}: {p.Value.Reason}",
             1 => $"{p.Key} not fetched on {StoreCalendar.Format(p.Value.Days[0])}: {p.Value.Reason}",
             var n => string.Create(CultureInfo.InvariantCulture, $"{p.Key} not fetched on {n} days ({StoreCalendar.Format(p.Value.Days.Min())} to {StoreCalendar.Format(p.Value.Days.Max())}): {p.Value.Reason}"),
-        })];
+        }), .. _source];
     }
 }

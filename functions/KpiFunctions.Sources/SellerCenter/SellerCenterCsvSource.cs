@@ -77,10 +77,16 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         // A later file (by name) replaces an earlier one's version of the same order.
         var orders = new Dictionary<string, Order>(StringComparer.Ordinal);
         var rejected = new List<RejectedRecord>();
+        var repeated = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var file in covering)
         {
             foreach (var order in file.Orders.Where(o => o.Date == date))
             {
+                if (orders.ContainsKey(order.Order.OrderId))
+                {
+                    repeated.Add(order.Order.OrderId);
+                }
+
                 orders[order.Order.OrderId] = order.Order;
             }
 
@@ -91,6 +97,10 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         return new SourceBatch(store, date, pages, [.. orders.Values.OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)], [], null, [], [], [], null, [], rejected)
         {
             NotFetched = NotFetchedDatasets,
+            Notes = repeated.Count == 0 ? [] :
+            [
+                string.Create(CultureInfo.InvariantCulture, $"orders: {repeated.Count} order(s) appear in more than one export ({string.Join(", ", repeated.Take(5))}{(repeated.Count > 5 ? ", …" : "")}); each is counted once, as the last file by name has it"),
+            ],
         };
     }
 
