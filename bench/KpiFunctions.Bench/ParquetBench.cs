@@ -3,9 +3,9 @@ using System.Globalization;
 namespace KpiFunctions.Bench;
 
 /// <summary>
-/// Scenario runner: write and read the same N order_lines-shaped rows with Parquet.Net (the pipeline's settings), the
-/// former hand-written library and DuckDB (one thread, SNAPPY) in one run on this machine, and print the figures and
-/// ratios. Usage: dotnet run -c Release -- [rows] [work dir]
+/// Scenario runner: write and read the same N order_lines-shaped rows with Parquet.Net (the pipeline's settings) and
+/// DuckDB (one thread, SNAPPY) in one run on this machine, and print the figures and ratios; the sums each side reads
+/// back must agree. Usage: dotnet run -c Release -- [rows] [work dir]
 /// </summary>
 internal static class ParquetBench
 {
@@ -18,7 +18,6 @@ internal static class ParquetBench
         var work = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "kpi-bench");
         Directory.CreateDirectory(work);
         var net = Path.Combine(work, "parquet-net.parquet");
-        var old = Path.Combine(work, "old.parquet");
         var duckFile = Path.Combine(work, "duckdb.parquet");
         using var duck = new DuckDbSide();
 
@@ -28,13 +27,10 @@ internal static class ParquetBench
         // BenchmarkDotNet would, so the first measured run is not tier-0 code.
         await ParquetNetSide.WriteAsync(Path.Combine(work, "warm-net.parquet"), 200_000, null);
         await ParquetNetSide.ReadAsync(Path.Combine(work, "warm-net.parquet"));
-        await OldLibrarySide.WriteAsync(Path.Combine(work, "warm-old.parquet"), 200_000, new KpiFunctions.Parquet.Writer.ParquetWriterOptions(), null);
-        await OldLibrarySide.ReadAsync(Path.Combine(work, "warm-old.parquet"));
         duck.Write(Path.Combine(work, "warm-duck.parquet"), 200_000);
         duck.Read(Path.Combine(work, "warm-duck.parquet"));
 
         var writeNet = await ParquetNetSide.WriteAsync(net, rows, null);
-        var writeOld = await OldLibrarySide.WriteAsync(old, rows, new KpiFunctions.Parquet.Writer.ParquetWriterOptions(), null);
         var writeDuck = duck.Write(duckFile, rows);
 
         // A second, untimed Parquet.Net write measures live memory: the sampler forces a collection before each reading.
@@ -42,26 +38,23 @@ internal static class ParquetBench
         await ParquetNetSide.WriteAsync(Path.Combine(work, "net-live.parquet"), rows, live);
 
         var readNet = await BestAsync(() => ParquetNetSide.ReadAsync(net));
-        var readOld = await BestAsync(() => OldLibrarySide.ReadAsync(old));
         var readDuck = Enumerable.Range(0, ReadRepeats).Select(_ => duck.Read(duckFile)).Min();
         var duckOwn = duck.LastRow;
         var duckOnNet = Enumerable.Range(0, ReadRepeats).Select(_ => duck.Read(net)).Min();
         var duckOnNetRow = duck.LastRow;
-        var duckOnOld = Enumerable.Range(0, ReadRepeats).Select(_ => duck.Read(old)).Min();
-        var duckOnOldRow = duck.LastRow;
-        var (sizeNet, sizeOld, sizeDuck) = (new FileInfo(net).Length, new FileInfo(old).Length, new FileInfo(duckFile).Length);
+        var (sizeNet, sizeDuck) = (new FileInfo(net).Length, new FileInfo(duckFile).Length);
 
         Console.WriteLine();
-        Console.WriteLine("| what | Parquet.Net | old library | DuckDB (1 thread) | Parquet.Net / old | Parquet.Net / DuckDB | old / DuckDB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        Console.WriteLine($"| write | {Ms(writeNet)} | {Ms(writeOld)} | {Ms(writeDuck)} | {Ratio(writeNet, writeOld)} | {Ratio(writeNet, writeDuck)} | {Ratio(writeOld, writeDuck)} |");
-        Console.WriteLine($"| full read (all columns), best of {ReadRepeats} | {Ms(readNet.Elapsed)} | {Ms(readOld.Elapsed)} | {Ms(readDuck)} | {Ratio(readNet.Elapsed, readOld.Elapsed)} | {Ratio(readNet.Elapsed, readDuck)} | {Ratio(readOld.Elapsed, readDuck)} |");
-        Console.WriteLine($"| file size | {sizeNet / 1e6:N1} MB | {sizeOld / 1e6:N1} MB | {sizeDuck / 1e6:N1} MB | {(double)sizeNet / sizeOld:N2} | {(double)sizeNet / sizeDuck:N2} | {(double)sizeOld / sizeDuck:N2} |");
-        Console.WriteLine($"| DuckDB reading the file, best of {ReadRepeats} | {Ms(duckOnNet)} | {Ms(duckOnOld)} | {Ms(readDuck)} | {Ratio(duckOnNet, duckOnOld)} | {Ratio(duckOnNet, readDuck)} | {Ratio(duckOnOld, readDuck)} |");
-        Console.WriteLine($"| peak live managed memory writing, above baseline | {live.PeakAboveBaseline / 1e6:N0} MB | | | | | |");
+        Console.WriteLine("| what | Parquet.Net | DuckDB (1 thread) | Parquet.Net / DuckDB |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| write | {Ms(writeNet)} | {Ms(writeDuck)} | {Ratio(writeNet, writeDuck)} |");
+        Console.WriteLine($"| full read (all columns), best of {ReadRepeats} | {Ms(readNet.Elapsed)} | {Ms(readDuck)} | {Ratio(readNet.Elapsed, readDuck)} |");
+        Console.WriteLine($"| file size | {sizeNet / 1e6:N1} MB | {sizeDuck / 1e6:N1} MB | {(double)sizeNet / sizeDuck:N2} |");
+        Console.WriteLine($"| DuckDB reading the file, best of {ReadRepeats} | {Ms(duckOnNet)} | {Ms(readDuck)} | {Ratio(duckOnNet, readDuck)} |");
+        Console.WriteLine($"| peak live managed memory writing, above baseline | {live.PeakAboveBaseline / 1e6:N0} MB | | |");
         Console.WriteLine();
-        Console.WriteLine($"check: Parquet.Net read {readNet.Checksum}; old library read {readOld.Checksum}");
-        Console.WriteLine($"       DuckDB over Parquet.Net's file {duckOnNetRow}; over the old library's {duckOnOldRow}; over its own {duckOwn}");
+        Console.WriteLine($"check: Parquet.Net read {readNet.Checksum}");
+        Console.WriteLine($"       DuckDB over Parquet.Net's file {duckOnNetRow}; over its own {duckOwn}");
     }
 
     private static async Task<(TimeSpan Elapsed, string Checksum)> BestAsync(Func<Task<(TimeSpan Elapsed, string Checksum)>> read)
