@@ -12,4 +12,10 @@ if (args is ["storage", ..])
     return;
 }
 
+if (args is ["curated", ..])
+{
+    await CuratedBench.RunAsync(args[1..]);
+    return;
+}
+
 await ParquetBench.RunAsync(args);
