@@ -129,6 +129,50 @@ public sealed class CuratedTableTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Orders_the_hand_written_writer_left_in_storage_read_back_as_duckdb_reads_them()
+    {
+        // Blobs written before the move to Parquet.Net stay where they are (earlier days are read again for month-to-date
+        // figures and the semantic facts): a file the old writer made for the demo, read by both.
+        var file = OldWriterFile("orders.parquet");
+
+        await using var stream = File.OpenRead(file);
+        var orders = await CuratedTables.Orders.ReadAsync(stream, file);
+        var duck = await DuckDb.QueryAsync($"""
+            SELECT order_id, CAST(epoch_us(created_utc) AS VARCHAR) AS c, coalesce(CAST(epoch_us(paid_utc) AS VARCHAR), '-') AS p, status,
+                   CAST(total AS VARCHAR) AS t, coalesce(channel, '-') AS ch, coalesce(CAST(platform_fee AS VARCHAR), '-') AS f, buyer_id_hash AS b
+            FROM read_parquet({DuckDb.Literal(file)})
+            """);
+
+        Assert.True(orders.Count > 5, $"only {orders.Count} orders");
+        Assert.Equal(
+            duck.Select(r => string.Join('|', r.Values)),
+            orders.Select(o => string.Join('|', o.OrderId, Micros(o.CreatedUtc), o.PaidUtc is { } p ? Micros(p) : "-", EnumText<Core.Domain.OrderStatus>.Format(o.Status),
+                o.Total.ToString("F4", CultureInfo.InvariantCulture), o.Channel is { } ch ? EnumText<Core.Domain.SalesChannel>.Format(ch) : "-",
+                o.PlatformFee?.ToString("F4", CultureInfo.InvariantCulture) ?? "-", o.BuyerIdHash)));
+    }
+
+    [Fact]
+    public async Task A_kpi_store_day_row_the_hand_written_writer_left_reads_back_as_duckdb_reads_it()
+    {
+        var file = OldWriterFile("kpi_store_day.parquet");
+
+        await using var stream = File.OpenRead(file);
+        var row = Assert.Single(await KpiStoreDayTable.Create(Core.Catalog.KpiCatalog.Default).ReadAsync(stream, file));
+        var duck = (await DuckDb.QueryAsync($"""
+            SELECT store_id, CAST(date AS VARCHAR) AS d, CAST(gmv AS VARCHAR) AS gmv, CAST(gmv_rpt AS VARCHAR) AS gmv_rpt, gmv_rag, CAST(fx_rate AS VARCHAR) AS fx,
+                   CAST(provisional AS VARCHAR) AS p, CAST(m_gmv_orders AS VARCHAR) AS m, coalesce(CAST(rec_platform_gmv AS VARCHAR), '-') AS rec
+            FROM read_parquet({DuckDb.Literal(file)})
+            """)).Single();
+
+        Assert.Equal(
+            string.Join('|', duck.Values),
+            string.Join('|', row.StoreId, row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Kpis["gmv"].Value?.ToString("F6", CultureInfo.InvariantCulture),
+                row.Kpis["gmv"].ReportingValue?.ToString("F6", CultureInfo.InvariantCulture), EnumText<Core.Catalog.RagStatus>.Format(row.Kpis["gmv"].Status),
+                row.FxRate?.ToString("F12", CultureInfo.InvariantCulture), row.Provisional ? "true" : "false", row.Measures["gmv_orders"]?.ToString("F6", CultureInfo.InvariantCulture),
+                row.Reconciliation?.PlatformGmv.ToString("F4", CultureInfo.InvariantCulture) ?? "-"));
+    }
+
     private static CuratedTable<Edge> Table { get; } = new CuratedTable<Edge>("edges", "Every column type.", r => new Edge(
             r.String("s"), r.OptionalString("os"), r.Value<int>("i"), r.Optional<int>("oi"), r.Value<long>("l"), r.Optional<long>("ol"), r.Value<bool>("b"),
             r.Optional<bool>("ob"), r.Value<decimal>("m"), r.Optional<decimal>("om"), r.Value<decimal>("w"), r.Value<DateOnly>("d"), r.Optional<DateOnly>("od"),
@@ -152,6 +196,8 @@ public sealed class CuratedTableTests : IDisposable
     private static Edge Row() => new("a", null, 1, null, 2, null, true, null, 3m, null, 4m, new DateOnly(2026, 11, 1), null, Early, null);
 
     private static long Micros(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    private static string OldWriterFile(string name) => Path.Combine(RepoRoot.Find(), "tests", "KpiFunctions.Pipeline.Tests", "OldWriterFiles", name);
 
     private async Task<string> WriteAsync(CuratedTable<Edge> table, IReadOnlyList<Edge> rows)
     {
