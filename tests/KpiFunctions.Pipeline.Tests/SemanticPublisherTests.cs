@@ -361,9 +361,7 @@ public sealed class SemanticPublisherTests : IDisposable
     private string Files(SemanticManifest manifest, string table) =>
         "[" + string.Join(", ", Table(manifest, table).Files.Select(f => "'" + Path.Combine(_h.DataDirectory, "blobs", f.Path) + "'")) + "]";
 
-    private static async Task<List<Dictionary<string, string>>> DuckDbAsync(string sql) =>
-        [.. (await Node.RunAsync("duckdb-sql", sql)).GetProperty("rows").EnumerateArray()
-            .Select(r => r.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal))];
+    private static Task<List<Dictionary<string, string>>> DuckDbAsync(string sql) => DuckDb.QueryAsync(sql);
 
     /// <summary>A blob store that records what is read, and can die uploading the current manifest (killed just before the switch).</summary>
     private sealed class WatchedBlobs(IBlobStore inner, bool dieBeforeManifest = false) : IBlobStore

@@ -1,6 +1,5 @@
 using System.Text;
 using KpiFunctions.Core.Catalog;
-using KpiFunctions.Parquet.Schema;
 
 namespace KpiFunctions.Pipeline.Curated;
 
@@ -49,15 +48,15 @@ public static class CuratedReference
 
     private static void Row(StringBuilder sb, CuratedColumn c)
     {
-        var type = c.Field.Type switch
+        var type = c.Type switch
         {
-            ParquetType.Decimal => $"DECIMAL({c.Field.Precision},{c.Field.Scale})",
-            ParquetType.String => "VARCHAR",
-            ParquetType.Int32 => "INTEGER",
-            ParquetType.Int64 => "BIGINT",
-            ParquetType.Timestamp => "TIMESTAMPTZ",
-            _ => c.Field.Type.ToString().ToUpperInvariant(),
+            CuratedType.Decimal => $"DECIMAL({c.Precision},{c.Scale})",
+            CuratedType.String => "VARCHAR",
+            CuratedType.Int32 => "INTEGER",
+            CuratedType.Int64 => "BIGINT",
+            CuratedType.Timestamp => "TIMESTAMPTZ",
+            _ => c.Type.ToString().ToUpperInvariant(),
         };
-        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"| `{c.Field.Name}` | {type}{(c.Field.Required ? "" : ", nullable")} | {c.Meaning} | {c.Unit} |\n");
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"| `{c.Name}` | {type}{(c.Required ? "" : ", nullable")} | {c.Meaning} | {c.Unit} |\n");
     }
 }

@@ -1,12 +1,13 @@
-using KpiFunctions.Parquet.Reader;
-using KpiFunctions.Parquet.Schema;
-using KpiFunctions.Parquet.Writer;
+using System.Buffers;
+using Parquet;
+using Parquet.Schema;
 
 namespace KpiFunctions.Pipeline.Curated;
 
 /// <summary>
 /// A curated dataset's Parquet shape: the columns (declared once, with meaning and unit), how a record fills them,
-/// and how a record is made back from a row.
+/// and how a record is made back from a row. Files are written and read with Parquet.Net; the options live in
+/// <see cref="CuratedParquet"/>.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class CuratedTable<T>
@@ -14,8 +15,9 @@ public sealed class CuratedTable<T>
     /// <summary>Version of the curated schemas, written into every file's key-value metadata.</summary>
     public const string SchemaVersion = "1";
 
-    private readonly List<(CuratedColumn Column, Action<ParquetWriter, int, T> Write)> _columns = [];
+    private readonly List<Slot> _slots = [];
     private readonly Func<RowReader, T> _read;
+    private Layout? _layout;
 
     /// <summary>Starts a table; add columns with the typed methods.</summary>
     public CuratedTable(string name, string description, Func<RowReader, T> read)
@@ -32,98 +34,136 @@ public sealed class CuratedTable<T>
     public string Description { get; }
 
     /// <summary>The columns in file order.</summary>
-    public IReadOnlyList<CuratedColumn> Columns => [.. _columns.Select(c => c.Column)];
-
-    /// <summary>The Parquet schema.</summary>
-    public ParquetSchema Schema => new([.. _columns.Select(c => c.Column.Field)]);
+    public IReadOnlyList<CuratedColumn> Columns => [.. _slots.Select(s => s.Column)];
 
     /// <summary>A string column.</summary>
     public CuratedTable<T> String(string name, Func<T, string?> get, string meaning, string unit = "text", bool required = true) =>
-        Add(new ParquetField(name, ParquetType.String, required), meaning, unit, (w, i, r) => Put(w.Column<string>(i), get(r)));
+        Add(new StringSlot(new CuratedColumn(name, CuratedType.String, required, meaning, unit), get));
 
     /// <summary>A 32-bit integer column.</summary>
     public CuratedTable<T> Int32(string name, Func<T, int> get, string meaning, string unit = "count") =>
-        Add(new ParquetField(name, ParquetType.Int32, true), meaning, unit, (w, i, r) => w.Column<int>(i).Write(get(r)));
+        Add(new ValueSlot<int>(new CuratedColumn(name, CuratedType.Int32, true, meaning, unit), x => get(x)));
 
     /// <summary>A 64-bit integer column.</summary>
     public CuratedTable<T> Int64(string name, Func<T, long> get, string meaning, string unit = "count") =>
-        Add(new ParquetField(name, ParquetType.Int64, true), meaning, unit, (w, i, r) => w.Column<long>(i).Write(get(r)));
+        Add(new ValueSlot<long>(new CuratedColumn(name, CuratedType.Int64, true, meaning, unit), x => get(x)));
 
     /// <summary>A 64-bit integer column that may be null.</summary>
     public CuratedTable<T> OptionalInt64(string name, Func<T, long?> get, string meaning, string unit = "count") =>
-        Add(new ParquetField(name, ParquetType.Int64, false), meaning, unit, (w, i, r) => PutValue(w.Column<long>(i), get(r)));
+        Add(new ValueSlot<long>(new CuratedColumn(name, CuratedType.Int64, false, meaning, unit), get));
 
     /// <summary>A 32-bit integer column that may be null.</summary>
     public CuratedTable<T> OptionalInt32(string name, Func<T, int?> get, string meaning, string unit = "count") =>
-        Add(new ParquetField(name, ParquetType.Int32, false), meaning, unit, (w, i, r) => PutValue(w.Column<int>(i), get(r)));
+        Add(new ValueSlot<int>(new CuratedColumn(name, CuratedType.Int32, false, meaning, unit), get));
 
     /// <summary>A boolean column that may be null.</summary>
     public CuratedTable<T> OptionalBoolean(string name, Func<T, bool?> get, string meaning) =>
-        Add(new ParquetField(name, ParquetType.Boolean, false), meaning, "true/false", (w, i, r) => PutValue(w.Column<bool>(i), get(r)));
+        Add(new ValueSlot<bool>(new CuratedColumn(name, CuratedType.Boolean, false, meaning, "true/false"), get));
 
     /// <summary>A boolean column.</summary>
     public CuratedTable<T> Boolean(string name, Func<T, bool> get, string meaning) =>
-        Add(new ParquetField(name, ParquetType.Boolean, true), meaning, "true/false", (w, i, r) => w.Column<bool>(i).Write(get(r)));
+        Add(new ValueSlot<bool>(new CuratedColumn(name, CuratedType.Boolean, true, meaning, "true/false"), x => get(x)));
 
     /// <summary>A decimal column (money: DECIMAL(18,4)).</summary>
-    public CuratedTable<T> Decimal(string name, Func<T, decimal?> get, string meaning, string unit, int precision = 18, int scale = 4, bool required = true) =>
-        Add(ParquetField.Decimal(name, precision, scale, required), meaning, unit, (w, i, r) => PutValue(w.Column<decimal>(i), get(r)));
+    public CuratedTable<T> Decimal(string name, Func<T, decimal?> get, string meaning, string unit, int precision = 18, int scale = 4, bool required = true)
+    {
+        if (precision is < 1 or > 28 || scale < 0 || scale > precision)
+        {
+            throw new ArgumentException($"Decimal column '{name}' needs 1 <= precision <= 28 (what decimal holds) and 0 <= scale <= precision; got ({precision}, {scale}).", nameof(precision));
+        }
+
+        return Add(new DecimalSlot(new CuratedColumn(name, CuratedType.Decimal, required, meaning, unit, precision, scale), get));
+    }
 
     /// <summary>A store-local calendar date.</summary>
     public CuratedTable<T> Date(string name, Func<T, DateOnly?> get, string meaning, bool required = true) =>
-        Add(new ParquetField(name, ParquetType.Date, required), meaning, "store-local date", (w, i, r) => PutValue(w.Column<DateOnly>(i), get(r)));
+        Add(new ValueSlot<DateOnly>(new CuratedColumn(name, CuratedType.Date, required, meaning, "store-local date"), get));
 
     /// <summary>An instant in UTC (microseconds).</summary>
     public CuratedTable<T> Timestamp(string name, Func<T, DateTimeOffset?> get, string meaning, bool required = true) =>
-        Add(new ParquetField(name, ParquetType.Timestamp, required), meaning, "UTC instant", (w, i, r) => PutValue(w.Column<DateTimeOffset>(i), get(r)));
+        Add(new TimestampSlot(new CuratedColumn(name, CuratedType.Timestamp, required, meaning, "UTC instant"), get));
 
-    /// <summary>Writes rows as one Parquet file (SNAPPY) with the schema version in its metadata.</summary>
+    /// <summary>
+    /// Writes rows as one Parquet file with the dataset and schema version in its metadata. Each row group is written a
+    /// column at a time from a pooled buffer, so beside the records there is never more than one column of one row group.
+    /// </summary>
     public async Task<byte[]> WriteAsync(IReadOnlyList<T> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        var layout = Prepared();
         using var buffer = new MemoryStream();
-        var options = new ParquetWriterOptions
+        var writer = await ParquetWriter.CreateAsync(layout.Schema, buffer, layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Exception? failure = null;
+        try
         {
-            Metadata = new Dictionary<string, string> { ["kpifunctions.dataset"] = Name, ["kpifunctions.schema_version"] = SchemaVersion },
-        };
-        var writer = new ParquetWriter(buffer, Schema, options);
-        await using var writing = writer.ConfigureAwait(false); // after a bad value, disposing writes no footer and hides no error
-        for (var r = 0; r < rows.Count; r++)
-        {
-            for (var i = 0; i < _columns.Count; i++)
+            writer.CustomMetadata = new Dictionary<string, string> { ["kpifunctions.dataset"] = Name, ["kpifunctions.schema_version"] = SchemaVersion };
+            for (var start = 0; start < rows.Count; start += CuratedParquet.RowGroupRows)
             {
-                try
+                var count = Math.Min(CuratedParquet.RowGroupRows, rows.Count - start);
+                using var group = writer.CreateRowGroup();
+                for (var i = 0; i < _slots.Count; i++)
                 {
-                    _columns[i].Write(writer, i, rows[r]);
+                    await _slots[i].WriteAsync(group, layout.Fields[i], rows, start, count, Name, cancellationToken).ConfigureAwait(false);
                 }
-                catch (ArgumentException ex)
-                {
-                    throw new InvalidDataException($"{Name}: row {r} cannot be written: {ex.Message}", ex);
-                }
-            }
 
-            if (writer.RowGroupFull)
+                group.CompleteValidate();
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            try
             {
-                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (failure is not null)
+            {
+                // The file is thrown away; the first error (a bad value, with its row) is the one to report.
             }
         }
 
-        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return buffer.ToArray();
     }
 
     /// <summary>Reads a file back into records.</summary>
     public async Task<IReadOnlyList<T>> ReadAsync(Stream file, string source, CancellationToken cancellationToken = default)
     {
-        var reader = await ParquetReader.OpenAsync(file, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(file);
+        var layout = Prepared();
+        ParquetReader reader;
+        try
+        {
+            reader = await ParquetReader.CreateAsync(file, layout.Options, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ParquetException or IOException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: not a readable Parquet file: {ex.Message}", ex);
+        }
+
         await using (reader.ConfigureAwait(false))
         {
-            var rows = new List<T>((int)Math.Min(reader.RowCount, 1 << 20));
-            for (var g = 0; g < reader.RowGroups.Count; g++)
+            var inFile = reader.Schema.DataFields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+            var rows = new List<T>();
+            for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                var columns = await reader.ReadRowGroupAsync(g, null, cancellationToken).ConfigureAwait(false);
+                var group = reader.OpenRowGroupReader(g);
+                var count = checked((int)group.RowCount);
+                var columns = new Dictionary<string, Array>(_slots.Count, StringComparer.Ordinal);
+                foreach (var slot in _slots)
+                {
+                    // A column the file lacks is reported by RowReader only if a record asks for it.
+                    if (inFile.TryGetValue(slot.Column.Name, out var field))
+                    {
+                        columns[slot.Column.Name] = await slot.ReadAsync(group, field, count, source, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                rows.EnsureCapacity(rows.Count + count);
                 var row = new RowReader(columns, source);
-                var count = columns.Count == 0 ? 0 : columns[0].Count;
                 for (var r = 0; r < count; r++)
                 {
                     row.Row = r;
@@ -135,34 +175,225 @@ public sealed class CuratedTable<T>
         }
     }
 
-    private CuratedTable<T> Add(ParquetField field, string meaning, string unit, Action<ParquetWriter, int, T> write)
+    private CuratedTable<T> Add(Slot slot)
     {
-        _columns.Add((new CuratedColumn(field, meaning, unit), write));
+        _slots.Add(slot);
+        _layout = null;
         return this;
     }
 
-    private static void Put(ParquetColumnWriter<string> column, string? value)
+    // Tables are built once (static) and then shared by concurrent writers: the layout is made on first use, and two
+    // threads that race make the same one.
+    private Layout Prepared() => _layout ??= new Layout(_slots.Select(s => s.Column).ToList());
+
+    private static InvalidDataException Unwritable(string table, int row, string problem) => new($"{table}: row {row} cannot be written: {problem}");
+
+    /// <summary>The schema, its fields in column order and the writer options of one table.</summary>
+    private sealed class Layout
     {
-        if (value is null)
+        public Layout(IReadOnlyList<CuratedColumn> columns)
         {
-            column.WriteNull();
+            Fields = [.. columns.Select(CuratedParquet.Field)];
+            Schema = new ParquetSchema(Fields);
+            Options = CuratedParquet.Options(columns, Fields);
         }
-        else
+
+        public DataField[] Fields { get; }
+
+        public ParquetSchema Schema { get; }
+
+        public ParquetOptions Options { get; }
+    }
+
+    /// <summary>One column: how a row group's values are taken from records and written, and read back.</summary>
+    private abstract class Slot(CuratedColumn column)
+    {
+        public CuratedColumn Column { get; } = column;
+
+        public abstract Task WriteAsync(ParquetRowGroupWriter group, DataField field, IReadOnlyList<T> rows, int start, int count, string table, CancellationToken cancellationToken);
+
+        public async Task<Array> ReadAsync(ParquetRowGroupReader group, DataField field, int count, string source, CancellationToken cancellationToken)
         {
-            column.Write(value);
+            if (!CuratedParquet.Reads(Column.Type, field.ClrType) || field.IsArray)
+            {
+                throw new InvalidDataException($"{source}: column '{Column.Name}' holds {field.ClrType.Name}{(field.IsArray ? " lists" : "")}, not {Column.Type}; the file does not match this dataset's schema.");
+            }
+
+            try
+            {
+                return await ReadValuesAsync(group, field, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ParquetException or IOException or InvalidOperationException or ArgumentException)
+            {
+                throw new InvalidDataException($"{source}: column '{Column.Name}' cannot be read: {ex.Message}", ex);
+            }
+        }
+
+        protected abstract Task<Array> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken);
+
+        protected InvalidDataException Null(string table, int row) => Unwritable(table, row, $"required column '{Column.Name}' is null.");
+    }
+
+    private sealed class StringSlot(CuratedColumn column, Func<T, string?> get) : Slot(column)
+    {
+        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, IReadOnlyList<T> rows, int start, int count, string table, CancellationToken cancellationToken)
+        {
+            if (Column.Required)
+            {
+                var values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        values[i] = (get(rows[start + i]) ?? throw Null(table, start + i)).AsMemory();
+                    }
+
+                    await group.WriteAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Cleared: a pooled array must not keep the strings alive.
+                    ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
+                }
+            }
+            else
+            {
+                var values = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(count);
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        values[i] = get(rows[start + i])?.AsMemory();
+                    }
+
+                    await group.WriteAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
+                }
+            }
+        }
+
+        protected override async Task<Array> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
+        {
+            var values = new string?[count];
+            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            return values;
         }
     }
 
-    private static void PutValue<TValue>(ParquetColumnWriter<TValue> column, TValue? value)
+    /// <summary>A column of a value type stored as itself (int, long, bool, DateOnly).</summary>
+    private class ValueSlot<TValue>(CuratedColumn column, Func<T, TValue?> get) : Slot(column)
         where TValue : struct
     {
-        if (value is { } v)
+        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, IReadOnlyList<T> rows, int start, int count, string table, CancellationToken cancellationToken)
         {
-            column.Write(v);
+            if (Column.Required)
+            {
+                var values = ArrayPool<TValue>.Shared.Rent(count);
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        values[i] = Check(get(rows[start + i]) ?? throw Null(table, start + i), table, start + i);
+                    }
+
+                    await group.WriteAsync<TValue>(field, values.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<TValue>.Shared.Return(values);
+                }
+            }
+            else
+            {
+                var values = ArrayPool<TValue?>.Shared.Rent(count);
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        values[i] = get(rows[start + i]) is { } v ? Check(v, table, start + i) : null;
+                    }
+
+                    await group.WriteAsync<TValue>(field, values.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<TValue?>.Shared.Return(values);
+                }
+            }
         }
-        else
+
+        /// <summary>Refuses a value the column's type cannot hold exactly; returns it otherwise.</summary>
+        protected virtual TValue Check(TValue value, string table, int row) => value;
+
+        protected override async Task<Array> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
         {
-            column.WriteNull();
+            if (field.IsNullable)
+            {
+                var nullable = new TValue?[count];
+                await group.ReadAsync<TValue>(field, nullable.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                return nullable;
+            }
+
+            var values = new TValue[count];
+            await group.ReadAsync<TValue>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            return values;
+        }
+    }
+
+    /// <summary>
+    /// A decimal column. Parquet.Net would round or cut a value with more places than the scale; finance's numbers are
+    /// exact, so such a value is refused, as is one too large for the precision.
+    /// </summary>
+    private sealed class DecimalSlot(CuratedColumn column, Func<T, decimal?> get) : ValueSlot<decimal>(column, get)
+    {
+        private readonly decimal _limit = CuratedParquet.Pow10(column.Precision - column.Scale);
+
+        protected override decimal Check(decimal value, string table, int row)
+        {
+            if (value.Scale > Column.Scale && decimal.Round(value, Column.Scale) != value)
+            {
+                throw Unwritable(table, row, $"column '{Column.Name}': {value} has more than {Column.Scale} decimal places (DECIMAL({Column.Precision},{Column.Scale})).");
+            }
+
+            return Math.Abs(value) < _limit ? value : throw Unwritable(table, row, $"column '{Column.Name}': {value} does not fit DECIMAL({Column.Precision},{Column.Scale}).");
+        }
+    }
+
+    /// <summary>An instant: written as its UTC DateTime (Parquet.Net takes no DateTimeOffset), read back as UTC.</summary>
+    private sealed class TimestampSlot(CuratedColumn column, Func<T, DateTimeOffset?> get) : Slot(column)
+    {
+        private readonly ValueSlot<DateTime> _utc = new(column, x => get(x)?.UtcDateTime);
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, DataField field, IReadOnlyList<T> rows, int start, int count, string table, CancellationToken cancellationToken) =>
+            _utc.WriteAsync(group, field, rows, start, count, table, cancellationToken);
+
+        protected override async Task<Array> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
+        {
+            if (field.IsNullable)
+            {
+                var nullable = new DateTime?[count];
+                await group.ReadAsync<DateTime>(field, nullable.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                var instants = new DateTimeOffset?[count];
+                for (var i = 0; i < count; i++)
+                {
+                    instants[i] = nullable[i] is { } t ? CuratedParquet.Utc(t) : null;
+                }
+
+                return instants;
+            }
+
+            var values = new DateTime[count];
+            await group.ReadAsync<DateTime>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            var result = new DateTimeOffset[count];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = CuratedParquet.Utc(values[i]);
+            }
+
+            return result;
         }
     }
 }

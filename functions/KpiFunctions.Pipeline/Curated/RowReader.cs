@@ -1,15 +1,14 @@
-using KpiFunctions.Parquet.Reader;
-
 namespace KpiFunctions.Pipeline.Curated;
 
 /// <summary>Typed access to one row of a row group read back from Parquet, by column name.</summary>
 public sealed class RowReader
 {
-    private readonly Dictionary<string, ParquetColumn> _columns;
+    private readonly IReadOnlyDictionary<string, Array> _columns;
 
-    internal RowReader(IReadOnlyList<ParquetColumn> columns, string source)
+    /// <summary>Columns by name: arrays of the row group's values (T[] for REQUIRED columns, T?[] or string[] with nulls otherwise).</summary>
+    internal RowReader(IReadOnlyDictionary<string, Array> columns, string source)
     {
-        _columns = columns.ToDictionary(c => c.Field.Name, StringComparer.Ordinal);
+        _columns = columns;
         Source = source;
     }
 
@@ -20,27 +19,33 @@ public sealed class RowReader
     public string Source { get; }
 
     /// <summary>A required string.</summary>
-    public string String(string name) => Get<string>(name) ?? throw Missing(name);
+    public string String(string name) => OptionalString(name) ?? throw Missing(name);
 
     /// <summary>An optional string.</summary>
-    public string? OptionalString(string name) => Get<string>(name);
+    public string? OptionalString(string name) => Column(name) is string?[] values ? values[Row] : throw WrongType(name, typeof(string));
 
     /// <summary>A required value of a value type.</summary>
     public T Value<T>(string name)
-        where T : struct =>
-        Column(name).IsNull(Row) ? throw Missing(name) : Column(name).GetValues<T>()[Row];
+        where T : struct => Column(name) switch
+        {
+            T[] values => values[Row],
+            T?[] values => values[Row] ?? throw Missing(name),
+            _ => throw WrongType(name, typeof(T)),
+        };
 
     /// <summary>An optional value of a value type.</summary>
     public T? Optional<T>(string name)
-        where T : struct =>
-        Column(name).IsNull(Row) ? null : Column(name).GetValues<T>()[Row];
+        where T : struct => Column(name) switch
+        {
+            T?[] values => values[Row],
+            T[] values => values[Row],
+            _ => throw WrongType(name, typeof(T)),
+        };
 
-    private T? Get<T>(string name)
-        where T : class =>
-        Column(name).IsNull(Row) ? null : Column(name).GetValues<T>()[Row];
-
-    private ParquetColumn Column(string name) =>
+    private Array Column(string name) =>
         _columns.TryGetValue(name, out var c) ? c : throw new InvalidDataException($"{Source}: column '{name}' is missing; the file does not match this dataset's schema.");
 
     private InvalidDataException Missing(string name) => new($"{Source}: row {Row} has no value in required column '{name}'.");
+
+    private InvalidDataException WrongType(string name, Type asked) => new($"{Source}: column '{name}' holds {_columns[name].GetType().GetElementType()?.Name}, not {asked.Name}.");
 }

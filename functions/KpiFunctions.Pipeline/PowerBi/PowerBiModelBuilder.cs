@@ -1,6 +1,5 @@
 using System.Globalization;
 using KpiFunctions.Core.Catalog;
-using KpiFunctions.Parquet.Schema;
 using KpiFunctions.Pipeline.Curated;
 using KpiFunctions.Pipeline.Semantic;
 
@@ -102,16 +101,15 @@ public static class PowerBiModelBuilder
     public static string DataType(CuratedColumn column)
     {
         ArgumentNullException.ThrowIfNull(column);
-        return column.Field.Type switch
+        return column.Type switch
         {
-            ParquetType.String => "string",
-            ParquetType.Int32 or ParquetType.Int64 => "int64",
-            ParquetType.Boolean => "boolean",
-            ParquetType.Date => "dateTime",
-            ParquetType.Double => "double",
+            CuratedType.String => "string",
+            CuratedType.Int32 or CuratedType.Int64 => "int64",
+            CuratedType.Boolean => "boolean",
+            CuratedType.Date => "dateTime",
             // Fixed decimal keeps four places: right for money and counts, too coarse for FX rates and z scores.
-            ParquetType.Decimal => column.Unit is "rate" or "z" or "the KPI's unit" ? "double" : "decimal",
-            _ => throw new NotSupportedException($"Column {column.Field.Name} is a {column.Field.Type}, which the template does not load."),
+            CuratedType.Decimal => column.Unit is "rate" or "z" or "the KPI's unit" ? "double" : "decimal",
+            _ => throw new NotSupportedException($"Column {column.Name} is a {column.Type}, which the template does not load."),
         };
     }
 
@@ -121,7 +119,7 @@ public static class PowerBiModelBuilder
         var columns = table.Columns.Select(c =>
         {
             var type = DataType(c);
-            var hidden = shown is not null && !shown.Contains(c.Field.Name, StringComparer.Ordinal);
+            var hidden = shown is not null && !shown.Contains(c.Name, StringComparer.Ordinal);
             var format = type switch
             {
                 "dateTime" => "yyyy-mm-dd",
@@ -131,8 +129,8 @@ public static class PowerBiModelBuilder
                 _ => null,
             };
             var unit = c.Unit is "text" or "" ? "" : $" ({c.Unit})";
-            var name = naming.Name(c.Field.Name);
-            return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Field.Name, StringComparer.Ordinal), format, Source: name == c.Field.Name ? null : c.Field.Name);
+            var name = naming.Name(c.Name);
+            return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Name, StringComparer.Ordinal), format, Source: name == c.Name ? null : c.Name);
         }).ToArray();
         return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.SourceColumn}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
     }

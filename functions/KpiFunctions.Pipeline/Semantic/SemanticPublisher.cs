@@ -353,7 +353,7 @@ public sealed class SemanticPublisher
                 table.Description,
                 files.Sum(f => f.Rows),
                 files,
-                [.. table.Columns.Select(c => new SemanticColumn(c.Field.Name, c.Field.Type.ToString(), !c.Field.Required, c.Meaning, c.Unit))]);
+                [.. table.Columns.Select(c => new SemanticColumn(c.Name, c.Type.ToString(), !c.Required, c.Meaning, c.Unit))]);
         }
     }
 }
@@ -390,7 +390,7 @@ public sealed record SemanticFile(string Path, string? Part, long Rows, long Byt
 
 /// <summary>A column of a table.</summary>
 /// <param name="Name">Column name.</param>
-/// <param name="Type">Parquet logical type as our library names it.</param>
+/// <param name="Type">Value type: Boolean, Int32, Int64, Decimal, String, Date or Timestamp.</param>
 /// <param name="Nullable">Whether it may be null.</param>
 /// <param name="Meaning">What it holds.</param>
 /// <param name="Unit">Its unit.</param>
