@@ -7,7 +7,7 @@ namespace KpiFunctions.Storage.Azure;
 /// The SDK's download stream, cut at a length, with its failures named: a range whose MD5 does not match is
 /// corrupt data in <paramref name="blob"/>, and a refusal mid-read (the blob replaced, access revoked) says so.
 /// </summary>
-internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) : ReadOnlyStream
+internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) : ReadOnlyStream(inner)
 {
     private long _remaining = limit;
 
@@ -20,7 +20,7 @@ internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) :
 
         try
         {
-            var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+            var read = Inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
             _remaining -= read;
             return read;
         }
@@ -39,7 +39,7 @@ internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) :
 
         try
         {
-            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+            var read = await Inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
             _remaining -= read;
             return read;
         }
@@ -56,20 +56,4 @@ internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) :
         RequestFailedException refused => StorageErrors.Refused($"Get blob {blob}", refused),
         _ => null,
     };
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        return inner.DisposeAsync();
-    }
 }

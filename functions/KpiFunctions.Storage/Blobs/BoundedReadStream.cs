@@ -1,7 +1,7 @@
 namespace KpiFunctions.Storage.Blobs;
 
 /// <summary>A read-only view of at most a given number of bytes of another stream; disposing it disposes the inner stream.</summary>
-internal sealed class BoundedReadStream(Stream inner, long limit) : ReadOnlyStream
+internal sealed class BoundedReadStream(Stream inner, long limit) : ReadOnlyStream(inner)
 {
     private long _remaining = limit;
 
@@ -12,7 +12,7 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : ReadOnlyStre
             return 0;
         }
 
-        var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+        var read = Inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
         _remaining -= read;
         return read;
     }
@@ -24,24 +24,8 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : ReadOnlyStre
             return 0;
         }
 
-        var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
         _remaining -= read;
         return read;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        return inner.DisposeAsync();
     }
 }

@@ -1,8 +1,14 @@
 namespace KpiFunctions.Storage.Blobs;
 
-/// <summary>The shared part of our forward-only, read-only stream wrappers: no seeking, no length, no writing.</summary>
-internal abstract class ReadOnlyStream : Stream
+/// <summary>
+/// The shared part of our forward-only, read-only stream wrappers: no seeking, no length, no writing; disposing the
+/// wrapper disposes the stream it wraps.
+/// </summary>
+internal abstract class ReadOnlyStream(Stream inner) : Stream
 {
+    /// <summary>The stream read from.</summary>
+    protected Stream Inner { get; } = inner;
+
     public sealed override bool CanRead => true;
 
     public sealed override bool CanSeek => false;
@@ -31,4 +37,20 @@ internal abstract class ReadOnlyStream : Stream
 
     public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Inner.DisposeAsync();
+    }
 }
