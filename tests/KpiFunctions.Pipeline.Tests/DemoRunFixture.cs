@@ -1,4 +1,5 @@
 using System.Text;
+using KpiFunctions.Local;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Privacy;

@@ -1,3 +1,4 @@
+using KpiFunctions.Local;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Fx;

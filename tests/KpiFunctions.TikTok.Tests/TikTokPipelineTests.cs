@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using KpiFunctions.Local;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;

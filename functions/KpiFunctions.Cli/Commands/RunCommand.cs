@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using KpiFunctions.Local;
 using KpiFunctions.Cli.Rendering;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
@@ -7,6 +8,7 @@ using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
 using KpiFunctions.Pipeline;
 using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Registry;
@@ -97,7 +99,7 @@ internal static class RunCommand
             }
         }
 
-        var (_, lastComplete) = StartRunStep.NightlyWindow(now, stores, 0);
+        var (_, lastComplete) = RunPlanner.NightlyWindow(now, stores, 0);
         var runTo = s.To ?? lastComplete;
         var runFrom = s.From ?? runTo.AddDays(-((s.Days ?? (s.Demo ? 30 : options.LookbackDays + 1)) - 1));
         var fetchFrom = s.Demo ? StoreCalendar.MonthStart(runFrom) : runFrom;
