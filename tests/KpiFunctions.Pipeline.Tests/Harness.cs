@@ -1,7 +1,7 @@
 using System.Text;
-using KpiFunctions.Local;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Sources;

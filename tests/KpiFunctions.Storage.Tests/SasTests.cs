@@ -1,7 +1,7 @@
-using KpiFunctions.Storage.Azure;
-using KpiFunctions.Storage.Tables;
 using Azure.Storage;
 using Azure.Storage.Sas;
+using KpiFunctions.Storage.Azure;
+using KpiFunctions.Storage.Tables;
 
 namespace KpiFunctions.Storage.Tests;
 

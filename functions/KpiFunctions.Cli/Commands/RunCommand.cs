@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
-using KpiFunctions.Local;
 using KpiFunctions.Cli.Rendering;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline;
-using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Activities;
+using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Registry;

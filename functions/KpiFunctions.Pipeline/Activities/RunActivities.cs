@@ -67,7 +67,7 @@ public sealed class RunActivities : IRunActivities
 
         // A plan run again (a retried activity) keeps the run's first start time.
         var created = (await _history.GetAsync(request.RunId, cancellationToken).ConfigureAwait(false))?.CreatedUtc ?? now;
-        await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], false, created, now, null), cancellationToken).ConfigureAwait(false);
+        await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null), cancellationToken).ConfigureAwait(false);
         Progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, stores.Count, request.RunId));
         return new RunPlan(request.RunId, from, to, fetchFrom, [.. stores.Select(s => s.Id)],
             new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null);

@@ -97,7 +97,6 @@ public sealed class RunHistory
         Date(e, "FetchFrom"),
         e.GetString("Source") ?? "",
         e.GetString("Stores") is { Length: > 0 } s ? s.Split(',') : [],
-        false,
         e.GetDateTimeOffset("CreatedUtc") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedUtc") ?? DateTimeOffset.MinValue,
         e.GetString("Output"));
