@@ -14,7 +14,7 @@ public sealed record StoreOutcome(string StoreId, bool Succeeded, long Rows, lon
     /// <summary>What could not be read, a line per dataset (the store still succeeded).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    /// <summary>Attempts the store was given when it failed every one (0 when not counted: it succeeded, or failed for good at once).</summary>
+    /// <summary>Attempts a failed store was given (1 for an error retrying cannot fix); 0 for a store that succeeded.</summary>
     public int Attempts { get; init; }
 
     /// <summary>Milliseconds the successful attempt took (0 for a failed store).</summary>

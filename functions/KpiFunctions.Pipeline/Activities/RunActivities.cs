@@ -98,7 +98,7 @@ public sealed class RunActivities : IRunActivities
         {
             // Retrying cannot fix it (a revoked authorisation, say): the store fails now, without spending attempts.
             Progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, work.StoreId, 0, days, "failed: " + ex.Message));
-            return new StoreOutcome(work.StoreId, false, 0, 0, ex.Message);
+            return new StoreOutcome(work.StoreId, false, 0, 0, ex.Message) { Attempts = 1 };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

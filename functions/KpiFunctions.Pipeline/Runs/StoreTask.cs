@@ -3,7 +3,7 @@ namespace KpiFunctions.Pipeline.Runs;
 /// <summary>One store's outcome in a run.</summary>
 /// <param name="StoreId">Store.</param>
 /// <param name="Status">Succeeded or Failed.</param>
-/// <param name="Attempts">Attempts it was given when it failed every one; 0 otherwise.</param>
+/// <param name="Attempts">Attempts a failed store was given (1 for an error retrying cannot fix); 0 for one that succeeded.</param>
 /// <param name="Rows">Curated rows written.</param>
 /// <param name="Quarantined">Records quarantined.</param>
 /// <param name="DurationMs">Duration of the successful attempt in milliseconds.</param>
