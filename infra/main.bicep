@@ -70,7 +70,8 @@ var functionAppName = '${name}-func-${suffix}'
 var keyVaultName = '${name}-kv-${suffix}'
 
 // What the app uses, created here (tests check these against the code): a container per top blob folder, plus the
-// container the deployment package goes to; the steps' queues with their poison queues; the tables.
+// container the deployment package goes to; the tables. The Durable task hub (KpiHub, host.json) makes its own
+// queues, tables and containers on the same account through AzureWebJobsStorage.
 var dataContainers = [
   'raw'
   'curated'
@@ -80,14 +81,11 @@ var dataContainers = [
   'semantic'
 ]
 var deploymentContainer = 'app-package'
-var queues = [
-  'kpi-fetch'
-  'kpi-fetch-poison'
-  'kpi-compute'
-  'kpi-compute-poison'
-  'kpi-publish'
-  'kpi-publish-poison'
-]
+
+// azd up deploys the app's package to the resource tagged with its service name in azure.yaml.
+var appTags = {
+  'azd-service-name': 'app'
+}
 var tables = [
   'KpiRuns'
   'KpiDaily'
@@ -109,8 +107,9 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 //   optional: KPI_DATA_DIR, KPI_TIKTOK_SECRETS_DIR (local folders; here tokens are in Key Vault)
 //   optional: KPI_SEMANTIC_RETENTION_DAYS (7)
 //   optional: KPI_POWERBI_WORKSPACE_ID, KPI_POWERBI_DATASET_ID (a Power BI model to refresh after each publish), KPI_POWERBI_API_URL (https://api.powerbi.com)
-//   optional: KPI_STALL_MINUTES (120), KPI_FX_MAX_CARRY_DAYS (7), KPI_RESPONSE_WINDOWS (24 h everywhere), KPI_RECONCILE_TOLERANCE_PCT (0.5)
-//   optional: KPI_MAX_PARALLEL_STORES, KPI_MAX_ATTEMPTS (kpi run only; the app uses host.json's batchSize and maxDequeueCount)
+//   optional: KPI_FX_MAX_CARRY_DAYS (7), KPI_RESPONSE_WINDOWS (24 h everywhere), KPI_RECONCILE_TOLERANCE_PCT (0.5)
+//   optional: KPI_MAX_ATTEMPTS (3), KPI_RETRY_FIRST_SECONDS (30), KPI_RETRY_BACKOFF (2) (a store's fetch retry policy)
+//   optional: KPI_MAX_PARALLEL_STORES (kpi run only; the app is bounded by host.json's maxConcurrentActivityFunctions)
 //   optional: KPI_TIKTOK_API_URL, KPI_TIKTOK_AUTH_URL (TikTok's production hosts), KPI_TIKTOK_SHOP_RPS (10), KPI_TIKTOK_APP_RPS (50), KPI_TIKTOK_LATE_CHANGE_DAYS (30)
 var appSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
@@ -145,7 +144,6 @@ module storage 'modules/storage.bicep' = {
     accountName: storageAccountName
     location: location
     containers: concat(dataContainers, [deploymentContainer])
-    queues: queues
     tables: tables
     rawCoolAfterDays: rawCoolAfterDays
     rawRetentionDays: rawRetentionDays
@@ -171,6 +169,7 @@ module app 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+    tags: appTags
   }
 }
 
@@ -182,10 +181,7 @@ module roles 'modules/roles.bicep' = {
     keyVaultName: keyVaultName
     appInsightsName: monitoring.outputs.appInsightsName
   }
-  dependsOn: [
-    storage
-    vault
-  ]
+  // No dependsOn: the app's settings already wait for the storage account and the vault.
 }
 
 @description('The Functions app.')

@@ -1,26 +1,20 @@
 #!/usr/bin/env bash
-# Assembles the deployable Functions app: host.json, one folder per function (app/*/function.json) and the custom
-# handler as a self-contained linux-x64 executable, in out/package/, zipped to out/kpifunctions.zip with the
-# handler's execute bit kept (a zip made on Windows would lose it; reference digest 0.9).
-#   scripts/package.sh            (then deploy out/kpifunctions.zip: infra/README.md gives the az commands)
+# Assembles the deployable Functions app: 'dotnet publish' of the isolated-worker app gives the whole package (the
+# app, host.json, functions.metadata, worker.config.json and the .azurefunctions/ extensions the Worker SDK builds),
+# in out/package/, zipped to out/kpifunctions.zip.
+#   scripts/package.sh            (then deploy out/kpifunctions.zip: infra/README.md gives the az commands, or azd up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=out/package
 rm -rf "$out" out/kpifunctions.zip
 mkdir -p "$out"
-dotnet publish functions/KpiFunctions.App/KpiFunctions.App.csproj -c Release -r linux-x64 --self-contained true \
-  -p:DebugType=none -o "$out" --nologo -v quiet
-cp host.json "$out/"
-for dir in app/*/; do
-  name=$(basename "$dir")
-  mkdir -p "$out/$name"
-  cp "$dir/function.json" "$out/$name/"
-done
-chmod +x "$out/KpiFunctions.App"
+dotnet publish functions/KpiFunctions.App/KpiFunctions.App.csproj -c Release -p:DebugType=none -o "$out" --nologo -v quiet
 
-# The host starts host.json's defaultExecutablePath from the app root; check it is there and runs.
-test -x "$out/$(python3 -c 'import json;print(json.load(open("host.json"))["customHandler"]["description"]["defaultExecutablePath"])')"
+# The host indexes the functions from these; a package without them deploys an app with no functions.
+for file in host.json functions.metadata worker.config.json KpiFunctions.App.dll; do
+  test -f "$out/$file" || { echo "dotnet publish left no $file in $out" >&2; exit 1; }
+done
 
 if command -v zip >/dev/null 2>&1; then
   (cd "$out" && zip -qr -X ../kpifunctions.zip .)
@@ -38,4 +32,5 @@ with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr(info, data.read())
 PY
 fi
-echo "out/kpifunctions.zip: $(du -h out/kpifunctions.zip | cut -f1), $(ls -d "$out"/*/ | wc -l) functions"
+functions=$(python3 -c 'import json,sys;print(len(json.load(open(sys.argv[1]))))' "$out/functions.metadata")
+echo "out/kpifunctions.zip: $(du -h out/kpifunctions.zip | cut -f1), $functions functions"

@@ -1,6 +1,6 @@
 using KpiFunctions.Core.Privacy;
 using KpiFunctions.Pipeline;
-using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.SellerCenter;
@@ -44,18 +44,8 @@ public sealed class AppServices : IDisposable
         _decorateSource = decorateSource ?? (s => s);
         Options = PipelineOptions.FromSettings(_setting);
         DataDir = _setting("KPI_DATA_DIR") ?? ".kpi-data";
-        StallAfter = TimeSpan.FromMinutes(_setting("KPI_STALL_MINUTES") is { } stall
-            ? int.TryParse(stall, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes > 0
-                ? minutes
-                : throw new ArgumentException($"KPI_STALL_MINUTES='{stall}' is not a whole number of minutes above 0.")
-            : 120);
         var account = StorageAccount.FromSettings("KPI_STORAGE", _setting);
         Storage = KpiStorage.Open(account, DataDir, time);
-        if (Storage.Queues is null)
-        {
-            throw new ArgumentException("KPI_STORAGE names no queue endpoint; add QueueEndpoint=… to the connection string (the app's steps talk through queues).");
-        }
-
         SourceName = _setting("KPI_SOURCE") ?? "tiktok";
         if (SourceName is not ("tiktok" or "csv" or "synthetic"))
         {
@@ -89,9 +79,6 @@ public sealed class AppServices : IDisposable
         _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, secrets!, _http, _hasher, _time));
     }
 
-    /// <summary>How long a run may go without finishing its stores (or its compute) before its status says it stalled [KPI_STALL_MINUTES, 120].</summary>
-    public TimeSpan StallAfter { get; }
-
     /// <summary>The pipeline options.</summary>
     public PipelineOptions Options { get; }
 
@@ -108,10 +95,10 @@ public sealed class AppServices : IDisposable
     public TimeProvider Time => _time;
 
     /// <summary>
-    /// The steps over the registered stores. FX rates come from the synthetic source for now (as for
-    /// <c>kpi run</c>): no rates feed is connected yet.
+    /// The run's activities over the registered stores, for one invocation. FX rates come from the synthetic source for
+    /// now (as for <c>kpi run</c>): no rates feed is connected yet.
     /// </summary>
-    public async Task<RunSteps> StepsAsync(CancellationToken cancellationToken = default)
+    public async Task<RunActivities> ActivitiesAsync(CancellationToken cancellationToken = default)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var stores = await new StoreRegistry(Storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
@@ -122,29 +109,20 @@ public sealed class AppServices : IDisposable
             "csv" => new SellerCenterCsvSource(Storage.Blobs, _hasher, _time),
             _ => new SyntheticSource(world),
         };
-        return new RunSteps(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time, Random.Shared) { Refresher = _refresher };
+        return new RunActivities(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time) { Refresher = _refresher };
     }
 
-    /// <summary>Creates the tables and queues the app uses, once per process (a fresh account works from the first call).</summary>
+    /// <summary>Creates the tables the app uses, once per process (a fresh account works from the first call).</summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
         lock (_http)
         {
             if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
             {
-                _ready = CreateAsync(cancellationToken);
+                _ready = Storage.EnsureTablesAsync(cancellationToken);
             }
 
             return _ready;
-        }
-
-        async Task CreateAsync(CancellationToken ct)
-        {
-            await Storage.EnsureTablesAsync(ct).ConfigureAwait(false);
-            foreach (var queue in QueueNames.All)
-            {
-                await Storage.Queues!.CreateQueueIfNotExistsAsync(queue, ct).ConfigureAwait(false);
-            }
         }
     }
 

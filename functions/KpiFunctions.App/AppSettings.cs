@@ -3,10 +3,10 @@ namespace KpiFunctions.App;
 /// <summary>Who reads a setting.</summary>
 public enum SettingReader
 {
-    /// <summary>The handler (this app), through <see cref="AppSettings.Guard"/>.</summary>
+    /// <summary>The app's own code, through <see cref="AppSettings.Guard"/>.</summary>
     App,
 
-    /// <summary>The Functions host (bindings, storage, telemetry); the handler never reads it.</summary>
+    /// <summary>The Functions host (bindings, storage, the Durable task hub, telemetry); the app's code never reads it.</summary>
     Host,
 }
 
@@ -19,7 +19,7 @@ public enum SettingReader
 public sealed record AppSetting(string Name, SettingReader ReadBy, string Meaning, bool Secret = false, bool RequiredOnAzure = false);
 
 /// <summary>
-/// Every setting the Functions app reads, in one place. The handler reads its settings only through
+/// Every setting the Functions app reads, in one place. The app's code reads its settings only through
 /// <see cref="Guard"/>, which refuses a name missing here, so this list is what the app reads; tests check it
 /// against infra/main.bicep and local.settings.sample.json.
 /// </summary>
@@ -28,7 +28,7 @@ public static class AppSettings
     /// <summary>The registry.</summary>
     public static IReadOnlyList<AppSetting> All { get; } =
     [
-        // Storage of the data, the ledger and the steps' queues (also the queue bindings' connection).
+        // Storage of the data and the run summary.
         new("KPI_STORAGE", SettingReader.App, "connection string (local, Azurite); unset in Azure, where the identity-based settings below are used; unset locally: the embedded store"),
         new("KPI_STORAGE__accountName", SettingReader.App, "storage account name for identity-based access (Azure)", RequiredOnAzure: true),
         new("KPI_STORAGE__blobServiceUri", SettingReader.App, "blob endpoint, overriding the account's default"),
@@ -41,12 +41,13 @@ public static class AppSettings
 
         // What runs.
         new("KPI_SOURCE", SettingReader.App, "tiktok (default), csv or synthetic", RequiredOnAzure: true),
-        new("KPI_STALL_MINUTES", SettingReader.App, "minutes after which an unfinished run is reported stalled (120)"),
         new("KPI_REPORTING_CURRENCY", SettingReader.App, "currency HQ compares stores in (USD)"),
         new("KPI_LOOKBACK_DAYS", SettingReader.App, "days before yesterday the nightly run fetches again (3)"),
         new("KPI_FX_MAX_CARRY_DAYS", SettingReader.App, "days an FX rate may be carried forward (7)"),
-        new("KPI_MAX_PARALLEL_STORES", SettingReader.App, "stores kpi run fetches at once (4; the app uses host.json's batchSize)"),
-        new("KPI_MAX_ATTEMPTS", SettingReader.App, "attempts per store in kpi run (3; the app uses host.json's maxDequeueCount)"),
+        new("KPI_MAX_PARALLEL_STORES", SettingReader.App, "stores kpi run fetches at once (4; the app is bounded by host.json's durableTask maxConcurrentActivityFunctions)"),
+        new("KPI_MAX_ATTEMPTS", SettingReader.App, "attempts per store, the first included, in the fetch's retry policy (3)"),
+        new("KPI_RETRY_FIRST_SECONDS", SettingReader.App, "seconds before a failed store's first retry (30)"),
+        new("KPI_RETRY_BACKOFF", SettingReader.App, "factor each later retry's wait grows by (2)"),
         new("KPI_RESPONSE_WINDOWS", SettingReader.App, "response-time window per country, e.g. MY=12,TH=12 (24 h elsewhere)"),
         new("KPI_SEMANTIC_RETENTION_DAYS", SettingReader.App, "days a superseded semantic dataset version is kept for readers that started on it (7)"),
         new("KPI_POWERBI_WORKSPACE_ID", SettingReader.App, "Power BI workspace (GUID) whose model is refreshed after each publish; unset: no refresh"),
@@ -68,10 +69,10 @@ public static class AppSettings
 
         // The host's.
         new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", RequiredOnAzure: true),
-        new("AzureWebJobsStorage", SettingReader.Host, "the host's own storage as a connection string (local only)"),
-        new("AzureWebJobsStorage__accountName", SettingReader.Host, "the host's own storage, identity-based (Azure)", RequiredOnAzure: true),
+        new("AzureWebJobsStorage", SettingReader.Host, "the host's own storage and the Durable task hub's, as a connection string (local only)"),
+        new("AzureWebJobsStorage__accountName", SettingReader.Host, "the host's own storage and the Durable task hub's (KpiHub), identity-based (Azure)", RequiredOnAzure: true),
         new("AzureWebJobsStorage__credential", SettingReader.Host, "managedidentity (Azure)", RequiredOnAzure: true),
-        new("FUNCTIONS_WORKER_RUNTIME", SettingReader.Host, "custom; local only (Core Tools): Flex Consumption takes the runtime from the app's configuration"),
+        new("FUNCTIONS_WORKER_RUNTIME", SettingReader.Host, "dotnet-isolated; local only (Core Tools): Flex Consumption takes the runtime from the app's configuration"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingReader.Host, "Application Insights (Azure)", RequiredOnAzure: true),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingReader.Host, "Authorization=AAD: telemetry sent with the app's identity (Azure)", RequiredOnAzure: true),
     ];

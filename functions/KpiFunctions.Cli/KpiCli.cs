@@ -15,8 +15,7 @@ public static class KpiCli
         root.Options.Add(CommonOptions.Verbose());
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(KpisCommand.Create(context));
-        root.Subcommands.Add(RunsCommand.CreateList(context));
-        root.Subcommands.Add(RunsCommand.CreateStatus(context));
+        root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(StoresCommand.Create(context));
         root.Subcommands.Add(CatalogCommand.Create(context));
         root.Subcommands.Add(PowerBiCommand.Create(context));

@@ -1,20 +1,16 @@
 using KpiFunctions.Storage.Azure;
 using KpiFunctions.Storage.Blobs;
 using KpiFunctions.Storage.Embedded;
-using KpiFunctions.Storage.Queues;
 using KpiFunctions.Storage.Tables;
 
 namespace KpiFunctions.Pipeline;
 
-/// <summary>The blob, table and queue stores a pipeline runs on, and a description of where they are.</summary>
+/// <summary>The blob and table stores a pipeline runs on, and a description of where they are.</summary>
 /// <param name="Blobs">Blob store (raw, curated, quarantine).</param>
-/// <param name="Tables">Table store (ledger, KPIs, registry, targets, FX).</param>
+/// <param name="Tables">Table store (run summary, KPIs, registry, targets, FX).</param>
 /// <param name="Location">Where the data lives, for people.</param>
 public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Location)
 {
-    /// <summary>Queue store (the Functions app's steps); null for an account reached by a SAS that names no queue endpoint.</summary>
-    public IQueueStore? Queues { get; init; }
-
     /// <summary>The embedded default: blobs in <c>&lt;dir&gt;/blobs</c>, tables in <c>&lt;dir&gt;/tables.db</c>.</summary>
     public static KpiStorage Embedded(string dataDirectory, TimeProvider? timeProvider = null)
     {
@@ -23,10 +19,7 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
         return new KpiStorage(
             new FileBlobStore(Path.Combine(root, "blobs")),
             new SqliteTableStore(Path.Combine(root, "tables.db"), timeProvider),
-            root)
-        {
-            Queues = new SqliteQueueStore(Path.Combine(root, "queues.db"), timeProvider),
-        };
+            root);
     }
 
     /// <summary>
@@ -41,7 +34,7 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
     /// <summary>
     /// Azure Storage on an account (key, SAS or Microsoft Entra ID token): blobs in a container per folder of
     /// <see cref="Containers"/> (named with <paramref name="containerPrefix"/> first, which tests use to keep apart on
-    /// one account), tables and queues in the account.
+    /// one account), tables in the account.
     /// </summary>
     public static KpiStorage Azure(StorageAccount account, string containerPrefix = "", AzureStorageOptions? options = null)
     {
@@ -52,13 +45,10 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
             throw new ArgumentException($"Container prefix '{containerPrefix}' may hold only lower-case letters, digits and '-' (Azure's container names).", nameof(containerPrefix));
         }
 
-        // One SDK client per service, shared by every container, table and queue (the clients are thread-safe).
+        // One SDK client per service, shared by every container and table (the clients are thread-safe).
         var blobService = account.CreateBlobServiceClient(options);
         var blobs = new FolderContainerBlobStore(Containers, folder => new AzureBlobStore(blobService, containerPrefix + folder, options));
-        return new KpiStorage(blobs, new AzureTableStore(account.CreateTableServiceClient(options)), account + ";Containers=" + string.Join(',', Containers.Select(c => containerPrefix + c)))
-        {
-            Queues = account.QueueEndpoint is null ? null : new AzureQueueStore(account.CreateQueueServiceClient(options)),
-        };
+        return new KpiStorage(blobs, new AzureTableStore(account.CreateTableServiceClient(options)), account + ";Containers=" + string.Join(',', Containers.Select(c => containerPrefix + c)));
     }
 
     /// <summary>The embedded default for a data folder, or Azure Storage when an account is given.</summary>

@@ -20,6 +20,12 @@ public sealed record PipelineOptions
     /// <summary>Attempts per store before it is marked failed [KPI_MAX_ATTEMPTS].</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>Seconds before a failed store's first retry [KPI_RETRY_FIRST_SECONDS].</summary>
+    public double RetryFirstSeconds { get; init; } = 30;
+
+    /// <summary>Factor each later retry's wait grows by [KPI_RETRY_BACKOFF].</summary>
+    public double RetryBackoff { get; init; } = 2;
+
     /// <summary>Days a superseded version of the semantic dataset is kept for readers that started on it [KPI_SEMANTIC_RETENTION_DAYS].</summary>
     public int SemanticRetentionDays { get; init; } = 7;
 
@@ -44,6 +50,10 @@ public sealed record PipelineOptions
             ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number.")
             : fallback;
 
+        double Number(string name, double fallback) => Get(name) is { } text
+            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a number.")
+            : fallback;
+
         var windows = Get("KPI_RESPONSE_WINDOWS");
         var options = new PipelineOptions
         {
@@ -52,6 +62,8 @@ public sealed record PipelineOptions
             FxMaxCarryForwardDays = Int("KPI_FX_MAX_CARRY_DAYS", 7),
             MaxParallelStores = parallel ?? Int("KPI_MAX_PARALLEL_STORES", 4),
             MaxAttempts = Int("KPI_MAX_ATTEMPTS", 3),
+            RetryFirstSeconds = Number("KPI_RETRY_FIRST_SECONDS", 30),
+            RetryBackoff = Number("KPI_RETRY_BACKOFF", 2),
             SemanticRetentionDays = Int("KPI_SEMANTIC_RETENTION_DAYS", 7),
             ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
                 ? decimal.TryParse(tolerance, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
@@ -122,6 +134,16 @@ public sealed record PipelineOptions
         if (MaxAttempts is < 1 or > 10)
         {
             problems.Add($"attempts {MaxAttempts} must be 1-10");
+        }
+
+        if (RetryFirstSeconds is not (> 0 and <= 3600))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"first retry after {RetryFirstSeconds} s must be above 0 and at most 3600"));
+        }
+
+        if (RetryBackoff is not (>= 1 and <= 10))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"retry back-off {RetryBackoff} must be 1-10"));
         }
 
         foreach (var (country, hours) in ResponseWindows)

@@ -1,6 +1,6 @@
-// The Functions app on Flex Consumption. The runtime is 'custom': the app is a custom handler, a self-contained
-// linux-x64 executable the host starts (host.json), so the Functions .NET worker is not needed. The deployment
-// package is read from a blob container with the app's own identity; every app setting arrives from main.bicep.
+// The Functions app on Flex Consumption, on the .NET 10 isolated worker (runtime dotnet-isolated): the package is
+// what 'dotnet publish' of functions/KpiFunctions.App gives. It is read from a blob container with the app's own
+// identity; every app setting arrives from main.bicep. Durable Functions keeps its task hub on AzureWebJobsStorage.
 
 param appName string
 param location string
@@ -16,6 +16,9 @@ param maximumInstanceCount int
 
 @description('App settings, name to value (no secret literals: Key Vault references only).')
 param appSettings object
+
+@description('Tags of the app (azd finds the app to deploy to by its azd-service-name tag).')
+param tags object
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${appName}-plan'
@@ -34,6 +37,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
   kind: 'functionapp,linux'
+  tags: tags
   identity: {
     type: 'SystemAssigned'
   }
@@ -59,8 +63,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

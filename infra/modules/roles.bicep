@@ -1,5 +1,6 @@
 // The roles the app's system-assigned identity needs, and no more: blob, queue and table data on the storage account
-// (the host's own state and the app's data share it), Key Vault Secrets Officer on the vault (it reads the secrets and
+// (the host's own state, the Durable Azure Storage provider's task hub -- its queues, tables, blob leases -- and the
+// app's data share it), Key Vault Secrets Officer on the vault (it reads the secrets and
 // writes refreshed TikTok tokens), Monitoring Metrics Publisher on Application Insights (local auth is off).
 
 param principalId string

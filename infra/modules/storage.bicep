@@ -1,5 +1,5 @@
 // The storage account the app keeps everything in (and the Functions host its own state): a container per blob
-// folder, the steps' queues, the tables. Shared-key access is off: only Microsoft Entra ID identities get in, by
+// folder, the tables (the Durable task hub creates its own queues, tables and containers at run time). Shared-key access is off: only Microsoft Entra ID identities get in, by
 // role. Raw pages (the audit copy) move to the cool tier and are deleted after their retention.
 
 @description('Storage account name (3-24 lower-case letters and digits).')
@@ -8,9 +8,6 @@ param location string
 
 @description('Blob containers to create.')
 param containers array
-
-@description('Queues to create (poison queues included).')
-param queues array
 
 @description('Tables to create.')
 param tables array
@@ -46,16 +43,6 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   properties: {
     publicAccess: 'None'
   }
-}]
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
-  parent: account
-  name: 'default'
-}
-
-resource storageQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queues: {
-  parent: queueService
-  name: queue
 }]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using KpiFunctions.Pipeline;
-using KpiFunctions.Pipeline.Orchestration;
 using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.App.Tests;
@@ -17,22 +16,15 @@ public sealed partial class InfraContractTests
     private static readonly BicepText Main = new(Path.Combine(Root, "infra", "main.bicep"));
 
     [Fact]
-    public void Every_container_queue_and_table_the_code_uses_is_created_and_nothing_else()
+    public void Every_container_and_table_the_code_uses_is_created_and_nothing_else()
     {
         Assert.Equal(KpiStorage.Containers.Order(StringComparer.Ordinal), Main.ArrayVar("dataContainers").Order(StringComparer.Ordinal));
-        Assert.Equal(QueueNames.All.Order(StringComparer.Ordinal), Main.ArrayVar("queues").Order(StringComparer.Ordinal));
         Assert.Equal(TableNames.All.Order(StringComparer.Ordinal), Main.ArrayVar("tables").Order(StringComparer.Ordinal));
-
-        // Every poison queue the host may move a message to exists, and has a function reading it.
-        foreach (var queue in QueueNames.All.Where(q => !q.EndsWith("-poison", StringComparison.Ordinal)))
-        {
-            Assert.Contains(queue + "-poison", Main.ArrayVar("queues"));
-        }
 
         // The storage module creates what it is given, and raw/ ages out.
         var storage = new BicepText(Path.Combine(Root, "infra", "modules", "storage.bicep"));
         Assert.Contains("[for container in containers:", storage.Code, StringComparison.Ordinal);
-        Assert.Contains("[for queue in queues:", storage.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("queues", storage.Code, StringComparison.Ordinal); // the task hub makes its own
         Assert.Contains("[for table in tables:", storage.Code, StringComparison.Ordinal);
         Assert.Contains("'raw/'", storage.Code, StringComparison.Ordinal);
         Assert.Contains("daysAfterModificationGreaterThan: rawCoolAfterDays", storage.Code, StringComparison.Ordinal);
@@ -153,11 +145,12 @@ public sealed partial class InfraContractTests
     }
 
     [Fact]
-    public void The_app_is_a_custom_handler_on_flex_consumption_with_its_own_identity_and_only_the_roles_it_needs()
+    public void The_app_is_dotnet_isolated_on_flex_consumption_with_its_own_identity_and_only_the_roles_it_and_its_task_hub_need()
     {
         var app = new BicepText(Path.Combine(Root, "infra", "modules", "functionapp.bicep")).Code;
         Assert.Contains("tier: 'FlexConsumption'", app, StringComparison.Ordinal);
-        Assert.Contains("name: 'custom'", app, StringComparison.Ordinal);
+        Assert.Contains("name: 'dotnet-isolated'", app, StringComparison.Ordinal);
+        Assert.Contains("version: '10.0'", app, StringComparison.Ordinal);
         Assert.Contains("type: 'SystemAssigned'", app, StringComparison.Ordinal);
         Assert.Contains("maximumInstanceCount: maximumInstanceCount", app, StringComparison.Ordinal);
         Assert.Contains("instanceMemoryMB: instanceMemoryMB", app, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Text;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
@@ -52,7 +53,7 @@ public sealed class DemoRunFixture : IAsyncLifetime
         var stores = DemoStores.Create(12);
         World = new SyntheticWorld(11, stores, Now, new BuyerIdHasher(Salt));
         Storage = KpiStorage.Embedded(_dir.Path);
-        (_, To) = StartRunStep.NightlyWindow(Now, stores, 0);
+        (_, To) = KpiFunctions.Pipeline.Activities.RunPlanner.NightlyWindow(Now, stores, 0);
         From = To.AddDays(-11);
         FetchFrom = StoreCalendar.MonthStart(From);
         await DemoSetup.SeedAsync(Storage, World, FetchFrom, To);

@@ -1,6 +1,7 @@
 using System.Text;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Sources;
@@ -36,7 +37,7 @@ internal sealed class Harness : IDisposable
 
     public FixedTimeProvider Time { get; }
 
-    public PipelineOptions Options { get; init; } = new() { ResponseWindows = DemoStores.ResponseWindows };
+    public PipelineOptions Options { get; init; } = new() { ResponseWindows = DemoStores.ResponseWindows, RetryFirstSeconds = 0.05, RetryBackoff = 1 };
 
     public Task SeedAsync(DateOnly from, DateOnly to) => DemoSetup.SeedAsync(Storage, World, from, to);
 

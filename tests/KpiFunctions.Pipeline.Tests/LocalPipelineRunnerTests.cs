@@ -1,6 +1,7 @@
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Fx;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Steps;

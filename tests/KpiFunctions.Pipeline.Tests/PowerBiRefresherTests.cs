@@ -3,7 +3,8 @@ using System.Net;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using KpiFunctions.Pipeline.Orchestration;
+using KpiFunctions.Local;
+using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Semantic;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources.Synthetic;
@@ -90,28 +91,21 @@ public sealed class PowerBiRefresherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_publish_step_asks_for_a_refresh_and_a_refused_one_is_noted_in_the_run_without_failing_the_publish()
+    public async Task A_run_asks_for_a_refresh_after_its_publish_and_a_refused_one_is_noted_in_its_output_without_failing_it()
     {
         using var h = new Harness(2);
         var from = new DateOnly(2026, 11, 16);
         await h.SeedAsync(from, from);
-        var steps = new RunSteps(h.Storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)) { Refresher = Refresher() };
-        var started = await steps.StartAsync(new RunRequest(from, from));
-        ComputeMessage? compute = null;
-        foreach (var message in started.Messages)
-        {
-            compute ??= (await steps.FetchAsync(message)).Next;
-        }
-
-        var (_, publish) = await steps.ComputeAsync(compute!);
+        var runner = new LocalPipelineRunner(h.Storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)) { Refresher = Refresher() };
         _answers = new([(404, null)]);
-        await steps.PublishAsync(publish!);
-        await steps.PublishAsync(publish!);
 
-        var header = (await steps.Ledger.GetAsync(started.Header.RunId))!;
-        Assert.NotNull(header.PublishedUtc);
-        Assert.Contains("Power BI refresh failed: Power BI refused the refresh", header.Output, StringComparison.Ordinal);
-        Assert.Contains("Power BI refresh requested (request 5b1c3c5e-0001-4f2f-9d6a-2a2f0c6f1e11)", header.Output, StringComparison.Ordinal);
+        var refused = await runner.RunAsync(new RunRequest(from, from));
+        var requested = await runner.RunAsync(new RunRequest(from, from));
+
+        Assert.Equal(RunStatus.Completed, refused.Header.Status);
+        Assert.Contains("Power BI refresh failed: Power BI refused the refresh", refused.Header.Output, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Completed, requested.Header.Status);
+        Assert.Contains("Power BI refresh requested (request 5b1c3c5e-0001-4f2f-9d6a-2a2f0c6f1e11)", requested.Header.Output, StringComparison.Ordinal);
         Assert.Equal(2, _requests.Count);
     }
 

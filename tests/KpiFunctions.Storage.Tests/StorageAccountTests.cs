@@ -137,7 +137,7 @@ public class StorageAccountTests
     }
 
     [Fact]
-    public void Without_an_account_name_or_a_queue_uri_there_is_no_queue_endpoint_and_the_queue_store_says_what_to_add()
+    public void Without_an_account_name_or_a_queue_uri_there_is_no_queue_endpoint_and_the_queue_client_says_what_to_add()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -146,7 +146,7 @@ public class StorageAccountTests
         };
 
         var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k))!;
-        var error = Assert.Throws<ArgumentException>(() => new AzureQueueStore(account));
+        var error = Assert.Throws<ArgumentException>(() => account.CreateQueueServiceClient());
 
         Assert.Null(account.QueueEndpoint);
         Assert.Contains("has no queue endpoint; add QueueEndpoint=", error.Message, StringComparison.Ordinal);

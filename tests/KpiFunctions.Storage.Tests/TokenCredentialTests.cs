@@ -94,15 +94,15 @@ public sealed class TokenCredentialTests(OAuthAzuriteFixture fixture) : IClassFi
         var blobService = account.CreateBlobServiceClient(fixture.PinnedOptions());
         var tableService = account.CreateTableServiceClient(fixture.PinnedOptions());
         var queueService = account.CreateQueueServiceClient(fixture.PinnedOptions());
-        var queues = new AzureQueueStore(queueService);
-        var queue = "oauth-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = queueService.GetQueueClient("oauth-" + Guid.NewGuid().ToString("N")[..12]);
 
-        await queues.CreateQueueIfNotExistsAsync(queue);
-        await queues.SendAsync(queue, "by token");
-        var received = Assert.Single(await queues.ReceiveAsync(queue, 1, TimeSpan.FromSeconds(30)));
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync("by token");
+        var received = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value);
+        await queue.DeleteAsync();
         var described = account.ToString();
 
-        Assert.Equal("by token", received.Text);
+        Assert.Equal("by token", received.MessageText);
         Assert.Equal(fixture.Azurite.BlobEndpoint.ToString().TrimEnd('/'), blobService.Uri.ToString().TrimEnd('/'));
         Assert.Equal(fixture.Azurite.TableEndpoint.ToString().TrimEnd('/'), tableService.Uri.ToString().TrimEnd('/'));
         Assert.Equal(fixture.Azurite.QueueEndpoint.ToString().TrimEnd('/'), queueService.Uri.ToString().TrimEnd('/'));

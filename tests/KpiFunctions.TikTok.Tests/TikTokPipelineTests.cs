@@ -3,6 +3,7 @@ using System.Text;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;

@@ -5,7 +5,9 @@ using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
+using KpiFunctions.Local;
 using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
@@ -97,7 +99,7 @@ internal static class RunCommand
             }
         }
 
-        var (_, lastComplete) = StartRunStep.NightlyWindow(now, stores, 0);
+        var (_, lastComplete) = RunPlanner.NightlyWindow(now, stores, 0);
         var runTo = s.To ?? lastComplete;
         var runFrom = s.From ?? runTo.AddDays(-((s.Days ?? (s.Demo ? 30 : options.LookbackDays + 1)) - 1));
         var fetchFrom = s.Demo ? StoreCalendar.MonthStart(runFrom) : runFrom;

@@ -7,15 +7,19 @@ using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
 
-/// <summary><c>kpi runs</c> lists recent runs from the ledger; <c>kpi status &lt;runId&gt;</c> shows one run and its stores.</summary>
+/// <summary>
+/// <c>kpi runs</c> lists recent runs from the run summary (KpiRuns); <c>kpi runs &lt;runId&gt;</c> shows one run and
+/// each store's outcome. Locally (the data folder) or against Azure Storage (--storage).
+/// </summary>
 internal static class RunsCommand
 {
-    public static Command CreateList(CliContext context)
+    public static Command Create(CliContext context)
     {
+        var runId = new Argument<string?>("runId") { Description = "A run's id: show it with each store's outcome. Leave out to list recent runs.", Arity = ArgumentArity.ZeroOrOne };
         var max = new Option<int>("--max") { Description = "How many runs, newest first.", DefaultValueFactory = _ => 20 };
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
-        var command = new Command("runs", "List recent runs from the run ledger (KpiRuns).") { max, dataDir, storageOption };
+        var command = new Command("runs", "List recent runs from the run summary (KpiRuns), or show one run with each store's outcome.") { runId, max, dataDir, storageOption };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(max) is < 1 or > 1000)
@@ -23,69 +27,73 @@ internal static class RunsCommand
                 throw new ArgumentException("--max is 1-1000.");
             }
 
-            var ledger = await LedgerAsync(context, parse.GetValue(dataDir), parse.GetValue(storageOption), ct);
-            var runs = await ledger.ListAsync(parse.GetValue(max), ct);
-            if (runs.Count == 0)
-            {
-                context.Console.MarkupLine("[yellow]No runs yet.[/] Start one with 'kpi run'.");
-                return ExitCodes.Failed;
-            }
-
-            var table = new Table().AddColumns("run", "status", "from", "to", "stores", "source", "started (UTC)");
-            foreach (var run in runs)
-            {
-                table.AddRow(Markup.Escape(run.RunId), Status(run.Status), StoreCalendar.Format(run.From), StoreCalendar.Format(run.To),
-                    run.StoreIds.Count.ToString(CultureInfo.InvariantCulture), Markup.Escape(run.Source), run.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-            }
-
-            context.Console.Write(table);
-            return ExitCodes.Ok;
+            var history = await HistoryAsync(context, parse.GetValue(dataDir), parse.GetValue(storageOption), ct);
+            return parse.GetValue(runId) is { Length: > 0 } id
+                ? await ShowAsync(context, history, id, ct)
+                : await ListAsync(context, history, parse.GetValue(max), ct);
         });
         return command;
     }
 
-    public static Command CreateStatus(CliContext context)
+    private static async Task<int> ListAsync(CliContext context, RunHistory history, int max, CancellationToken ct)
     {
-        var runId = new Argument<string>("runId") { Description = "The run's id (see 'kpi runs')." };
-        var dataDir = CommonOptions.DataDir();
-        var storageOption = CommonOptions.Storage();
-        var command = new Command("status", "Show a run: its status, output and every store's task.") { runId, dataDir, storageOption };
-        command.SetAction(async (parse, ct) =>
+        var runs = await history.ListAsync(max, ct);
+        if (runs.Count == 0)
         {
-            var ledger = await LedgerAsync(context, parse.GetValue(dataDir), parse.GetValue(storageOption), ct);
-            var id = parse.GetValue(runId)!;
-            var header = await ledger.GetAsync(id, ct);
-            if (header is null)
-            {
-                context.Console.MarkupLine($"[red]No run '{Markup.Escape(id)}'.[/] 'kpi runs' lists the recent ones.");
-                return ExitCodes.Failed;
-            }
+            context.Console.MarkupLine("[yellow]No runs yet.[/] Start one with 'kpi run'.");
+            return ExitCodes.Failed;
+        }
 
-            var tasks = await ledger.GetTasksAsync(id, ct);
-            context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"Run [bold]{Markup.Escape(header.RunId)}[/]: {Status(header.Status)}, {StoreCalendar.Format(header.From)} to {StoreCalendar.Format(header.To)} (fetched from {StoreCalendar.Format(header.FetchFrom)}), source {Markup.Escape(header.Source)}"));
-            context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"Started {header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC, last change {header.UpdatedUtc:yyyy-MM-dd HH:mm:ss} UTC; computed {header.Computations} time(s){(header.PublishedUtc is null ? "" : ", published")}"));
-            if (header.Output is { } output)
-            {
-                context.Console.MarkupLine(Markup.Escape(output));
-            }
+        var table = new Table().AddColumns("run", "status", "from", "to", "stores", "source", "started (UTC)");
+        foreach (var run in runs)
+        {
+            table.AddRow(Markup.Escape(run.RunId), Status(run.Status), StoreCalendar.Format(run.From), StoreCalendar.Format(run.To),
+                run.StoreIds.Count.ToString(CultureInfo.InvariantCulture), Markup.Escape(run.Source), run.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        }
 
-            var table = new Table().AddColumns("store", "status", "attempts", "rows", "quarantined", "seconds", "last error", "not read");
-            foreach (var t in tasks)
-            {
-                table.AddRow(Markup.Escape(t.StoreId), t.Status.ToString(), t.Attempts.ToString(CultureInfo.InvariantCulture), t.Rows.ToString("N0", CultureInfo.InvariantCulture),
-                    t.Quarantined.ToString(CultureInfo.InvariantCulture), (t.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(t.LastError ?? ""),
-                    Markup.Escape(t.Notes ?? ""));
-            }
-
-            context.Console.Write(table);
-            return header.Status is RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
-        });
-        return command;
+        context.Console.Write(table);
+        return ExitCodes.Ok;
     }
 
-    private static async Task<RunLedger> LedgerAsync(CliContext context, string? dataDir, string? storage, CancellationToken ct)
+    private static async Task<int> ShowAsync(CliContext context, RunHistory history, string id, CancellationToken ct)
+    {
+        var header = await history.GetAsync(id, ct);
+        if (header is null)
+        {
+            context.Console.MarkupLine($"[red]No run '{Markup.Escape(id)}'.[/] 'kpi runs' lists the recent ones.");
+            return ExitCodes.Failed;
+        }
+
+        var stores = await history.GetStoresAsync(id, ct);
+        context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"Run [bold]{Markup.Escape(header.RunId)}[/]: {Status(header.Status)}, {StoreCalendar.Format(header.From)} to {StoreCalendar.Format(header.To)} (fetched from {StoreCalendar.Format(header.FetchFrom)}), source {Markup.Escape(header.Source)}"));
+        context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"Started {header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC, last change {header.UpdatedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
+        if (header.Output is { } output)
+        {
+            context.Console.MarkupLine(Markup.Escape(output));
+        }
+
+        if (stores.Count == 0)
+        {
+            // Store outcomes are written when the run ends; while it runs, its orchestration's custom status has them.
+            context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{header.StoreIds.Count} store(s): {Markup.Escape(string.Join(", ", header.StoreIds))}; outcomes are recorded when the run ends."));
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().AddColumns("store", "outcome", "attempts", "rows", "quarantined", "seconds", "error", "not read");
+        foreach (var t in stores)
+        {
+            table.AddRow(Markup.Escape(t.StoreId), t.Status.ToString(), t.Attempts == 0 ? "" : t.Attempts.ToString(CultureInfo.InvariantCulture), t.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                t.Quarantined.ToString(CultureInfo.InvariantCulture), (t.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(t.LastError ?? ""),
+                Markup.Escape(t.Notes ?? ""));
+        }
+
+        context.Console.Write(table);
+        return header.Status is RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static async Task<RunHistory> HistoryAsync(CliContext context, string? dataDir, string? storage, CancellationToken ct)
     {
         var dir = CommonOptions.ResolveDataDir(dataDir, context);
         var connection = CommonOptions.ResolveStorage(storage, context);
@@ -96,7 +104,7 @@ internal static class RunsCommand
 
         var kpiStorage = KpiStorage.Open(connection, dir, context.Time);
         await kpiStorage.EnsureTablesAsync(ct);
-        return new RunLedger(kpiStorage.Tables, context.Time);
+        return new RunHistory(kpiStorage.Tables);
     }
 
     private static string Status(RunStatus status) => status switch

@@ -1,12 +1,12 @@
 namespace KpiFunctions.Pipeline.Runs;
 
-/// <summary>One store's task row in a run.</summary>
+/// <summary>One store's outcome in a run.</summary>
 /// <param name="StoreId">Store.</param>
-/// <param name="Status">Status.</param>
-/// <param name="Attempts">Attempts started.</param>
+/// <param name="Status">Succeeded or Failed.</param>
+/// <param name="Attempts">Attempts a failed store was given (1 for an error retrying cannot fix); 0 for one that succeeded.</param>
 /// <param name="Rows">Curated rows written.</param>
 /// <param name="Quarantined">Records quarantined.</param>
-/// <param name="DurationMs">Duration of the last attempt in milliseconds.</param>
+/// <param name="DurationMs">Duration of the successful attempt in milliseconds.</param>
 /// <param name="LastError">Last error message (never a secret).</param>
 public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attempts, long Rows, long Quarantined, long DurationMs, string? LastError)
 {
@@ -15,10 +15,4 @@ public sealed record StoreTask(string StoreId, StoreTaskStatus Status, int Attem
 
     /// <summary>What the fetch could not read: a line per dataset not fetched, with its days and reason; or null.</summary>
     public string? Notes { get; init; }
-
-    /// <summary>The delivery that holds the task while it runs (a random token per delivery), or null.</summary>
-    public string? Owner { get; init; }
-
-    /// <summary>Until when <see cref="Owner"/> holds the task; past it, another delivery may take the task over.</summary>
-    public DateTimeOffset? LeaseUntilUtc { get; init; }
 }

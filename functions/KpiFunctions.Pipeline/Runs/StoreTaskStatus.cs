@@ -1,14 +1,10 @@
 namespace KpiFunctions.Pipeline.Runs;
 
-/// <summary>Where one store's fetch stands within a run.</summary>
+/// <summary>How one store's fetch ended within a run.</summary>
 public enum StoreTaskStatus
 {
-    /// <summary>Not started.</summary>
-    Pending,
-    /// <summary>Being fetched (attempt count in the row).</summary>
-    Running,
     /// <summary>Fetched and curated.</summary>
     Succeeded,
-    /// <summary>Gave up after its attempts.</summary>
+    /// <summary>Failed every attempt (or failed for good at once).</summary>
     Failed,
 }

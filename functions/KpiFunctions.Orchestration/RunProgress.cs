@@ -1,0 +1,10 @@
+namespace KpiFunctions.Orchestration;
+
+/// <summary>The orchestration's custom status while it runs.</summary>
+/// <param name="Stage">planning, fetching, computing, alerts, publishing, refreshing or done.</param>
+/// <param name="Stores">Stores in the run.</param>
+/// <param name="Done">Stores fetched.</param>
+/// <param name="Failed">Stores that failed every attempt.</param>
+/// <param name="Running">Stores still fetching.</param>
+/// <param name="FailedStores">The failed stores' ids.</param>
+public sealed record RunProgress(string Stage, int Stores, int Done, int Failed, int Running, IReadOnlyList<string> FailedStores);
