@@ -51,7 +51,7 @@ public sealed record PipelineOptions
             : fallback;
 
         double Number(string name, double fallback) => Get(name) is { } text
-            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a number.")
+            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a number; write one with a '.' for decimals, such as 2.5, or leave it unset for {fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
             : fallback;
 
         var windows = Get("KPI_RESPONSE_WINDOWS");

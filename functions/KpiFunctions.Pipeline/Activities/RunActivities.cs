@@ -83,7 +83,7 @@ public sealed class RunActivities : IRunActivities
         try
         {
             var result = await new FetchStoreStep(_storage, _source).FetchAsync(new FetchStoreMessage(work.RunId, work.StoreId, work.From, work.To),
-                Progress is null ? null : new DayProgress(_ => Progress.Report(new PipelineProgress(PipelineStage.Fetching, work.StoreId, Interlocked.Increment(ref done), days))),
+                Progress is null ? null : new SynchronousProgress<DateOnly>(_ => Progress.Report(new PipelineProgress(PipelineStage.Fetching, work.StoreId, Interlocked.Increment(ref done), days))),
                 cancellationToken).ConfigureAwait(false);
             Progress?.Report(new PipelineProgress(PipelineStage.StoreFinished, work.StoreId, days, days,
                 string.Create(CultureInfo.InvariantCulture, $"{result.Rows:N0} rows, {result.Quarantined} quarantined")));
@@ -114,7 +114,7 @@ public sealed class RunActivities : IRunActivities
         var computed = 0;
         var result = await new ComputeKpisStep(_storage, _options, _catalog, _time).ComputeAsync(
             new ComputeRequest(work.From, work.To, work.StoreIds) { EarlierFrom = work.EarlierFrom },
-            Progress is null ? null : new StoreProgress(store => Progress.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), work.StoreIds.Count))),
+            Progress is null ? null : new SynchronousProgress<string>(store => Progress.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), work.StoreIds.Count))),
             cancellationToken).ConfigureAwait(false);
         return new ComputeOutcome(result.KpiRows, result.NotFetched, result.Mismatches, _options.ReconcileTolerancePct);
     }
@@ -164,13 +164,8 @@ public sealed class RunActivities : IRunActivities
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to a context, out of order).</summary>
-    private sealed class DayProgress(Action<DateOnly> report) : IProgress<DateOnly>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(DateOnly value) => report(value);
-    }
-
-    private sealed class StoreProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
+        public void Report(T value) => report(value);
     }
 }
