@@ -8,7 +8,7 @@ using KpiFunctions.Sources.Synthetic;
 namespace KpiFunctions.Pipeline.Tests;
 
 /// <summary>The demo run end to end: every store-day KPI equals the figure made from the generator's own totals.</summary>
-public class DemoRunTests(DemoRunFixture run) : IClassFixture<DemoRunFixture>
+public partial class DemoRunTests(DemoRunFixture run) : IClassFixture<DemoRunFixture>
 {
     [Fact]
     public void The_run_completes_with_every_store_succeeded_and_one_row_per_store_day()

@@ -19,7 +19,7 @@ public sealed record ProductDayRow(string StoreId, DateOnly Date, string SkuId, 
 /// <summary>A store's unique GMV buyers over one ISO week (Monday to Sunday).</summary>
 /// <param name="StoreId">Store.</param>
 /// <param name="WeekStart">Monday of the week.</param>
-/// <param name="DaysCovered">Days of the week whose orders were fetched (7 for a whole week).</param>
+/// <param name="DaysCovered">Days of the week with a KPI row (fact_store_day), 7 for a whole week.</param>
 /// <param name="UniqueBuyers">Distinct buyers over those days.</param>
 /// <param name="BuyerDays">Daily distinct buyers summed over those days (what adding daily counts gives).</param>
 public sealed record StoreWeekRow(string StoreId, DateOnly WeekStart, int DaysCovered, long UniqueBuyers, long BuyerDays);
@@ -41,7 +41,7 @@ public static class DetailFacts
             r.String("store_id"), r.Value<DateOnly>("date"), r.String("sku_id"), r.String("product_id"), r.Value<decimal>("units"), r.Value<decimal>("gmv"), r.Optional<decimal>("gmv_rpt"), r.Value<long>("orders"))));
 
     /// <summary>kpi_store_week.</summary>
-    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = StoreWeekColumns(new CuratedTable<StoreWeekRow>(StoreWeekDataset, "One row per store and ISO week: unique GMV buyers over the week's fetched days.", r => new StoreWeekRow(
+    public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = StoreWeekColumns(new CuratedTable<StoreWeekRow>(StoreWeekDataset, "One row per store and ISO week: unique GMV buyers over the week's days with a KPI row.", r => new StoreWeekRow(
             r.String("store_id"), r.Value<DateOnly>("week_start"), r.Value<int>("days_covered"), r.Value<long>("unique_buyers"), r.Value<long>("buyer_days"))));
 
     /// <summary>The columns of a SKU-day, added to <paramref name="table"/> (the curated dataset, or the semantic fact after its key).</summary>
@@ -66,7 +66,7 @@ public static class DetailFacts
         return table
             .String("store_id", x => x.StoreId, "Store id")
             .Date("week_start", x => x.WeekStart, "Monday of the ISO week (store-local days)")
-            .Int32("days_covered", x => x.DaysCovered, "Days of the week whose orders were fetched: 7 for a whole week", "days")
+            .Int32("days_covered", x => x.DaysCovered, "Days of the week with a store-day KPI row (the days fact_store_day holds): 7 for a whole week", "days")
             .Int64("unique_buyers", x => x.UniqueBuyers, "Distinct buyers of GMV orders over those days (a buyer counts once per store and week)")
             .Int64("buyer_days", x => x.BuyerDays, "Daily distinct buyers summed over those days (buyer-days)");
     }

@@ -65,14 +65,8 @@ public sealed class SemanticPublisher
             .QueryAsync(new DateOnly(2000, 1, 1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(2), null, cancellationToken).ConfigureAwait(false);
         var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
-        // One pass over the rows for the provisional days, not one per calendar day.
-        var provisional = rows.Where(r => r.Provisional).Select(r => r.Date).ToHashSet();
-        var dates = rows.Count == 0
-            ? []
-            : Enumerable.Range(rows.Min(r => r.Date).DayNumber, rows.Max(r => r.Date).DayNumber - rows.Min(r => r.Date).DayNumber + 1)
-                .Select(DateOnly.FromDayNumber)
-                .Select(d => new SemanticDate(d, provisional.Contains(d)))
-                .ToArray();
+        var alerts = await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false);
+        var dates = Calendar(rows, targets, alerts);
 
         var curated = new CuratedStore(_storage.Blobs);
         var products = new List<Core.Domain.ProductSku>();
@@ -108,7 +102,7 @@ public sealed class SemanticPublisher
                 .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: s.ThresholdsFor(k), Own: s.Thresholds?.ContainsKey(k.Id) == true))
                     .Where(x => x.Thresholds is not null)
                     .Select(x => new SemanticThreshold(s.Id, x.Kpi.Id, x.Kpi.Direction.ToString(), x.Thresholds!.Green, x.Thresholds.Amber, x.Own ? "store" : "catalog")))])]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.Alerts, [(null, await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Alerts, [(null, alerts)]).ConfigureAwait(false),
         };
 
         var manifest = new SemanticManifest(
@@ -141,6 +135,30 @@ public sealed class SemanticPublisher
         ArgumentNullException.ThrowIfNull(timeZone);
         var slash = timeZone.IndexOf('/', StringComparison.Ordinal);
         return slash > 0 ? timeZone[..slash] : timeZone;
+    }
+
+    /// <summary>
+    /// dim_date: every day of every month any fact refers to (a store-day, the Monday of its week, a target's month, an
+    /// alert's day), so no fact row falls out of a visual sliced by date. A day is provisional when some store's row
+    /// for it is.
+    /// </summary>
+    private static SemanticDate[] Calendar(IReadOnlyList<KpiDailyRow> rows, IReadOnlyList<SemanticTarget> targets, IReadOnlyList<Core.Alerts.KpiAlert> alerts)
+    {
+        var referenced = rows.SelectMany(r => new[] { r.Date, DetailFacts.WeekStart(r.Date) })
+            .Concat(targets.Select(t => t.Month))
+            .Concat(alerts.Select(a => a.Date))
+            .ToList();
+        if (referenced.Count == 0)
+        {
+            return [];
+        }
+
+        var provisional = rows.Where(r => r.Provisional).Select(r => r.Date).ToHashSet();
+        var first = StoreCalendar.MonthStart(referenced.Min());
+        var last = StoreCalendar.MonthStart(referenced.Max()).AddMonths(1).AddDays(-1);
+        return [.. Enumerable.Range(first.DayNumber, last.DayNumber - first.DayNumber + 1)
+            .Select(DateOnly.FromDayNumber)
+            .Select(d => new SemanticDate(d, provisional.Contains(d)))];
     }
 
     private async Task<SemanticTarget[]> ReadTargetsAsync(IReadOnlyDictionary<string, string> currencies, CancellationToken cancellationToken)

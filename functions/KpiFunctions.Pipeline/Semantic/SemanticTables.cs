@@ -59,7 +59,7 @@ public static class SemanticTables
         .Boolean("enabled", s => s.Enabled, "Fetched by the nightly run");
 
     /// <summary>dim_date.</summary>
-    public static CuratedTable<SemanticDate> Dates { get; } = new CuratedTable<SemanticDate>("dim_date", "One row per calendar day from the first to the last day with figures.", _ => throw new NotSupportedException("dim_date is written, not read back."))
+    public static CuratedTable<SemanticDate> Dates { get; } = new CuratedTable<SemanticDate>("dim_date", "One row per calendar day of every month a fact refers to (store-days, their weeks, targets, alerts).", _ => throw new NotSupportedException("dim_date is written, not read back."))
         .Date("date", d => d.Date, "Calendar day (store-local for every fact)")
         .Int32("year", d => d.Date.Year, "Calendar year", "year")
         .Int32("quarter", d => (d.Date.Month + 2) / 3, "Calendar quarter (1-4)", "quarter")
@@ -103,7 +103,7 @@ public static class SemanticTables
 
     /// <summary>fact_store_week: unique buyers per store and ISO week, which daily counts cannot give.</summary>
     public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = DetailFacts.StoreWeekColumns(
-        new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's fetched days.", _ => throw new NotSupportedException("fact_store_week is written, not read back.")));
+        new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's days with a KPI row.", _ => throw new NotSupportedException("fact_store_week is written, not read back.")));
 
     /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else the catalog's).</summary>
     public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))

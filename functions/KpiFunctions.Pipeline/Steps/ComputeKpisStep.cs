@@ -103,23 +103,33 @@ public sealed class ComputeKpisStep
     }
 
     /// <summary>
-    /// Unique buyers of every ISO week the computed days touch, over all of the week's fetched days (days outside the
-    /// loaded history are read from curated orders).
+    /// Unique buyers of every ISO week the computed days touch, over the week's days that have a KPI row: the days
+    /// computed now, and the week's other days where an earlier run stored one (read from the loaded history or the
+    /// curated orders). Days fetched but never computed (the month-to-date history before a first window) do not count,
+    /// so a week row covers exactly the days fact_store_day holds for it. A week left with no such day loses its row.
     /// </summary>
     private async Task WriteWeeksAsync(Store store, DateOnly from, DateOnly to, IReadOnlyList<StoreDayMeasures> history, CancellationToken ct)
     {
         var loaded = history.Where(h => h.MissingReason is null).ToDictionary(h => h.Date, h => h.BuyerHashes);
-        var missing = history.Where(h => h.MissingReason is not null).Select(h => h.Date).ToHashSet();
-        for (var week = DetailFacts.WeekStart(from); week <= to; week = week.AddDays(7))
+        var firstWeek = DetailFacts.WeekStart(from);
+        var stored = (await new KpiDailyRepository(_storage.Tables, _catalog).QueryAsync(firstWeek, DetailFacts.WeekStart(to).AddDays(6), store.Id, ct).ConfigureAwait(false))
+            .Select(r => r.Date).ToHashSet();
+        for (var week = firstWeek; week <= to; week = week.AddDays(7))
         {
             var buyers = new Dictionary<DateOnly, IReadOnlySet<string>>();
             for (var d = week; d < week.AddDays(7); d = d.AddDays(1))
             {
+                var computed = d >= from && d <= to && loaded.ContainsKey(d);
+                if (!computed && !stored.Contains(d))
+                {
+                    continue;
+                }
+
                 if (loaded.TryGetValue(d, out var hashes))
                 {
                     buyers[d] = hashes;
                 }
-                else if (!missing.Contains(d) && await _curated.ReadAsync(CuratedTables.Orders, store.Id, d, ct).ConfigureAwait(false) is { } orders)
+                else if (await _curated.ReadAsync(CuratedTables.Orders, store.Id, d, ct).ConfigureAwait(false) is { } orders)
                 {
                     buyers[d] = orders.Where(o => o.CountsAsGmv).Select(o => o.BuyerIdHash).ToHashSet(StringComparer.Ordinal);
                 }
@@ -128,6 +138,10 @@ public sealed class ComputeKpisStep
             if (DetailFacts.StoreWeek(store.Id, week, buyers) is { } row)
             {
                 await _curated.WriteAsync(DetailFacts.StoreWeeks, store.Id, week, [row], ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(DetailFacts.StoreWeekDataset, store.Id, week), ct).ConfigureAwait(false);
             }
         }
     }
