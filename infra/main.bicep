@@ -102,7 +102,7 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 // Optional app settings: the app runs without them (a default applies, or they only matter off Azure). Add one to
 // appSettings below to change it.
 //   optional: KPI_STORAGE (a connection string: local runs and Azurite only; here the identity-based settings are used)
-//   optional: KPI_STORAGE__blobServiceUri, KPI_STORAGE__serviceUri, KPI_STORAGE__tableServiceUri, KPI_STORAGE__queueServiceUri (endpoints other than the account's defaults)
+//   optional: KPI_STORAGE__blobServiceUri, KPI_STORAGE__serviceUri, KPI_STORAGE__tableServiceUri (endpoints other than the account's defaults)
 //   optional: KPI_STORAGE__clientId (a user-assigned identity instead of the system-assigned one)
 //   optional: KPI_DATA_DIR, KPI_TIKTOK_SECRETS_DIR (local folders; here tokens are in Key Vault)
 //   optional: KPI_SEMANTIC_RETENTION_DAYS (7)

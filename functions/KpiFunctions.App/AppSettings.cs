@@ -34,7 +34,6 @@ public static class AppSettings
         new("KPI_STORAGE__blobServiceUri", SettingReader.App, "blob endpoint, overriding the account's default"),
         new("KPI_STORAGE__serviceUri", SettingReader.App, "blob endpoint (the host's older name for it)"),
         new("KPI_STORAGE__tableServiceUri", SettingReader.App, "table endpoint, overriding the account's default"),
-        new("KPI_STORAGE__queueServiceUri", SettingReader.App, "queue endpoint, overriding the account's default"),
         new("KPI_STORAGE__credential", SettingReader.App, "managedidentity in Azure; unset: the default Azure credential chain", RequiredOnAzure: true),
         new("KPI_STORAGE__clientId", SettingReader.App, "client id of a user-assigned identity; unset: the system-assigned one"),
         new("KPI_DATA_DIR", SettingReader.App, "folder of the embedded store and local secrets (.kpi-data)"),

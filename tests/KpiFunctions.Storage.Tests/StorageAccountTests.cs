@@ -12,7 +12,6 @@ public class StorageAccountTests
         Assert.Equal("devstoreaccount1", cs.AccountName);
         Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1"), cs.BlobEndpoint);
         Assert.Equal(new Uri("http://127.0.0.1:10002/devstoreaccount1"), cs.TableEndpoint);
-        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), cs.QueueEndpoint);
     }
 
     [Fact]
@@ -99,10 +98,9 @@ public class StorageAccountTests
 
         Assert.Equal(new Uri("https://kpiprod.blob.core.windows.net"), account.BlobEndpoint);
         Assert.Equal(new Uri("https://kpiprod.table.core.windows.net"), account.TableEndpoint);
-        Assert.Equal(new Uri("https://kpiprod.queue.core.windows.net"), account.QueueEndpoint);
         Assert.Equal("kpiprod", account.AccountName);
         Assert.IsType<global::Azure.Identity.ManagedIdentityCredential>(account.Credential);
-        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;QueueEndpoint=https://kpiprod.queue.core.windows.net/;Credential=Microsoft Entra ID token (ManagedIdentityCredential)", account.ToString());
+        Assert.Equal("AccountName=kpiprod;BlobEndpoint=https://kpiprod.blob.core.windows.net/;TableEndpoint=https://kpiprod.table.core.windows.net/;Credential=Microsoft Entra ID token (ManagedIdentityCredential)", account.ToString());
     }
 
     [Fact]
@@ -112,44 +110,23 @@ public class StorageAccountTests
         {
             ["KPI_STORAGE__accountName"] = "kpiprod",
             ["KPI_STORAGE__tableServiceUri"] = "https://kpiprod-secondary.table.core.windows.net",
-            ["KPI_STORAGE__queueServiceUri"] = "https://kpiprod-q.queue.core.windows.net",
         };
 
         var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k))!;
 
         Assert.Equal(new Uri("https://kpiprod.blob.core.windows.net"), account.BlobEndpoint);
         Assert.Equal(new Uri("https://kpiprod-secondary.table.core.windows.net"), account.TableEndpoint);
-        Assert.Equal(new Uri("https://kpiprod-q.queue.core.windows.net"), account.QueueEndpoint);
         Assert.IsType<global::Azure.Identity.DefaultAzureCredential>(account.Credential);
     }
 
     [Fact]
-    public void A_key_connection_string_with_explicit_endpoints_has_a_queue_endpoint_only_when_it_names_one()
+    public void A_connection_string_naming_a_queue_endpoint_is_accepted_and_the_endpoint_left_out_of_what_is_shown()
     {
-        var key = StorageAccount.DevelopmentAccountKey;
-        var withoutQueue = StorageAccount.Parse($"AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1");
-        var withQueue = StorageAccount.Parse($"AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1");
-        var defaults = StorageAccount.Parse($"AccountName=kpiprod;AccountKey={key}");
+        // Azurite prints, and people paste, connection strings with all three endpoints; only blobs and tables are used.
+        var account = StorageAccount.Parse($"AccountName=devstoreaccount1;AccountKey={StorageAccount.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1");
 
-        Assert.Null(withoutQueue.QueueEndpoint);
-        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), withQueue.QueueEndpoint);
-        Assert.Equal(new Uri("https://kpiprod.queue.core.windows.net"), defaults.QueueEndpoint);
-    }
-
-    [Fact]
-    public void Without_an_account_name_or_a_queue_uri_there_is_no_queue_endpoint_and_the_queue_client_says_what_to_add()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["KPI_STORAGE__blobServiceUri"] = "https://kpiprod.blob.core.windows.net",
-            ["KPI_STORAGE__tableServiceUri"] = "https://kpiprod.table.core.windows.net",
-        };
-
-        var account = StorageAccount.FromSettings("KPI_STORAGE", k => settings.GetValueOrDefault(k))!;
-        var error = Assert.Throws<ArgumentException>(() => account.CreateQueueServiceClient());
-
-        Assert.Null(account.QueueEndpoint);
-        Assert.Contains("has no queue endpoint; add QueueEndpoint=", error.Message, StringComparison.Ordinal);
+        Assert.Equal((new Uri("http://127.0.0.1:10000/devstoreaccount1"), new Uri("http://127.0.0.1:10002/devstoreaccount1")), (account.BlobEndpoint, account.TableEndpoint));
+        Assert.DoesNotContain("10001", account.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public sealed class AzureStorageOptions
 
     /// <summary>
     /// Applied to every SDK client's options after the project's own settings (retry, transport, extra policies):
-    /// the same object is a <c>BlobClientOptions</c>, <c>TableClientOptions</c> or <c>QueueClientOptions</c>.
+    /// the same object is a <c>BlobClientOptions</c> or <c>TableClientOptions</c>.
     /// </summary>
     public Action<ClientOptions>? ConfigureClient { get; set; }
 

@@ -5,7 +5,6 @@ using global::Azure.Data.Tables;
 using global::Azure.Identity;
 using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
-using global::Azure.Storage.Queues;
 
 namespace KpiFunctions.Storage.Azure;
 
@@ -18,15 +17,14 @@ namespace KpiFunctions.Storage.Azure;
 /// </summary>
 public sealed class StorageAccount
 {
-    /// <summary>The OAuth scope of Azure Storage's data plane (Blob, Queue, Table).</summary>
+    /// <summary>The OAuth scope of Azure Storage's data plane (blobs and tables here).</summary>
     public const string TokenScope = "https://storage.azure.com/.default";
 
     /// <summary>Azurite's published development account key (not a secret).</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private StorageAccount(string accountName, byte[]? accountKey, Uri blobEndpoint, Uri tableEndpoint, Uri? queueEndpoint, string? sas = null, TokenCredential? credential = null)
+    private StorageAccount(string accountName, byte[]? accountKey, Uri blobEndpoint, Uri tableEndpoint, string? sas = null, TokenCredential? credential = null)
     {
-        QueueEndpoint = queueEndpoint;
         AccountName = accountName;
         Credential = credential;
         AccountKey = accountKey;
@@ -43,9 +41,6 @@ public sealed class StorageAccount
 
     /// <summary>Table service endpoint.</summary>
     public Uri TableEndpoint { get; }
-
-    /// <summary>Queue service endpoint; null when a SAS connection string names none.</summary>
-    public Uri? QueueEndpoint { get; }
 
     internal byte[]? AccountKey { get; }
 
@@ -82,8 +77,7 @@ public sealed class StorageAccount
                 "devstoreaccount1",
                 Convert.FromBase64String(DevelopmentAccountKey),
                 new Uri(host + ":10000/devstoreaccount1"),
-                new Uri(host + ":10002/devstoreaccount1"),
-                new Uri(host + ":10001/devstoreaccount1"));
+                new Uri(host + ":10002/devstoreaccount1"));
         }
 
         if (parts.TryGetValue("SharedAccessSignature", out var sas))
@@ -102,7 +96,6 @@ public sealed class StorageAccount
                 null,
                 SasEndpoint("BlobEndpoint"),
                 SasEndpoint("TableEndpoint"),
-                parts.TryGetValue("QueueEndpoint", out var queueUri) && !string.IsNullOrWhiteSpace(queueUri) ? new Uri(queueUri.TrimEnd('/')) : null,
                 sas.TrimStart('?'));
         }
 
@@ -131,21 +124,19 @@ public sealed class StorageAccount
         Uri Endpoint(string name, string service) => parts.TryGetValue(name, out var explicitUri)
             ? new Uri(explicitUri.TrimEnd('/'))
             : new Uri(string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
-        // With explicit endpoints (Azurite, a custom domain) the queue endpoint cannot be guessed: only an explicit one counts.
-        var queue = parts.ContainsKey("QueueEndpoint") || !(parts.ContainsKey("BlobEndpoint") || parts.ContainsKey("TableEndpoint")) ? Endpoint("QueueEndpoint", "queue") : null;
-        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"), queue);
+        return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"));
     }
 
     /// <summary>
     /// An account reached with Microsoft Entra ID tokens from <paramref name="credential"/> (Authorization: Bearer, scope
     /// <see cref="TokenScope"/>). Tokens travel only over HTTPS, so both endpoints must be https.
     /// </summary>
-    public static StorageAccount FromTokenCredential(Uri blobEndpoint, Uri tableEndpoint, TokenCredential credential, Uri? queueEndpoint = null)
+    public static StorageAccount FromTokenCredential(Uri blobEndpoint, Uri tableEndpoint, TokenCredential credential)
     {
         ArgumentNullException.ThrowIfNull(blobEndpoint);
         ArgumentNullException.ThrowIfNull(tableEndpoint);
         ArgumentNullException.ThrowIfNull(credential);
-        foreach (var endpoint in new[] { blobEndpoint, tableEndpoint, queueEndpoint ?? blobEndpoint })
+        foreach (var endpoint in new[] { blobEndpoint, tableEndpoint })
         {
             if (endpoint.Scheme != Uri.UriSchemeHttps)
             {
@@ -155,8 +146,7 @@ public sealed class StorageAccount
 
         var host = blobEndpoint.Host;
         var account = host.Contains('.', StringComparison.Ordinal) && !IsAddress(host) ? host[..host.IndexOf('.', StringComparison.Ordinal)] : blobEndpoint.AbsolutePath.Trim('/');
-        return new StorageAccount(account, null, new Uri(blobEndpoint.ToString().TrimEnd('/')), new Uri(tableEndpoint.ToString().TrimEnd('/')),
-            queueEndpoint is null ? null : new Uri(queueEndpoint.ToString().TrimEnd('/')), credential: credential);
+        return new StorageAccount(account, null, new Uri(blobEndpoint.ToString().TrimEnd('/')), new Uri(tableEndpoint.ToString().TrimEnd('/')), credential: credential);
     }
 
     /// <summary>
@@ -187,7 +177,6 @@ public sealed class StorageAccount
         }
         var blobUri = Get(name + "__blobServiceUri") ?? Get(name + "__serviceUri");
         var tableUri = Get(name + "__tableServiceUri");
-        var queueUri = Get(name + "__queueServiceUri");
         if (accountName is null && blobUri is null && tableUri is null)
         {
             return null;
@@ -209,9 +198,7 @@ public sealed class StorageAccount
 
         var blob = Endpoint(blobUri, "blobServiceUri", "blob");
         var table = Endpoint(tableUri, "tableServiceUri", "table");
-        // Queues are optional here (the CLI needs none); with service URIs and no account name, only an explicit one counts.
-        Uri? queue = queueUri is not null || accountName is not null ? Endpoint(queueUri, "queueServiceUri", "queue") : null;
-        foreach (var (uri, key) in new[] { (blob, "blobServiceUri"), (table, "tableServiceUri"), (queue ?? blob, "queueServiceUri") })
+        foreach (var (uri, key) in new[] { (blob, "blobServiceUri"), (table, "tableServiceUri") })
         {
             if (uri.Scheme != Uri.UriSchemeHttps)
             {
@@ -219,7 +206,7 @@ public sealed class StorageAccount
             }
         }
 
-        return FromTokenCredential(blob, table, credential ?? CredentialFromSettings(name, Get), queue);
+        return FromTokenCredential(blob, table, credential ?? CredentialFromSettings(name, Get));
     }
 
     /// <summary>
@@ -281,23 +268,6 @@ public sealed class StorageAccount
     }
 
     /// <summary>
-    /// The queue service client for this account. Messages travel as base64 of their UTF-8 text, the encoding the
-    /// Functions queue trigger expects by default (host.json <c>messageEncoding</c>).
-    /// </summary>
-    /// <exception cref="ArgumentException">The connection names no queue endpoint.</exception>
-    public QueueServiceClient CreateQueueServiceClient(AzureStorageOptions? options = null)
-    {
-        var endpoint = QueueEndpoint ?? throw new ArgumentException(
-            $"Storage account '{AccountName}' has no queue endpoint; add QueueEndpoint=… to the connection string (a SAS must also allow the queue service), or <name>__queueServiceUri.");
-        var clientOptions = IsEmulator ? new QueueClientOptions(QueueClientOptions.ServiceVersion.V2026_06_06) : new QueueClientOptions();
-        clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
-        options?.ConfigureClient?.Invoke(clientOptions);
-        return Credential is { } token ? new QueueServiceClient(endpoint, token, clientOptions)
-            : SharedAccessSignature is { } sas ? new QueueServiceClient(endpoint, new AzureSasCredential(sas), clientOptions)
-            : new QueueServiceClient(endpoint, new StorageSharedKeyCredential(AccountName, Convert.ToBase64String(AccountKey!)), clientOptions);
-    }
-
-    /// <summary>
     /// Which credential and endpoints this account uses, for people and logs: the kind (key, SAS, Entra ID token and the
     /// credential's type), never its value.
     /// </summary>
@@ -309,5 +279,5 @@ public sealed class StorageAccount
     private static bool IsLocal(Uri endpoint) => endpoint.IsLoopback;
 
     /// <summary>For logs: the account and endpoints, never the key or SAS token.</summary>
-    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}" + (QueueEndpoint is null ? "" : $";QueueEndpoint={QueueEndpoint}") + $";Credential={DescribeCredential()}";
+    public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};Credential={DescribeCredential()}";
 }

@@ -51,7 +51,7 @@ public sealed class StorageRequestException : Exception
     /// <summary>What a user can do about a refusal of their credentials.</summary>
     private static string Hint(int status) => status switch
     {
-        401 or 403 => " Check the storage credentials: the account key, the SAS token's expiry and permissions, or (Entra ID) that the identity has the Storage Blob Data Contributor, Storage Table Data Contributor and Storage Queue Data Contributor roles.",
+        401 or 403 => " Check the storage credentials: the account key, the SAS token's expiry and permissions, or (Entra ID) that the identity has the Storage Blob Data Contributor and Storage Table Data Contributor roles.",
         _ => "",
     };
 }
