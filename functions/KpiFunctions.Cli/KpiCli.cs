@@ -17,6 +17,7 @@ public static class KpiCli
         root.Subcommands.Add(KpisCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(StoresCommand.Create(context));
+        root.Subcommands.Add(CostsCommand.Create(context));
         root.Subcommands.Add(CatalogCommand.Create(context));
         root.Subcommands.Add(PowerBiCommand.Create(context));
         root.Subcommands.Add(FakeTikTokCommand.Create(context));

@@ -236,10 +236,6 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ProductCost>>([]);
-
-    /// <inheritdoc />
     /// <remarks>Raw pages go to the stream <c>orders_changed</c> of the window's last day.</remarks>
     public async Task<(IReadOnlyList<Order> Orders, IReadOnlyList<RejectedRecord> Rejected)> FetchLateChangesAsync(
         Store store, DateOnly from, DateOnly to, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)

@@ -223,6 +223,27 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Costs_import_takes_the_sample_for_the_sample_stores_and_refuses_a_bad_file_writing_nothing()
+    {
+        var root = RepoRoot.Find();
+        var bad = Path.Combine(_dir.Path, "bad.csv");
+        await File.WriteAllTextAsync(bad, "store_id,sku_id,unit_cost,currency,valid_from\nuk-main,uk-main-sku001,4.20,GBP,2026-01-01\nus-west,us-west-sku001,six,USD,2026-01-01\n");
+        await CliRunner.RunAsync("stores", "import", Path.Combine(root, "docs", "stores.sample.json"), "--data-dir", _dir.Path);
+
+        var (badCode, badOutput) = await CliRunner.RunAsync("costs", "import", bad, "--data-dir", _dir.Path);
+        var costs = Path.Combine(_dir.Path, "blobs", "curated", "product_costs");
+        var nothingWritten = !Directory.Exists(costs);
+        var (code, output) = await CliRunner.RunAsync("costs", "import", Path.Combine(root, "docs", "costs.sample.csv"), "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.BadUsage, badCode);
+        Assert.Contains("bad.csv line 3: unit_cost 'six' is not a number", badOutput, StringComparison.Ordinal);
+        Assert.True(nothingWritten, "a refused file wrote costs");
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains("uk-main 2 entries, us-west 1 entries", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(costs, "store=uk-main", "part-00000.parquet")));
+    }
+
+    [Fact]
     public async Task Importing_a_missing_or_bad_file_is_bad_usage()
     {
         var bad = Path.Combine(_dir.Path, "bad.json");

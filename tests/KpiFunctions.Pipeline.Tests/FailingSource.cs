@@ -23,5 +23,4 @@ internal sealed class FailingSource(IStoreSource inner, string failingStore) : I
         return inner.FetchDayAsync(store, date, cancellationToken);
     }
 
-    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
 }

@@ -30,5 +30,4 @@ internal sealed class GatedSource(IStoreSource inner) : IStoreSource
         return await inner.FetchDayAsync(store, date, cancellationToken);
     }
 
-    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
 }

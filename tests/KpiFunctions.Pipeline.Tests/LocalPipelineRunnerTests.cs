@@ -208,7 +208,6 @@ public class LocalPipelineRunnerTests
             return batch with { Orders = [.. batch.Orders.Select(o => o.OrderId == good.OrderId ? shifted : o)] };
         }
 
-        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
     }
 
     private sealed class DuplicatingSource(IStoreSource inner) : IStoreSource
@@ -222,7 +221,6 @@ public class LocalPipelineRunnerTests
             return batch with { Orders = [.. batch.Orders, good] };
         }
 
-        public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) => inner.FetchCostsAsync(store, cancellationToken);
     }
 
     private sealed class NoRates : IFxRateSource

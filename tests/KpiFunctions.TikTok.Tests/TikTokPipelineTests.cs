@@ -115,6 +115,10 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
                 Assert.Contains("stock only as it is now", row.Kpis["inventory_days_of_cover"].NullReason, StringComparison.Ordinal);
             }
 
+            // Unit costs are the seller's own, imported alike for both runs: the API's lines give the same cost of goods.
+            Assert.NotNull(row.Measures["cogs"]);
+            Assert.Equal(expected.Measures["cogs"], row.Measures["cogs"]);
+
             Assert.NotNull(row.Kpis["gmv"].Value);
             foreach (var id in NotGivenKpis)
             {

@@ -79,14 +79,6 @@ public sealed class FetchStoreStep
             progress?.Report(date);
         }
 
-        var costs = await _source.FetchCostsAsync(store, cancellationToken).ConfigureAwait(false);
-        var costEntries = costs.Select(c => (Cost: c, Problems: RecordValidator.Validate(c, store))).Where(x => x.Problems.Count > 0)
-            .Select(x => new QuarantineEntry(message.RunId, Datasets.ProductCosts, store.Id, message.To, x.Cost.SkuId, x.Problems, JsonSerializer.Serialize(x.Cost, CuratedStore.Json)))
-            .ToArray();
-        var goodCosts = costs.Where(c => RecordValidator.Validate(c, store).Count == 0).ToArray();
-        await ReplaceQuarantineAsync($"quarantine/{Datasets.ProductCosts}/store={store.Id}/{CuratedStore.QuarantineFile}", costEntries, cancellationToken).ConfigureAwait(false);
-        await _curated.WriteReferenceAsync(CuratedTables.ProductCosts, store.Id, goodCosts, cancellationToken).ConfigureAwait(false);
-
         // Last, so a store whose fetch fails earlier does not leave corrected days that nothing computes again.
         var late = await ApplyLateChangesAsync(message, store, zone, cancellationToken).ConfigureAwait(false);
         if (_source is ICompletingSource completing)
@@ -94,7 +86,7 @@ public sealed class FetchStoreStep
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
         }
 
-        return new StoreFetchResult(store.Id, days, rows + goodCosts.Length + late.Rows, quarantined + costEntries.Length + late.Quarantined)
+        return new StoreFetchResult(store.Id, days, rows + late.Rows, quarantined + late.Quarantined)
         {
             CorrectedFrom = late.CorrectedFrom,
             Notes = notes.Lines(),

@@ -105,10 +105,6 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ProductCost>>([]);
-
-    /// <inheritdoc />
     public async Task StoreFetchedAsync(Store store, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -45,14 +45,6 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ProductCost>> FetchCostsAsync(Store store, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var asOf = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
-        return Task.FromResult(_world.Costs(store.Id, asOf.AddMonths(-15), asOf));
-    }
-
-    /// <inheritdoc />
     /// <remarks>The world's stock comes with each day, so the listing carries none.</remarks>
     public async Task<ProductListing> FetchProductsAsync(Store store, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
     {
