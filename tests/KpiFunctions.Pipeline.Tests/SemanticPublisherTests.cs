@@ -389,6 +389,8 @@ public sealed class SemanticPublisherTests : IDisposable
 
         public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteIfExistsAsync(path, cancellationToken);
 
+        public Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default) => inner.TryAcquireLeaseAsync(path, duration, cancellationToken);
+
         public string Describe(string path) => inner.Describe(path);
     }
 }
