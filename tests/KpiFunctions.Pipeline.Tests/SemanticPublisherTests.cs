@@ -356,13 +356,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // The first (a backfill, say) stops at its first Parquet file until the test lets it go on.
-        var backfill = new WatchedBlobs(_h.Storage.Blobs, async path =>
-        {
-            if (path.StartsWith("semantic/v=", StringComparison.Ordinal) && path.EndsWith(".parquet", StringComparison.Ordinal) && held.TrySetResult())
-            {
-                await gate.Task;
-            }
-        });
+        var backfill = new WatchedBlobs(_h.Storage.Blobs, StopAtFirstParquet(held, gate.Task));
         var nightly = new WatchedBlobs(_h.Storage.Blobs);
         _h.Time.Now += TimeSpan.FromMinutes(1);
         var first = new SemanticPublisher(_h.Storage with { Blobs = backfill }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("backfill");
@@ -389,6 +383,30 @@ public sealed class SemanticPublisherTests : IDisposable
         {
             Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
+    }
+
+    [Fact]
+    public async Task A_publish_renews_its_lease_every_third_of_the_leases_minute_while_it_works()
+    {
+        await RunAsync();
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watched = new WatchedBlobs(_h.Storage.Blobs, StopAtFirstParquet(held, gate.Task));
+        var time = new SteppedTime(_h.Time.Now + TimeSpan.FromMinutes(1));
+        var publish = new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, time).PublishAsync("slow");
+        await Task.WhenAny(held.Task, publish);
+
+        time.Advance(TimeSpan.FromSeconds(20)); // a third of the 60 s lease
+
+        // The renewal follows at once on the timer's tick; the real-time bound only keeps a publish that never renews from hanging the test.
+        await Task.WhenAny(watched.Renewed.Task, publish, Task.Delay(TimeSpan.FromMinutes(1)));
+        var renewedWhileHeld = watched.Renewals;
+        gate.SetResult();
+        await publish;
+
+        Assert.Equal(1, renewedWhileHeld);
+        Assert.Equal(2, watched.Renewals); // and once more right before the switch
     }
 
     [Fact]
@@ -458,6 +476,15 @@ public sealed class SemanticPublisherTests : IDisposable
         await repository.SaveAsync([row with { Measures = measures }]);
     }
 
+    /// <summary>An upload hook that holds the first Parquet file of a version until <paramref name="gate"/> opens, saying so through <paramref name="held"/>.</summary>
+    private static Func<string, Task> StopAtFirstParquet(TaskCompletionSource held, Task gate) => async path =>
+    {
+        if (path.StartsWith("semantic/v=", StringComparison.Ordinal) && path.EndsWith(".parquet", StringComparison.Ordinal) && held.TrySetResult())
+        {
+            await gate;
+        }
+    };
+
     /// <summary>Every version's own manifest in storage.</summary>
     private async Task<List<SemanticManifest>> VersionManifestsAsync()
     {
@@ -489,6 +516,9 @@ public sealed class SemanticPublisherTests : IDisposable
     /// </summary>
     private sealed class WatchedBlobs(IBlobStore inner, Func<string, Task>? onUpload = null, bool leaseLost = false) : IBlobStore
     {
+        private readonly bool _leaseLost = leaseLost;
+        private int _renewals;
+
         public System.Collections.Concurrent.ConcurrentQueue<string> Reads { get; } = new();
 
         /// <summary>Uploads and deletes, as they are asked for.</summary>
@@ -499,6 +529,12 @@ public sealed class SemanticPublisherTests : IDisposable
 
         /// <summary>Completes at the first read of the current manifest or the first change.</summary>
         public TaskCompletionSource Touched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes at the first renewal of a lease.</summary>
+        public TaskCompletionSource Renewed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Renewals of its leases.</summary>
+        public int Renewals => Volatile.Read(ref _renewals);
 
         public async Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
         {
@@ -548,19 +584,107 @@ public sealed class SemanticPublisherTests : IDisposable
                 LeaseRefused.TrySetResult();
             }
 
-            return lease is not null && leaseLost ? new LostLease(lease) : lease;
+            return lease is null ? null : new WatchedLease(lease, this);
         }
 
         public string Describe(string path) => inner.Describe(path);
+
+        /// <summary>Counts renewals; says the lease was lost (not renewed in time and taken by another) when the store was told to.</summary>
+        private sealed class WatchedLease(IBlobLease inner, WatchedBlobs owner) : IBlobLease
+        {
+            public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
+            {
+                Interlocked.Increment(ref owner._renewals);
+                owner.Renewed.TrySetResult();
+                return !owner._leaseLost && await inner.RenewAsync(cancellationToken);
+            }
+
+            public Task ReleaseAsync(CancellationToken cancellationToken = default) => inner.ReleaseAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
-    /// <summary>A lease that says it was lost when renewed (not renewed in time and taken by another), and releases the real one.</summary>
-    private sealed class LostLease(IBlobLease inner) : IBlobLease
+    /// <summary>A clock that stands still, and fires the timers made on it only when the test moves it on.</summary>
+    private sealed class SteppedTime(DateTimeOffset now) : TimeProvider
     {
-        public Task<bool> RenewAsync(CancellationToken cancellationToken = default) => Task.FromResult(false);
+        private readonly List<SteppedTimer> _timers = [];
+        private DateTimeOffset _now = now;
 
-        public Task ReleaseAsync(CancellationToken cancellationToken = default) => inner.ReleaseAsync(cancellationToken);
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_timers)
+            {
+                return _now;
+            }
+        }
 
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new SteppedTimer(this, () => callback(state));
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        /// <summary>Moves the clock on and fires every timer that fell due, as often as it fell due.</summary>
+        public void Advance(TimeSpan by)
+        {
+            var due = new List<SteppedTimer>();
+            lock (_timers)
+            {
+                _now += by;
+                foreach (var timer in _timers)
+                {
+                    while (timer.Due is { } at && at <= _now)
+                    {
+                        due.Add(timer);
+                        timer.Due = timer.Period > TimeSpan.Zero ? at + timer.Period : null;
+                    }
+                }
+            }
+
+            foreach (var timer in due)
+            {
+                timer.Fire();
+            }
+        }
+
+        private sealed class SteppedTimer(SteppedTime time, Action fire) : ITimer
+        {
+            public DateTimeOffset? Due { get; set; }
+
+            public TimeSpan Period { get; private set; }
+
+            public void Fire() => fire();
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                lock (time._timers)
+                {
+                    Due = dueTime == Timeout.InfiniteTimeSpan ? null : time._now + dueTime;
+                    Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
+                    if (!time._timers.Contains(this))
+                    {
+                        time._timers.Add(this);
+                    }
+                }
+
+                return true;
+            }
+
+            public void Dispose()
+            {
+                lock (time._timers)
+                {
+                    time._timers.Remove(this);
+                }
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }
