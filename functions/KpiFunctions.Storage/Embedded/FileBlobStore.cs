@@ -224,8 +224,9 @@ public sealed class FileBlobStore : IBlobStore
     /// <remarks>
     /// The lease is an exclusive lock on the blob's file, held through an open handle: on Unix .NET takes flock(LOCK_EX)
     /// for <see cref="FileShare.None"/>, on Windows the share mode does the same. It excludes other processes and other
-    /// opens in this one, and the OS drops it when the process ends, so it never lapses while its holder lives:
-    /// <paramref name="duration"/> is only checked. (Setting DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns the flock off.)
+    /// opens in this one (reading the file included), and the OS drops it when the process ends, so it never lapses while
+    /// its holder lives: <paramref name="duration"/> is only checked. (Setting DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns
+    /// the flock off.)
     /// </remarks>
     public Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
     {
