@@ -51,6 +51,15 @@ public sealed class AzureStoragePipelineTests : IAsyncLifetime
         }
 
         Assert.True(curated > 40, $"only {curated} curated files compared");
+
+        // The run published under the lease on the semantic container's lock blob, and let it go: a second publish gets it.
+        var publisher = new Semantic.SemanticPublisher(azure.Storage, KpiCatalog.Default, TimeSpan.FromDays(7), azure.Time, lockWait: TimeSpan.Zero);
+        var published = await publisher.CurrentAsync();
+        azure.Time.Now += TimeSpan.FromMinutes(1);
+        var again = await publisher.PublishAsync("again");
+        Assert.NotNull(published);
+        Assert.True(string.CompareOrdinal(again.Version, published.Version) > 0);
+        Assert.True(await azure.Storage.Blobs.ExistsAsync(Semantic.SemanticPublisher.LockPath));
     }
 
     private static async Task<byte[]> BytesAsync(KpiStorage storage, string path)

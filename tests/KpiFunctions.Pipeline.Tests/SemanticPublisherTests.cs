@@ -299,13 +299,16 @@ public sealed class SemanticPublisherTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_publish_that_dies_before_its_manifest_leaves_readers_on_the_previous_whole_version()
+    [Theory]
+    [InlineData(false)] // its version's own manifest written, killed before the switch
+    [InlineData(true)] // killed before its version's own manifest: files only
+    public async Task A_publish_killed_before_the_switch_leaves_readers_on_the_previous_whole_version_and_the_next_publish_removes_what_it_wrote(bool beforeItsOwnManifest)
     {
         await RunAsync();
         var before = (await Publisher().CurrentAsync())!;
         await ChangeGmvAsync(new DateOnly(2026, 10, 30), "us-west", 5m);
-        var dying = _h.Storage with { Blobs = new WatchedBlobs(_h.Storage.Blobs, dieBeforeManifest: true) };
+        var killedAt = beforeItsOwnManifest ? "/manifest.json" : SemanticPublisher.ManifestPath;
+        var dying = _h.Storage with { Blobs = new WatchedBlobs(_h.Storage.Blobs, path => path.EndsWith(killedAt, StringComparison.Ordinal) ? throw new IOException("killed") : Task.CompletedTask) };
         _h.Time.Now += TimeSpan.FromMinutes(1);
 
         await Assert.ThrowsAsync<IOException>(() => new SemanticPublisher(dying, KpiCatalog.Default, Retention, _h.Time).PublishAsync("dies"));
@@ -317,25 +320,144 @@ public sealed class SemanticPublisherTests : IDisposable
             Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
 
-        // The files only the dead publish wrote go once it counts as replaced for longer than the retention.
+        // What only the dead publish wrote: its Parquet, and its own manifest unless it died before that.
         var orphans = new List<string>();
         await foreach (var blob in _h.Storage.Blobs.ListAsync("semantic/v="))
         {
-            if (!Paths(before).Contains(blob.Path) && !blob.Path.StartsWith($"semantic/v={before.Version}/", StringComparison.Ordinal))
+            if (!blob.Path.StartsWith($"semantic/v={before.Version}/", StringComparison.Ordinal))
             {
                 orphans.Add(blob.Path);
             }
         }
 
-        Assert.NotEmpty(orphans);
+        Assert.Contains(orphans, p => p.EndsWith(".parquet", StringComparison.Ordinal));
+        Assert.Equal(!beforeItsOwnManifest, orphans.Any(p => p.EndsWith("/manifest.json", StringComparison.Ordinal)));
+
+        // The next publish, well within the retention, removes them and leaves the version it replaced whole.
         _h.Time.Now += TimeSpan.FromMinutes(1);
-        await Publisher().PublishAsync("next");
-        _h.Time.Now += Retention + TimeSpan.FromDays(1);
-        await Publisher().PublishAsync("a week later");
+        var next = await Publisher().PublishAsync("next");
+
         foreach (var path in orphans)
         {
             Assert.False(await _h.Storage.Blobs.ExistsAsync(path), path);
         }
+
+        foreach (var path in Paths(before).Concat(Paths(next)))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
+        }
+    }
+
+    [Fact]
+    public async Task Two_publishes_at_once_take_turns_so_each_version_stays_whole_and_the_later_one_is_current()
+    {
+        await RunAsync();
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first (a backfill, say) stops at its first Parquet file until the test lets it go on.
+        var backfill = new WatchedBlobs(_h.Storage.Blobs, StopAtFirstParquet(held, gate.Task));
+        var nightly = new WatchedBlobs(_h.Storage.Blobs);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var first = new SemanticPublisher(_h.Storage with { Blobs = backfill }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("backfill");
+        await Task.WhenAny(held.Task, first);
+        Assert.True(held.Task.IsCompleted, "the first publish never reached its first Parquet file");
+
+        // The second starts while the first is held mid-way, and is either turned away or gets on with its publish.
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var second = new SemanticPublisher(_h.Storage with { Blobs = nightly }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("nightly");
+        await Task.WhenAny(nightly.LeaseRefused.Task, nightly.Touched.Task, second);
+        var readWhileHeld = nightly.Reads.ToList();
+        var changedWhileHeld = nightly.Changes.ToList();
+        gate.SetResult();
+        await Task.WhenAll(first, second);
+
+        Assert.DoesNotContain(SemanticPublisher.ManifestPath, readWhileHeld);
+        Assert.Empty(changedWhileHeld);
+        var current = (await Publisher().CurrentAsync())!;
+        Assert.Equal((await second).Version, current.Version);
+        Assert.True(string.CompareOrdinal(current.Version, (await first).Version) > 0, $"{current.Version} is current, not after {(await first).Version}");
+        var versions = await VersionManifestsAsync();
+        Assert.Equal(3, versions.Count); // the run's, the backfill's and the nightly's
+        foreach (var path in versions.SelectMany(Paths))
+        {
+            Assert.True(await _h.Storage.Blobs.ExistsAsync(path), path);
+        }
+    }
+
+    [Fact]
+    public async Task A_publish_renews_its_lease_every_third_of_the_leases_minute_while_it_works()
+    {
+        await RunAsync();
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watched = new WatchedBlobs(_h.Storage.Blobs, StopAtFirstParquet(held, gate.Task));
+        var time = new SteppedTime(_h.Time.Now + TimeSpan.FromMinutes(1));
+        var publish = new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, time).PublishAsync("slow");
+        await Task.WhenAny(held.Task, publish);
+
+        time.Advance(TimeSpan.FromSeconds(20)); // a third of the 60 s lease
+
+        // The renewal follows at once on the timer's tick; the real-time bound only keeps a publish that never renews from hanging the test.
+        await Task.WhenAny(watched.Renewed.Task, publish, Task.Delay(TimeSpan.FromMinutes(1)));
+        var renewedWhileHeld = watched.Renewals;
+        gate.SetResult();
+        await publish;
+
+        Assert.Equal(1, renewedWhileHeld);
+        Assert.Equal(2, watched.Renewals); // and once more right before the switch
+    }
+
+    [Fact]
+    public async Task A_publish_that_finds_the_lease_held_past_its_wait_fails_naming_the_lease_blob_and_writes_nothing()
+    {
+        await RunAsync();
+        var before = (await Publisher().CurrentAsync())!;
+        await using var other = await _h.Storage.Blobs.TryAcquireLeaseAsync(SemanticPublisher.LockPath, TimeSpan.FromSeconds(60));
+        var watched = new WatchedBlobs(_h.Storage.Blobs);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time, lockWait: TimeSpan.Zero).PublishAsync("late"));
+
+        Assert.Contains(_h.Storage.Blobs.Describe(SemanticPublisher.LockPath), error.Message, StringComparison.Ordinal);
+        Assert.Contains("Another publish holds the lease", error.Message, StringComparison.Ordinal);
+        Assert.Empty(watched.Changes);
+        Assert.Equal(before.Version, (await Publisher().CurrentAsync())!.Version);
+    }
+
+    [Fact]
+    public async Task A_publish_that_lost_its_lease_does_not_switch_and_a_failed_publish_lets_the_lease_go()
+    {
+        await RunAsync();
+        var before = (await Publisher().CurrentAsync())!;
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        var losing = new WatchedBlobs(_h.Storage.Blobs, leaseLost: true);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new SemanticPublisher(_h.Storage with { Blobs = losing }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("overtaken"));
+
+        Assert.Contains("lost its lease on " + _h.Storage.Blobs.Describe(SemanticPublisher.LockPath), error.Message, StringComparison.Ordinal);
+        Assert.Contains($"readers stay on {before.Version}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before.Version, (await Publisher().CurrentAsync())!.Version);
+        await using var free = await _h.Storage.Blobs.TryAcquireLeaseAsync(SemanticPublisher.LockPath, TimeSpan.FromSeconds(60));
+        Assert.NotNull(free);
+    }
+
+    [Fact]
+    public async Task The_lease_blob_lies_outside_the_versions_and_a_glob_of_the_semantic_parquet()
+    {
+        await RunAsync();
+        _h.Time.Now += Retention + TimeSpan.FromDays(1);
+        await ChangeGmvAsync(new DateOnly(2026, 11, 1), "uk-main", 1000m);
+        var current = await Publisher().PublishAsync("a week later"); // lists semantic/v= for leftovers and for retention
+
+        var blobs = Path.Combine(_h.DataDirectory, "blobs");
+        var globbed = await DuckDbAsync($"SELECT DISTINCT filename AS f FROM read_parquet({DuckDb.Literal(blobs + "/semantic/**/*.parquet")}, filename = true, union_by_name = true, hive_partitioning = false)");
+
+        Assert.True(await _h.Storage.Blobs.ExistsAsync(SemanticPublisher.LockPath));
+        Assert.DoesNotContain(globbed, r => r["f"].EndsWith(".lock", StringComparison.Ordinal));
+        Assert.Superset(Paths(current).Select(p => Path.Combine(blobs, p)).ToHashSet(), globbed.Select(r => r["f"]).ToHashSet());
     }
 
     private SemanticPublisher Publisher() => new(_h.Storage, KpiCatalog.Default, Retention, _h.Time);
@@ -355,6 +477,31 @@ public sealed class SemanticPublisherTests : IDisposable
         await repository.SaveAsync([row with { Measures = measures }]);
     }
 
+    /// <summary>An upload hook that holds the first Parquet file of a version until <paramref name="gate"/> opens, saying so through <paramref name="held"/>.</summary>
+    private static Func<string, Task> StopAtFirstParquet(TaskCompletionSource held, Task gate) => async path =>
+    {
+        if (path.StartsWith("semantic/v=", StringComparison.Ordinal) && path.EndsWith(".parquet", StringComparison.Ordinal) && held.TrySetResult())
+        {
+            await gate;
+        }
+    };
+
+    /// <summary>Every version's own manifest in storage.</summary>
+    private async Task<List<SemanticManifest>> VersionManifestsAsync()
+    {
+        var manifests = new List<SemanticManifest>();
+        await foreach (var blob in _h.Storage.Blobs.ListAsync("semantic/v="))
+        {
+            if (blob.Path.EndsWith("/manifest.json", StringComparison.Ordinal))
+            {
+                await using var stream = (await _h.Storage.Blobs.OpenReadAsync(blob.Path))!;
+                manifests.Add((await JsonSerializer.DeserializeAsync<SemanticManifest>(stream, JsonSerializerOptions.Web))!);
+            }
+        }
+
+        return manifests;
+    }
+
     private static SemanticTableEntry Table(SemanticManifest manifest, string name) => manifest.Tables.Single(t => t.Name == name);
 
     private static List<string> Paths(SemanticManifest manifest) => [.. manifest.Tables.SelectMany(t => t.Files).Select(f => f.Path)];
@@ -364,17 +511,52 @@ public sealed class SemanticPublisherTests : IDisposable
 
     private static Task<List<Dictionary<string, string>>> DuckDbAsync(string sql) => DuckDb.QueryAsync(sql);
 
-    /// <summary>A blob store that records what is read, and can die uploading the current manifest (killed just before the switch).</summary>
-    private sealed class WatchedBlobs(IBlobStore inner, bool dieBeforeManifest = false) : IBlobStore
+    /// <summary>
+    /// A blob store that records what is read and changed, and runs <paramref name="onUpload"/> before each upload (to
+    /// hold a publish there, or kill it). With <paramref name="leaseLost"/> its leases say they were lost when renewed.
+    /// </summary>
+    private sealed class WatchedBlobs(IBlobStore inner, Func<string, Task>? onUpload = null, bool leaseLost = false) : IBlobStore
     {
+        private readonly bool _leaseLost = leaseLost;
+        private int _renewals;
+
         public System.Collections.Concurrent.ConcurrentQueue<string> Reads { get; } = new();
 
-        public Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
-            dieBeforeManifest && path == SemanticPublisher.ManifestPath ? throw new IOException("killed before the manifest") : inner.UploadAsync(path, content, options, cancellationToken);
+        /// <summary>Uploads and deletes, as they are asked for.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Changes { get; } = new();
+
+        /// <summary>Completes when a lease is refused (another holds it).</summary>
+        public TaskCompletionSource LeaseRefused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes at the first read of the current manifest or the first change.</summary>
+        public TaskCompletionSource Touched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes at the first renewal of a lease.</summary>
+        public TaskCompletionSource Renewed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Renewals of its leases.</summary>
+        public int Renewals => Volatile.Read(ref _renewals);
+
+        public async Task<BlobWriteResult> UploadAsync(string path, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Changes.Enqueue(path);
+            Touched.TrySetResult();
+            if (onUpload is not null)
+            {
+                await onUpload(path);
+            }
+
+            return await inner.UploadAsync(path, content, options, cancellationToken);
+        }
 
         public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
         {
             Reads.Enqueue(path);
+            if (path == SemanticPublisher.ManifestPath)
+            {
+                Touched.TrySetResult();
+            }
+
             return inner.OpenReadAsync(path, cancellationToken);
         }
 
@@ -388,8 +570,122 @@ public sealed class SemanticPublisherTests : IDisposable
 
         public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
-        public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteIfExistsAsync(path, cancellationToken);
+        public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default)
+        {
+            Changes.Enqueue(path);
+            Touched.TrySetResult();
+            return inner.DeleteIfExistsAsync(path, cancellationToken);
+        }
+
+        public async Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
+        {
+            var lease = await inner.TryAcquireLeaseAsync(path, duration, cancellationToken);
+            if (lease is null)
+            {
+                LeaseRefused.TrySetResult();
+            }
+
+            return lease is null ? null : new WatchedLease(lease, this);
+        }
 
         public string Describe(string path) => inner.Describe(path);
+
+        /// <summary>Counts renewals; says the lease was lost (not renewed in time and taken by another) when the store was told to.</summary>
+        private sealed class WatchedLease(IBlobLease inner, WatchedBlobs owner) : IBlobLease
+        {
+            public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
+            {
+                Interlocked.Increment(ref owner._renewals);
+                owner.Renewed.TrySetResult();
+                return !owner._leaseLost && await inner.RenewAsync(cancellationToken);
+            }
+
+            public Task ReleaseAsync(CancellationToken cancellationToken = default) => inner.ReleaseAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    /// <summary>A clock that stands still, and fires the timers made on it only when the test moves it on.</summary>
+    private sealed class SteppedTime(DateTimeOffset now) : TimeProvider
+    {
+        private readonly List<SteppedTimer> _timers = [];
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_timers)
+            {
+                return _now;
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new SteppedTimer(this, () => callback(state));
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        /// <summary>Moves the clock on and fires every timer that fell due, as often as it fell due.</summary>
+        public void Advance(TimeSpan by)
+        {
+            var due = new List<SteppedTimer>();
+            lock (_timers)
+            {
+                _now += by;
+                foreach (var timer in _timers)
+                {
+                    while (timer.Due is { } at && at <= _now)
+                    {
+                        due.Add(timer);
+                        timer.Due = timer.Period > TimeSpan.Zero ? at + timer.Period : null;
+                    }
+                }
+            }
+
+            foreach (var timer in due)
+            {
+                timer.Fire();
+            }
+        }
+
+        private sealed class SteppedTimer(SteppedTime time, Action fire) : ITimer
+        {
+            public DateTimeOffset? Due { get; set; }
+
+            public TimeSpan Period { get; private set; }
+
+            public void Fire() => fire();
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                lock (time._timers)
+                {
+                    Due = dueTime == Timeout.InfiniteTimeSpan ? null : time._now + dueTime;
+                    Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
+                    if (!time._timers.Contains(this))
+                    {
+                        time._timers.Add(this);
+                    }
+                }
+
+                return true;
+            }
+
+            public void Dispose()
+            {
+                lock (time._timers)
+                {
+                    time._timers.Remove(this);
+                }
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }

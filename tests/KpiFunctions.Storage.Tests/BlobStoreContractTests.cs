@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using KpiFunctions.Storage.Azure;
 using KpiFunctions.Storage.Blobs;
@@ -12,6 +13,8 @@ namespace KpiFunctions.Storage.Tests;
 /// </summary>
 public abstract class BlobStoreContract
 {
+    protected static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+
     protected abstract IBlobStore Store { get; }
 
     [Fact]
@@ -161,6 +164,62 @@ public abstract class BlobStoreContract
         Assert.Equal("v2", await Read("doc"));
     }
 
+    [Fact]
+    public async Task A_lease_excludes_a_second_holder_until_released_and_its_blob_is_created_empty()
+    {
+        var first = await Store.TryAcquireLeaseAsync("locks/publish.lock", LeaseDuration);
+        var whileHeld = await Store.TryAcquireLeaseAsync("locks/publish.lock", LeaseDuration);
+        await first!.ReleaseAsync();
+        var afterRelease = await Store.TryAcquireLeaseAsync("locks/publish.lock", LeaseDuration);
+        await afterRelease!.DisposeAsync();
+        var afterDispose = await Store.TryAcquireLeaseAsync("locks/publish.lock", LeaseDuration);
+        await afterDispose!.DisposeAsync();
+
+        Assert.NotNull(first);
+        Assert.Null(whileHeld);
+        Assert.NotNull(afterRelease);
+        Assert.NotNull(afterDispose);
+        Assert.Equal([("locks/publish.lock", 0L)], (await List("locks/")).Select(b => (b.Path, b.Size)));
+    }
+
+    [Fact]
+    public async Task A_held_lease_renews_and_stays_exclusive_and_once_released_renews_no_more()
+    {
+        var lease = (await Store.TryAcquireLeaseAsync("locks/renewed", LeaseDuration))!;
+
+        var renewed = await lease.RenewAsync();
+        var other = await Store.TryAcquireLeaseAsync("locks/renewed", LeaseDuration);
+        await lease.ReleaseAsync();
+        var renewedAfterRelease = await lease.RenewAsync();
+
+        Assert.True(renewed);
+        Assert.Null(other);
+        Assert.False(renewedAfterRelease);
+    }
+
+    [Fact]
+    public async Task A_lease_on_a_blob_with_content_leaves_the_content_alone()
+    {
+        await Upload("locks/with-content", "kept");
+
+        await using (await Store.TryAcquireLeaseAsync("locks/with-content", LeaseDuration))
+        {
+            Assert.True(await Store.ExistsAsync("locks/with-content"));
+        }
+
+        Assert.Equal("kept", await Read("locks/with-content"));
+    }
+
+    [Theory]
+    [InlineData(14.9)]
+    [InlineData(60.1)]
+    public async Task Lease_durations_outside_15_to_60_seconds_are_refused(double seconds)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.TryAcquireLeaseAsync("locks/x", TimeSpan.FromSeconds(seconds)));
+
+        Assert.Contains("15 to 60 seconds", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/abs")]
@@ -242,6 +301,48 @@ public sealed class FileBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Contains("where the embedded store keeps its writes in progress", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_lease_excludes_another_store_over_the_same_folder_in_this_process()
+    {
+        await using var held = await Store.TryAcquireLeaseAsync("semantic/publish.lock", LeaseDuration);
+
+        var other = await new FileBlobStore(_dir.Path).TryAcquireLeaseAsync("semantic/publish.lock", LeaseDuration);
+
+        Assert.NotNull(held);
+        Assert.Null(other);
+    }
+
+    [Fact]
+    public async Task A_lease_is_an_os_lock_other_processes_see_and_one_held_by_a_process_ends_with_it()
+    {
+        var file = Path.Combine(_dir.Path, "semantic", "publish.lock");
+        var lease = (await Store.TryAcquireLeaseAsync("semantic/publish.lock", LeaseDuration))!;
+        var lockedForOthers = await FlockAsync("-n", file, "-c", "true"); // util-linux flock(1): flock(2), exit 1 when held
+        await lease.ReleaseAsync();
+        var freeForOthers = await FlockAsync("-n", file, "-c", "true");
+
+        // Another process takes it (-o: flock itself holds it, not the command it runs) and is killed while holding it.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-o", file, "-c", "echo held; read line"]) { RedirectStandardInput = true, RedirectStandardOutput = true })!;
+        var held = await holder.StandardOutput.ReadLineAsync();
+        var whileTheOtherHolds = await Store.TryAcquireLeaseAsync("semantic/publish.lock", LeaseDuration);
+        holder.Kill(entireProcessTree: true);
+        await holder.WaitForExitAsync();
+        var afterItDied = await Store.TryAcquireLeaseAsync("semantic/publish.lock", LeaseDuration);
+
+        Assert.Equal((1, 0), (lockedForOthers, freeForOthers));
+        Assert.Equal("held", held);
+        Assert.Null(whileTheOtherHolds);
+        Assert.NotNull(afterItDied);
+        await afterItDied.DisposeAsync();
+    }
+
+    private static async Task<int> FlockAsync(params string[] args)
+    {
+        using var flock = Process.Start(new ProcessStartInfo("flock", args))!;
+        await flock.WaitForExitAsync();
+        return flock.ExitCode;
+    }
+
     /// <summary>Content that calls back on its first read, while the write is under way.</summary>
     private sealed class ObservedStream(byte[] data, Action onFirstRead) : MemoryStream(data)
     {
@@ -281,6 +382,24 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     private readonly AzureBlobStore _store = new(azurite.ConnectionString, AzuriteFixture.NewContainer(), new AzureStorageOptions { ListPageSize = 10 });
 
     protected override IBlobStore Store => _store;
+
+    [Fact]
+    public async Task A_lease_broken_and_taken_by_another_renews_as_lost_and_releases_without_harm()
+    {
+        var lost = (await Store.TryAcquireLeaseAsync("locks/broken", LeaseDuration))!;
+        var blob = StorageAccount.Parse(azurite.ConnectionString).CreateBlobServiceClient().GetBlobContainerClient(_store.Container).GetBlobClient("locks/broken");
+        await global::Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(blob).BreakAsync(TimeSpan.Zero);
+        var taker = await Store.TryAcquireLeaseAsync("locks/broken", LeaseDuration);
+
+        var renewed = await lost.RenewAsync();
+        await lost.ReleaseAsync();
+        var third = await Store.TryAcquireLeaseAsync("locks/broken", LeaseDuration);
+
+        Assert.NotNull(taker);
+        Assert.False(renewed);
+        Assert.Null(third); // the release of the lost lease left the taker's alone
+        Assert.True(await taker.RenewAsync());
+    }
 
     [Fact]
     public async Task Listing_over_5000_blobs_crosses_the_services_page_limit()

@@ -28,6 +28,19 @@ public sealed class FolderContainerBlobStoreTests : IDisposable
         Assert.False(await store.ExistsAsync("raw/tiktok/p1.json.gz"));
     }
 
+    [Fact]
+    public async Task A_lease_is_on_the_blob_in_the_paths_container()
+    {
+        var store = new FolderContainerBlobStore(["raw", "semantic"], folder => new FileBlobStore(Path.Combine(_dir.Path, "container-" + folder)));
+
+        await using var lease = await store.TryAcquireLeaseAsync("semantic/publish.lock", TimeSpan.FromSeconds(15));
+        var onTheContainer = await new FileBlobStore(Path.Combine(_dir.Path, "container-semantic")).TryAcquireLeaseAsync("publish.lock", TimeSpan.FromSeconds(15));
+
+        Assert.NotNull(lease);
+        Assert.Null(onTheContainer);
+        Assert.Equal(["semantic/publish.lock"], await PathsAsync(store, "semantic/"));
+    }
+
     [Theory]
     [InlineData("semantic/x.parquet", "is in folder 'semantic', which has no container; the folders are curated, raw")]
     [InlineData("orders.parquet", "has no folder and name")]

@@ -17,21 +17,30 @@ namespace KpiFunctions.Pipeline.Semantic;
 /// manifest beside it, and last <c>semantic/manifest.json</c>, the one a reader starts from. The manifest is a single
 /// blob written after every file it lists, so a reader always sees one whole version. A file whose bytes are the same
 /// as the previous version's (a month of fact_store_day that did not change) is not written again: the new manifest
-/// lists the previous version's file. Versions older than the retention are removed, except files a kept version lists.
+/// lists the previous version's file. Publishes take turns under the lease on <see cref="LockPath"/> (a backfill and
+/// the nightly run are separate instances); under it, what a publish killed half way left is removed first, and
+/// versions replaced longer ago than the retention last, except files a kept version lists.
 /// </summary>
 public sealed class SemanticPublisher
 {
     /// <summary>The manifest readers start from.</summary>
     public const string ManifestPath = "semantic/manifest.json";
 
+    /// <summary>The blob whose lease a publish holds: beside the versions, outside <c>semantic/v=</c> and every Parquet glob.</summary>
+    public const string LockPath = "semantic/publish.lock";
+
+    /// <summary>How long a publish waits for another to finish, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(10);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly KpiStorage _storage;
     private readonly KpiCatalog _catalog;
     private readonly TimeSpan _retention;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _lockWait;
 
-    /// <summary>Creates the publisher.</summary>
-    public SemanticPublisher(KpiStorage storage, KpiCatalog catalog, TimeSpan retention, TimeProvider time)
+    /// <summary>Creates the publisher; a publish waits up to <paramref name="lockWait"/> (<see cref="DefaultLockWait"/>) for another to finish.</summary>
+    public SemanticPublisher(KpiStorage storage, KpiCatalog catalog, TimeSpan retention, TimeProvider time, TimeSpan? lockWait = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -40,19 +49,36 @@ public sealed class SemanticPublisher
         _catalog = catalog;
         _retention = retention;
         _time = time;
+        _lockWait = lockWait ?? DefaultLockWait;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_lockWait, TimeSpan.Zero, nameof(lockWait));
     }
 
-    /// <summary>Writes a new version from what the tables hold now and makes it the current one.</summary>
+    /// <summary>
+    /// Writes a new version from what the tables hold now and makes it the current one, under the lease on
+    /// <see cref="LockPath"/>: a publish that finds it held waits for the other to finish, and fails with
+    /// <see cref="TimeoutException"/> after the wait it was given.
+    /// </summary>
     public async Task<SemanticManifest> PublishAsync(string runId, CancellationToken cancellationToken = default)
     {
+        var lease = await PublishLease.AcquireAsync(_storage.Blobs, LockPath, _lockWait, _time, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            return await PublishLeasedAsync(runId, lease, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SemanticManifest> PublishLeasedAsync(string runId, PublishLease lease, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
+        var previous = await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
+        await RemoveLeftoversAsync(previous, cancellationToken).ConfigureAwait(false);
 
         // The publish time, then a random tag: versions sort by time, and two publishes never share a folder.
-        var previous = await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
         var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
 
         // Published within the current version's millisecond (or with a clock behind it): extend its name, so this
-        // version still sorts after the one it replaces and the switch below is not refused as going back.
+        // version still sorts after the one it replaces (retention and the removal of leftovers read the order of
+        // versions as the order they were current in).
         if (previous is not null && string.CompareOrdinal(previous.Version, stamp) >= 0)
         {
             stamp = previous.Version;
@@ -77,7 +103,7 @@ public sealed class SemanticPublisher
 
         // The detail facts the compute step wrote for the same store-days (and the weeks they fall in), by month: a month
         // none of whose partitions changed since the previous version was written keeps that version's file unread.
-        var previousWritten = previous is null ? null : await WrittenAsync($"semantic/v={previous.Version}/manifest.json", cancellationToken).ConfigureAwait(false);
+        var previousWritten = previous is null ? null : await WrittenAsync(VersionManifestPath(previous.Version), cancellationToken).ConfigureAwait(false);
         var productDays = await MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
             rows.Select(r => (r.StoreId, r.Date)).Distinct(),
             rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
@@ -113,12 +139,12 @@ public sealed class SemanticPublisher
             tables);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
 
-        // The version's own manifest first (retention reads it), the current one last: the switch to the new version.
-        // A publish that started later and already switched wins: the current version never goes back in time.
-        await UploadAsync($"semantic/v={version}/manifest.json", bytes, cancellationToken).ConfigureAwait(false);
-        if (await ReadManifestAsync(ManifestPath, cancellationToken).ConfigureAwait(false) is { } newer && string.CompareOrdinal(newer.Version, version) > 0)
+        // The version's own manifest first (retention reads it), the current one last: the switch to the new version,
+        // made only while the lease is still this publish's (renewed just now, so it lasts the upload).
+        await UploadAsync(VersionManifestPath(version), bytes, cancellationToken).ConfigureAwait(false);
+        if (!await lease.StillHeldAsync(cancellationToken).ConfigureAwait(false))
         {
-            return newer;
+            throw new InvalidOperationException($"The publish of version {version} lost its lease on {_storage.Blobs.Describe(LockPath)} (not renewed in time), so another publish may be under way: {ManifestPath} was not switched and readers stay on {previous?.Version ?? "no version"}. Publish again; the next publish removes this one's files.");
         }
 
         await UploadAsync(ManifestPath, bytes, cancellationToken).ConfigureAwait(false);
@@ -237,74 +263,110 @@ public sealed class SemanticPublisher
     }
 
     /// <summary>
-    /// Removes versions older than the retention, keeping the current one and every file a kept version lists (a file
-    /// shared from an old version stays as long as someone lists it).
+    /// Removes what publishes killed half way left: version folders that no manifest made current, so no reader started
+    /// on them. Under the lease no other publish is writing one, so a folder other than the current version's is such a
+    /// leftover when it has no manifest of its own (killed while writing files) or sorts after the current version (its
+    /// manifest written, the switch not). Files a kept manifest lists stay, to be safe.
+    /// </summary>
+    private async Task RemoveLeftoversAsync(SemanticManifest? current, CancellationToken cancellationToken)
+    {
+        var files = await VersionFilesAsync(cancellationToken).ConfigureAwait(false);
+        var leftovers = files
+            .Where(v => v.Key != current?.Version && (!v.Value.Contains(VersionManifestPath(v.Key)) || current is null || string.CompareOrdinal(v.Key, current.Version) > 0))
+            .Select(v => v.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        if (leftovers.Count == 0)
+        {
+            return;
+        }
+
+        var kept = (await ManifestsAsync(files, cancellationToken).ConfigureAwait(false)).Where(m => !leftovers.Contains(m.Version)).ToList();
+        if (current is not null)
+        {
+            kept.Add(current);
+        }
+
+        await RemoveAsync(files, leftovers, kept, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes versions replaced longer ago than the retention, keeping the current one and every file a kept version
+    /// lists (a file shared from an old version stays as long as someone lists it).
     /// </summary>
     private async Task RemoveOldVersionsAsync(SemanticManifest current, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var byVersion = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        await foreach (var blob in _storage.Blobs.ListAsync("semantic/v=", cancellationToken).ConfigureAwait(false))
-        {
-            var version = blob.Path["semantic/v=".Length..].Split('/')[0];
-            (byVersion.TryGetValue(version, out var list) ? list : byVersion[version] = []).Add(blob.Path);
-        }
+        var files = await VersionFilesAsync(cancellationToken).ConfigureAwait(false);
 
         // A version counts as old from when the next one replaced it (readers may have started on it until then), not
         // from when it was made: after a week without publishes the version just replaced stays its full retention.
-        var manifests = new Dictionary<string, SemanticManifest>(StringComparer.Ordinal);
-        foreach (var version in byVersion.Keys)
-        {
-            if (await ReadManifestAsync($"semantic/v={version}/manifest.json", cancellationToken).ConfigureAwait(false) is { } m)
-            {
-                manifests[version] = m;
-            }
-        }
-
-        var ordered = manifests.Values.OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
+        var ordered = (await ManifestsAsync(files, cancellationToken).ConfigureAwait(false)).OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
         var kept = new List<SemanticManifest> { current };
         var expired = new List<string>();
-        foreach (var version in byVersion.Keys.Where(v => v != current.Version))
+        for (var i = 0; i < ordered.Count; i++)
         {
-            DateTimeOffset? since;
-            if (manifests.TryGetValue(version, out var manifest))
+            if (ordered[i].Version == current.Version)
             {
-                var next = ordered.FirstOrDefault(m => string.CompareOrdinal(m.Version, version) > 0);
-                since = next?.CreatedUtc;
-            }
-            else
-            {
-                // Files with no manifest: a publish still writing, or one that died. Judged by the time in the name.
-                since = VersionTime(version);
+                continue;
             }
 
-            if (since is null || now - since.Value < _retention)
+            if (i + 1 < ordered.Count && now - ordered[i + 1].CreatedUtc >= _retention)
             {
-                if (manifest is not null)
-                {
-                    kept.Add(manifest);
-                }
+                expired.Add(ordered[i].Version);
             }
             else
             {
-                expired.Add(version);
+                kept.Add(ordered[i]);
             }
         }
 
-        var listed = kept.SelectMany(m => m.Tables).SelectMany(t => t.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var version in expired)
+        await RemoveAsync(files, expired, kept, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every version folder's files, by version.</summary>
+    private async Task<Dictionary<string, List<string>>> VersionFilesAsync(CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var blob in _storage.Blobs.ListAsync("semantic/v=", cancellationToken).ConfigureAwait(false))
         {
-            // Files first, the version's manifest last: a version whose removal died half way is found again next time.
-            foreach (var path in byVersion[version].Where(p => !listed.Contains(p)).OrderBy(p => p.EndsWith("/manifest.json", StringComparison.Ordinal)))
+            var version = blob.Path["semantic/v=".Length..].Split('/')[0];
+            (files.TryGetValue(version, out var list) ? list : files[version] = []).Add(blob.Path);
+        }
+
+        return files;
+    }
+
+    /// <summary>The manifests of the version folders that have one of their own.</summary>
+    private async Task<List<SemanticManifest>> ManifestsAsync(Dictionary<string, List<string>> files, CancellationToken cancellationToken)
+    {
+        var manifests = new List<SemanticManifest>();
+        foreach (var (version, paths) in files)
+        {
+            if (paths.Contains(VersionManifestPath(version)) && await ReadManifestAsync(VersionManifestPath(version), cancellationToken).ConfigureAwait(false) is { } manifest)
+            {
+                manifests.Add(manifest);
+            }
+        }
+
+        return manifests;
+    }
+
+    private static string VersionManifestPath(string version) => $"semantic/v={version}/manifest.json";
+
+    /// <summary>
+    /// Deletes the versions' files except those a kept manifest lists; each version's manifest last, so a version whose
+    /// removal died half way is found again next time.
+    /// </summary>
+    private async Task RemoveAsync(Dictionary<string, List<string>> files, IEnumerable<string> versions, List<SemanticManifest> kept, CancellationToken cancellationToken)
+    {
+        var listed = kept.SelectMany(m => m.Tables).SelectMany(t => t.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var version in versions)
+        {
+            foreach (var path in files[version].Where(p => !listed.Contains(p)).OrderBy(p => p.EndsWith("/manifest.json", StringComparison.Ordinal)))
             {
                 await _storage.Blobs.DeleteIfExistsAsync(path, cancellationToken).ConfigureAwait(false);
             }
         }
     }
-
-    private static DateTimeOffset? VersionTime(string version) =>
-        version.Length >= 19 && DateTime.TryParseExact(version[..19], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-            ? new DateTimeOffset(t, TimeSpan.Zero)
-            : null;
 
     private async Task<SemanticManifest?> ReadManifestAsync(string path, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using global::Azure;
 using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
 using global::Azure.Storage.Blobs.Models;
+using global::Azure.Storage.Blobs.Specialized;
 using KpiFunctions.Storage.Blobs;
 using SdkUploadOptions = global::Azure.Storage.Blobs.Models.BlobUploadOptions;
 
@@ -209,6 +210,47 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    /// <remarks>A blob lease of the service, under a lease id of its own; a lease being broken counts as held.</remarks>
+    public async Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        BlobPath.Validate(path);
+        BlobLeaseDuration.Validate(duration);
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        var blob = _container.GetBlobClient(path);
+        var lease = blob.GetBlobLeaseClient();
+        try
+        {
+            try
+            {
+                await lease.AcquireAsync(duration, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "BlobNotFound")
+            {
+                // Only a blob can be leased: create it empty unless another just did (and may hold it already), then ask again.
+                try
+                {
+                    await blob.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException exists) when (exists.ErrorCode is "BlobAlreadyExists" or "LeaseIdMissing")
+                {
+                }
+
+                await lease.AcquireAsync(duration, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode is "LeaseAlreadyPresent" or "LeaseIsBreakingAndCannotBeAcquired")
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw StorageErrors.Refused($"Acquire lease on blob {Container}/{path}", e);
+        }
+
+        return new AzureLease(lease, $"{Container}/{path}");
+    }
+
+    /// <inheritdoc />
     public string Describe(string path) => _container.Uri.ToString().TrimEnd('/') + "/" + path;
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
@@ -236,6 +278,72 @@ public sealed class AzureBlobStore : IBlobStore
         {
             _createGate.Release();
         }
+    }
+
+    /// <summary>A lease of the service through its lease client; renewing and releasing a lease now another's is a value.</summary>
+    private sealed class AzureLease(BlobLeaseClient lease, string name) : IBlobLease
+    {
+        private int _released;
+
+        public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref _released) != 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                await lease.RenewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (Lost(e))
+            {
+                return false;
+            }
+            catch (RequestFailedException e)
+            {
+                throw StorageErrors.Refused($"Renew lease on blob {name}", e);
+            }
+        }
+
+        public async Task ReleaseAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await lease.ReleaseAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (Lost(e))
+            {
+                // Lapsed and taken, broken, or the blob is gone: nothing of ours to give up.
+            }
+            catch (RequestFailedException e)
+            {
+                throw StorageErrors.Refused($"Release lease on blob {name}", e);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (StorageRequestException)
+            {
+                // Disposing must not hide the error that got us here; the lease lapses within its duration.
+            }
+        }
+
+        /// <summary>The service no longer holds the lease for this id: another's, none (broken or released), or no blob.</summary>
+        private static bool Lost(RequestFailedException e) =>
+            (e.Status == 404 && e.ErrorCode == "BlobNotFound")
+            || (e.Status == 409 && e.ErrorCode is "LeaseIdMismatchWithLeaseOperation" or "LeaseNotPresentWithLeaseOperation" or "LeaseIsBrokenAndCannotBeRenewed");
     }
 
     private static void ValidateContainer(string container)

@@ -69,6 +69,13 @@ public sealed class FolderContainerBlobStore : IBlobStore
         return store.DeleteIfExistsAsync(name, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var (store, name) = Route(path);
+        return store.TryAcquireLeaseAsync(name, duration, cancellationToken);
+    }
+
     /// <summary>
     /// Blobs whose path starts with <paramref name="prefix"/>, paths given back whole (folder included). A prefix
     /// inside one folder lists that container; a shorter one (even empty) lists every container it can match.

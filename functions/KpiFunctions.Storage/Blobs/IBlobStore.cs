@@ -27,6 +27,13 @@ public interface IBlobStore
     /// <summary>Deletes a blob; false when there was none.</summary>
     Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes an exclusive lease on the blob at the path for <paramref name="duration"/> (15 to 60 seconds, see
+    /// <see cref="BlobLeaseDuration"/>), creating the blob empty when there is none; null when another holds it. A
+    /// lease blob is for leasing only: nothing else writes or deletes it.
+    /// </summary>
+    Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default);
+
     /// <summary>Where a path lives, for people: a file path or a URL.</summary>
     string Describe(string path);
 }

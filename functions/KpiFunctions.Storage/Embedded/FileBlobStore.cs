@@ -221,6 +221,38 @@ public sealed class FileBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The lease is an exclusive lock on the blob's file, held through an open handle: on Unix .NET takes flock(LOCK_EX)
+    /// for <see cref="FileShare.None"/>, on Windows the share mode does the same. It excludes other processes and other
+    /// opens in this one (reading the file included), and the OS drops it when the process ends, so it never lapses while
+    /// its holder lives: <paramref name="duration"/> is only checked. (Setting DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns
+    /// the flock off.)
+    /// </remarks>
+    public Task<IBlobLease?> TryAcquireLeaseAsync(string path, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        BlobLeaseDuration.Validate(duration);
+        var full = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        try
+        {
+            var handle = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return Task.FromResult<IBlobLease?>(new FileLease(handle));
+        }
+        catch (IOException e) when (HeldElsewhere(e))
+        {
+            return Task.FromResult<IBlobLease?>(null);
+        }
+    }
+
+    /// <summary>
+    /// How .NET reports a file locked by another handle: EWOULDBLOCK from flock on Unix (11 on Linux, 35 on macOS), a
+    /// sharing or lock violation on Windows (32, 33). Any other failure to open is an error.
+    /// </summary>
+    private static bool HeldElsewhere(IOException e) =>
+        e.GetType() == typeof(IOException) && (OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) is 32 or 33 : e.HResult is 11 or 35);
+
+    /// <inheritdoc />
     public string Describe(string path) => FullPath(path);
 
     private string FullPath(string path) =>
@@ -230,4 +262,28 @@ public sealed class FileBlobStore : IBlobStore
 
     private static string ETagOf(FileInfo info) =>
         string.Create(CultureInfo.InvariantCulture, $"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
+
+    /// <summary>A lease held as the open, exclusively locked handle of the blob's file; closing it releases the lock.</summary>
+    private sealed class FileLease(FileStream handle) : IBlobLease
+    {
+        private FileStream? _handle = handle;
+
+        public Task<bool> RenewAsync(CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(Volatile.Read(ref _handle) is not null);
+        }
+
+        public Task ReleaseAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Exchange(ref _handle, null)?.Dispose();
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Interlocked.Exchange(ref _handle, null)?.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
