@@ -104,7 +104,7 @@ public sealed class KpiCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--data-dir", _dir.Path)).ExitCode);
         var (code, output) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
-        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Value;
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.NotEmpty(runId);
@@ -123,6 +123,19 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_runs_started_in_the_same_second_get_different_ids()
+    {
+        var first = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "1", "--data-dir", _dir.Path);
+        var second = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "1", "--data-dir", _dir.Path);
+        var (code, output) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
+
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Output);
+        Assert.True(second.ExitCode == ExitCodes.Ok, second.Output);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(output, @"20261120T120000Z-[0-9a-f]{8}").Select(m => m.Value).Distinct().Count());
+    }
+
+    [Fact]
     public async Task On_azurite_run_and_runs_read_and_write_the_same_run_summary()
     {
         await using var azurite = await KpiFunctions.Tests.Shared.AzuriteProcess.StartAsync();
@@ -130,7 +143,7 @@ public sealed class KpiCliTests : IDisposable
         var (runCode, runOutput) = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--storage", azurite.ConnectionString, "--data-dir", _dir.Path);
         Assert.True(runCode == ExitCodes.Ok, runOutput);
         var (code, output) = await CliRunner.RunAsync("runs", "--storage", azurite.ConnectionString);
-        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Value;
         var (statusCode, status) = await CliRunner.RunAsync("runs", runId, "--storage", azurite.ConnectionString);
 
         Assert.Equal(ExitCodes.Ok, code);

@@ -122,7 +122,7 @@ internal static class RunCommand
             console.MarkupLine("Store data from the TikTok Shop API; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
         }
 
-        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time, new Random(s.Seed ^ (int)now.ToUnixTimeSeconds()));
+        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time);
         var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
         var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Orchestration;
@@ -37,16 +38,14 @@ public static class RunPlanner
     /// </summary>
     public static string NightlyRunId(DateTimeOffset now) => "nightly-" + now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>A new id for a backfill or a local run: its start time and six hex digits from <paramref name="random"/>.</summary>
-    public static string NewRunId(DateTimeOffset now, Random random)
+    /// <summary>
+    /// A new id for a backfill or a local run: its start time (so ids sort by it) and eight hex digits from the
+    /// cryptographic generator, so runs started in the same second, by any process and with any seed, differ.
+    /// </summary>
+    public static string NewRunId(DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        Span<byte> bytes = stackalloc byte[3];
-        lock (random)
-        {
-            random.NextBytes(bytes);
-        }
-
+        Span<byte> bytes = stackalloc byte[4];
+        RandomNumberGenerator.Fill(bytes);
         return now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(bytes);
     }
 
