@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Storage.Azure;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
@@ -15,18 +17,20 @@ internal static class RunsCommand
 {
     public static Command Create(CliContext context)
     {
-        var runId = new Argument<string?>("runId") { Description = "A run's id: show it with each store's outcome. Leave out to list recent runs.", Arity = ArgumentArity.ZeroOrOne };
-        var max = new Option<int>("--max") { Description = "How many runs, newest first.", DefaultValueFactory = _ => 20 };
+        var runId = new Argument<string?>("runId")
+        {
+            Description = "A run's id: show it with each store's outcome. Leave out to list recent runs.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result => RunPlanner.IsValidRunId(CommonOptions.Value(result))
+                ? CommonOptions.Value(result)
+                : CommonOptions.Error<string?>(result, $"<runId> '{CommonOptions.Value(result)}' is not a run id; allowed: 1-64 letters, digits, '-' and '_'."),
+        };
+        var max = CommonOptions.WholeNumber("--max", "How many runs, newest first (1-1000).", 1, 1000, 20);
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
         var command = new Command("runs", "List recent runs from the run summary (KpiRuns), or show one run with each store's outcome.") { runId, max, dataDir, storageOption };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(max) is < 1 or > 1000)
-            {
-                throw new ArgumentException("--max is 1-1000.");
-            }
-
             var history = await HistoryAsync(context, parse.GetValue(dataDir), parse.GetValue(storageOption), ct);
             return parse.GetValue(runId) is { Length: > 0 } id
                 ? await ShowAsync(context, history, id, ct)
@@ -93,7 +97,7 @@ internal static class RunsCommand
         return header.Status is RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    private static async Task<RunHistory> HistoryAsync(CliContext context, string? dataDir, string? storage, CancellationToken ct)
+    private static async Task<RunHistory> HistoryAsync(CliContext context, string? dataDir, StorageAccount? storage, CancellationToken ct)
     {
         var dir = CommonOptions.ResolveDataDir(dataDir, context);
         var connection = CommonOptions.ResolveStorage(storage, context);

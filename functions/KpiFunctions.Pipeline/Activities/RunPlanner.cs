@@ -50,10 +50,13 @@ public static class RunPlanner
     }
 
     /// <summary>A run id is an instance id and a table key: letters, digits, '-' and '_', at most 64.</summary>
+    public static bool IsValidRunId(string? id) => id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="id"/> is a usable run id (<see cref="IsValidRunId"/>).</summary>
     public static void CheckRunId(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!IsValidRunId(id))
         {
             throw new ArgumentException($"Run id '{id}' is not usable: use 1 to 64 letters, digits, '-' or '_'.");
         }
@@ -108,8 +111,13 @@ public static class RunPlanner
         return (stores, from, to, fetchFrom);
     }
 
-    private static async Task<IReadOnlyList<Store>> SelectStoresAsync(KpiStorage storage, IReadOnlyList<string>? ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// The registered stores a run covers: <paramref name="ids"/>, or every enabled store when none are given. Throws
+    /// <see cref="ArgumentException"/> for unknown ids and <see cref="InvalidOperationException"/> when no store is enabled.
+    /// </summary>
+    public static async Task<IReadOnlyList<Store>> SelectStoresAsync(KpiStorage storage, IReadOnlyList<string>? ids, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         var all = await new StoreRegistry(storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
         if (ids is null || ids.Count == 0)
         {

@@ -64,16 +64,25 @@ public sealed class StorageAccount
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var number = 0;
         foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            number++;
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new ArgumentException($"Connection string part '{part.Split('=')[0]}' has no value; parts look like Name=value.", nameof(connectionString));
+                // Counted, not quoted: a part without a name may be a pasted key.
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Connection string part #{number} has no value; parts look like Name=value."), nameof(connectionString));
             }
 
             parts[part[..eq]] = part[(eq + 1)..];
         }
+
+        // Named, not quoted: a URL may carry a SAS token in its query.
+        Uri Url(string name, string text) =>
+            Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                ? uri
+                : throw new ArgumentException($"The connection string's {name} is not an absolute http(s) URL.", nameof(connectionString));
 
         if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && string.Equals(dev, "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -81,9 +90,9 @@ public sealed class StorageAccount
             return new StorageAccount(
                 "devstoreaccount1",
                 Convert.FromBase64String(DevelopmentAccountKey),
-                new Uri(host + ":10000/devstoreaccount1"),
-                new Uri(host + ":10002/devstoreaccount1"),
-                new Uri(host + ":10001/devstoreaccount1"));
+                Url("DevelopmentStorageProxyUri", host + ":10000/devstoreaccount1"),
+                Url("DevelopmentStorageProxyUri", host + ":10002/devstoreaccount1"),
+                Url("DevelopmentStorageProxyUri", host + ":10001/devstoreaccount1"));
         }
 
         if (parts.TryGetValue("SharedAccessSignature", out var sas))
@@ -95,14 +104,14 @@ public sealed class StorageAccount
 
             // The pipeline writes Parquet to blobs and KPIs to tables, so a SAS connection string names both.
             Uri SasEndpoint(string name) => parts.TryGetValue(name, out var uri) && !string.IsNullOrWhiteSpace(uri)
-                ? new Uri(uri.TrimEnd('/'))
+                ? Url(name, uri)
                 : throw new ArgumentException($"The connection string has a SharedAccessSignature but no {name}; give BlobEndpoint and TableEndpoint.", nameof(connectionString));
             return new StorageAccount(
                 parts.TryGetValue("AccountName", out var named) ? named : "",
                 null,
                 SasEndpoint("BlobEndpoint"),
                 SasEndpoint("TableEndpoint"),
-                parts.TryGetValue("QueueEndpoint", out var queueUri) && !string.IsNullOrWhiteSpace(queueUri) ? new Uri(queueUri.TrimEnd('/')) : null,
+                parts.TryGetValue("QueueEndpoint", out var queueUri) && !string.IsNullOrWhiteSpace(queueUri) ? Url("QueueEndpoint", queueUri) : null,
                 sas.TrimStart('?'));
         }
 
@@ -129,8 +138,8 @@ public sealed class StorageAccount
         var protocol = parts.TryGetValue("DefaultEndpointsProtocol", out var p) ? p : "https";
         var suffix = parts.TryGetValue("EndpointSuffix", out var s) ? s : "core.windows.net";
         Uri Endpoint(string name, string service) => parts.TryGetValue(name, out var explicitUri)
-            ? new Uri(explicitUri.TrimEnd('/'))
-            : new Uri(string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
+            ? Url(name, explicitUri)
+            : Url($"{service} endpoint (from DefaultEndpointsProtocol, AccountName and EndpointSuffix)", string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
         // With explicit endpoints (Azurite, a custom domain) the queue endpoint cannot be guessed: only an explicit one counts.
         var queue = parts.ContainsKey("QueueEndpoint") || !(parts.ContainsKey("BlobEndpoint") || parts.ContainsKey("TableEndpoint")) ? Endpoint("QueueEndpoint", "queue") : null;
         return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"), queue);
