@@ -48,7 +48,7 @@ public sealed class LocalPipelineRunner
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher };
+        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher, Owner = RunOwner.Current };
         var input = new RunInput(request.From, request.To, request.StoreIds, request.FetchFrom);
         await _storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await RunPlanner.ResolveAsync(_storage, input, _time.GetUtcNow(), _options.LookbackDays, cancellationToken).ConfigureAwait(false);
