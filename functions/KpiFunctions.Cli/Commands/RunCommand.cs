@@ -11,7 +11,6 @@ using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
-using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.Synthetic;
