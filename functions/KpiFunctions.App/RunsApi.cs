@@ -43,7 +43,7 @@ public sealed class RunsApi(AppServices services)
             return await JsonAsync(request, HttpStatusCode.BadRequest, new JsonObject { ["error"] = ex.Message }, cancellationToken).ConfigureAwait(false);
         }
 
-        var id = await RunStarter.StartAsync(client, RunPlanner.NewRunId(services.Time.GetUtcNow(), Random.Shared), input, cancellationToken).ConfigureAwait(false);
+        var id = await RunStarter.StartAsync(client, RunPlanner.NewRunId(services.Time.GetUtcNow()), input, cancellationToken).ConfigureAwait(false);
         return await client.CreateCheckStatusResponseAsync(request, id, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using KpiFunctions.Cli.Commands;
 using Spectre.Console;
 
@@ -35,12 +36,7 @@ public static class KpiCli
         var verbose = args.Contains("--verbose", StringComparer.Ordinal);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
-            }
-
-            console.MarkupLine("Run [bold]kpi --help[/] (or [bold]kpi <command> --help[/]) to see the options.");
+            Error(console, string.Join(" ", parse.Errors.Select(e => e.Message)) + $" ({HelpCommand(parse.CommandResult)} shows the options)");
             return ExitCodes.BadUsage;
         }
 
@@ -56,26 +52,51 @@ public static class KpiCli
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or NotSupportedException)
         {
-            Report(console, ex, verbose);
+            // The caller's mistake: the message says what to fix; a stack trace would not help.
+            Report(console, ex, verbose, hint: null);
             return ExitCodes.BadUsage;
         }
         catch (Exception ex)
         {
-            Report(console, ex, verbose);
+            Report(console, ex, verbose, hint: " (--verbose shows the details)");
             return ExitCodes.Failed;
         }
     }
 
-    private static void Report(IAnsiConsole console, Exception ex, bool verbose)
+    /// <summary>An exception's message without the " (Parameter 'name')" an <see cref="ArgumentException"/> adds for developers.</summary>
+    internal static string MessageOf(Exception ex) =>
+        ex is ArgumentException { ParamName: { } name }
+            ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : ex.Message;
+
+    private static void Report(IAnsiConsole console, Exception ex, bool verbose, string? hint)
     {
-        console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+        Error(console, MessageOf(ex) + (verbose ? "" : hint));
         if (verbose)
         {
             console.WriteLine(ex.ToString());
         }
-        else
+    }
+
+    /// <summary>
+    /// Writes an error as one line, however long: past Spectre's layout, which would break it at the console's width,
+    /// so a script reads the whole message from the first line and a terminal wraps it.
+    /// </summary>
+    private static void Error(IAnsiConsole console, string message)
+    {
+        console.Markup("[red]error:[/] ");
+        console.Profile.Out.Writer.WriteLine(message.ReplaceLineEndings(" "));
+    }
+
+    /// <summary>"kpi run --help" for the command the parse reached.</summary>
+    private static string HelpCommand(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult c; r = c.Parent)
         {
-            console.MarkupLine("[grey](--verbose shows the details)[/]");
+            names.Insert(0, c.Command is RootCommand ? "kpi" : c.Command.Name);
         }
+
+        return string.Join(' ', names) + " --help";
     }
 }

@@ -23,21 +23,18 @@ public sealed class LocalPipelineRunner
     private readonly IFxRateSource _fx;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
-    private readonly Random _random;
     private readonly KpiCatalog? _catalog;
 
     /// <summary>Creates a runner (the arguments are checked by the activities it runs).</summary>
-    public LocalPipelineRunner(KpiStorage storage, IStoreSource source, IFxRateSource fx, PipelineOptions options, TimeProvider time, Random random, KpiCatalog? catalog = null)
+    public LocalPipelineRunner(KpiStorage storage, IStoreSource source, IFxRateSource fx, PipelineOptions options, TimeProvider time, KpiCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(time);
-        ArgumentNullException.ThrowIfNull(random);
         _storage = storage;
         _source = source;
         _fx = fx;
         _options = options;
         _time = time;
-        _random = random;
         _catalog = catalog;
     }
 
@@ -51,11 +48,11 @@ public sealed class LocalPipelineRunner
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher };
+        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher, Owner = RunOwner.Current };
         var input = new RunInput(request.From, request.To, request.StoreIds, request.FetchFrom);
         await _storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await RunPlanner.ResolveAsync(_storage, input, _time.GetUtcNow(), _options.LookbackDays, cancellationToken).ConfigureAwait(false);
-        var runId = request.RunId ?? RunPlanner.NewRunId(_time.GetUtcNow(), _random);
+        var runId = request.RunId ?? RunPlanner.NewRunId(_time.GetUtcNow());
         RunPlanner.CheckRunId(runId);
 
         // Not on the in-memory Durable host: its work-item cap (the processor count, with a 500 ms pause when full)

@@ -14,6 +14,9 @@ public sealed record PipelineOptions
     /// <summary>How many days an FX rate may be carried forward [KPI_FX_MAX_CARRY_DAYS].</summary>
     public int FxMaxCarryForwardDays { get; init; } = 7;
 
+    /// <summary>Most stores the in-process runner may fetch at once.</summary>
+    public const int ParallelStoresLimit = 64;
+
     /// <summary>Stores fetched at once by the in-process runner [KPI_MAX_PARALLEL_STORES].</summary>
     public int MaxParallelStores { get; init; } = 4;
 
@@ -126,9 +129,9 @@ public sealed record PipelineOptions
             problems.Add($"FX carry-forward of {FxMaxCarryForwardDays} days must be 0-31");
         }
 
-        if (MaxParallelStores is < 1 or > 64)
+        if (MaxParallelStores is < 1 or > ParallelStoresLimit)
         {
-            problems.Add($"parallel stores {MaxParallelStores} must be 1-64");
+            problems.Add($"parallel stores {MaxParallelStores} must be 1-{ParallelStoresLimit}");
         }
 
         if (MaxAttempts is < 1 or > 10)

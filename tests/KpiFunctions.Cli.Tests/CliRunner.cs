@@ -14,6 +14,13 @@ internal static class CliRunner
     public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var writer = new StringWriter();
+        var code = await KpiCli.InvokeAsync(args, Context(writer, environment));
+        return (code, writer.ToString());
+    }
+
+    /// <summary>The context the runs get: a plain console 200 wide writing to <paramref name="writer"/>, the fixed clock, the test salt.</summary>
+    public static CliContext Context(TextWriter writer, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
@@ -23,8 +30,6 @@ internal static class CliRunner
         });
         console.Profile.Width = 200;
         var salt = Convert.ToBase64String("cli-test-salt-0123456789"u8.ToArray());
-        var context = new CliContext(console, new FixedTimeProvider(Now), name => name == "KPI_BUYER_HASH_SALT" ? salt : environment.GetValueOrDefault(name));
-        var code = await KpiCli.InvokeAsync(args, context);
-        return (code, writer.ToString());
+        return new CliContext(console, new FixedTimeProvider(Now), name => name == "KPI_BUYER_HASH_SALT" ? salt : environment?.GetValueOrDefault(name));
     }
 }

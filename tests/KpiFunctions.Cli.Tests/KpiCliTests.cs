@@ -3,7 +3,7 @@ using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.Cli.Tests;
 
-public sealed class KpiCliTests : IDisposable
+public sealed partial class KpiCliTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -36,20 +36,40 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("run --demo --days 0", "--days must be 1-400.")]
-    [InlineData("run --demo --stores 500", "--stores must be 1-120.")]
-    [InlineData("run --demo --source nosuch", "nosuch")]
-    [InlineData("run --demo --to 2026-11-31", "--to '2026-11-31' is not a date; use yyyy-MM-dd")]
-    [InlineData("kpis --from 2026-13-01", "--from '2026-13-01' is not a date")]
-    [InlineData("kpis", "--from")]
-    [InlineData("run --bogus", "--bogus")]
-    public async Task Bad_arguments_exit_2_with_a_message_and_no_stack_trace(string args, string message)
+    [InlineData("run --demo --days 0", "error: --days '0' is out of range; allowed: 1-400. (kpi run --help shows the options)")]
+    [InlineData("run --demo --days abc", "error: --days 'abc' is not a whole number; allowed: 1-400.")]
+    [InlineData("run --demo --stores 500", "error: --stores '500' is out of range; allowed: 1-120.")]
+    [InlineData("run --demo --source nosuch", "error: --source 'nosuch' is not a choice; allowed: synthetic, tiktok, csv.")]
+    [InlineData("run --demo --to 2026-11-31", "error: --to '2026-11-31' is not a date; allowed: yyyy-MM-dd")]
+    [InlineData("run --demo --reporting-currency XYZ", "error: --reporting-currency 'XYZ' has no rates in the synthetic FX source; allowed: USD, GBP, EUR")]
+    [InlineData("run --demo --store nope", "error: --store 'nope' is not a demo store; allowed (with --stores 12): uk-main, us-west")]
+    [InlineData("kpis --from 2026-13-01", "error: --from '2026-13-01' is not a date")]
+    [InlineData("kpis", "error: Option '--from' is required. (kpi kpis --help shows the options)")]
+    [InlineData("run --bogus", "error: Unrecognized command or argument '--bogus'.")]
+    public async Task Bad_arguments_exit_2_with_a_one_line_message_and_no_stack_trace(string args, string message)
     {
-        var (code, output) = await CliRunner.RunAsync(args.Split(' '));
+        var (code, output) = await CliRunner.RunAsync([.. args.Split(' '), "--data-dir", _dir.Path]);
 
         Assert.Equal(ExitCodes.BadUsage, code);
-        Assert.Contains(message, output, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.StartsWith(message, Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db")));
+    }
+
+    [Theory]
+    [InlineData("--reporting-currency XYZ --days 1")]
+    [InlineData("--from 2026-11-10 --to 2026-11-01")]
+    [InlineData("--to 2026-11-20")]
+    [InlineData("--days 400")]
+    [InlineData("--store nope")]
+    public async Task A_demo_run_refused_for_its_values_writes_nothing(string args)
+    {
+        var data = Path.Combine(_dir.Path, "data");
+
+        var (code, output) = await CliRunner.RunAsync(["run", "--demo", .. args.Split(' '), "--data-dir", data]);
+
+        Assert.True(code == ExitCodes.BadUsage, output);
+        Assert.DoesNotContain("Running the demo", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), $"kpi run --demo {args} created {data}");
     }
 
     [Theory]
@@ -104,7 +124,7 @@ public sealed class KpiCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--data-dir", _dir.Path)).ExitCode);
         var (code, output) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
-        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Value;
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.NotEmpty(runId);
@@ -123,6 +143,19 @@ public sealed class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_runs_started_in_the_same_second_get_different_ids()
+    {
+        var first = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "1", "--data-dir", _dir.Path);
+        var second = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "1", "--data-dir", _dir.Path);
+        var (code, output) = await CliRunner.RunAsync("runs", "--data-dir", _dir.Path);
+
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Output);
+        Assert.True(second.ExitCode == ExitCodes.Ok, second.Output);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(output, @"20261120T120000Z-[0-9a-f]{8}").Select(m => m.Value).Distinct().Count());
+    }
+
+    [Fact]
     public async Task On_azurite_run_and_runs_read_and_write_the_same_run_summary()
     {
         await using var azurite = await KpiFunctions.Tests.Shared.AzuriteProcess.StartAsync();
@@ -130,7 +163,7 @@ public sealed class KpiCliTests : IDisposable
         var (runCode, runOutput) = await CliRunner.RunAsync("run", "--demo", "--days", "1", "--stores", "2", "--storage", azurite.ConnectionString, "--data-dir", _dir.Path);
         Assert.True(runCode == ExitCodes.Ok, runOutput);
         var (code, output) = await CliRunner.RunAsync("runs", "--storage", azurite.ConnectionString);
-        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{6}").Value;
+        var runId = System.Text.RegularExpressions.Regex.Match(output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Value;
         var (statusCode, status) = await CliRunner.RunAsync("runs", runId, "--storage", azurite.ConnectionString);
 
         Assert.Equal(ExitCodes.Ok, code);
@@ -172,7 +205,7 @@ public sealed class KpiCliTests : IDisposable
 
         var (badKpi, badOutput) = await CliRunner.RunAsync("kpis", "--from", "2026-11-19", "--kpi", "nope", "--data-dir", _dir.Path);
         Assert.Equal(ExitCodes.BadUsage, badKpi);
-        Assert.Contains("Unknown KPI id(s): nope", badOutput, StringComparison.Ordinal);
+        Assert.Contains("--kpi 'nope' is not a KPI id; allowed: all, gmv,", badOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -202,6 +235,7 @@ public sealed class KpiCliTests : IDisposable
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Contains("kpi stores import", output, StringComparison.Ordinal);
         Assert.Contains("--verbose", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db"))); // reading the registry created no data folder
     }
 
     [Fact]

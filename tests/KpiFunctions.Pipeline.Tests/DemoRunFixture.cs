@@ -59,10 +59,10 @@ public sealed class DemoRunFixture : IAsyncLifetime
         await DemoSetup.SeedAsync(Storage, World, FetchFrom, To);
 
         var request = new RunRequest(From, To, [.. stores.Select(s => s.Id)], FetchFrom);
-        First = await Runner(1).RunAsync(request);
+        First = await Runner(minutesLater: 1).RunAsync(request);
         FirstRows = await Rows();
         FirstKpiFiles = await KpiFiles();
-        Second = await Runner(2).RunAsync(request);
+        Second = await Runner(minutesLater: 2).RunAsync(request);
         SecondRows = await Rows();
         SecondKpiFiles = await KpiFiles();
     }
@@ -74,8 +74,8 @@ public sealed class DemoRunFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private LocalPipelineRunner Runner(int seed) =>
-        new(Storage, new SyntheticSource(World), new SyntheticFxSource(World), Options, new FixedTimeProvider(Now.AddMinutes(seed)), new Random(seed));
+    private LocalPipelineRunner Runner(int minutesLater) =>
+        new(Storage, new SyntheticSource(World), new SyntheticFxSource(World), Options, new FixedTimeProvider(Now.AddMinutes(minutesLater)));
 
     private Task<IReadOnlyList<KpiDailyRow>> Rows() => new KpiDailyRepository(Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 

@@ -15,7 +15,6 @@ internal sealed class Harness : IDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _dir = new();
-    private int _runners;
 
     public string DataDirectory => _dir.Path;
 
@@ -42,7 +41,7 @@ internal sealed class Harness : IDisposable
     public Task SeedAsync(DateOnly from, DateOnly to) => DemoSetup.SeedAsync(Storage, World, from, to);
 
     public LocalPipelineRunner Runner(IStoreSource? source = null, IFxRateSource? fx = null) =>
-        new(Storage, source ?? new SyntheticSource(World), fx ?? new SyntheticFxSource(World), Options, Time, new Random(++_runners));
+        new(Storage, source ?? new SyntheticSource(World), fx ?? new SyntheticFxSource(World), Options, Time);
 
     public void Dispose()
     {

@@ -96,7 +96,7 @@ public sealed class PowerBiRefresherTests : IAsyncLifetime
         using var h = new Harness(2);
         var from = new DateOnly(2026, 11, 16);
         await h.SeedAsync(from, from);
-        var runner = new LocalPipelineRunner(h.Storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time, new Random(3)) { Refresher = Refresher() };
+        var runner = new LocalPipelineRunner(h.Storage, new SyntheticSource(h.World), new SyntheticFxSource(h.World), h.Options, h.Time) { Refresher = Refresher() };
         _answers = new([(404, null)]);
 
         var refused = await runner.RunAsync(new RunRequest(from, from));

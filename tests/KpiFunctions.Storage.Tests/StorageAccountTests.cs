@@ -39,6 +39,19 @@ public class StorageAccountTests
         Assert.DoesNotContain("not base64!", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("AccountName=x;AccountKey=AAAA;S3CR3TKEYPASTEDWITHOUTPADDING", "part #3 has no value")]
+    [InlineData("AccountName=x;AccountKey=AAAA;BlobEndpoint=not a url", "BlobEndpoint is not an absolute http(s) URL")]
+    [InlineData("DefaultEndpointsProtocol=ftp;AccountName=x;AccountKey=AAAA", "endpoint (from DefaultEndpointsProtocol, AccountName and EndpointSuffix) is not")]
+    [InlineData("BlobEndpoint=https://a.blob.core.windows.net;TableEndpoint=::?sig=S3CR3T;SharedAccessSignature=sv=1&sig=S3CR3T", "TableEndpoint is not an absolute http(s) URL")]
+    public void Nameless_parts_and_endpoints_that_are_not_urls_are_argument_errors_without_the_secret(string text, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StorageAccount.Parse(text));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3CR3T", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_sas_string_uses_its_endpoints_and_never_shows_the_token()
     {

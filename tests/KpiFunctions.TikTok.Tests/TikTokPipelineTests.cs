@@ -54,7 +54,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         var direct = KpiStorage.Embedded(Path.Combine(_dir.Path, "direct"));
         await DemoSetup.SeedAsync(direct, _world, request.From, request.To);
-        var directRun = await new LocalPipelineRunner(direct, new SyntheticSource(_world), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(1)).RunAsync(request);
+        var directRun = await new LocalPipelineRunner(direct, new SyntheticSource(_world), new SyntheticFxSource(_world), options, TimeProvider.System).RunAsync(request);
 
         var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
         foreach (var store in _world.Stores)
@@ -84,7 +84,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktokOptions, secrets), tiktokOptions);
         var viaApi = KpiStorage.Embedded(Path.Combine(_dir.Path, "tiktok"));
         await DemoSetup.SeedAsync(viaApi, _world, request.From, request.To);
-        var apiRun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, new FixedTimeProvider(_world.AsOf)), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(2)).RunAsync(request);
+        var apiRun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, new FixedTimeProvider(_world.AsOf)), new SyntheticFxSource(_world), options, TimeProvider.System).RunAsync(request);
 
         Assert.True(directRun.Header.Status == apiRun.Header.Status, string.Join("; ", apiRun.Tasks.Select(t => $"{t.StoreId}: {t.Status} {t.LastError}")));
         Assert.True(_fake.Stats.Faults >= 10 && _fake.Stats.Refreshes >= 1, $"faults {_fake.Stats.Faults}, refreshes {_fake.Stats.Refreshes}");
@@ -136,7 +136,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         // A day later the stock read for yesterday is kept: a stock level cannot be read again, so a re-fetch keeps it.
         var lastDay = new RunRequest(today.AddDays(-1), today.AddDays(-1), [_world.Stores[0].Id]);
         _fake.Faults = new FakeFaults();
-        var rerun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, new FixedTimeProvider(_world.AsOf.AddDays(1))), new SyntheticFxSource(_world), options, TimeProvider.System, new Random(5)).RunAsync(lastDay);
+        var rerun = await new LocalPipelineRunner(viaApi, new TikTokSource(api, hasher, new FixedTimeProvider(_world.AsOf.AddDays(1))), new SyntheticFxSource(_world), options, TimeProvider.System).RunAsync(lastDay);
         Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, rerun.Header.Status);
         var kept = Assert.Single(await new KpiDailyRepository(viaApi.Tables, KpiCatalog.Default).QueryAsync(lastDay.From, lastDay.To, _world.Stores[0].Id));
         Assert.Equal(rows[(_world.Stores[0].Id, lastDay.From)].Kpis["inventory_days_of_cover"].Value, kept.Kpis["inventory_days_of_cover"].Value);
@@ -238,7 +238,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
             var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
             var source = new TikTokSource(new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktok, secrets), tiktok), hasher, new FixedTimeProvider(now));
             await DemoSetup.SeedAsync(storage, world, request.From, request.To);
-            return await new LocalPipelineRunner(storage, source, new SyntheticFxSource(world), options, TimeProvider.System, new Random(seed)).RunAsync(request);
+            return await new LocalPipelineRunner(storage, source, new SyntheticFxSource(world), options, TimeProvider.System).RunAsync(request);
         }
 
         string[] compared = ["gmv", "orders", "buyers", "units", "cancellation_rate", "aov"];
@@ -248,7 +248,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         var direct = KpiStorage.Embedded(Path.Combine(_dir.Path, "late-direct"));
         await DemoSetup.SeedAsync(direct, after, early.From, early.To);
-        await new LocalPipelineRunner(direct, new SyntheticSource(after), new SyntheticFxSource(after), options, TimeProvider.System, new Random(7)).RunAsync(early);
+        await new LocalPipelineRunner(direct, new SyntheticSource(after), new SyntheticFxSource(after), options, TimeProvider.System).RunAsync(early);
         var truth = (await new KpiDailyRepository(direct.Tables, KpiCatalog.Default).QueryAsync(early.From, early.To, store.Id)).ToDictionary(r => r.Date);
 
         // The world really changed those days after the first look, so the first rows are out of date.
@@ -292,13 +292,13 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         var first = new RunRequest(x.AddDays(-3), x.AddDays(-2), [singapore.Id]);
         await DemoSetup.SeedAsync(storage, world, first.From, x);
-        var run = await new LocalPipelineRunner(storage, new TikTokSource(api, hasher, new FixedTimeProvider(now)), new SyntheticFxSource(world), options, TimeProvider.System, new Random(9)).RunAsync(first);
+        var run = await new LocalPipelineRunner(storage, new TikTokSource(api, hasher, new FixedTimeProvider(now)), new SyntheticFxSource(world), options, TimeProvider.System).RunAsync(first);
         Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
         Assert.True(await storage.Blobs.ExistsAsync(KpiFunctions.Pipeline.Curated.CuratedStore.PartitionPath("inventory_daily", singapore.Id, x.AddDays(-1))));
 
         // The next night fetches that day: it keeps the stock read the night before.
         var second = new RunRequest(x.AddDays(-1), x.AddDays(-1), [singapore.Id]);
-        await new LocalPipelineRunner(storage, new TikTokSource(api, hasher, new FixedTimeProvider(now.AddDays(1))), new SyntheticFxSource(world), options, TimeProvider.System, new Random(10)).RunAsync(second);
+        await new LocalPipelineRunner(storage, new TikTokSource(api, hasher, new FixedTimeProvider(now.AddDays(1))), new SyntheticFxSource(world), options, TimeProvider.System).RunAsync(second);
         var row = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(second.From, second.To, singapore.Id));
         Assert.Equal(world.Truth(singapore.Id, x.AddDays(-1)).UnitsOnHand, row.Measures["units_on_hand"]);
         Assert.NotNull(row.Kpis["inventory_days_of_cover"].Value);
@@ -319,7 +319,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
 
         var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
-            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System, new Random(11)).RunAsync(request);
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
 
         Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
         var row = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, store.Id));
@@ -338,7 +338,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         _fake.Faults = new FakeFaults { DownPath = "/product/202502/products/search" };
         var second = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
-            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System, new Random(12)).RunAsync(request);
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
         Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, second.Header.Status);
         Assert.Contains("products: not read, the products curated before stay: ", Assert.Single(second.Tasks).Notes, StringComparison.Ordinal);
     }
@@ -362,7 +362,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
 
         var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), TimeProvider.System),
-            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows }, TimeProvider.System, new Random(3)).RunAsync(request);
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows }, TimeProvider.System).RunAsync(request);
 
         var failed = Assert.Single(run.Tasks, t => t.Status == KpiFunctions.Pipeline.Runs.StoreTaskStatus.Failed);
         Assert.Equal(revoked, failed.StoreId);
@@ -388,7 +388,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
 
         var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), TimeProvider.System),
-            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System, new Random(4)).RunAsync(request);
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
 
         var task = Assert.Single(run.Tasks);
         Assert.Equal(KpiFunctions.Pipeline.Runs.StoreTaskStatus.Failed, task.Status);

@@ -12,18 +12,22 @@ internal static class CostsCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("costs", "The seller's unit costs per SKU (for cogs and gross margin).");
-        var file = new Argument<FileInfo>("file") { Description = "CSV with the columns store_id, sku_id, unit_cost, currency, valid_from (see docs/costs.sample.csv)." };
+        var file = new Argument<FileInfo>("file")
+        {
+            Description = "CSV with the columns store_id, sku_id, unit_cost, currency, valid_from (see docs/costs.sample.csv).",
+            CustomParser = result =>
+            {
+                var path = CommonOptions.Value(result);
+                return File.Exists(path) ? new FileInfo(path)
+                    : CommonOptions.Error<FileInfo>(result, $"<file> '{path}' {(Directory.Exists(path) ? "is a folder" : "does not exist")}; allowed: a CSV file of unit costs, like docs/costs.sample.csv.");
+            },
+        };
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
         var import = new Command("import", "Add unit costs from a CSV file, replacing a SKU's entry for the same day; every line is checked before any is written.") { file, dataDir, storageOption };
         import.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                throw new FileNotFoundException($"Cost file '{path.FullName}' does not exist.");
-            }
-
             IReadOnlyDictionary<string, int> counts;
             string location;
             try

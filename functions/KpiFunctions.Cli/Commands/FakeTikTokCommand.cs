@@ -21,20 +21,27 @@ internal static class FakeTikTokCommand
 
     public static Command Create(CliContext context)
     {
-        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 8370 };
-        var stores = new Option<int>("--stores") { Description = "Demo stores served (1-120).", DefaultValueFactory = _ => 12 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic world.", DefaultValueFactory = _ => 42 };
-        var appKey = new Option<string>("--app-key") { Description = "The app key accepted. Default: $KPI_TIKTOK_APP_KEY or " + DemoAppKey, DefaultValueFactory = _ => context.GetEnvironment("KPI_TIKTOK_APP_KEY") is { Length: > 0 } key ? key : DemoAppKey };
+        var port = CommonOptions.WholeNumber("--port", "Port on 127.0.0.1 (0: any free port).", 0, 65535, 8370);
+        var stores = CommonOptions.WholeNumber("--stores", $"Demo stores served (1-{DemoStores.MaxCount}).", 1, DemoStores.MaxCount, DemoStores.BaseCount);
+        var seed = CommonOptions.WholeNumber("--seed", "Seed of the synthetic world.", int.MinValue, int.MaxValue, 42);
+        var appKey = new Option<string>("--app-key")
+        {
+            Description = "The app key accepted. Default: $KPI_TIKTOK_APP_KEY or " + DemoAppKey,
+            DefaultValueFactory = _ => context.GetEnvironment("KPI_TIKTOK_APP_KEY") is { Length: > 0 } key ? key : DemoAppKey,
+            CustomParser = result => CommonOptions.Value(result) is { Length: > 0 } key && key.All(c => char.IsAscii(c) && !char.IsWhiteSpace(c) && !char.IsControl(c))
+                ? key
+                : CommonOptions.Error<string>(result, $"--app-key '{CommonOptions.Value(result)}' is not an app key; allowed: letters, digits and punctuation, without spaces."),
+        };
         var secretsDir = new Option<string>("--secrets-dir")
         {
             Description = "Folder where each store's tokens are written (a file secret store), where kpi run --source tiktok looks for them. Default: $KPI_TIKTOK_SECRETS_DIR, else <$KPI_DATA_DIR or ./.kpi-data>/secrets",
             DefaultValueFactory = _ => context.GetEnvironment("KPI_TIKTOK_SECRETS_DIR") is { Length: > 0 } dir ? dir : Path.Combine(CommonOptions.ResolveDataDir(null, context), "secrets"),
+            CustomParser = result => CommonOptions.Folder(result, "--secrets-dir"),
         };
-        var shopLimit = new Option<double>("--shop-limit") { Description = "Requests per second accepted per shop; beyond it 429 (0: no limit)." };
-        var appLimit = new Option<double>("--app-limit") { Description = "Requests per second accepted from the app (0: no limit)." };
-        var latency = new Option<int>("--latency-ms") { Description = "Milliseconds added to every answer (default 0)." };
-        var faults = new Option<string>("--faults") { Description = "none, or all (429 bursts, 5xx, slow and malformed answers, token expiry, paging drift and repeats).", DefaultValueFactory = _ => "none" };
-        faults.AcceptOnlyFromAmong("none", "all");
+        var shopLimit = CommonOptions.NonNegativeNumber("--shop-limit", "Requests per second accepted per shop; beyond it 429 (0: no limit).");
+        var appLimit = CommonOptions.NonNegativeNumber("--app-limit", "Requests per second accepted from the app (0: no limit).");
+        var latency = CommonOptions.WholeNumber("--latency-ms", "Milliseconds added to every answer (0-60000).", 0, 60_000, 0);
+        var faults = CommonOptions.Choice("--faults", "none, or all (429 bursts, 5xx, slow and malformed answers, token expiry, paging drift and repeats).", "none", "all");
         var command = new Command("fake-tiktok", "Run our fake of the TikTok Shop API (signed requests, tokens, paging, faults) serving the synthetic world, until Ctrl+C.")
         {
             port, stores, seed, appKey, secretsDir, shopLimit, appLimit, latency, faults,
@@ -42,11 +49,6 @@ internal static class FakeTikTokCommand
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(stores);
-            if (count is < 1 or > 120)
-            {
-                throw new ArgumentException("--stores must be 1-120.");
-            }
-
             var demo = DemoStores.Create(count);
             var world = new SyntheticWorld(parse.GetValue(seed), demo, context.Time.GetUtcNow(), new BuyerIdHasher(RandomNumberGenerator.GetBytes(32)));
             var secret = context.GetEnvironment("KPI_TIKTOK_APP_SECRET") is { Length: > 0 } s ? s : DemoAppSecret;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using KpiFunctions.Cli.Rendering;
 using KpiFunctions.Core.Calendar;
@@ -14,20 +15,24 @@ internal static class KpisCommand
 {
     public static Command Create(CliContext context)
     {
-        var store = new Option<string?>("--store") { Description = "Store id. Default: every store." };
+        var store = CommonOptions.StoreId("--store", "Store id. Default: every store.");
         var from = CommonOptions.Date("--from", "First day");
         from.Required = true;
         var to = CommonOptions.Date("--to", "Last day (default: --from)");
-        var kpi = new Option<string[]>("--kpi") { Description = $"KPI ids to show (repeat or comma-separate; 'all' for every KPI). Default: {string.Join(",", KpiTable.DefaultKpis)}.", AllowMultipleArgumentsPerToken = true };
-        var format = new Option<string>("--format") { Description = "table or csv.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv");
+        var kpi = new Option<string[]>("--kpi")
+        {
+            Description = $"KPI ids to show (repeat or comma-separate; 'all' for every KPI). Default: {string.Join(",", KpiTable.DefaultKpis)}.",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = CheckKpis,
+        };
+        var format = CommonOptions.Choice("--format", "table or csv.", "table", "csv");
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
         var command = new Command("kpis", "Print KPI rows for stores and days.") { store, from, to, kpi, format, dataDir, storageOption };
         command.SetAction(async (parse, ct) =>
         {
-            var first = CommonOptions.ParseDate(parse.GetValue(from))!.Value;
-            var last = CommonOptions.ParseDate(parse.GetValue(to)) ?? first;
+            var first = parse.GetValue(from)!.Value;
+            var last = parse.GetValue(to) ?? first;
             if (last < first)
             {
                 throw new ArgumentException($"--to {last:yyyy-MM-dd} is before --from {first:yyyy-MM-dd}.");
@@ -70,24 +75,20 @@ internal static class KpisCommand
         return command;
     }
 
-    private static IReadOnlyList<string> ResolveKpis(string[]? requested)
+    /// <summary>The ids of --kpi, each checked against the catalog.</summary>
+    private static string[] CheckKpis(ArgumentResult result)
     {
-        var ids = (requested ?? []).SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        if (ids.Length == 0)
-        {
-            return KpiTable.DefaultKpis;
-        }
-
-        if (ids.Contains("all", StringComparer.Ordinal))
-        {
-            return [.. KpiCatalog.Default.Kpis.Select(k => k.Id)];
-        }
-
-        var unknown = ids.Where(id => !KpiCatalog.Default.ContainsKpi(id)).ToArray();
+        var ids = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        var unknown = ids.Where(id => id != "all" && !KpiCatalog.Default.ContainsKpi(id)).ToArray();
         return unknown.Length == 0
             ? ids
-            : throw new ArgumentException($"Unknown KPI id(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", KpiCatalog.Default.Kpis.Select(k => k.Id))}.");
+            : CommonOptions.Error<string[]>(result, $"--kpi '{string.Join(",", unknown)}' {(unknown.Length == 1 ? "is not a KPI id" : "are not KPI ids")}; allowed: all, {string.Join(", ", KpiCatalog.Default.Kpis.Select(k => k.Id))}.");
     }
+
+    private static IReadOnlyList<string> ResolveKpis(string[]? ids) =>
+        ids is not { Length: > 0 } ? KpiTable.DefaultKpis
+        : ids.Contains("all", StringComparer.Ordinal) ? [.. KpiCatalog.Default.Kpis.Select(k => k.Id)]
+        : ids;
 
     private static void WriteCsv(TextWriter writer, IReadOnlyList<KpiDailyRow> rows, IReadOnlyList<string> ids)
     {

@@ -14,6 +14,7 @@ internal static class PowerBiCommand
         {
             Description = "Folder to write the project to (the repository's powerbi/).",
             DefaultValueFactory = _ => new DirectoryInfo("powerbi"),
+            CustomParser = result => CommonOptions.Folder(result, "--out") is { } path ? new DirectoryInfo(path) : null,
         };
         var check = new Option<bool>("--check") { Description = "Write nothing; fail when the folder differs from what the catalog generates." };
         var generate = new Command("generate", "Generate the Power BI template (ShopKpi.pbip, its semantic model and report) from the KPI catalog and the semantic tables.") { output, check };

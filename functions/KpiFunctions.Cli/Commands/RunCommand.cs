@@ -11,7 +11,6 @@ using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
-using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.Synthetic;
@@ -27,83 +26,89 @@ internal static class RunCommand
     public static Command Create(CliContext context)
     {
         var demo = new Option<bool>("--demo") { Description = "Register synthetic demo stores and run the whole pipeline on them." };
-        var days = new Option<int?>("--days") { Description = "Days of KPIs, ending with the last day complete in every store's time zone. Default: 30 with --demo, else yesterday plus $KPI_LOOKBACK_DAYS." };
-        days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 400) { r.AddError("--days must be 1-400."); } });
-        var stores = new Option<int>("--stores") { Description = $"Number of demo stores (1-120; the first {DemoStores.BaseCount} are in eleven countries).", DefaultValueFactory = _ => DemoStores.BaseCount };
-        stores.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 120) { r.AddError("--stores must be 1-120."); } });
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic source.", DefaultValueFactory = _ => 42 };
+        var days = CommonOptions.OptionalWholeNumber("--days", $"Days of KPIs (1-{RunPlanner.MaxDays}), ending with the last day complete in every store's time zone. Default: 30 with --demo, else yesterday plus $KPI_LOOKBACK_DAYS.", 1, RunPlanner.MaxDays);
+        var stores = CommonOptions.WholeNumber("--stores", $"Number of demo stores (1-{DemoStores.MaxCount}; the first {DemoStores.BaseCount} are in eleven countries).", 1, DemoStores.MaxCount, DemoStores.BaseCount);
+        var seed = CommonOptions.WholeNumber("--seed", "Seed of the synthetic source.", int.MinValue, int.MaxValue, 42);
         var dataDir = CommonOptions.DataDir();
-        var currency = new Option<string?>("--reporting-currency") { Description = "Currency money is also reported in (e.g. USD, CNY). Default: $KPI_REPORTING_CURRENCY or USD." };
+        var currency = new Option<string?>("--reporting-currency")
+        {
+            Description = "Currency money is also reported in (e.g. USD, CNY). Default: $KPI_REPORTING_CURRENCY or USD.",
+            CustomParser = result => CommonOptions.Value(result) is { Length: 3 } code && code.All(char.IsAsciiLetter)
+                ? code.ToUpperInvariant()
+                : CommonOptions.Error<string?>(result, $"--reporting-currency '{CommonOptions.Value(result)}' is not a currency code; allowed: {string.Join(", ", SyntheticFxSource.ReportingCurrencies)}."),
+        };
         var from = CommonOptions.Date("--from", "First day (instead of --days)");
         var to = CommonOptions.Date("--to", "Last day (default: the last complete day)");
-        var store = new Option<string[]>("--store") { Description = "Only this store id (repeat for more). Default: every enabled store.", AllowMultipleArgumentsPerToken = true };
-        var source = new Option<string>("--source") { Description = "Where store data comes from: synthetic; tiktok (the TikTok Shop API, or our fake of it; see the KPI_TIKTOK_* settings); or csv (Seller Center order exports dropped in inbox/<store id>/ of the storage).", DefaultValueFactory = _ => "synthetic" };
-        source.AcceptOnlyFromAmong("synthetic", "tiktok", "csv");
-        var parallel = new Option<int?>("--parallel") { Description = "Stores fetched at once (1-64). Default: $KPI_MAX_PARALLEL_STORES or 4." };
+        var store = CommonOptions.StoreIds("--store", "Only this store id (repeat for more). Default: every enabled store.");
+        var source = CommonOptions.Choice("--source", "Where store data comes from: synthetic; tiktok (the TikTok Shop API, or our fake of it; see the KPI_TIKTOK_* settings); or csv (Seller Center order exports dropped in inbox/<store id>/ of the storage).", "synthetic", "tiktok", "csv");
+        var parallel = CommonOptions.OptionalWholeNumber("--parallel", $"Stores fetched at once (1-{PipelineOptions.ParallelStoresLimit}). Default: $KPI_MAX_PARALLEL_STORES or 4.", 1, PipelineOptions.ParallelStoresLimit);
         var storageOption = CommonOptions.Storage();
 
         var command = new Command("run", "Run the pipeline: fetch every store's days, curate them, compute KPIs.")
         {
             demo, days, stores, seed, dataDir, currency, from, to, store, source, parallel, storageOption,
         };
-        command.SetAction(async (parse, ct) =>
-        {
-            var options = Options(context, parse.GetValue(currency), parse.GetValue(parallel), parse.GetValue(demo));
-            var settings = new RunSettings(
-                parse.GetValue(demo), parse.GetValue(days), parse.GetValue(stores), parse.GetValue(seed),
-                CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context),
-                CommonOptions.ParseDate(parse.GetValue(from)), CommonOptions.ParseDate(parse.GetValue(to)),
-                parse.GetValue(store) ?? [],
-                CommonOptions.ResolveStorage(parse.GetValue(storageOption), context),
-                parse.GetValue(source)!);
-            return await RunAsync(context, settings, options, ct);
-        });
+        command.SetAction((parse, ct) => RunAsync(context, new RunSettings(
+            parse.GetValue(demo), parse.GetValue(days), parse.GetValue(stores), parse.GetValue(seed),
+            CommonOptions.ResolveDataDir(parse.GetValue(dataDir), context),
+            parse.GetValue(from), parse.GetValue(to), parse.GetValue(store) ?? [],
+            parse.GetValue(storageOption), parse.GetValue(source)!, parse.GetValue(currency), parse.GetValue(parallel)), ct));
         return command;
     }
 
-    private sealed record RunSettings(bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds, StorageAccount? Storage, string Source = "synthetic");
+    private sealed record RunSettings(
+        bool Demo, int? Days, int StoreCount, int Seed, string DataDir, DateOnly? From, DateOnly? To, IReadOnlyList<string> StoreIds,
+        StorageAccount? Storage, string Source, string? ReportingCurrency, int? Parallel);
 
-    private static PipelineOptions Options(CliContext context, string? currency, int? parallel, bool demo) =>
-        PipelineOptions.FromSettings(context.GetEnvironment, demo ? DemoStores.ResponseWindows : null, currency, parallel);
-
-    private static async Task<int> RunAsync(CliContext context, RunSettings s, PipelineOptions options, CancellationToken ct)
+    private static async Task<int> RunAsync(CliContext context, RunSettings s, CancellationToken ct)
     {
         var console = context.Console;
         var now = context.Time.GetUtcNow();
-        var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null; // bad settings stop the run before anything is written
-        var storage = KpiStorage.Open(s.Storage, s.DataDir, context.Time);
-        await storage.EnsureTablesAsync(ct);
-        var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
 
+        // Everything is resolved and checked before the first write (the data folder, the salt, the demo's stores and
+        // targets, the run's header), so a mistake leaves nothing behind.
+        var options = PipelineOptions.FromSettings(context.GetEnvironment, s.Demo ? DemoStores.ResponseWindows : null, s.ReportingCurrency, s.Parallel);
+        if (!SyntheticFxSource.ReportingCurrencies.Contains(options.ReportingCurrency, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"{(s.ReportingCurrency is null ? "KPI_REPORTING_CURRENCY" : "--reporting-currency")} '{options.ReportingCurrency}' has no rates in the synthetic FX source; allowed: {string.Join(", ", SyntheticFxSource.ReportingCurrencies)}.");
+        }
+
+        var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null;
+        var account = CommonOptions.ResolveStorage(s.Storage, context);
+        KpiStorage? storage = null;
         IReadOnlyList<Store> stores;
         if (s.Demo)
         {
             stores = DemoStores.Create(s.StoreCount);
-            if (s.StoreIds.Count > 0)
+            var unknown = s.StoreIds.Except(stores.Select(x => x.Id), StringComparer.Ordinal).ToArray();
+            if (unknown.Length > 0)
             {
-                var unknown = s.StoreIds.Except(stores.Select(x => x.Id), StringComparer.Ordinal).ToArray();
-                if (unknown.Length > 0)
-                {
-                    throw new ArgumentException($"--store {string.Join(", ", unknown)}: not a demo store; demo stores are {string.Join(", ", stores.Select(x => x.Id))}.");
-                }
-
-                stores = [.. stores.Where(x => s.StoreIds.Contains(x.Id))];
+                throw new ArgumentException($"--store '{string.Join(",", unknown)}' {(unknown.Length == 1 ? "is not a demo store" : "are not demo stores")}; allowed (with --stores {s.StoreCount}): {string.Join(", ", stores.Select(x => x.Id))}.");
             }
+
+            stores = s.StoreIds.Count > 0 ? [.. stores.Where(x => s.StoreIds.Contains(x.Id))] : stores;
         }
         else
         {
-            stores = await new StoreRegistry(storage.Tables).ListAsync(false, ct);
-            if (!stores.Any(x => x.Enabled))
+            // Only the registry knows the stores; reading it must not create an empty data folder.
+            if (account is null && !File.Exists(Path.Combine(s.DataDir, "tables.db")))
             {
-                throw new InvalidOperationException($"No enabled stores are registered in {storage.Location}. Import some with 'kpi stores import <file>', or run 'kpi run --demo'.");
+                throw new InvalidOperationException($"No stores are registered in '{Path.GetFullPath(s.DataDir)}' (it holds no data). Import some with 'kpi stores import <file>', or run 'kpi run --demo'.");
             }
+
+            storage = KpiStorage.Open(account, s.DataDir, context.Time);
+            await storage.EnsureTablesAsync(ct);
+            stores = await RunPlanner.SelectStoresAsync(storage, s.StoreIds, ct);
         }
 
-        var (_, lastComplete) = RunPlanner.NightlyWindow(now, stores, 0);
-        var runTo = s.To ?? lastComplete;
-        var runFrom = s.From ?? runTo.AddDays(-((s.Days ?? (s.Demo ? 30 : options.LookbackDays + 1)) - 1));
-        var fetchFrom = s.Demo ? StoreCalendar.MonthStart(runFrom) : runFrom;
+        var (runFrom, runTo, fetchFrom) = Window(s, stores, now, options);
+        if (storage is null)
+        {
+            storage = KpiStorage.Open(account, s.DataDir, context.Time);
+            await storage.EnsureTablesAsync(ct);
+        }
 
+        var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
         var world = new SyntheticWorld(s.Seed, stores, now, hasher);
         if (s.Demo)
         {
@@ -122,7 +127,7 @@ internal static class RunCommand
             console.MarkupLine("Store data from the TikTok Shop API; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
         }
 
-        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time, new Random(s.Seed ^ (int)now.ToUnixTimeSeconds()));
+        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time);
         var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
         var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -186,6 +191,40 @@ internal static class RunCommand
             : $"Data: Azure Storage [bold]{Markup.Escape(storage.Location)}[/] (blobs in the container, tables in the account).");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"More: [bold]kpi kpis --store {Markup.Escape(summary.Header.StoreIds[0])} --from {runFrom:yyyy-MM-dd} --to {runTo:yyyy-MM-dd}[/]"));
         return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The run's days, checked as the plan checks them (it runs later, after the demo's stores are written) but with
+    /// messages that name the options: the last day has ended everywhere, the first is not after it, at most
+    /// <see cref="RunPlanner.MaxDays"/> days are fetched (the demo fetches from the first of the month).
+    /// </summary>
+    private static (DateOnly From, DateOnly To, DateOnly FetchFrom) Window(RunSettings s, IReadOnlyList<Store> stores, DateTimeOffset now, PipelineOptions options)
+    {
+        var (_, lastComplete) = RunPlanner.NightlyWindow(now, stores, 0);
+        var to = s.To ?? lastComplete;
+        if (to > lastComplete)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--to {to:yyyy-MM-dd} has not ended in every store's time zone yet; allowed: up to {lastComplete:yyyy-MM-dd}."));
+        }
+
+        var days = s.Days ?? (s.Demo ? 30 : options.LookbackDays + 1);
+        var from = s.From ?? to.AddDays(-(days - 1));
+        if (from > to)
+        {
+            throw new ArgumentException(s.To is null
+                ? string.Create(CultureInfo.InvariantCulture, $"--from {from:yyyy-MM-dd} is after the last complete day; allowed: up to {to:yyyy-MM-dd}.")
+                : string.Create(CultureInfo.InvariantCulture, $"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}; swap them."));
+        }
+
+        var fetchFrom = s.Demo ? StoreCalendar.MonthStart(from) : from;
+        var total = to.DayNumber - fetchFrom.DayNumber + 1;
+        if (total > RunPlanner.MaxDays)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{(s.From is null ? $"--days {days}" : $"--from {from:yyyy-MM-dd}")} means fetching {total} days, {fetchFrom:yyyy-MM-dd} to {to:yyyy-MM-dd}{(fetchFrom < from ? " (the demo fetches from the first of the month)" : "")}; allowed: at most {RunPlanner.MaxDays}, so split it into shorter runs."));
+        }
+
+        return (from, to, fetchFrom);
     }
 
     private sealed class Progress(Action<PipelineProgress> report) : IProgress<PipelineProgress>

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Pipeline;
+using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Storage.Azure;
 using Spectre.Console;
 
 namespace KpiFunctions.Cli.Commands;
@@ -15,18 +17,20 @@ internal static class RunsCommand
 {
     public static Command Create(CliContext context)
     {
-        var runId = new Argument<string?>("runId") { Description = "A run's id: show it with each store's outcome. Leave out to list recent runs.", Arity = ArgumentArity.ZeroOrOne };
-        var max = new Option<int>("--max") { Description = "How many runs, newest first.", DefaultValueFactory = _ => 20 };
+        var runId = new Argument<string?>("runId")
+        {
+            Description = "A run's id: show it with each store's outcome. Leave out to list recent runs.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result => RunPlanner.IsValidRunId(CommonOptions.Value(result))
+                ? CommonOptions.Value(result)
+                : CommonOptions.Error<string?>(result, $"<runId> '{CommonOptions.Value(result)}' is not a run id; allowed: 1-64 letters, digits, '-' and '_'."),
+        };
+        var max = CommonOptions.WholeNumber("--max", "How many runs, newest first (1-1000).", 1, 1000, 20);
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
         var command = new Command("runs", "List recent runs from the run summary (KpiRuns), or show one run with each store's outcome.") { runId, max, dataDir, storageOption };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(max) is < 1 or > 1000)
-            {
-                throw new ArgumentException("--max is 1-1000.");
-            }
-
             var history = await HistoryAsync(context, parse.GetValue(dataDir), parse.GetValue(storageOption), ct);
             return parse.GetValue(runId) is { Length: > 0 } id
                 ? await ShowAsync(context, history, id, ct)
@@ -47,7 +51,7 @@ internal static class RunsCommand
         var table = new Table().AddColumns("run", "status", "from", "to", "stores", "source", "started (UTC)");
         foreach (var run in runs)
         {
-            table.AddRow(Markup.Escape(run.RunId), Status(run.Status), StoreCalendar.Format(run.From), StoreCalendar.Format(run.To),
+            table.AddRow(Markup.Escape(run.RunId), Status(run, WhyAbandoned(run)), StoreCalendar.Format(run.From), StoreCalendar.Format(run.To),
                 run.StoreIds.Count.ToString(CultureInfo.InvariantCulture), Markup.Escape(run.Source), run.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         }
 
@@ -65,8 +69,9 @@ internal static class RunsCommand
         }
 
         var stores = await history.GetStoresAsync(id, ct);
+        var abandoned = WhyAbandoned(header);
         context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Run [bold]{Markup.Escape(header.RunId)}[/]: {Status(header.Status)}, {StoreCalendar.Format(header.From)} to {StoreCalendar.Format(header.To)} (fetched from {StoreCalendar.Format(header.FetchFrom)}), source {Markup.Escape(header.Source)}"));
+            $"Run [bold]{Markup.Escape(header.RunId)}[/]: {Status(header, abandoned)}, {StoreCalendar.Format(header.From)} to {StoreCalendar.Format(header.To)} (fetched from {StoreCalendar.Format(header.FetchFrom)}), source {Markup.Escape(header.Source)}"));
         context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"Started {header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC, last change {header.UpdatedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
         if (header.Output is { } output)
@@ -74,11 +79,17 @@ internal static class RunsCommand
             context.Console.MarkupLine(Markup.Escape(output));
         }
 
+        if (abandoned is not null)
+        {
+            context.Console.MarkupLine($"[red]Abandoned:[/] {Markup.Escape(abandoned)}, so the run stopped without recording its end; start it again with 'kpi run'.");
+        }
+
         if (stores.Count == 0)
         {
             // Store outcomes are written when the run ends; while it runs, its orchestration's custom status has them.
-            context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{header.StoreIds.Count} store(s): {Markup.Escape(string.Join(", ", header.StoreIds))}; outcomes are recorded when the run ends."));
-            return ExitCodes.Ok;
+            context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"{header.StoreIds.Count} store(s): {Markup.Escape(string.Join(", ", header.StoreIds))}; {(abandoned is null ? "outcomes are recorded when the run ends" : "no outcomes were recorded")}."));
+            return abandoned is null ? ExitCodes.Ok : ExitCodes.Failed;
         }
 
         var table = new Table().AddColumns("store", "outcome", "attempts", "rows", "quarantined", "seconds", "error", "not read");
@@ -90,10 +101,10 @@ internal static class RunsCommand
         }
 
         context.Console.Write(table);
-        return header.Status is RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+        return header.Status is RunStatus.Failed || abandoned is not null ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    private static async Task<RunHistory> HistoryAsync(CliContext context, string? dataDir, string? storage, CancellationToken ct)
+    private static async Task<RunHistory> HistoryAsync(CliContext context, string? dataDir, StorageAccount? storage, CancellationToken ct)
     {
         var dir = CommonOptions.ResolveDataDir(dataDir, context);
         var connection = CommonOptions.ResolveStorage(storage, context);
@@ -107,11 +118,14 @@ internal static class RunsCommand
         return new RunHistory(kpiStorage.Tables);
     }
 
-    private static string Status(RunStatus status) => status switch
+    /// <summary>Why a run that says Running cannot be (its local process is gone), or null.</summary>
+    private static string? WhyAbandoned(RunHeader run) => run.Status == RunStatus.Running ? RunOwner.WhyGone(run.Owner) : null;
+
+    private static string Status(RunHeader run, string? abandoned) => abandoned is not null ? "[red]Abandoned[/]" : run.Status switch
     {
         RunStatus.Completed => "[green]Completed[/]",
         RunStatus.CompletedWithErrors => "[yellow]CompletedWithErrors[/]",
         RunStatus.Failed => "[red]Failed[/]",
-        _ => status.ToString(),
+        _ => run.Status.ToString(),
     };
 }

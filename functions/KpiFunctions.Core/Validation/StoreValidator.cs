@@ -31,7 +31,7 @@ public static partial class StoreValidator
     {
         ArgumentNullException.ThrowIfNull(store);
         var problems = new List<string>();
-        if (string.IsNullOrEmpty(store.Id) || !IdPattern().IsMatch(store.Id))
+        if (!IsValidId(store.Id))
         {
             // Ids name Key Vault secrets (tiktok-token-<id>), whose names are letters, digits and '-' and ignore case.
             problems.Add($"id '{store.Id}' must be 1-64 characters of lower-case letters, digits and '-'");
@@ -81,6 +81,9 @@ public static partial class StoreValidator
 
         return problems;
     }
+
+    /// <summary>True for a usable store id: 1-64 lower-case letters, digits and '-'.</summary>
+    public static bool IsValidId(string? id) => !string.IsNullOrEmpty(id) && IdPattern().IsMatch(id);
 
     /// <summary>True for ISO 3166-1 alpha-2 codes of a region this machine's culture data knows (not ZZ or XX).</summary>
     public static bool IsKnownCountry(string code) => KnownCountries.Value.Contains(code);

@@ -49,6 +49,9 @@ public sealed class RunActivities : IRunActivities
     /// <summary>Asks Power BI to refresh its model after each publish; null: no refresh is asked for.</summary>
     public PowerBiRefresher? Refresher { get; init; }
 
+    /// <summary>Who runs the runs these activities plan, recorded in each header (<see cref="RunOwner"/>); null on the Functions app.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>Where progress goes (days fetched, stores finished, stores computed); for a local run's progress bars.</summary>
     public IProgress<PipelineProgress>? Progress { get; init; }
 
@@ -67,7 +70,7 @@ public sealed class RunActivities : IRunActivities
 
         // A plan run again (a retried activity) keeps the run's first start time.
         var created = (await _history.GetAsync(request.RunId, cancellationToken).ConfigureAwait(false))?.CreatedUtc ?? now;
-        await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null), cancellationToken).ConfigureAwait(false);
+        await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null, Owner), cancellationToken).ConfigureAwait(false);
         Progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, stores.Count, request.RunId));
         return new RunPlan(request.RunId, from, to, fetchFrom, [.. stores.Select(s => s.Id)],
             new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null);

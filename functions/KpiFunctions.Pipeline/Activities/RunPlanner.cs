@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Orchestration;
@@ -37,24 +38,25 @@ public static class RunPlanner
     /// </summary>
     public static string NightlyRunId(DateTimeOffset now) => "nightly-" + now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>A new id for a backfill or a local run: its start time and six hex digits from <paramref name="random"/>.</summary>
-    public static string NewRunId(DateTimeOffset now, Random random)
+    /// <summary>
+    /// A new id for a backfill or a local run: its start time (so ids sort by it) and eight hex digits from the
+    /// cryptographic generator, so runs started in the same second, by any process and with any seed, differ.
+    /// </summary>
+    public static string NewRunId(DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        Span<byte> bytes = stackalloc byte[3];
-        lock (random)
-        {
-            random.NextBytes(bytes);
-        }
-
+        Span<byte> bytes = stackalloc byte[4];
+        RandomNumberGenerator.Fill(bytes);
         return now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(bytes);
     }
 
     /// <summary>A run id is an instance id and a table key: letters, digits, '-' and '_', at most 64.</summary>
+    public static bool IsValidRunId(string? id) => id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="id"/> is a usable run id (<see cref="IsValidRunId"/>).</summary>
     public static void CheckRunId(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!IsValidRunId(id))
         {
             throw new ArgumentException($"Run id '{id}' is not usable: use 1 to 64 letters, digits, '-' or '_'.");
         }
@@ -109,8 +111,13 @@ public static class RunPlanner
         return (stores, from, to, fetchFrom);
     }
 
-    private static async Task<IReadOnlyList<Store>> SelectStoresAsync(KpiStorage storage, IReadOnlyList<string>? ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// The registered stores a run covers: <paramref name="ids"/>, or every enabled store when none are given. Throws
+    /// <see cref="ArgumentException"/> for unknown ids and <see cref="InvalidOperationException"/> when no store is enabled.
+    /// </summary>
+    public static async Task<IReadOnlyList<Store>> SelectStoresAsync(KpiStorage storage, IReadOnlyList<string>? ids, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         var all = await new StoreRegistry(storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
         if (ids is null || ids.Count == 0)
         {

@@ -11,6 +11,7 @@ namespace KpiFunctions.Pipeline.Runs;
 /// <param name="CreatedUtc">When the run was planned.</param>
 /// <param name="UpdatedUtc">Last change.</param>
 /// <param name="Output">Summary when finished.</param>
+/// <param name="Owner">Who runs it, for a local run (<see cref="RunOwner"/>); null on the Functions app.</param>
 public sealed record RunHeader(
     string RunId,
     RunStatus Status,
@@ -21,4 +22,5 @@ public sealed record RunHeader(
     IReadOnlyList<string> StoreIds,
     DateTimeOffset CreatedUtc,
     DateTimeOffset UpdatedUtc,
-    string? Output);
+    string? Output,
+    string? Owner = null);

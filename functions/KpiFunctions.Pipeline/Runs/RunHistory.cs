@@ -87,6 +87,7 @@ public sealed class RunHistory
         ["CreatedUtc"] = h.CreatedUtc,
         ["UpdatedUtc"] = h.UpdatedUtc,
         ["Output"] = h.Output,
+        ["Owner"] = h.Owner,
     };
 
     private static RunHeader HeaderFrom(TableEntity e) => new(
@@ -99,7 +100,8 @@ public sealed class RunHistory
         e.GetString("Stores") is { Length: > 0 } s ? s.Split(',') : [],
         e.GetDateTimeOffset("CreatedUtc") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedUtc") ?? DateTimeOffset.MinValue,
-        e.GetString("Output"));
+        e.GetString("Output"),
+        e.GetString("Owner"));
 
     private static TableEntity ToEntity(string runId, StoreTask t) => new(runId, StorePrefix + t.StoreId)
     {

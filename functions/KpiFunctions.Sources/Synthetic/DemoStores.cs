@@ -22,6 +22,9 @@ public static class DemoStores
         ("de-main", "Germany", "DE", "EUR", "Europe/Berlin", 0),
     ];
 
+    /// <summary>Most demo stores <see cref="Create"/> makes.</summary>
+    public const int MaxCount = 120;
+
     /// <summary>How many stores the base list has.</summary>
     public static int BaseCount => Base.Length;
 
@@ -29,7 +32,7 @@ public static class DemoStores
     public static IReadOnlyList<Store> Create(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 120);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxCount);
         var stores = new List<Store>(count);
         for (var i = 0; i < count; i++)
         {

@@ -14,6 +14,9 @@ public sealed class SyntheticFxSource : IFxRateSource
         _world = world;
     }
 
+    /// <summary>The reporting currencies it has rates into, whatever the world's seed and stores.</summary>
+    public static IReadOnlyCollection<string> ReportingCurrencies => Currencies.Supported;
+
     /// <inheritdoc />
     public Task<IReadOnlyList<FxRate>> GetRatesAsync(string reportingCurrency, IReadOnlyCollection<string> currencies, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {

@@ -59,16 +59,25 @@ public sealed class StorageAccount
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var number = 0;
         foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            number++;
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new ArgumentException($"Connection string part '{part.Split('=')[0]}' has no value; parts look like Name=value.", nameof(connectionString));
+                // Counted, not quoted: a part without a name may be a pasted key.
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Connection string part #{number} has no value; parts look like Name=value."), nameof(connectionString));
             }
 
             parts[part[..eq]] = part[(eq + 1)..];
         }
+
+        // Named, not quoted: a URL may carry a SAS token in its query.
+        Uri Url(string name, string text) =>
+            Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                ? uri
+                : throw new ArgumentException($"The connection string's {name} is not an absolute http(s) URL.", nameof(connectionString));
 
         if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && string.Equals(dev, "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -76,8 +85,8 @@ public sealed class StorageAccount
             return new StorageAccount(
                 "devstoreaccount1",
                 Convert.FromBase64String(DevelopmentAccountKey),
-                new Uri(host + ":10000/devstoreaccount1"),
-                new Uri(host + ":10002/devstoreaccount1"));
+                Url("DevelopmentStorageProxyUri", host + ":10000/devstoreaccount1"),
+                Url("DevelopmentStorageProxyUri", host + ":10002/devstoreaccount1"));
         }
 
         if (parts.TryGetValue("SharedAccessSignature", out var sas))
@@ -89,7 +98,7 @@ public sealed class StorageAccount
 
             // The pipeline writes Parquet to blobs and KPIs to tables, so a SAS connection string names both.
             Uri SasEndpoint(string name) => parts.TryGetValue(name, out var uri) && !string.IsNullOrWhiteSpace(uri)
-                ? new Uri(uri.TrimEnd('/'))
+                ? Url(name, uri)
                 : throw new ArgumentException($"The connection string has a SharedAccessSignature but no {name}; give BlobEndpoint and TableEndpoint.", nameof(connectionString));
             return new StorageAccount(
                 parts.TryGetValue("AccountName", out var named) ? named : "",
@@ -122,8 +131,8 @@ public sealed class StorageAccount
         var protocol = parts.TryGetValue("DefaultEndpointsProtocol", out var p) ? p : "https";
         var suffix = parts.TryGetValue("EndpointSuffix", out var s) ? s : "core.windows.net";
         Uri Endpoint(string name, string service) => parts.TryGetValue(name, out var explicitUri)
-            ? new Uri(explicitUri.TrimEnd('/'))
-            : new Uri(string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
+            ? Url(name, explicitUri)
+            : Url($"{service} endpoint (from DefaultEndpointsProtocol, AccountName and EndpointSuffix)", string.Create(CultureInfo.InvariantCulture, $"{protocol}://{account}.{service}.{suffix}"));
         return new StorageAccount(account, key, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"));
     }
 
