@@ -109,5 +109,54 @@ internal static class FakeTikTokJson
     /// <summary>Decimal strings with no fixed scale, as the API sends them ("119", "4.9").</summary>
     public static string MoneyText(decimal value) => Money(value);
 
+    /// <summary>
+    /// An affiliate order as affiliate_seller 202410 sends it (docs/tiktok-shop-api-notes.md): one SKU entry per line
+    /// (product id, no SKU id), the creator and content on each, and the order's commission spread over its lines by
+    /// their GMV (the last takes the rounding). TikTok settles commission some days after delivery: an order placed in
+    /// the last week has only the estimate, older ones the actual amount too; both equal the world's figure.
+    /// </summary>
+    public static JsonObject AffiliateOrder(Order order, DateTimeOffset asOf)
+    {
+        var settled = order.CreatedUtc < asOf.AddDays(-7);
+        var commission = order.AffiliateCommission ?? 0m;
+        var gmv = order.Lines.Sum(l => l.SalePrice * l.Quantity);
+        var given = 0m;
+        var skus = new JsonArray();
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            var line = order.Lines[i];
+            var share = i == order.Lines.Count - 1 ? commission - given
+                : gmv == 0 ? 0m : decimal.Round(commission * line.SalePrice * line.Quantity / gmv, 2);
+            given += share;
+            var sku = new JsonObject
+            {
+                ["product_id"] = line.ProductId,
+                ["creator_username"] = order.CreatorId,
+                ["content_type"] = i % 2 == 0 ? "VIDEO" : "LIVE",
+                ["content_id"] = "c" + order.OrderId,
+                ["quantity"] = line.Quantity,
+                ["price"] = new JsonObject { ["amount"] = Money(line.SalePrice), ["currency"] = order.Currency },
+                ["commission_rate"] = "1200",
+                ["estimated_paid_commission"] = new JsonObject { ["amount"] = Money(share), ["currency"] = order.Currency },
+                ["refunded_quantity"] = 0,
+                ["returned_quantity"] = 0,
+            };
+            if (settled)
+            {
+                sku["actual_paid_commission"] = new JsonObject { ["amount"] = Money(share), ["currency"] = order.Currency };
+            }
+
+            skus.Add(sku);
+        }
+
+        return new JsonObject
+        {
+            ["id"] = order.OrderId,
+            ["create_time"] = order.CreatedUtc.ToUnixTimeSeconds(),
+            ["status"] = TikTokStatuses.Name(order.Status),
+            ["skus"] = skus,
+        };
+    }
+
     private static string Money(decimal value) => (value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 }

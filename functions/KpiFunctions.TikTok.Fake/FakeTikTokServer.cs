@@ -20,7 +20,8 @@ namespace KpiFunctions.TikTok.Fake;
 /// <summary>
 /// Our fake of the TikTok Shop Open API on 127.0.0.1: the 202309 envelopes and error codes (reference digest §4),
 /// signatures (§3), the common-parameter checks (§2), access tokens per shop with refresh (§6), authorized shops,
-/// order search and return search (§7, §8) with cursor paging, all served from a <see cref="SyntheticWorld"/>, so
+/// order, return, product and affiliate order search (§7, §8, §11, docs/tiktok-shop-api-notes.md) with cursor paging,
+/// the analytics and service figures (§10), all served from a <see cref="SyntheticWorld"/>, so
 /// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
 /// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
 /// </summary>
@@ -298,8 +299,10 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ("GET", "/analytics/202509/shop_videos/performance") => DailyList(shop, query, "videos", d => d.Videos, VideoJson),
             ("GET", "/customer_service/202407/performance") => Service(shop, query),
             ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
+            ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AsOf), 1, 100),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
-                or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search") => Error(405, 36009010, "Invalid method."),
+                or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
+                or "/affiliate_seller/202410/orders/search") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -363,7 +366,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             page.Insert(0, render(all[offset - 1]));
         }
 
-        if (offset > 1 && offset <= all.Count && Faults.UpdateBetweenPages && listName == "orders")
+        if (offset > 1 && offset <= all.Count && Faults.UpdateBetweenPages && listName == "orders" && render(all[offset - 2])["update_time"] is not null)
         {
             var moved = render(all[offset - 2]);
             var later = moved["update_time"]!.GetValue<long>() + 60;
@@ -593,6 +596,17 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
             .Where(o => o.CreatedUtc >= from && o.CreatedUtc < to && (!byUpdate || (o.UpdatedUtc >= updatedFrom && o.UpdatedUtc < updatedTo)))
             .OrderBy(o => byUpdate ? o.UpdatedUtc : o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The affiliate orders placed in the create_time window (digest addendum: affiliate_seller 202410), oldest first.</summary>
+    private List<Order> AffiliateWindow(ShopState shop, JsonElement filter)
+    {
+        var (from, to) = Window(filter, "create_time");
+        return LocalDays(shop, from, to)
+            .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
+            .Where(o => o.Channel == SalesChannel.Affiliate && o.CreatedUtc >= from && o.CreatedUtc < to)
+            .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
     }
 

@@ -436,6 +436,48 @@ public sealed class TikTokMapper
         return r.Clean ? (skus, stock, null) : ([], [], Reject("products", id, position, r, json));
     }
 
+    /// <summary>
+    /// An affiliate order (affiliate_seller 202410), or the reasons it cannot be one: a creator on its first SKU, and each
+    /// SKU's commission in the store's currency, <c>actual_paid_commission</c> where TikTok gives it, else
+    /// <c>estimated_paid_commission</c>.
+    /// </summary>
+    public (TikTokAffiliateOrder? Order, RejectedRecord? Rejected) MapAffiliateOrder(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("id");
+        var commission = 0m;
+        var settled = true;
+        string? creator = null, content = null;
+        if (!json.TryGetProperty("skus", out var skus) || skus.ValueKind != JsonValueKind.Array || skus.GetArrayLength() == 0)
+        {
+            r.Problem("skus is missing or empty");
+        }
+        else
+        {
+            var i = 0;
+            foreach (var sku in skus.EnumerateArray())
+            {
+                var label = string.Create(CultureInfo.InvariantCulture, $"skus[{i++}]");
+                var line = new Reader(sku, r);
+                creator ??= line.Text("creator_username");
+                content ??= line.Text("content_type");
+                var actual = sku.TryGetProperty("actual_paid_commission", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("amount", out var amount)
+                    && amount.ValueKind == JsonValueKind.String && amount.GetString() is { Length: > 0 };
+                settled &= actual;
+                commission += StoreMoney(sku, actual ? "actual_paid_commission" : "estimated_paid_commission", r, label + (actual ? ".actual_paid_commission" : ".estimated_paid_commission")).Amount;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(creator))
+        {
+            r.Problem("creator_username is missing");
+        }
+
+        return r.Clean
+            ? (new TikTokAffiliateOrder(id!, creator!, content ?? "", commission, settled), null)
+            : (null, Reject("affiliate_orders", id, position, r, json));
+    }
+
     /// <summary>Reads an <c>{amount, currency}</c> object; a missing one, or a currency other than the store's, is a problem.</summary>
     private (decimal Amount, string Currency) StoreMoney(JsonElement json, string name, Reader r, string? label = null)
     {

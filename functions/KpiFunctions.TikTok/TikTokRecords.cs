@@ -64,3 +64,14 @@ public sealed record TikTokReturn(
     decimal Amount,
     bool IsReturn,
     string Reason);
+
+/// <summary>
+/// An order as the affiliate order search gives it: the creator whose content sold it and the commission owed on it
+/// (the actual one once TikTok has settled it, else its estimate), summed over its SKUs.
+/// </summary>
+/// <param name="OrderId">Order id (the same as the Order API's).</param>
+/// <param name="CreatorUsername">The creator's TikTok username.</param>
+/// <param name="ContentType">LIVE, VIDEO, SHOWCASE or another kind TikTok names.</param>
+/// <param name="Commission">Commission over the order's SKUs, in the store's currency.</param>
+/// <param name="Settled">Every SKU's commission is the actual one, not an estimate.</param>
+public sealed record TikTokAffiliateOrder(string OrderId, string CreatorUsername, string ContentType, decimal Commission, bool Settled);

@@ -110,6 +110,14 @@ public sealed class TikTokShopApi
         return SearchAsync(storeId, cipher, "/order/202309/orders/search", "orders", "id", _options.OrderPageSize, "update_time", body, onPage, cancellationToken);
     }
 
+    /// <summary>
+    /// POST /affiliate_seller/202410/orders/search over [from, to) by create_time, every page of 100
+    /// (docs/tiktok-shop-api-notes.md): the affiliate orders placed then, each with its SKUs' creator, content and
+    /// commission. The API takes no sort; an order met again on a later page is kept once.
+    /// </summary>
+    public Task<SearchResult> SearchAffiliateOrdersAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/affiliate_seller/202410/orders/search", "orders", "id", 100, null, Window("create_time", from, to), onPage, cancellationToken);
+
     /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", Window("update_time", from, to), onPage, cancellationToken);

@@ -26,9 +26,10 @@ namespace KpiFunctions.TikTok;
 /// and returns are what a day stands on, so their failure fails the store; the other datasets are optional: one
 /// that cannot be read (a scope the authorisation lacks, the platform down) is declared not fetched with the error,
 /// and the day goes on. Stock exists only as it is now: it is read with the product list and stands for the end of
-/// the store's yesterday; every day keeps the stock curated for it. Not read: ads (TikTok Ads Manager); the Order API
-/// carries no sales channel, fees or commission, so those stay unknown on the orders; unit costs come from the
-/// seller's own cost sheet.
+/// the store's yesterday; every day keeps the stock curated for it. The Order API carries no sales channel, fees or
+/// commission: the affiliate order search over the same window tells affiliate orders (creator, commission) from the
+/// store's own (no commission; LIVE, video or product card not told apart). Not read: ads (TikTok Ads Manager) and
+/// platform fees, which stay unknown on the orders; unit costs are the seller's own (imported).
 /// </remarks>
 public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource
 {
@@ -86,7 +87,8 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         Func<JsonElement, int, Task> Keep(string stream) => TikTokSource.Keep(mapper, onRawPage, stream, cancellationToken);
 
         var orderSearch = await _api.SearchOrdersAsync(store.Id, cipher, from, to, Keep("orders"), cancellationToken).ConfigureAwait(false);
-        var orders = Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
+        var (orders, channelFailure) = await WithChannelsAsync(store, cipher, mapper, Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i)),
+            from, to, Keep("affiliate_orders"), rejected, cancellationToken).ConfigureAwait(false);
 
         var returnSearch = await _api.SearchReturnsAsync(store.Id, cipher, from, to, Keep("returns"), cancellationToken).ConfigureAwait(false);
         var refunds = Collect(returnSearch.Records, rejected, (json, i) =>
@@ -185,6 +187,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         };
         return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, [], service, [], rejected)
         {
+            Notes = channelFailure is null ? [] : [channelFailure],
             NotFetched = notFetched,
             KeepIfCurated = keepIfCurated,
             Platform = platform,
@@ -250,11 +253,68 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var search = await _api.SearchOrdersChangedAsync(store.Id, cipher, start, start, end,
             Keep(mapper, onRawPage, "orders_changed", cancellationToken), cancellationToken).ConfigureAwait(false);
         var rejected = new List<RejectedRecord>();
-        var orders = Collect(search.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
+        var changed = Collect(search.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
+        if (changed.Count == 0)
+        {
+            return (changed, rejected);
+        }
+
+        // The affiliate search over the changed orders' own placing times (a failure leaves their channel unknown).
+        var (orders, _) = await WithChannelsAsync(store, cipher, mapper, changed, changed.Min(o => o.CreatedUtc), changed.Max(o => o.CreatedUtc).AddSeconds(1),
+            Keep(mapper, onRawPage, "affiliate_orders_changed", cancellationToken), rejected, cancellationToken).ConfigureAwait(false);
         return (orders, rejected);
     }
 
-    /// <summary>An order as the pipeline keeps it: the Order API has no sales channel, creator, fees or commission.</summary>
+    /// <summary>
+    /// The orders with what the affiliate order search over [<paramref name="from"/>, <paramref name="to"/>) says of
+    /// them: an order it lists is an affiliate's (channel, creator and commission from it); one it does not list is the
+    /// store's own (no commission; which of its own channels sold it the API does not say). An order whose affiliate
+    /// record could not be read keeps an unknown channel and commission, and so does every order when the search
+    /// fails, with the failure returned as a note: unknown, never zero.
+    /// </summary>
+    private async Task<(IReadOnlyList<Order> Orders, string? Failure)> WithChannelsAsync(
+        Store store, string cipher, TikTokMapper mapper, IReadOnlyList<Order> orders, DateTimeOffset from, DateTimeOffset to,
+        Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        SearchResult search;
+        try
+        {
+            search = await _api.SearchAffiliateOrdersAsync(store.Id, cipher, from, to, keep, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
+        {
+            return (orders, $"TikTok's affiliate orders could not be read, so sales channels and affiliate commission stay unknown: {ex.Message}");
+        }
+
+        // Only the records of orders kept: one of an order the Order API gave as broken is quarantined with that order.
+        var kept = orders.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var affiliate = new Dictionary<string, TikTokAffiliateOrder>(StringComparer.Ordinal);
+        var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < search.Records.Count; i++)
+        {
+            if (search.Records[i].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && !kept.Contains(id.GetString()!))
+            {
+                continue;
+            }
+
+            var (record, bad) = mapper.MapAffiliateOrder(search.Records[i], i);
+            if (record is not null)
+            {
+                affiliate[record.OrderId] = record;
+            }
+            else if (bad is not null)
+            {
+                rejected.Add(bad);
+                unreadable.Add(bad.RecordKey);
+            }
+        }
+
+        return ([.. orders.Select(o => affiliate.TryGetValue(o.OrderId, out var a) ? o with { Channel = SalesChannel.Affiliate, CreatorId = a.CreatorUsername, AffiliateCommission = a.Commission }
+            : unreadable.Contains(o.OrderId) ? o
+            : o with { Channel = SalesChannel.Own, AffiliateCommission = 0m })], null);
+    }
+
+    /// <summary>An order as the pipeline keeps it: the Order API has no sales channel, creator, fees or commission (the affiliate search adds channel, creator and commission).</summary>
     private static (Order? Order, RejectedRecord? Rejected) MapOrder(Store store, TikTokMapper mapper, JsonElement json, int position)
     {
         var (order, bad) = mapper.MapOrder(json, position);

@@ -54,6 +54,23 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void Orders_known_only_as_the_stores_own_give_affiliate_gmv_but_leave_live_gmv_unknown_naming_the_order()
+    {
+        // The TikTok source's reading: o3 is the affiliate's; the other orders are the store's own, channel not told.
+        var day = SampleStoreDay.Build();
+        var orders = day.Orders.Select(o => o.Channel == SalesChannel.Affiliate ? o : o with { Channel = SalesChannel.Own }).ToList();
+        var firstOwn = orders.First(o => o.CountsAsGmv && o.Channel == SalesChannel.Own);
+
+        var measures = StoreDayMeasureBuilder.Build(day with { Orders = orders });
+
+        Assert.Equal(50m, measures.Values["affiliate_gmv"]);   // o3, as when every channel is known
+        Assert.Equal(6m, measures.Values["affiliate_commission"]);
+        Assert.Null(measures.Values["live_gmv"]);
+        Assert.Contains($"order {firstOwn.OrderId}", measures.NullReasons["live_gmv"], StringComparison.Ordinal);
+        Assert.Contains("known only as not an affiliate's", measures.NullReasons["live_gmv"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dataset_the_source_did_not_fetch_makes_its_measures_unknown_even_event_data_that_would_sum_to_zero()
     {
         var day = SampleStoreDay.Build() with { Ads = [], LiveSessions = [] };

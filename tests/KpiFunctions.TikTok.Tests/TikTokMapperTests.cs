@@ -14,6 +14,34 @@ public sealed class TikTokMapperTests
     private readonly TikTokMapper _mapper = new(Store, new BuyerIdHasher(Encoding.UTF8.GetBytes("mapper-test-salt-0123456789")), new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero)));
 
     [Fact]
+    public void An_affiliate_order_sums_its_skus_commission_taking_the_actual_amount_where_settled_and_the_estimate_elsewhere()
+    {
+        // 1.20 actual (its estimate 1.25 ignored) + 0.85 estimated = 2.05; one SKU unsettled, so the order is not.
+        var (order, rejected) = _mapper.MapAffiliateOrder(Json("""
+            {"id":"578","create_time":1763600000,"skus":[
+              {"product_id":"p1","creator_username":"anna.makes","content_type":"VIDEO","estimated_paid_commission":{"amount":"1.25","currency":"GBP"},"actual_paid_commission":{"amount":"1.20","currency":"GBP"}},
+              {"product_id":"p2","creator_username":"anna.makes","content_type":"VIDEO","estimated_paid_commission":{"amount":"0.85","currency":"GBP"}}]}
+            """), 0);
+
+        Assert.Null(rejected);
+        Assert.Equal(new TikTokAffiliateOrder("578", "anna.makes", "VIDEO", 2.05m, Settled: false), order);
+    }
+
+    [Fact]
+    public void An_affiliate_order_in_another_currency_or_without_a_creator_or_skus_is_rejected_with_every_reason()
+    {
+        var (order, rejected) = _mapper.MapAffiliateOrder(Json("""{"id":"579","skus":[{"product_id":"p1","estimated_paid_commission":{"amount":"x","currency":"USD"}}]}"""), 3);
+        var (_, empty) = _mapper.MapAffiliateOrder(Json("""{"id":"580","skus":[]}"""), 4);
+
+        Assert.Null(order);
+        Assert.Equal(("affiliate_orders", "579"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Contains("skus[0].estimated_paid_commission.amount 'x' is not an amount", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("currency 'USD' is not the store's currency GBP", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("creator_username is missing", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("skus is missing or empty", empty!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Service_performance_gives_the_chats_answered_within_24_hours_and_their_total_first_response_time()
     {
         // 92.5 % of 40 sessions = 37 answered; 12.75 min x 60 x 37 = 28,305 s.

@@ -11,4 +11,9 @@ public enum SalesChannel
     Video,
     /// <summary>An affiliate creator's content; the order carries the creator id.</summary>
     Affiliate,
+    /// <summary>
+    /// Not an affiliate's: the shop tab, a product card, or the store's own LIVE or video, which the source does not
+    /// tell apart (TikTok's affiliate order search lists affiliate orders; its order search names no channel).
+    /// </summary>
+    Own,
 }

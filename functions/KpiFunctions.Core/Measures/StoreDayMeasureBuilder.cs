@@ -69,7 +69,7 @@ public static class StoreDayMeasureBuilder
     {
         decimal gmv = 0, affiliate = 0, live = 0, fees = 0, commission = 0, cogs = 0, units = 0;
         int gmvOrders = 0, paid = 0, cancelled = 0;
-        string? missingCost = null, missingFee = null, missingCommission = null, missingChannel = null;
+        string? missingCost = null, missingFee = null, missingCommission = null, missingChannel = null, notToldLive = null;
         var costs = CostsInForce(data.Costs, data.Date);
         foreach (var order in data.Orders)
         {
@@ -94,6 +94,7 @@ public static class StoreDayMeasureBuilder
             missingFee ??= order.PlatformFee is null ? order.OrderId : null;
             missingCommission ??= order.AffiliateCommission is null ? order.OrderId : null;
             missingChannel ??= order.Channel is null ? order.OrderId : null;
+            notToldLive ??= order.Channel == SalesChannel.Own ? order.OrderId : null;
             buyers.Add(order.BuyerIdHash);
             if (order.Channel == SalesChannel.Affiliate)
             {
@@ -135,6 +136,10 @@ public static class StoreDayMeasureBuilder
         {
             Unknown(values, reasons, "affiliate_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
             Unknown(values, reasons, "live_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
+        }
+        else if (notToldLive is not null)
+        {
+            Unknown(values, reasons, "live_gmv", $"order {notToldLive} of {where} is known only as not an affiliate's (the source does not tell the store's own LIVE from its videos and product cards)");
         }
 
         if (missingFee is not null)
