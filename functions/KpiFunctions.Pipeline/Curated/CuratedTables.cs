@@ -32,7 +32,7 @@ public static class CuratedTables
         .Decimal("tax", o => o.Tax, "Tax the buyer paid", Money)
         .Decimal("total", o => o.Total, "What the buyer paid: subtotal - platform_discount + shipping + tax", Money)
         .Boolean("is_sample_or_test", o => o.IsSampleOrTest, "Sample or test order (never GMV)")
-        .String("channel", o => o.Channel is { } c ? EnumText<SalesChannel>.Format(c) : null, "Where the order came from; null when the source does not say", EnumText<SalesChannel>.Allowed, required: false)
+        .String("channel", o => o.Channel is { } c ? EnumText<SalesChannel>.Format(c) : null, "Where the order came from (OWN: the store's own, not an affiliate's, when the source does not tell LIVE, video and product card apart); null when the source does not say", EnumText<SalesChannel>.Allowed, required: false)
         .String("creator_id", o => o.CreatorId, "Affiliate creator, for affiliate orders", required: false)
         .String("buyer_id_hash", o => o.BuyerIdHash, "Buyer id hashed with the secret salt (HMAC-SHA256, hex)", "hash")
         .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order; null when the source does not give them", Money, required: false)
