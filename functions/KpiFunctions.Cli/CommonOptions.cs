@@ -117,6 +117,18 @@ internal static class CommonOptions
         CustomParser = result => [.. result.Tokens.Select(token => CheckStoreId(result, name, token.Value)!)],
     };
 
+    /// <summary>The <c>&lt;file&gt;</c> argument of an import: a file that exists; <paramref name="allowed"/> says what it holds.</summary>
+    public static Argument<FileInfo> InputFile(string description, string allowed) => new("file")
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var path = Value(result);
+            return File.Exists(path) ? new FileInfo(path)
+                : Error<FileInfo>(result, $"<file> '{path}' {(Directory.Exists(path) ? "is a folder" : "does not exist")}; allowed: {allowed}.");
+        },
+    };
+
     /// <summary>A folder, created when missing: not empty and not an existing file.</summary>
     public static string? Folder(ArgumentResult result, string name)
     {

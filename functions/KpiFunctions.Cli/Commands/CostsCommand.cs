@@ -12,16 +12,7 @@ internal static class CostsCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("costs", "The seller's unit costs per SKU (for cogs and gross margin).");
-        var file = new Argument<FileInfo>("file")
-        {
-            Description = "CSV with the columns store_id, sku_id, unit_cost, currency, valid_from (see docs/costs.sample.csv).",
-            CustomParser = result =>
-            {
-                var path = CommonOptions.Value(result);
-                return File.Exists(path) ? new FileInfo(path)
-                    : CommonOptions.Error<FileInfo>(result, $"<file> '{path}' {(Directory.Exists(path) ? "is a folder" : "does not exist")}; allowed: a CSV file of unit costs, like docs/costs.sample.csv.");
-            },
-        };
+        var file = CommonOptions.InputFile("CSV with the columns store_id, sku_id, unit_cost, currency, valid_from (see docs/costs.sample.csv).", "a CSV file of unit costs, like docs/costs.sample.csv");
         var dataDir = CommonOptions.DataDir();
         var storageOption = CommonOptions.Storage();
         var import = new Command("import", "Add unit costs from a CSV file, replacing a SKU's entry for the same day; every line is checked before any is written.") { file, dataDir, storageOption };

@@ -11,16 +11,7 @@ internal static class StoresCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("stores", "Manage the store registry (KpiStores).");
-        var file = new Argument<FileInfo>("file")
-        {
-            Description = "JSON array of stores (see docs/stores.sample.json).",
-            CustomParser = result =>
-            {
-                var path = CommonOptions.Value(result);
-                return File.Exists(path) ? new FileInfo(path)
-                    : CommonOptions.Error<FileInfo>(result, $"<file> '{path}' {(Directory.Exists(path) ? "is a folder" : "does not exist")}; allowed: a JSON file of stores, like docs/stores.sample.json.");
-            },
-        };
+        var file = CommonOptions.InputFile("JSON array of stores (see docs/stores.sample.json).", "a JSON file of stores, like docs/stores.sample.json");
         var importDir = CommonOptions.DataDir();
         var importStorage = CommonOptions.Storage();
         var import = new Command("import", "Add or replace stores from a JSON file; all are checked before any is written.") { file, importDir, importStorage };
