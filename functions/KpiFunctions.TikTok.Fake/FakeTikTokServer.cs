@@ -366,9 +366,9 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             page.Insert(0, render(all[offset - 1]));
         }
 
-        if (offset > 1 && offset <= all.Count && Faults.UpdateBetweenPages && listName == "orders" && render(all[offset - 2])["update_time"] is not null)
+        // An order changed between two pages: only the order search has update_time (the affiliate one has none).
+        if (offset > 1 && offset <= all.Count && Faults.UpdateBetweenPages && listName == "orders" && render(all[offset - 2]) is { } moved && moved["update_time"] is not null)
         {
-            var moved = render(all[offset - 2]);
             var later = moved["update_time"]!.GetValue<long>() + 60;
             moved["update_time"] = later;
             moved["status"] = moved["status"]!.GetValue<string>() switch

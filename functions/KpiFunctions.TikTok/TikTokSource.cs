@@ -256,7 +256,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var changed = Collect(search.Records, rejected, (json, i) => MapOrder(store, mapper, json, i));
         if (changed.Count == 0)
         {
-            return (changed, rejected);
+            return (changed, rejected); // no window to search
         }
 
         // The affiliate search over the changed orders' own placing times (a failure leaves their channel unknown).
@@ -276,6 +276,11 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         Store store, string cipher, TikTokMapper mapper, IReadOnlyList<Order> orders, DateTimeOffset from, DateTimeOffset to,
         Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
     {
+        if (orders.Count == 0)
+        {
+            return (orders, null); // nothing to tell apart: no call
+        }
+
         SearchResult search;
         try
         {

@@ -76,6 +76,13 @@ internal static class RunCommand
         var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null;
         var account = CommonOptions.ResolveStorage(s.Storage, context);
         KpiStorage? storage = null;
+        async Task<KpiStorage> OpenAsync()
+        {
+            var opened = KpiStorage.Open(account, s.DataDir, context.Time);
+            await opened.EnsureTablesAsync(ct);
+            return opened;
+        }
+
         IReadOnlyList<Store> stores;
         if (s.Demo)
         {
@@ -96,17 +103,12 @@ internal static class RunCommand
                 throw new InvalidOperationException($"No stores are registered in '{Path.GetFullPath(s.DataDir)}' (it holds no data). Import some with 'kpi stores import <file>', or run 'kpi run --demo'.");
             }
 
-            storage = KpiStorage.Open(account, s.DataDir, context.Time);
-            await storage.EnsureTablesAsync(ct);
+            storage = await OpenAsync();
             stores = await RunPlanner.SelectStoresAsync(storage, s.StoreIds, ct);
         }
 
         var (runFrom, runTo, fetchFrom) = Window(s, stores, now, options);
-        if (storage is null)
-        {
-            storage = KpiStorage.Open(account, s.DataDir, context.Time);
-            await storage.EnsureTablesAsync(ct);
-        }
+        storage ??= await OpenAsync(); // the demo's, opened only now that its window is known to be good
 
         var hasher = new BuyerIdHasher(BuyerSalt.Resolve(context.GetEnvironment(BuyerSalt.EnvironmentVariable), s.DataDir));
         var world = new SyntheticWorld(s.Seed, stores, now, hasher);

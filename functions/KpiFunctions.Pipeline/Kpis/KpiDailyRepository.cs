@@ -54,6 +54,20 @@ public sealed class KpiDailyRepository
         return rows;
     }
 
+    /// <summary>The days of a date range that have a row for the store, from the keys alone (no row is decoded).</summary>
+    public async Task<IReadOnlySet<DateOnly>> DatesAsync(DateOnly from, DateOnly to, string storeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storeId);
+        var query = new TableQuery { PartitionKeyFrom = StoreCalendar.Format(from), PartitionKeyTo = StoreCalendar.Format(to), RowKeyFrom = storeId, RowKeyTo = storeId };
+        var dates = new HashSet<DateOnly>();
+        await foreach (var e in _tables.QueryAsync(TableNames.Daily, query, cancellationToken).ConfigureAwait(false))
+        {
+            dates.Add(StoreCalendar.TryParse(e.PartitionKey, out var date) ? date : throw new InvalidDataException($"{TableNames.Daily}: partition '{e.PartitionKey}' is not a yyyy-MM-dd date."));
+        }
+
+        return dates;
+    }
+
     private TableEntity ToEntity(KpiDailyRow r)
     {
         var e = new TableEntity(StoreCalendar.Format(r.Date), r.StoreId)

@@ -112,8 +112,7 @@ public sealed class ComputeKpisStep
     {
         var loaded = history.Where(h => h.MissingReason is null).ToDictionary(h => h.Date, h => h.BuyerHashes);
         var firstWeek = DetailFacts.WeekStart(from);
-        var stored = (await new KpiDailyRepository(_storage.Tables, _catalog).QueryAsync(firstWeek, DetailFacts.WeekStart(to).AddDays(6), store.Id, ct).ConfigureAwait(false))
-            .Select(r => r.Date).ToHashSet();
+        var stored = await new KpiDailyRepository(_storage.Tables, _catalog).DatesAsync(firstWeek, DetailFacts.WeekStart(to).AddDays(6), store.Id, ct).ConfigureAwait(false);
         for (var week = firstWeek; week <= to; week = week.AddDays(7))
         {
             var buyers = new Dictionary<DateOnly, IReadOnlySet<string>>();
