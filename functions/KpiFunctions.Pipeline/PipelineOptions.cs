@@ -50,7 +50,7 @@ public sealed record PipelineOptions
         ArgumentNullException.ThrowIfNull(setting);
         string? Get(string name) => setting(name) is { Length: > 0 } v ? v.Trim() : null;
         int Int(string name, int fallback) => Get(name) is { } text
-            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number.")
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name}='{text}' is not a whole number; write one such as 3, or leave it unset for {fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
             : fallback;
 
         double Number(string name, double fallback) => Get(name) is { } text
@@ -106,54 +106,54 @@ public sealed record PipelineOptions
         var problems = new List<string>();
         if (ReportingCurrency is not { Length: 3 } || !ReportingCurrency.All(char.IsAsciiLetterUpper))
         {
-            problems.Add($"reporting currency '{ReportingCurrency}' must be an ISO 4217 code such as USD or CNY");
+            problems.Add($"reporting currency '{ReportingCurrency}' (KPI_REPORTING_CURRENCY) must be an ISO 4217 code such as USD or CNY");
         }
 
         if (ReconcileTolerancePct is < 0 or > 100)
         {
-            problems.Add($"reconciliation tolerance of {ReconcileTolerancePct} % must be 0-100");
+            problems.Add($"reconciliation tolerance of {ReconcileTolerancePct} % (KPI_RECONCILE_TOLERANCE_PCT) must be 0-100");
         }
 
         if (LookbackDays is < 0 or > 60)
         {
-            problems.Add($"lookback of {LookbackDays} days must be 0-60");
+            problems.Add($"lookback of {LookbackDays} days (KPI_LOOKBACK_DAYS) must be 0-60");
         }
 
         if (SemanticRetentionDays is < 1 or > 365)
         {
-            problems.Add($"semantic retention of {SemanticRetentionDays} days must be 1-365");
+            problems.Add($"semantic retention of {SemanticRetentionDays} days (KPI_SEMANTIC_RETENTION_DAYS) must be 1-365");
         }
 
         if (FxMaxCarryForwardDays is < 0 or > 31)
         {
-            problems.Add($"FX carry-forward of {FxMaxCarryForwardDays} days must be 0-31");
+            problems.Add($"FX carry-forward of {FxMaxCarryForwardDays} days (KPI_FX_MAX_CARRY_DAYS) must be 0-31");
         }
 
         if (MaxParallelStores is < 1 or > ParallelStoresLimit)
         {
-            problems.Add($"parallel stores {MaxParallelStores} must be 1-{ParallelStoresLimit}");
+            problems.Add($"parallel stores {MaxParallelStores} (KPI_MAX_PARALLEL_STORES) must be 1-{ParallelStoresLimit}");
         }
 
         if (MaxAttempts is < 1 or > 10)
         {
-            problems.Add($"attempts {MaxAttempts} must be 1-10");
+            problems.Add($"attempts {MaxAttempts} (KPI_MAX_ATTEMPTS) must be 1-10");
         }
 
         if (RetryFirstSeconds is not (> 0 and <= 3600))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"first retry after {RetryFirstSeconds} s must be above 0 and at most 3600"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"first retry after {RetryFirstSeconds} s (KPI_RETRY_FIRST_SECONDS) must be above 0 and at most 3600"));
         }
 
         if (RetryBackoff is not (>= 1 and <= 10))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"retry back-off {RetryBackoff} must be 1-10"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"retry back-off {RetryBackoff} (KPI_RETRY_BACKOFF, a factor) must be 1-10"));
         }
 
         foreach (var (country, hours) in ResponseWindows)
         {
             if (hours is not (12 or 24))
             {
-                problems.Add($"response window for {country} is {hours} h; only 12 and 24 are supported");
+                problems.Add($"response window for {country} is {hours} h (KPI_RESPONSE_WINDOWS); only 12 and 24 are supported");
             }
         }
 

@@ -93,6 +93,19 @@ public sealed partial class KpiCliTests : IDisposable
     }
 
     [Theory]
+    [InlineData("KPI_MAX_ATTEMPTS", "0", "attempts 0 (KPI_MAX_ATTEMPTS) must be 1-10")]
+    [InlineData("KPI_RETRY_BACKOFF", "0.5", "retry back-off 0.5 (KPI_RETRY_BACKOFF, a factor) must be 1-10")]
+    [InlineData("KPI_LOOKBACK_DAYS", "three", "KPI_LOOKBACK_DAYS='three' is not a whole number; write one such as 3, or leave it unset for 3.")]
+    public async Task A_pipeline_setting_out_of_range_or_malformed_exits_2_naming_the_setting(string name, string value, string message)
+    {
+        var (code, output) = await CliRunner.RunWithEnvironmentAsync(new Dictionary<string, string> { [name] = value }, "run", "--demo", "--stores", "1", "--days", "1", "--data-dir", _dir.Path);
+
+        Assert.Equal(ExitCodes.BadUsage, code);
+        Assert.Contains(message, output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "tables.db")));
+    }
+
+    [Theory]
     [InlineData("KPI_TIKTOK_APP_SECRET", "x", "app key is missing; set KPI_TIKTOK_APP_KEY")]
     [InlineData("KPI_TIKTOK_APP_KEY", "k", "app secret is missing; set KPI_TIKTOK_APP_SECRET")]
     [InlineData("KPI_TIKTOK_API_URL", "ftp://x", "KPI_TIKTOK_API_URL='ftp://x' is not an http(s) URL")]

@@ -62,6 +62,21 @@ public sealed class SellerCenterCsvSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_utf16_export_with_a_broken_character_is_refused_naming_its_line_and_is_not_retried()
+    {
+        // A lone high surrogate (0xD800) in the third line of a UTF-16 LE export.
+        var good = Encoding.Unicode.GetBytes(Header + "\n" + Line("O1", "Mug") + "\n" + Line("O2", "Mug"));
+        var cut = Encoding.Unicode.GetBytes(Header + "\n" + Line("O1", "Mug") + "\n").Length;
+        byte[] broken = [.. Encoding.Unicode.GetPreamble(), .. good[..(cut + 4)], 0x00, 0xD8, .. good[(cut + 4)..]];
+        await _blobs.UploadAsync("inbox/uk-main/export.csv", new MemoryStream(broken));
+
+        var error = await Assert.ThrowsAsync<SellerExportException>(() => _source.FetchDayAsync(Store, Day));
+
+        Assert.StartsWith("inbox/uk-main/export.csv is not valid UTF-16: line 3 has a broken character", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IPermanentSourceError>(error);
+    }
+
+    [Fact]
     public async Task A_row_with_more_fields_than_the_header_is_quarantined_with_its_reason_and_the_others_are_kept()
     {
         var csv = string.Join("\n", Header, Line("O1", "Mug"), Line("O2", "Mug") + ",surplus");

@@ -175,7 +175,23 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
             var utf16 = new UnicodeEncoding(bigEndian: bytes[0] == 0xFE, byteOrderMark: true, throwOnInvalidBytes: true);
-            return utf16.GetString(bytes[2..]);
+            try
+            {
+                return utf16.GetString(bytes[2..]);
+            }
+            catch (DecoderFallbackException e)
+            {
+                // Like a bad UTF-8 byte: the file is wrong in itself, so retrying cannot help.
+                var before = bytes[2..Math.Clamp(e.Index + 2, 2, bytes.Length)];
+                var line = 1;
+                for (var i = 0; i + 1 < before.Length; i += 2)
+                {
+                    line += (bytes[0] == 0xFE ? before[i] == 0 && before[i + 1] == '\n' : before[i] == '\n' && before[i + 1] == 0) ? 1 : 0;
+                }
+
+                throw new SellerExportException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path} is not valid UTF-16: line {line} has a broken character (a cut or damaged export?). Export it again from Seller Center and drop it in the inbox again"), e);
+            }
         }
 
         var body = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes;

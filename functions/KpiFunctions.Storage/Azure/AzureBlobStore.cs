@@ -83,12 +83,12 @@ public sealed class AzureBlobStore : IBlobStore
             var written = await _container.GetBlobClient(path).UploadAsync(content, upload, cancellationToken).ConfigureAwait(false);
             return new BlobWriteResult(true, written.Value.ETag.ToString());
         }
-        catch (RequestFailedException e) when ((e.Status == 409 && e.ErrorCode == "BlobAlreadyExists") || (e.Status == 412 && e.ErrorCode == "ConditionNotMet"))
+        catch (RequestFailedException e) when ((e.Status == 409 && StorageErrors.ErrorCode(e) == "BlobAlreadyExists") || (e.Status == 412 && StorageErrors.ErrorCode(e) == "ConditionNotMet"))
         {
             // A lost condition is a value; any other 409 or 412 (a lease, a container being deleted) is a failure.
             return BlobWriteResult.ConditionNotMet;
         }
-        catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
+        catch (RequestFailedException e) when (StorageErrors.ErrorCode(e) == "InvalidBlockList")
         {
             // Another upload to this blob committed while ours was staging, and a commit discards every uncommitted
             // block it does not list: ours are gone. The blob is whole (the other upload's); nothing of ours was written.
@@ -134,7 +134,7 @@ public sealed class AzureBlobStore : IBlobStore
             var stream = await _container.GetBlobClient(path).OpenReadAsync(read, cancellationToken).ConfigureAwait(false);
             return new CheckedBlobStream(stream, length ?? long.MaxValue, $"{Container}/{path}");
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode is "BlobNotFound" or "ContainerNotFound")
+        catch (RequestFailedException e) when (e.Status == 404 && StorageErrors.ErrorCode(e) is "BlobNotFound" or "ContainerNotFound")
         {
             return null;
         }
@@ -145,7 +145,7 @@ public sealed class AzureBlobStore : IBlobStore
         catch (InvalidDataException e)
         {
             // The first range is downloaded as the stream opens, and checked like every later one.
-            throw new InvalidDataException($"Blob {Container}/{path}: a downloaded range does not match the MD5 the service sent for it (damaged in transit); read it again.", e);
+            throw CheckedBlobStream.Damaged($"{Container}/{path}", e);
         }
     }
 
@@ -179,7 +179,7 @@ public sealed class AzureBlobStore : IBlobStore
                     yield break;
                 }
             }
-            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "ContainerNotFound")
+            catch (RequestFailedException e) when (e.Status == 404 && StorageErrors.ErrorCode(e) == "ContainerNotFound")
             {
                 yield break; // nothing was ever written here
             }
@@ -224,21 +224,21 @@ public sealed class AzureBlobStore : IBlobStore
             {
                 await lease.AcquireAsync(duration, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "BlobNotFound")
+            catch (RequestFailedException e) when (e.Status == 404 && StorageErrors.ErrorCode(e) == "BlobNotFound")
             {
                 // Only a blob can be leased: create it empty unless another just did (and may hold it already), then ask again.
                 try
                 {
                     await blob.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken).ConfigureAwait(false);
                 }
-                catch (RequestFailedException exists) when (exists.ErrorCode is "BlobAlreadyExists" or "LeaseIdMissing")
+                catch (RequestFailedException exists) when (StorageErrors.ErrorCode(exists) is "BlobAlreadyExists" or "LeaseIdMissing")
                 {
                 }
 
                 await lease.AcquireAsync(duration, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode is "LeaseAlreadyPresent" or "LeaseIsBreakingAndCannotBeAcquired")
+        catch (RequestFailedException e) when (e.Status == 409 && StorageErrors.ErrorCode(e) is "LeaseAlreadyPresent" or "LeaseIsBreakingAndCannotBeAcquired")
         {
             return null;
         }
@@ -342,8 +342,8 @@ public sealed class AzureBlobStore : IBlobStore
 
         /// <summary>The service no longer holds the lease for this id: another's, none (broken or released), or no blob.</summary>
         private static bool Lost(RequestFailedException e) =>
-            (e.Status == 404 && e.ErrorCode == "BlobNotFound")
-            || (e.Status == 409 && e.ErrorCode is "LeaseIdMismatchWithLeaseOperation" or "LeaseNotPresentWithLeaseOperation" or "LeaseIsBrokenAndCannotBeRenewed");
+            (e.Status == 404 && StorageErrors.ErrorCode(e) == "BlobNotFound")
+            || (e.Status == 409 && StorageErrors.ErrorCode(e) is "LeaseIdMismatchWithLeaseOperation" or "LeaseNotPresentWithLeaseOperation" or "LeaseIsBrokenAndCannotBeRenewed");
     }
 
     private static void ValidateContainer(string container)

@@ -63,7 +63,7 @@ public sealed class AzureTableStore : ITableStore
             var found = await client.GetEntityAsync<SdkEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             return FromSdk(found.Value);
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "TableNotFound")
+        catch (RequestFailedException e) when (e.Status == 404 && StorageErrors.ErrorCode(e) != "TableNotFound")
         {
             return null;
         }
@@ -82,7 +82,7 @@ public sealed class AzureTableStore : ITableStore
             var response = await Table(table).AddEntityAsync(ToSdk(entity), cancellationToken).ConfigureAwait(false);
             return Written(response);
         }
-        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        catch (RequestFailedException e) when (e.Status == 409 && StorageErrors.ErrorCode(e) == "EntityAlreadyExists")
         {
             return new TableWriteResult(TableWriteStatus.Conflict, null);
         }
@@ -117,7 +117,7 @@ public sealed class AzureTableStore : ITableStore
             var response = await Table(table).UpdateEntityAsync(ToSdk(entity), new ETag(ifMatch), Mode(mode), cancellationToken).ConfigureAwait(false);
             return Written(response);
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "TableNotFound")
+        catch (RequestFailedException e) when (e.Status == 404 && StorageErrors.ErrorCode(e) != "TableNotFound")
         {
             return new TableWriteResult(TableWriteStatus.NotFound, null);
         }
@@ -278,5 +278,5 @@ public sealed class AzureTableStore : ITableStore
 
     /// <summary>A missing table is a caller's mistake, named as such; any other refusal is the service's.</summary>
     private static Exception Refused(string operation, string table, RequestFailedException error) =>
-        error.Status == 404 && error.ErrorCode == "TableNotFound" ? MissingTable(table) : StorageErrors.Refused(operation, error);
+        error.Status == 404 && StorageErrors.ErrorCode(error) == "TableNotFound" ? MissingTable(table) : StorageErrors.Refused(operation, error);
 }

@@ -49,9 +49,13 @@ internal sealed class CheckedBlobStream(Stream inner, long limit, string blob) :
         }
     }
 
+    /// <summary>A range whose bytes do not match the MD5 the service sent for it, named for people.</summary>
+    internal static InvalidDataException Damaged(string blob, Exception error) =>
+        new($"Blob {blob}: a downloaded range does not match the MD5 the service sent for it (damaged in transit); read it again.", error);
+
     private Exception? Named(Exception error) => error switch
     {
-        InvalidDataException => new InvalidDataException($"Blob {blob}: a downloaded range does not match the MD5 the service sent for it (damaged in transit); read it again.", error),
+        InvalidDataException => Damaged(blob, error),
         RequestFailedException { Status: 412 } refused => StorageErrors.Refused($"Get blob {blob}: the blob was replaced while it was being read; read it again", refused),
         RequestFailedException refused => StorageErrors.Refused($"Get blob {blob}", refused),
         _ => null,
