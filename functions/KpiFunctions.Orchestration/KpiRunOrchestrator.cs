@@ -58,7 +58,7 @@ public static class KpiRunOrchestrator
                     : "");
 
             SetStage(context, "publishing", plan, outcomes);
-            output += await PublishAsync(context, plan, retry);
+            output += await PublishAsync(context, plan, outcomes, retry);
 
             var state = failed.Length > 0 ? RunState.CompletedWithErrors : RunState.Completed;
             await context.CallActivityAsync(KpiTasks.RecordRun, new RunRecord(plan.RunId, state, output, outcomes), retry);
@@ -123,7 +123,7 @@ public static class KpiRunOrchestrator
     }
 
     /// <summary>Publishes, then asks for the Power BI refresh when configured; either failing is reported, not fatal (the KPIs stand).</summary>
-    private static async Task<string> PublishAsync(TaskOrchestrationContext context, RunPlan plan, TaskOptions retry)
+    private static async Task<string> PublishAsync(TaskOrchestrationContext context, RunPlan plan, IReadOnlyCollection<StoreOutcome> outcomes, TaskOptions retry)
     {
         try
         {
@@ -139,7 +139,7 @@ public static class KpiRunOrchestrator
             return "";
         }
 
-        SetStage(context, "refreshing", plan, []);
+        SetStage(context, "refreshing", plan, outcomes);
         try
         {
             var request = await context.CallActivityAsync<string?>(KpiTasks.RefreshPowerBi, plan.RunId);
