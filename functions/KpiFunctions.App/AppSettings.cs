@@ -65,6 +65,7 @@ public static class AppSettings
         new("KPI_TIKTOK_SHOP_RPS", SettingReader.App, "requests per second per shop (10)"),
         new("KPI_TIKTOK_APP_RPS", SettingReader.App, "requests per second per app (50)"),
         new("KPI_TIKTOK_LATE_CHANGE_DAYS", SettingReader.App, "days back late order changes are looked for (30)"),
+        new("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", SettingReader.App, "days back, from a run's last day, order fees are read again for settlements (45)"),
 
         // The host's.
         new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", RequiredOnAzure: true),

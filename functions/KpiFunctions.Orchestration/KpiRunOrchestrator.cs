@@ -51,7 +51,7 @@ public static class KpiRunOrchestrator
                 $"{compute.KpiRows} KPI rows; {outcomes.Sum(o => o.Quarantined)} records quarantined; {alertNote}") +
                 (failed.Length > 0 ? "; failed stores: " + string.Join(", ", failed.Select(o => o.StoreId)) : "") +
                 (corrected.Length > 0
-                    ? "; late order changes corrected earlier days of " + string.Join(", ", corrected.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.StoreId} (from {o.CorrectedFrom:yyyy-MM-dd})")))
+                    ? "; late order changes or settled fees corrected earlier days of " + string.Join(", ", corrected.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.StoreId} (from {o.CorrectedFrom:yyyy-MM-dd})")))
                     : "") +
                 (compute.Mismatches.Count > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"; {compute.Mismatches.Count} store-day(s) differ from the platform's own figures by more than {compute.TolerancePct} %: ") + string.Join("; ", compute.Mismatches)

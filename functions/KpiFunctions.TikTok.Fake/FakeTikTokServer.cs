@@ -25,7 +25,7 @@ namespace KpiFunctions.TikTok.Fake;
 /// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
 /// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
 /// </summary>
-public sealed class FakeTikTokServer : IAsyncDisposable
+public sealed partial class FakeTikTokServer : IAsyncDisposable
 {
     /// <summary>Whether the feed shows this order broken (the generator's defective orders), so a reader must reject it.</summary>
     public static bool ShowsBroken(Order order, Store store) => FakeTikTokJson.IsSpoiled(order, store);
@@ -290,8 +290,18 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             return Error(401, 101000, "The access token does not match the shop_cipher.");
         }
 
+        const string statementPrefix = "/finance/202501/statements/", transactionsSuffix = "/statement_transactions";
+        if (path.StartsWith(statementPrefix, StringComparison.Ordinal) && path.EndsWith(transactionsSuffix, StringComparison.Ordinal) && path.Length > statementPrefix.Length + transactionsSuffix.Length)
+        {
+            return context.Request.Method == "GET"
+                ? StatementTransactions(shop, path[statementPrefix.Length..^transactionsSuffix.Length], query)
+                : Error(405, 36009010, "Invalid method.");
+        }
+
         return (context.Request.Method, path) switch
         {
+            ("GET", "/finance/202309/statements") => Statements(shop, query),
+            ("GET", "/finance/202507/orders/unsettled") => Unsettled(shop, query),
             ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
             ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
             ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
@@ -302,7 +312,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AsOf), 1, 100),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
                 or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
-                or "/affiliate_seller/202410/orders/search") => Error(405, 36009010, "Invalid method."),
+                or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -677,7 +687,7 @@ public sealed class FakeTikTokServer : IAsyncDisposable
             ["seller_name"] = owner.Store.Name,
             ["seller_base_region"] = owner.Store.Country,
             ["user_type"] = 0,
-            ["granted_scopes"] = new JsonArray("seller.order.info", "seller.return_refund.basic", "data.shop_analytics.public.read"),
+            ["granted_scopes"] = new JsonArray("seller.order.info", "seller.return_refund.basic", "data.shop_analytics.public.read", "seller.finance.info"),
         });
     }
 

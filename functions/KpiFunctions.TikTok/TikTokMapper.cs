@@ -22,6 +22,7 @@ public sealed class TikTokMapper
     };
 
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+    private static readonly string[] NotPlatformFees = ["affiliate", "creator", "ads_commission", "gmv_max", "tsp_", "tap_shop", "pit_", "retail_delivery_fee"];
     private readonly Store _store;
     private readonly BuyerIdHasher _hasher;
     private readonly TimeProvider _time;
@@ -478,6 +479,75 @@ public sealed class TikTokMapper
             : (null, Reject("affiliate_orders", id, position, r, json));
     }
 
+    /// <summary>
+    /// The fee fields of a finance record's <c>fee_tax_breakdown.fee</c> that are not TikTok's own charges: affiliate
+    /// and creator commissions and bonuses (the affiliate order search gives those), partner (TSP, TAP) commissions,
+    /// ad fees (GMV Max: ad spend), tax withheld on commissions, and retail delivery fees passed through to a state.
+    /// Every other fee field, of the 37 TikTok lists (docs/tiktok-shop-api-notes.md) or one added later, is a fee the
+    /// platform charges.
+    /// </summary>
+    public static bool IsPlatformFeeField(string name) =>
+        !NotPlatformFees.Any(part => name.Contains(part, StringComparison.Ordinal));
+
+    /// <summary>
+    /// An order's fees from a finance record (a statement transaction of type ORDER, <paramref name="settled"/>; or an
+    /// unsettled order's estimate): the platform fees of <c>fee_tax_breakdown.fee</c> (see
+    /// <see cref="IsPlatformFeeField"/>), which TikTok sends as signed decimal strings, charges negative, given back
+    /// as a positive amount. The record's currency must be the store's; the fees must not come to a payment to the
+    /// seller. Records of other types (adjustments, reserves) carry no order fee: null without a rejection.
+    /// </summary>
+    public (OrderFee? Fee, RejectedRecord? Rejected) MapOrderFee(JsonElement json, bool settled, string? fallbackCurrency, int position)
+    {
+        var dataset = settled ? "statement_transactions" : "unsettled_orders";
+        var r = new Reader(json);
+        var type = r.Text("type");
+        if (type is not null && !string.Equals(type, "ORDER", StringComparison.Ordinal))
+        {
+            return (null, null);
+        }
+
+        var orderId = r.Id("order_id");
+        var currency = r.Text("currency") ?? fallbackCurrency;
+        if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
+        {
+            r.Problem($"currency '{currency}' is not the store's currency {_store.Currency}");
+        }
+
+        var fee = 0m;
+        if (json.TryGetProperty("fee_tax_breakdown", out var breakdown) && breakdown.ValueKind == JsonValueKind.Object
+            && breakdown.TryGetProperty("fee", out var fees) && fees.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var field in fees.EnumerateObject().Where(f => IsPlatformFeeField(f.Name)))
+            {
+                fee -= r.Signed(field.Value, "fee_tax_breakdown.fee." + field.Name);
+            }
+        }
+        else
+        {
+            r.Problem("fee_tax_breakdown.fee is missing");
+        }
+
+        if (fee < 0)
+        {
+            r.Problem($"the platform fees come to a payment of {-fee} to the seller, not a charge");
+        }
+
+        return r.Clean
+            ? (new OrderFee(orderId!, currency!, fee, settled), null)
+            : (null, Reject(dataset, orderId, position, r, json));
+    }
+
+    /// <summary>A string field of a record, or null.</summary>
+    public static string? Text(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A signed amount of a finance record (a decimal string, charges negative), or the reason it is not one.</summary>
+    public static decimal? SignedAmount(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+        && decimal.TryParse(v.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : null;
+
     /// <summary>Reads an <c>{amount, currency}</c> object; a missing one, or a currency other than the store's, is a problem.</summary>
     private (decimal Amount, string Currency) StoreMoney(JsonElement json, string name, Reader r, string? label = null)
     {
@@ -569,6 +639,19 @@ public sealed class TikTokMapper
             }
 
             return value;
+        }
+
+        /// <summary>A signed decimal string ("-4.90"), as finance records send amounts; never through double.</summary>
+        public decimal Signed(JsonElement value, string label)
+        {
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            {
+                Problem($"{label} '{text}' is not an amount");
+                return 0;
+            }
+
+            return amount;
         }
 
         /// <summary>A decimal string ("119", "4.9"); never through double.</summary>

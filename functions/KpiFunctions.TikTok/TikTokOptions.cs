@@ -48,6 +48,13 @@ public sealed class TikTokOptions
     /// </summary>
     public int LateChangeDays { get; set; } = 30;
 
+    /// <summary>
+    /// How many days back, from a run's last day, order fees are read again: TikTok settles an order weeks after it
+    /// was placed, and the settlement replaces the estimate on the day the order was placed
+    /// (KPI_TIKTOK_FINANCE_LOOKBACK_DAYS; 1-180).
+    /// </summary>
+    public int FinanceLookbackDays { get; set; } = 45;
+
     /// <summary>Clock for timestamps, token expiry and pacing.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -77,6 +84,11 @@ public sealed class TikTokOptions
         if (LateChangeDays is < 1 or > 365)
         {
             throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is {LateChangeDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
+        if (FinanceLookbackDays is < 1 or > 180)
+        {
+            throw new ArgumentException($"KPI_TIKTOK_FINANCE_LOOKBACK_DAYS must be 1-180 days (it is {FinanceLookbackDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (OrderPageSize is < 1 or > 100 || ReturnPageSize is < 10 or > 50)

@@ -34,6 +34,9 @@ public static class TikTokSettings
             LateChangeDays = Get("KPI_TIKTOK_LATE_CHANGE_DAYS") is { } days
                 ? int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS='{days}' is not a whole number of days.")
                 : defaults.LateChangeDays,
+            FinanceLookbackDays = Get("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS") is { } financeDays
+                ? int.TryParse(financeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : throw new ArgumentException($"KPI_TIKTOK_FINANCE_LOOKBACK_DAYS='{financeDays}' is not a whole number of days.")
+                : defaults.FinanceLookbackDays,
             Time = time,
         };
         options.Validate();

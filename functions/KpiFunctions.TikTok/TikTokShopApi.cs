@@ -22,6 +22,9 @@ public sealed class TikTokShopApi
         _options = options;
     }
 
+    /// <summary>How many days back, from a run's last day, order fees are read again (<see cref="TikTokOptions.FinanceLookbackDays"/>).</summary>
+    public int FinanceLookbackDays => _options.FinanceLookbackDays;
+
     /// <summary>GET /authorization/202309/shops: the shops the store's authorisation covers.</summary>
     public async Task<IReadOnlyList<AuthorizedShop>> GetAuthorizedShopsAsync(string storeId, CancellationToken cancellationToken = default)
     {
@@ -121,6 +124,96 @@ public sealed class TikTokShopApi
     /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", Window("update_time", from, to), onPage, cancellationToken);
+
+    /// <summary>
+    /// GET /finance/202309/statements with statement_time in [from, to), oldest first, every page: the shop's daily
+    /// settlement statements with their totals (docs/tiktok-shop-api-notes.md, Finance).
+    /// </summary>
+    public Task<PagedList> GetStatementsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        GetPagedAsync(storeId, cipher, "/finance/202309/statements",
+        [
+            new("statement_time_ge", from.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("statement_time_lt", to.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("sort_field", "statement_time"),
+            new("sort_order", "ASC"),
+        ], "statements", "id", onPage, cancellationToken);
+
+    /// <summary>
+    /// GET /finance/202501/statements/{statement_id}/statement_transactions, every page: what one statement settled,
+    /// a transaction per order or adjustment with its fee breakdown; the first page's data carries the statement's
+    /// totals.
+    /// </summary>
+    public Task<PagedList> GetStatementTransactionsAsync(string storeId, string cipher, string statementId, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default)
+    {
+        if (statementId.Length == 0 || !statementId.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new TikTokApiException($"Statement id '{statementId}' is not a TikTok id (letters and digits); its transactions were not asked for.");
+        }
+
+        return GetPagedAsync(storeId, cipher, $"/finance/202501/statements/{statementId}/statement_transactions",
+            [new("sort_field", "order_create_time"), new("sort_order", "ASC")], "transactions", "id", onPage, cancellationToken);
+    }
+
+    /// <summary>
+    /// GET /finance/202507/orders/unsettled for the orders placed in [from, to), every page: orders TikTok has not
+    /// settled yet, each with its estimated fees (docs/tiktok-shop-api-notes.md, Finance).
+    /// </summary>
+    public Task<PagedList> GetUnsettledOrdersAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        GetPagedAsync(storeId, cipher, "/finance/202507/orders/unsettled",
+        [
+            new("search_time_ge", from.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("search_time_lt", to.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("sort_field", "order_create_time"),
+            new("sort_order", "ASC"),
+        ], "transactions", "id", onPage, cancellationToken);
+
+    /// <summary>A GET list, every page of 100, each record once by its id (records without one last), with the first page's data.</summary>
+    private async Task<PagedList> GetPagedAsync(string storeId, string cipher, string path, IReadOnlyList<KeyValuePair<string, string>> baseQuery, string listName, string idField,
+        Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var withoutId = new List<JsonElement>();
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+        JsonElement? first = null;
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>>(baseQuery) { new("page_size", "100") };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await _client.GetAsync(storeId, cipher, path, query, cancellationToken).ConfigureAwait(false);
+            if (onPage is not null)
+            {
+                await onPage(data, pages).ConfigureAwait(false);
+            }
+
+            pages++;
+            first ??= data;
+            if (data.TryGetProperty(listName, out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var record in list.EnumerateArray())
+                {
+                    if (record.TryGetProperty(idField, out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } key)
+                    {
+                        records[key] = record; // met again on a later page: kept once
+                    }
+                    else
+                    {
+                        withoutId.Add(record); // kept, so the mapper quarantines it with its reason
+                    }
+                }
+            }
+
+            token = NextToken(data, seenTokens, path);
+        }
+        while (token is not null);
+
+        return new PagedList([.. records.Values, .. withoutId], first!.Value);
+    }
 
     /// <summary>The next page's token, or null at the end; a token met before would page forever, so it stops the search.</summary>
     private static string? NextToken(JsonElement data, HashSet<string> seen, string path)
@@ -277,6 +370,11 @@ public sealed record AuthorizedShop(string ShopId, string Cipher, string Name, s
 /// <param name="Records">Records; those without an id last.</param>
 /// <param name="LatestAvailable">The answer's latest_available_date.</param>
 public sealed record DailyList(IReadOnlyList<JsonElement> Records, DateOnly? LatestAvailable);
+
+/// <summary>Every record of a GET list, each once, and the first page's data (totals a list carries beside its records).</summary>
+/// <param name="Records">Records; those without an id last.</param>
+/// <param name="First">The first page's data.</param>
+public sealed record PagedList(IReadOnlyList<JsonElement> Records, JsonElement First);
 
 /// <summary>Every record of a search window, each once (its newest version), and how the paging went.</summary>
 /// <param name="Records">Records in first-seen order; those without an id last.</param>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using KpiFunctions.Core.Calendar;
@@ -31,7 +32,7 @@ namespace KpiFunctions.TikTok;
 /// store's own (no commission; LIVE, video or product card not told apart). Not read: ads (TikTok Ads Manager) and
 /// platform fees, which stay unknown on the orders; unit costs are the seller's own (imported).
 /// </remarks>
-public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource
+public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource, IFeeSource
 {
     private readonly TikTokShopApi _api;
     private readonly BuyerIdHasher _hasher;
@@ -263,6 +264,118 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var (orders, _) = await WithChannelsAsync(store, cipher, mapper, changed, changed.Min(o => o.CreatedUtc), changed.Max(o => o.CreatedUtc).AddSeconds(1),
             Keep(mapper, onRawPage, "affiliate_orders_changed", cancellationToken), rejected, cancellationToken).ConfigureAwait(false);
         return (orders, rejected);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The window reaches <see cref="TikTokShopApi.FinanceLookbackDays"/> back from <paramref name="to"/>. Settled fees
+    /// come from the statements issued since the window's first day (an order settles after it is placed), each read
+    /// with its transactions; an order settled over several statements has their sum. Estimates come from the unsettled
+    /// orders placed in the window; a settlement always wins over an estimate. Each statement's transactions are
+    /// checked against the statement's own fee total, and a gap is noted (a page lost, or a transaction the pipeline
+    /// could not read). Raw pages go to the streams <c>statements</c>, <c>statement_transactions</c> and
+    /// <c>unsettled_orders</c> of <paramref name="to"/>.
+    /// </remarks>
+    public async Task<FeeReading> FetchFeesAsync(Store store, DateOnly from, DateOnly to, Func<RawPage, CancellationToken, Task> onRawPage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(onRawPage);
+        var lookbackFrom = to.AddDays(1 - _api.FinanceLookbackDays);
+        var placedFrom = from < lookbackFrom ? from : lookbackFrom;
+        var zone = StoreCalendar.ResolveZone(store.TimeZone);
+        var start = StoreCalendar.DayBounds(placedFrom, zone).StartUtc;
+        var end = StoreCalendar.DayBounds(to, zone).EndUtc;
+        var now = _time.GetUtcNow();
+        var mapper = new TikTokMapper(store, _hasher, _time);
+        var settled = new Dictionary<string, OrderFee>(StringComparer.Ordinal);
+        var estimated = new Dictionary<string, OrderFee>(StringComparer.Ordinal);
+        var rejected = new List<RejectedRecord>();
+        var notes = new List<string>();
+        try
+        {
+            var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
+            var statements = await _api.GetStatementsAsync(store.Id, cipher, start, now, Keep(mapper, onRawPage, "statements", cancellationToken), cancellationToken).ConfigureAwait(false);
+            var pagesBefore = 0;
+            foreach (var statement in statements.Records)
+            {
+                if (!statement.TryGetProperty("id", out var idJson) || idJson.GetString() is not { Length: > 0 } statementId)
+                {
+                    rejected.Add(new RejectedRecord("statements", "#" + rejected.Count.ToString(CultureInfo.InvariantCulture), "id is missing", System.Text.Encoding.UTF8.GetString(mapper.Scrub(statement))));
+                    continue;
+                }
+
+                // Each statement's pages are numbered on from the last one's, so no raw page overwrites another.
+                var first = pagesBefore;
+                var pages = 0;
+                var transactions = await _api.GetStatementTransactionsAsync(store.Id, cipher, statementId, (data, page) =>
+                {
+                    pages = page + 1;
+                    return Keep(mapper, onRawPage, "statement_transactions", cancellationToken)(data, first + page);
+                }, cancellationToken).ConfigureAwait(false);
+                pagesBefore += pages;
+                var currency = TikTokMapper.Text(transactions.First, "currency");
+                var feeTaxRead = 0m;
+                var unreadable = 0;
+                for (var i = 0; i < transactions.Records.Count; i++)
+                {
+                    var record = transactions.Records[i];
+                    if (TikTokMapper.SignedAmount(record, "fee_tax_amount") is { } feeTax)
+                    {
+                        feeTaxRead += feeTax;
+                    }
+                    else
+                    {
+                        unreadable++;
+                    }
+
+                    var (fee, bad) = mapper.MapOrderFee(record, settled: true, currency, i);
+                    if (bad is not null)
+                    {
+                        rejected.Add(bad);
+                    }
+                    else if (fee is not null)
+                    {
+                        settled[fee.OrderId] = settled.TryGetValue(fee.OrderId, out var earlier) ? fee with { PlatformFee = earlier.PlatformFee + fee.PlatformFee } : fee;
+                    }
+                }
+
+                var total = transactions.First.TryGetProperty("total_settlement_breakdown", out var breakdown) ? TikTokMapper.SignedAmount(breakdown, "total_fee_tax_amount") : null;
+                if (total is null)
+                {
+                    notes.Add($"statement {statementId} gives no total_fee_tax_amount, so its transactions were not checked against it");
+                }
+                else if (total != feeTaxRead || unreadable > 0)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"statement {statementId}: its transactions' fees and taxes add up to {feeTaxRead} {currency}{(unreadable > 0 ? $" ({unreadable} without a readable fee_tax_amount)" : "")}, but the statement's total is {total} {currency}; a transaction may be missing"));
+                }
+            }
+
+            var unsettled = await _api.GetUnsettledOrdersAsync(store.Id, cipher, start, end, Keep(mapper, onRawPage, "unsettled_orders", cancellationToken), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < unsettled.Records.Count; i++)
+            {
+                var (fee, bad) = mapper.MapOrderFee(unsettled.Records[i], settled: false, null, i);
+                if (bad is not null)
+                {
+                    rejected.Add(bad);
+                }
+                else if (fee is not null)
+                {
+                    estimated[fee.OrderId] = estimated.TryGetValue(fee.OrderId, out var earlier) ? fee with { PlatformFee = earlier.PlatformFee + fee.PlatformFee } : fee;
+                }
+            }
+        }
+        catch (TikTokApiException ex)
+        {
+            return new FeeReading(placedFrom, new Dictionary<string, OrderFee>(), rejected) { Unavailable = $"TikTok's finance API could not be read: {ex.Message}" };
+        }
+
+        foreach (var (orderId, fee) in settled)
+        {
+            estimated[orderId] = fee; // a settlement wins over an estimate
+        }
+
+        return new FeeReading(placedFrom, estimated, rejected) { Notes = notes };
     }
 
     /// <summary>

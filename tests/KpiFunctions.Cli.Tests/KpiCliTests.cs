@@ -111,10 +111,12 @@ public sealed partial class KpiCliTests : IDisposable
     [InlineData("KPI_TIKTOK_API_URL", "ftp://x", "KPI_TIKTOK_API_URL='ftp://x' is not an http(s) URL")]
     [InlineData("KPI_TIKTOK_LATE_CHANGE_DAYS", "a month", "KPI_TIKTOK_LATE_CHANGE_DAYS='a month' is not a whole number of days")]
     [InlineData("KPI_TIKTOK_LATE_CHANGE_DAYS", "0", "KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is 0)")]
+    [InlineData("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", "six weeks", "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS='six weeks' is not a whole number of days")]
+    [InlineData("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", "181", "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS must be 1-180 days (it is 181)")]
     public async Task The_tiktok_source_without_its_settings_exits_2_naming_the_setting(string name, string value, string message)
     {
         var environment = new Dictionary<string, string> { [name] = value };
-        if (name is "KPI_TIKTOK_API_URL" or "KPI_TIKTOK_LATE_CHANGE_DAYS")
+        if (name is "KPI_TIKTOK_API_URL" or "KPI_TIKTOK_LATE_CHANGE_DAYS" or "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS")
         {
             environment["KPI_TIKTOK_APP_KEY"] = "k";
             environment["KPI_TIKTOK_APP_SECRET"] = "s";

@@ -34,7 +34,7 @@ public sealed partial class KpiCatalog
         new("cogs", "order_lines", "quantity × unit cost in force that day", "lines of GMV orders", MeasureUnit.Money, MeasureAggregation.Sum, MissingData.Zero,
             "Cost of goods sold; null when a sold SKU has no cost."),
         new("platform_fees", "orders", "platform_fee", GmvOrders, MeasureUnit.Money, MeasureAggregation.Sum, MissingData.Zero,
-            "Referral and transaction fees charged by TikTok Shop."),
+            "Fees TikTok Shop charges on the orders (commission, referral, transaction and service fees; not affiliate commission, ad fees or tax): settled where TikTok has settled the order, else its estimate, replaced once settled."),
         new("affiliate_commission", "orders", "affiliate_commission", GmvOrders, MeasureUnit.Money, MeasureAggregation.Sum, MissingData.Zero,
             "Commission owed to affiliate creators."),
         new("refund_amount", "refunds", "amount", "status COMPLETED; on the store-local day the money went back", MeasureUnit.Money, MeasureAggregation.Sum, MissingData.Zero,

@@ -47,6 +47,12 @@ public sealed record Order(
     decimal? AffiliateCommission,
     IReadOnlyList<OrderLine> Lines)
 {
+    /// <summary>
+    /// Whether <see cref="PlatformFee"/> is what the platform settled (true) or its estimate for an order not settled
+    /// yet (false; a later fetch replaces it); null when the source does not say (or gives no fee).
+    /// </summary>
+    public bool? PlatformFeeSettled { get; init; }
+
     /// <summary>Paid, not cancelled and not a sample or test order: the orders GMV is made of.</summary>
     public bool CountsAsGmv => PaidUtc is not null && Status != OrderStatus.Cancelled && !IsSampleOrTest;
 }

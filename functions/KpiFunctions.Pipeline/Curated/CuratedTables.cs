@@ -17,7 +17,10 @@ public static class CuratedTables
             r.Value<decimal>("subtotal"), r.Value<decimal>("shipping"), r.Value<decimal>("seller_discount"), r.Value<decimal>("platform_discount"),
             r.Value<decimal>("tax"), r.Value<decimal>("total"), r.Value<bool>("is_sample_or_test"),
             r.OptionalString("channel") is { } channel ? EnumText<SalesChannel>.Parse(channel, r.Source) : null,
-            r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Optional<decimal>("platform_fee"), r.Optional<decimal>("affiliate_commission"), []))
+            r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Optional<decimal>("platform_fee"), r.Optional<decimal>("affiliate_commission"), [])
+        {
+            PlatformFeeSettled = r.Added<bool>("platform_fee_settled"),
+        })
         .String("store_id", o => o.StoreId, "Store id")
         .String("order_id", o => o.OrderId, "TikTok Shop order id")
         .Timestamp("created_utc", o => o.CreatedUtc, "When the order was placed")
@@ -35,7 +38,8 @@ public static class CuratedTables
         .String("channel", o => o.Channel is { } c ? EnumText<SalesChannel>.Format(c) : null, "Where the order came from (OWN: the store's own, not an affiliate's, when the source does not tell LIVE, video and product card apart); null when the source does not say", EnumText<SalesChannel>.Allowed, required: false)
         .String("creator_id", o => o.CreatorId, "Affiliate creator, for affiliate orders", required: false)
         .String("buyer_id_hash", o => o.BuyerIdHash, "Buyer id hashed with the secret salt (HMAC-SHA256, hex)", "hash")
-        .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order; null when the source does not give them", Money, required: false)
+        .Decimal("platform_fee", o => o.PlatformFee, "Fees TikTok Shop charges on the order (commission, referral, transaction and service fees; not affiliate commission, ad fees or tax); null when the source does not give them", Money, required: false)
+        .OptionalBoolean("platform_fee_settled", o => o.PlatformFeeSettled, "true: platform_fee is what TikTok settled; false: its estimate for an order not settled yet (a later run replaces it); null: the source does not say")
         .Decimal("affiliate_commission", o => o.AffiliateCommission, "Commission owed to the creator; null when the source does not give it", Money, required: false);
 
     /// <summary>Order lines.</summary>

@@ -39,6 +39,12 @@ public static class Datasets
     /// <summary>The platform's own daily figures (for reconciliation).</summary>
     public const string PlatformDaily = "platform_daily";
 
+    /// <summary>
+    /// The platform's fees per order, read apart from the orders (TikTok's finance API); not a curated table of its
+    /// own: they land in the orders' platform_fee columns. The name of their raw pages' quarantine and notes.
+    /// </summary>
+    public const string OrderFees = "order_fees";
+
     /// <summary>Base measures and KPIs per store-day.</summary>
     public const string KpiStoreDay = "kpi_store_day";
 

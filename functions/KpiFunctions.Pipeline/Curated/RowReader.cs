@@ -42,6 +42,13 @@ public sealed class RowReader
             _ => throw WrongType(name, typeof(T)),
         };
 
+    /// <summary>
+    /// An optional value of a column added to the schema after files were written: null in a file that lacks it (an
+    /// older file), as in a row that has no value.
+    /// </summary>
+    public T? Added<T>(string name)
+        where T : struct => _columns.ContainsKey(name) ? Optional<T>(name) : null;
+
     private Array Column(string name) =>
         _columns.TryGetValue(name, out var c) ? c : throw new InvalidDataException($"{Source}: column '{name}' is missing; the file does not match this dataset's schema.");
 

@@ -42,6 +42,11 @@ public sealed class FetchStoreStep
         // The product list comes first: the stock read with it is what a day's fetch keeps as that day's stock.
         var notes = new FetchNotes();
         var (rows, quarantined) = await FetchProductsAsync(message, store, notes, cancellationToken).ConfigureAwait(false);
+
+        // Fees are read before the days, so each day is curated with them.
+        var (fees, badFees) = await ReadFeesAsync(message, store, notes, cancellationToken).ConfigureAwait(false);
+        quarantined += badFees;
+        DateOnly? feesCorrectedFrom = null;
         var days = 0;
         for (var date = message.From; date <= message.To; date = date.AddDays(1))
         {
@@ -72,6 +77,11 @@ public sealed class FetchStoreStep
                 notes.Note(date, note);
             }
 
+            if (_source is IFeeSource)
+            {
+                batch = batch with { Orders = await WithFeesAsync(store, date, batch.Orders, fees, notes, cancellationToken).ConfigureAwait(false) };
+            }
+
             var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, notes, cancellationToken).ConfigureAwait(false);
             rows += written;
             quarantined += bad;
@@ -80,7 +90,12 @@ public sealed class FetchStoreStep
         }
 
         // Last, so a store whose fetch fails earlier does not leave corrected days that nothing computes again.
-        var late = await ApplyLateChangesAsync(message, store, zone, cancellationToken).ConfigureAwait(false);
+        var late = await ApplyLateChangesAsync(message, store, zone, fees, cancellationToken).ConfigureAwait(false);
+        if (fees is not null)
+        {
+            feesCorrectedFrom = await ApplyFeesToEarlierDaysAsync(message, store, fees, notes, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_source is ICompletingSource completing)
         {
             await completing.StoreFetchedAsync(store, message.From, message.To, cancellationToken).ConfigureAwait(false);
@@ -88,7 +103,11 @@ public sealed class FetchStoreStep
 
         return new StoreFetchResult(store.Id, days, rows + late.Rows, quarantined + late.Quarantined)
         {
-            CorrectedFrom = late.CorrectedFrom,
+            CorrectedFrom = (late.CorrectedFrom, feesCorrectedFrom) switch
+            {
+                ({ } a, { } b) => a < b ? a : b,
+                var (a, b) => a ?? b,
+            },
             Notes = notes.Lines(),
         };
     }
@@ -101,7 +120,7 @@ public sealed class FetchStoreStep
     /// left alone: a backfill of it reads it whole. If the run fails after this, running the same window again finds
     /// the same changes.
     /// </summary>
-    private async Task<(long Rows, long Quarantined, DateOnly? CorrectedFrom)> ApplyLateChangesAsync(FetchStoreMessage message, Store store, TimeZoneInfo zone, CancellationToken cancellationToken)
+    private async Task<(long Rows, long Quarantined, DateOnly? CorrectedFrom)> ApplyLateChangesAsync(FetchStoreMessage message, Store store, TimeZoneInfo zone, FeeReading? fees, CancellationToken cancellationToken)
     {
         if (_source is not ILateChangeSource late)
         {
@@ -126,10 +145,11 @@ public sealed class FetchStoreStep
             var replaced = new HashSet<string>(StringComparer.Ordinal);
             var good = new List<Order>();
             var movesKpis = false;
-            foreach (var order in day)
+            foreach (var changedOrder in day)
             {
+                var old = oldOrders.GetValueOrDefault(changedOrder.OrderId);
+                var order = _source is IFeeSource ? WithFee(changedOrder, old, fees) : changedOrder;
                 var problems = RecordValidator.Validate(order, store);
-                var old = oldOrders.GetValueOrDefault(order.OrderId);
                 if (problems.Count > 0)
                 {
                     quarantine.Add(new QuarantineEntry(message.RunId, Datasets.Orders, store.Id, day.Key, order.OrderId, problems, JsonSerializer.Serialize(order, CuratedStore.Json)));
@@ -170,6 +190,133 @@ public sealed class FetchStoreStep
 
         await ReplaceQuarantineAsync($"quarantine/orders_changed/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
         return (rows, quarantine.Count, earliest);
+    }
+
+    /// <summary>
+    /// The order fees of a source that reads them apart from the orders, over its own window of placing days. Records
+    /// it could not read are quarantined (under the window's last day); a reading that cannot be made at all leaves the
+    /// fees curated before and says so.
+    /// </summary>
+    private async Task<(FeeReading? Fees, long Quarantined)> ReadFeesAsync(FetchStoreMessage message, Store store, FetchNotes notes, CancellationToken cancellationToken)
+    {
+        if (_source is not IFeeSource source)
+        {
+            return (null, 0);
+        }
+
+        var reading = await source.FetchFeesAsync(store, message.From, message.To, (page, ct) => WriteRawPageAsync(message.RunId, store.Id, message.To, page, ct), cancellationToken).ConfigureAwait(false);
+        foreach (var line in reading.Notes)
+        {
+            notes.Note(message.To, line);
+        }
+
+        var quarantine = reading.Rejected.Select(r => Entry(message.RunId, store.Id, message.To, r)).ToList();
+        await ReplaceQuarantineAsync($"quarantine/{Datasets.OrderFees}/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
+        if (reading.Unavailable is { } why)
+        {
+            notes.Add(Datasets.OrderFees, null, "not read, the fees curated before stay and new orders' fees are unknown: " + why);
+            return (null, quarantine.Count);
+        }
+
+        return (reading, quarantine.Count);
+    }
+
+    /// <summary>
+    /// A day's orders with their fees: the reading's where it lists the order, else the fee its curated version had
+    /// (an order not listed now keeps what an earlier reading gave it). Estimates replaced by settlements are noted.
+    /// </summary>
+    private async Task<IReadOnlyList<Order>> WithFeesAsync(Store store, DateOnly date, IReadOnlyList<Order> orders, FeeReading? fees, FetchNotes notes, CancellationToken cancellationToken)
+    {
+        var curated = await _curated.ReadAsync(CuratedTables.Orders, store.Id, date, cancellationToken).ConfigureAwait(false) ?? [];
+        var previous = new Dictionary<string, Order>(StringComparer.Ordinal);
+        foreach (var order in curated)
+        {
+            previous.TryAdd(order.OrderId, order);
+        }
+
+        var result = orders.Select(o => WithFee(o, previous.GetValueOrDefault(o.OrderId), fees)).ToArray();
+        NoteSettlements(store, date, curated, result, notes);
+        return result;
+    }
+
+    /// <summary>
+    /// The fee reading applied to the days it covers before the fetched ones: a day whose orders' fees changed is
+    /// written again (orders only; lines stay), and the earliest day where a GMV order's fee moved is returned, so its
+    /// KPIs are computed again. Days never fetched are left alone.
+    /// </summary>
+    private async Task<DateOnly?> ApplyFeesToEarlierDaysAsync(FetchStoreMessage message, Store store, FeeReading fees, FetchNotes notes, CancellationToken cancellationToken)
+    {
+        DateOnly? earliest = null;
+        for (var day = fees.PlacedFrom; day < message.From; day = day.AddDays(1))
+        {
+            var orders = await _curated.ReadAsync(CuratedTables.Orders, store.Id, day, cancellationToken).ConfigureAwait(false);
+            if (orders is null || !orders.Any(o => fees.Fees.ContainsKey(o.OrderId)))
+            {
+                continue;
+            }
+
+            var updated = orders.Select(o => WithFee(o, null, fees)).ToArray();
+            if (updated.SequenceEqual(orders))
+            {
+                continue;
+            }
+
+            await _curated.WriteAsync(CuratedTables.Orders, store.Id, day, updated, cancellationToken).ConfigureAwait(false);
+            if (NoteSettlements(store, day, orders, updated, notes))
+            {
+                earliest ??= day;
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>The order with its fee from the reading, else the one its earlier version had.</summary>
+    private static Order WithFee(Order order, Order? previous, FeeReading? fees) =>
+        fees is not null && fees.Fees.TryGetValue(order.OrderId, out var fee)
+            ? order with { PlatformFee = fee.PlatformFee, PlatformFeeSettled = fee.Settled }
+            : order.PlatformFee is null && previous?.PlatformFee is not null
+                ? order with { PlatformFee = previous.PlatformFee, PlatformFeeSettled = previous.PlatformFeeSettled }
+                : order;
+
+    /// <summary>
+    /// Notes the GMV orders of a day whose estimated fee a settlement replaced, with the day's fees before and after;
+    /// true when any GMV order's fee moved (the day's platform_fees changes).
+    /// </summary>
+    private static bool NoteSettlements(Store store, DateOnly day, IReadOnlyList<Order> before, IReadOnlyList<Order> after, FetchNotes notes)
+    {
+        var old = new Dictionary<string, Order>(StringComparer.Ordinal);
+        foreach (var order in before.Where(o => o.CountsAsGmv))
+        {
+            old.TryAdd(order.OrderId, order);
+        }
+
+        var settled = 0;
+        var moved = false;
+        foreach (var order in after.Where(o => o.CountsAsGmv))
+        {
+            if (!old.TryGetValue(order.OrderId, out var was))
+            {
+                continue;
+            }
+
+            moved |= was.PlatformFee != order.PlatformFee;
+            if (was.PlatformFeeSettled == false && order.PlatformFeeSettled == true && was.PlatformFee != order.PlatformFee)
+            {
+                settled++;
+            }
+        }
+
+        if (settled > 0)
+        {
+            static string Sum(IEnumerable<Order> orders) => orders.Any(o => o.PlatformFee is null)
+                ? "unknown"
+                : orders.Sum(o => o.PlatformFee!.Value).ToString("0.00##", CultureInfo.InvariantCulture);
+            notes.Note(day, string.Create(CultureInfo.InvariantCulture,
+                $"platform fees of {settled} order(s) settled, replacing their estimates: the day's platform fees went from {Sum(before.Where(o => o.CountsAsGmv))} to {Sum(after.Where(o => o.CountsAsGmv))} {store.Currency}"));
+        }
+
+        return moved;
     }
 
     /// <summary>
