@@ -151,15 +151,15 @@ public sealed partial class FakeTikTokServer
     /// <summary>A statement's one adjustment: a penalty, with no order and no fee.</summary>
     private static JsonObject Adjustment(string statementId) => new()
     {
-            ["id"] = "adj" + statementId,
-            ["type"] = "PLATFORM_PENALTY",
-            ["adjustment_id"] = "adj" + statementId,
-            ["revenue_amount"] = "0",
-            ["fee_tax_amount"] = "0",
-            ["shipping_cost_amount"] = "0",
-            ["adjustment_amount"] = "-0.5",
-            ["settlement_amount"] = "-0.5",
-        };
+        ["id"] = "adj" + statementId,
+        ["type"] = "PLATFORM_PENALTY",
+        ["adjustment_id"] = "adj" + statementId,
+        ["revenue_amount"] = "0",
+        ["fee_tax_amount"] = "0",
+        ["shipping_cost_amount"] = "0",
+        ["adjustment_amount"] = "-0.5",
+        ["settlement_amount"] = "-0.5",
+    };
 
     /// <summary>GET /finance/202507/orders/unsettled: the orders placed in [search_time_ge, search_time_lt) not settled yet, with estimates.</summary>
     private Answer Unsettled(ShopState shop, Dictionary<string, string> query)

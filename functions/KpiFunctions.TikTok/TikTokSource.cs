@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Domain;

@@ -18,9 +18,9 @@ public static class CuratedTables
             r.Value<decimal>("tax"), r.Value<decimal>("total"), r.Value<bool>("is_sample_or_test"),
             r.OptionalString("channel") is { } channel ? EnumText<SalesChannel>.Parse(channel, r.Source) : null,
             r.OptionalString("creator_id"), r.String("buyer_id_hash"), r.Optional<decimal>("platform_fee"), r.Optional<decimal>("affiliate_commission"), [])
-        {
-            PlatformFeeSettled = r.Added<bool>("platform_fee_settled"),
-        })
+    {
+        PlatformFeeSettled = r.Added<bool>("platform_fee_settled"),
+    })
         .String("store_id", o => o.StoreId, "Store id")
         .String("order_id", o => o.OrderId, "TikTok Shop order id")
         .Timestamp("created_utc", o => o.CreatedUtc, "When the order was placed")
