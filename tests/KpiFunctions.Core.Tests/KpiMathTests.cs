@@ -25,7 +25,7 @@ public class KpiMathTests
         { "add_to_cart_rate", "8", "Green" },                  // 16 / 200 × 100
         { "conversion_rate", "1", "Red" },                     // 2 / 200 × 100
         { "gpm", "25", "None" },                               // 100 / (1500 + 2500) × 1000
-        { "live_gmv", "30", "None" },
+        { "live_gmv", "30", "None" },                          // sessions s1 20 + s2 10
         { "live_gpm", "20", "None" },                          // 30 / 1500 × 1000
         { "avg_live_watch_time", "50", "Amber" },              // 60000 / 1200
         { "video_completion_rate", "24", "Amber" },            // 600 / 2500 × 100
@@ -80,6 +80,23 @@ public class KpiMathTests
         Assert.Equal(local.Kpi("refund_rate").Value, usd.Kpi("refund_rate").Value);
         // Both sides convert at the same rate; only the 28th digit of the division may differ.
         Assert.Equal(Math.Round(local.Kpi("gross_margin").Value!.Value, 20), Math.Round(usd.Kpi("gross_margin").Value!.Value, 20));
+    }
+
+    [Fact]
+    public void Live_gpm_over_days_divides_the_sessions_summed_gmv_by_their_summed_views()
+    {
+        // The sample day: sessions of 20 and 10 GBP over 1,500 views; the day before: one session of 40 GBP, 900 views.
+        var sample = StoreDayMeasureBuilder.Build(SampleStoreDay.Build());
+        var before = StoreDayMeasureBuilder.Build(SampleStoreDay.Build() with
+        {
+            Date = SampleStoreDay.Date.AddDays(-1),
+            LiveSessions = [new LiveSession("t1", "s0", new DateTimeOffset(2026, 3, 9, 21, 0, 0, TimeSpan.Zero), 7200, 900, 700, 30_000, 40m, "GBP")],
+        });
+
+        var result = Engine.EvaluateGroup("t1", [before, sample], CurrencyBasis.Local, [before, sample]);
+
+        Assert.Equal(70m, result.Kpi("live_gmv").Value);                 // 40 + 20 + 10
+        Assert.Equal(70m / 2400m * 1000m, result.Kpi("live_gpm").Value);  // not the mean of the days' 44.44 and 20
     }
 
     [Fact]

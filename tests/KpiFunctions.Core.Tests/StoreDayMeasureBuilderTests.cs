@@ -29,7 +29,6 @@ public class StoreDayMeasureBuilderTests
         Assert.Equal(2m, m["buyer_days"]);          // b1 (twice), b2
         Assert.Equal(5m, m["units"]);               // 2 + 1 + 1 + 1
         Assert.Equal(50m, m["affiliate_gmv"]);      // o3
-        Assert.Equal(30m, m["live_gmv"]);           // o2
         Assert.Equal(6m, m["platform_fees"]);       // 1.2 + 1.8 + 3
         Assert.Equal(6m, m["affiliate_commission"]);
     }
@@ -43,31 +42,62 @@ public class StoreDayMeasureBuilderTests
 
         var measures = StoreDayMeasureBuilder.Build(day with { Orders = orders });
 
-        foreach (var id in new[] { "platform_fees", "affiliate_commission", "affiliate_gmv", "live_gmv" })
+        foreach (var id in new[] { "platform_fees", "affiliate_commission", "affiliate_gmv" })
         {
             Assert.Null(measures.Values[id]);
             Assert.Contains(gmvOrder.OrderId, measures.NullReasons[id], StringComparison.Ordinal);
         }
 
         Assert.Equal(100m, measures.Values["gmv"]);
+        Assert.Equal(30m, measures.Values["live_gmv"]); // the sessions' figure: orders without a channel do not matter
         Assert.Contains("does not give fees per order", measures.NullReasons["platform_fees"], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Orders_known_only_as_the_stores_own_give_affiliate_gmv_but_leave_live_gmv_unknown_naming_the_order()
+    public void Orders_known_only_as_the_stores_own_give_affiliate_gmv_and_live_gmv_from_the_sessions()
     {
         // The TikTok source's reading: o3 is the affiliate's; the other orders are the store's own, channel not told.
         var day = SampleStoreDay.Build();
         var orders = day.Orders.Select(o => o.Channel == SalesChannel.Affiliate ? o : o with { Channel = SalesChannel.Own }).ToList();
-        var firstOwn = orders.First(o => o.CountsAsGmv && o.Channel == SalesChannel.Own);
 
         var measures = StoreDayMeasureBuilder.Build(day with { Orders = orders });
 
         Assert.Equal(50m, measures.Values["affiliate_gmv"]);   // o3, as when every channel is known
         Assert.Equal(6m, measures.Values["affiliate_commission"]);
-        Assert.Null(measures.Values["live_gmv"]);
-        Assert.Contains($"order {firstOwn.OrderId}", measures.NullReasons["live_gmv"], StringComparison.Ordinal);
-        Assert.Contains("known only as not an affiliate's", measures.NullReasons["live_gmv"], StringComparison.Ordinal);
+        Assert.Equal(30m, measures.Values["live_gmv"]);        // s1 20 + s2 10
+        Assert.False(measures.NullReasons.ContainsKey("live_gmv"));
+    }
+
+    [Fact]
+    public void Live_gmv_sums_the_sessions_started_that_day_is_zero_without_one_and_unknown_when_the_live_list_was_not_fetched()
+    {
+        // Two sessions of the day (12.50 and 7.25 GBP); one of the day before was curated on its own day, not this one.
+        var day = SampleStoreDay.Build() with
+        {
+            LiveSessions =
+            [
+                new LiveSession("t1", "s1", new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero), 3600, 400, 300, 9_000, 12.50m, "GBP"),
+                new LiveSession("t1", "s2", new DateTimeOffset(2026, 3, 10, 20, 0, 0, TimeSpan.Zero), 1800, 100, 80, 2_400, 7.25m, "GBP"),
+            ],
+        };
+        var dayBefore = SampleStoreDay.Build() with
+        {
+            Date = SampleStoreDay.Date.AddDays(-1),
+            LiveSessions = [new LiveSession("t1", "s0", new DateTimeOffset(2026, 3, 9, 21, 0, 0, TimeSpan.Zero), 7200, 900, 700, 30_000, 40m, "GBP")],
+        };
+
+        var both = StoreDayMeasureBuilder.Build(day);
+        var before = StoreDayMeasureBuilder.Build(dayBefore);
+        var none = StoreDayMeasureBuilder.Build(day with { LiveSessions = [] });
+        var notFetched = StoreDayMeasureBuilder.Build(day with { LiveSessions = [], NotFetched = new Dictionary<string, string> { ["live_sessions"] = "the LIVE list could not be read" } });
+
+        Assert.Equal(19.75m, both.Values["live_gmv"]);        // 12.50 + 7.25
+        Assert.Equal(500m, both.Values["live_views"]);        // 400 + 100: live_gpm = 19.75 / 500 × 1000 = 39.5
+        Assert.Equal(40m, before.Values["live_gmv"]);         // s0 counts on 2026-03-09 only
+        Assert.Equal(0m, none.Values["live_gmv"]);
+        Assert.False(none.NullReasons.ContainsKey("live_gmv"));
+        Assert.Null(notFetched.Values["live_gmv"]);
+        Assert.Equal("live_sessions was not fetched for store t1 on 2026-03-10: the LIVE list could not be read", notFetched.NullReasons["live_gmv"]);
     }
 
     [Fact]

@@ -70,6 +70,37 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public void The_days_live_sessions_report_exactly_the_live_gmv_of_the_truth_and_live_orders_need_a_session()
+    {
+        var world = World();
+        var days = Enumerable.Range(0, 14).Select(i => new DateOnly(2026, 10, 19).AddDays(i)).ToArray();
+        var withSessions = 0;
+        var withoutSessions = 0;
+
+        foreach (var store in world.Stores)
+        {
+            foreach (var day in days)
+            {
+                var records = world.Day(store.Id, day);
+                var truth = world.Truth(store.Id, day);
+                Assert.Equal(truth.LiveGmv, records.LiveSessions.Sum(s => s.Gmv));
+                Assert.All(records.LiveSessions, s => Assert.True(s.Gmv >= 0, $"session {s.SessionId} reports {s.Gmv}"));
+                if (records.LiveSessions.Count == 0)
+                {
+                    withoutSessions++;
+                    Assert.DoesNotContain(records.Orders, o => o.Channel == SalesChannel.Live);
+                }
+                else
+                {
+                    withSessions += truth.LiveGmv > 0 ? 1 : 0;
+                }
+            }
+        }
+
+        Assert.True(withSessions > 0 && withoutSessions > 0, $"{withSessions} days with LIVE GMV, {withoutSessions} without a session");
+    }
+
+    [Fact]
     public void Refunds_complete_days_after_their_orders_and_never_after_the_as_of_time()
     {
         var world = World();

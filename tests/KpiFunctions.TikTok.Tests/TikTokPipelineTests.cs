@@ -18,13 +18,13 @@ namespace KpiFunctions.TikTok.Tests;
 
 /// <summary>
 /// The whole pipeline fed by the TikTok source through our fake with every fault on, against the same pipeline fed
-/// by the synthetic source directly: the KPIs the Order and Return APIs can give agree exactly; the others are
+/// by the synthetic source directly: the KPIs the Order, Return and analytics APIs can give agree exactly; the others are
 /// unknown with a reason; bad records are quarantined and counted; no personal data reaches any stored file.
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time", "gpm", "response_rate", "creator_gmv_share"];
-    private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "video_completion_rate", "live_gmv", "live_gpm", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
+    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "creator_gmv_share"];
+    private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "video_completion_rate", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
     private FakeTikTokServer _fake = null!;
@@ -142,7 +142,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.Contains("no completed views", rows.Values.First().Kpis["video_completion_rate"].NullReason, StringComparison.Ordinal);
         Assert.Contains("no negative reviews", rows.Values.First().Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
         Assert.Contains(rows.Values, r => r.Measures["affiliate_commission"] is > 0); // affiliate orders really came through
-        Assert.Contains("known only as not an affiliate's", rows.Values.First().Kpis["live_gmv"].NullReason, StringComparison.Ordinal);
+        Assert.Contains(rows.Values, r => r.Kpis["live_gmv"].Value is > 0); // LIVE GMV is the sessions' own figure, read from the LIVE list
 
         // A day later the stock read for yesterday is kept: a stock level cannot be read again, so a re-fetch keeps it.
         var lastDay = new RunRequest(today.AddDays(-1), today.AddDays(-1), [_world.Stores[0].Id]);
@@ -406,6 +406,20 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
             new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
         Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, second.Header.Status);
         Assert.Contains("products: not read, the products curated before stay: ", Assert.Single(second.Tasks).Notes, StringComparison.Ordinal);
+
+        // Without the LIVE list the day's LIVE GMV is unknown with the error, not zero, and so is its GPM.
+        Assert.NotNull(row.Kpis["live_gmv"].Value);
+        _fake.Faults = new FakeFaults { DownPath = "/analytics/202509/shop_lives/performance" };
+        var third = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, third.Header.Status);
+        var withoutLive = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, store.Id));
+        foreach (var id in new[] { "live_gmv", "live_gpm" })
+        {
+            Assert.Null(withoutLive.Kpis[id].Value);
+            Assert.Contains("LIVE performance", withoutLive.Kpis[id].NullReason, StringComparison.Ordinal);
+            Assert.Contains("could not be read", withoutLive.Kpis[id].NullReason, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

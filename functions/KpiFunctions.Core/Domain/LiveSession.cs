@@ -8,7 +8,7 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="Views">Room entries.</param>
 /// <param name="Viewers">Unique viewers.</param>
 /// <param name="WatchSeconds">Total seconds watched by all viewers.</param>
-/// <param name="Gmv">GMV TikTok attributes to the session (reported; the LIVE GMV KPI comes from orders).</param>
+/// <param name="Gmv">GMV the platform attributes to the session; the <c>live_gmv</c> measure is the sum of these.</param>
 /// <param name="Currency">ISO 4217 currency of <paramref name="Gmv"/>.</param>
 public sealed record LiveSession(
     string StoreId,

@@ -5,7 +5,7 @@ public enum SalesChannel
 {
     /// <summary>The shop tab or a product card.</summary>
     ProductCard,
-    /// <summary>The store's own LIVE stream.</summary>
+    /// <summary>The store's own LIVE stream (no measure reads it: LIVE GMV is the sessions' own figure).</summary>
     Live,
     /// <summary>The store's own short video.</summary>
     Video,

@@ -67,9 +67,9 @@ public static class StoreDayMeasureBuilder
         Dictionary<string, decimal> skuGmv,
         string where)
     {
-        decimal gmv = 0, affiliate = 0, live = 0, fees = 0, commission = 0, cogs = 0, units = 0;
+        decimal gmv = 0, affiliate = 0, fees = 0, commission = 0, cogs = 0, units = 0;
         int gmvOrders = 0, paid = 0, cancelled = 0;
-        string? missingCost = null, missingFee = null, missingCommission = null, missingChannel = null, notToldLive = null;
+        string? missingCost = null, missingFee = null, missingCommission = null, missingChannel = null;
         var costs = CostsInForce(data.Costs, data.Date);
         foreach (var order in data.Orders)
         {
@@ -94,15 +94,10 @@ public static class StoreDayMeasureBuilder
             missingFee ??= order.PlatformFee is null ? order.OrderId : null;
             missingCommission ??= order.AffiliateCommission is null ? order.OrderId : null;
             missingChannel ??= order.Channel is null ? order.OrderId : null;
-            notToldLive ??= order.Channel == SalesChannel.Own ? order.OrderId : null;
             buyers.Add(order.BuyerIdHash);
             if (order.Channel == SalesChannel.Affiliate)
             {
                 affiliate += order.Subtotal;
-            }
-            else if (order.Channel == SalesChannel.Live)
-            {
-                live += order.Subtotal;
             }
 
             foreach (var line in order.Lines)
@@ -127,7 +122,6 @@ public static class StoreDayMeasureBuilder
         values["buyer_days"] = buyers.Count;
         values["units"] = units;
         values["affiliate_gmv"] = affiliate;
-        values["live_gmv"] = live;
         values["platform_fees"] = fees;
         values["affiliate_commission"] = commission;
 
@@ -135,11 +129,6 @@ public static class StoreDayMeasureBuilder
         if (missingChannel is not null)
         {
             Unknown(values, reasons, "affiliate_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
-            Unknown(values, reasons, "live_gmv", $"order {missingChannel} of {where} has no sales channel (the source does not give one)");
-        }
-        else if (notToldLive is not null)
-        {
-            Unknown(values, reasons, "live_gmv", $"order {notToldLive} of {where} is known only as not an affiliate's (the source does not tell the store's own LIVE from its videos and product cards)");
         }
 
         if (missingFee is not null)
@@ -232,6 +221,11 @@ public static class StoreDayMeasureBuilder
         values["live_views"] = data.LiveSessions.Sum(s => s.Views);
         values["live_viewers"] = data.LiveSessions.Sum(s => s.Viewers);
         values["live_watch_seconds"] = data.LiveSessions.Sum(s => s.WatchSeconds);
+
+        // The platform's figure per session, not a sum of orders (TikTok's orders do not say a LIVE sold them); in the
+        // store's currency, as validation keeps only sessions in it.
+        values["live_gmv"] = data.LiveSessions.Sum(s => s.Gmv);
+
         values["video_views"] = data.Videos.Sum(v => v.Views);
         values["video_completed_views"] = data.Videos.Sum(v => v.CompletedViews);
         if (data.Videos.FirstOrDefault(v => v.CompletedViews is null) is { } partial)
@@ -285,7 +279,7 @@ public static class StoreDayMeasureBuilder
     private static string[] MeasuresOf(string dataset) => dataset switch
     {
         "traffic_daily" => ["impressions", "product_clicks", "page_views", "visitors", "add_to_cart_users"],
-        "live_sessions" => ["live_views", "live_viewers", "live_watch_seconds"],
+        "live_sessions" => ["live_views", "live_viewers", "live_watch_seconds", "live_gmv"],
         "videos" => ["video_views", "video_completed_views"],
         "ads_daily" => ["ad_spend", "ads_attributed_gmv"],
         "service_daily" => ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"],

@@ -104,7 +104,7 @@ public static class CuratedTables
         .Int64("views", x => x.Views, "Room entries")
         .Int64("viewers", x => x.Viewers, "Unique viewers")
         .Int64("watch_seconds", x => x.WatchSeconds, "Seconds watched by all viewers", "seconds")
-        .Decimal("gmv", x => x.Gmv, "GMV TikTok attributes to the session (reported; KPIs use orders)", Money)
+        .Decimal("gmv", x => x.Gmv, "GMV TikTok attributes to the session (the live_gmv measure sums it)", Money)
         .String("currency", x => x.Currency, "Currency", "ISO 4217");
 
     /// <summary>Daily video figures.</summary>

@@ -296,7 +296,7 @@ public static class PowerBiModelBuilder
             : datasets.Contains("service_daily") ? "Service"
             : datasets.Contains("inventory") ? "Inventory"
             : ids.Contains("cogs") ? "Profit"
-            : datasets.Overlaps(["live_sessions", "videos"]) || ids.Overlaps(["affiliate_gmv", "live_gmv"]) ? "Content"
+            : datasets.Overlaps(["live_sessions", "videos"]) || ids.Contains("affiliate_gmv") ? "Content"
             : datasets.Contains("traffic_daily") ? "Funnel"
             : "Sales";
     }

@@ -28,7 +28,7 @@ public sealed class StoreDayTruth
     /// <summary>GMV from affiliate orders.</summary>
     public decimal AffiliateGmv { get; internal set; }
 
-    /// <summary>GMV from LIVE orders.</summary>
+    /// <summary>GMV of LIVE orders, which the day's LIVE sessions report between them (their GMV sums to this).</summary>
     public decimal LiveGmv { get; internal set; }
 
     /// <summary>GMV by SKU.</summary>

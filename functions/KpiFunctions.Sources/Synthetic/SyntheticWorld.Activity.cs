@@ -30,12 +30,20 @@ public sealed partial class SyntheticWorld
     private static List<LiveSession> FinishLive(
         StoreProfile p, List<(string Id, DateTimeOffset Start, int Duration, long Views, long Viewers, long Watch)> sessions, StoreDayTruth truth)
     {
-        var live = new List<LiveSession>(sessions.Count);
-        foreach (var s in sessions)
+        // The GMV of the day's LIVE orders is split evenly over its sessions, each share rounded down to the currency's
+        // unit and the last session taking the rest, so the sessions add up to it exactly and none is negative.
+        if (sessions.Count == 0)
         {
-            // The platform's own per-session GMV figure; KPIs take LIVE GMV from orders instead.
-            var reported = p.Round(truth.LiveGmv / sessions.Count);
-            live.Add(new LiveSession(p.Store.Id, s.Id, s.Start, s.Duration, s.Views, s.Viewers, s.Watch, reported, p.Store.Currency));
+            return truth.LiveGmv == 0 ? [] : throw new InvalidOperationException($"synthetic store {p.Store.Id} has LIVE orders on a day without a LIVE session");
+        }
+
+        var live = new List<LiveSession>(sessions.Count);
+        var share = Math.Round(truth.LiveGmv / sessions.Count, p.Decimals, MidpointRounding.ToZero);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var s = sessions[i];
+            var gmv = i < sessions.Count - 1 ? share : truth.LiveGmv - (share * (sessions.Count - 1));
+            live.Add(new LiveSession(p.Store.Id, s.Id, s.Start, s.Duration, s.Views, s.Viewers, s.Watch, gmv, p.Store.Currency));
             truth.LiveViews += s.Views;
             truth.LiveViewers += s.Viewers;
             truth.LiveWatchSeconds += s.Watch;

@@ -59,6 +59,7 @@ public sealed partial class SyntheticWorld
             var defectKind = rng.Next(3);
             var refund = new RefundDraw(rng);
 
+            // A LIVE sells only on a day with a session to report its GMV; the roll is drawn either way.
             var channel = channelRoll < p.AffiliateShare ? SalesChannel.Affiliate
                 : channelRoll < p.AffiliateShare + 0.2 ? (hasLive ? SalesChannel.Live : SalesChannel.ProductCard)
                 : channelRoll < p.AffiliateShare + 0.35 ? SalesChannel.Video
