@@ -48,6 +48,13 @@ public sealed class TikTokOptions
     /// </summary>
     public int LateChangeDays { get; set; } = 30;
 
+    /// <summary>
+    /// Largest gap between a day's customer service sessions and TikTok's own service performance before the run
+    /// status says so: in percent of TikTok's session count, and in percentage points of the share answered within
+    /// 24 hours (KPI_RECONCILE_TOLERANCE_PCT, as for GMV; 0-100).
+    /// </summary>
+    public decimal ReconcileTolerancePct { get; set; } = 0.5m;
+
     /// <summary>Clock for timestamps, token expiry and pacing.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -77,6 +84,11 @@ public sealed class TikTokOptions
         if (LateChangeDays is < 1 or > 365)
         {
             throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is {LateChangeDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
+        if (ReconcileTolerancePct is < 0 or > 100)
+        {
+            throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT must be 0-100 percent (it is {ReconcileTolerancePct.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (OrderPageSize is < 1 or > 100 || ReturnPageSize is < 10 or > 50)

@@ -34,6 +34,9 @@ public static class TikTokSettings
             LateChangeDays = Get("KPI_TIKTOK_LATE_CHANGE_DAYS") is { } days
                 ? int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"KPI_TIKTOK_LATE_CHANGE_DAYS='{days}' is not a whole number of days.")
                 : defaults.LateChangeDays,
+            ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
+                ? decimal.TryParse(tolerance, NumberStyles.Number, CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
+                : defaults.ReconcileTolerancePct,
             Time = time,
         };
         options.Validate();
