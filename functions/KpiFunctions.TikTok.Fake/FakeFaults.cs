@@ -39,6 +39,12 @@ public sealed class FakeFaults
     /// <summary>Store-days whose analytics GMV is off by a fraction (0.02: 2 % more than the orders give).</summary>
     public Dictionary<(string StoreId, DateOnly Date), decimal> PlatformGmvDrift { get; } = [];
 
+    /// <summary>
+    /// Store-days whose customer service performance counts this many sessions more than the session search lists
+    /// (unanswered ones), so its count and 24-hour share disagree with the sessions.
+    /// </summary>
+    public Dictionary<(string StoreId, DateOnly Date), int> ServiceSessionCountDrift { get; } = [];
+
     /// <summary>A path answered 500 every time (an endpoint that is down).</summary>
     public string? DownPath { get; set; }
 

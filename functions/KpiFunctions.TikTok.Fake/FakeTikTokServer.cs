@@ -39,6 +39,10 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     /// <summary>Planted buyer name.</summary>
     public const string PlantedName = "Plantedname Buyerson";
 
+    private const int SessionDays = 90;
+
+    /// <summary>The business code the fake answers a session search older than 90 days with (TikTok's own is not documented).</summary>
+    private const long SessionsTooOldCode = 12052004;
     private readonly WebApplication _app;
     private readonly SyntheticWorld _world;
     private readonly FakeTikTokSetup _setup;
@@ -308,11 +312,13 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ("GET", "/analytics/202509/shop_lives/performance") => DailyList(shop, query, "live_stream_sessions", d => d.LiveSessions, l => LiveJson(shop, l)),
             ("GET", "/analytics/202509/shop_videos/performance") => DailyList(shop, query, "videos", d => d.Videos, VideoJson),
             ("GET", "/customer_service/202407/performance") => Service(shop, query),
+            ("POST", "/customer_service/202602/sessions/search") => ServiceSessions(shop, query, body),
             ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
             ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AsOf), 1, 100),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
                 or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
-                or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled") => Error(405, 36009010, "Invalid method."),
+                or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled"
+                or "/customer_service/202602/sessions/search") => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -344,7 +350,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     }
 
     /// <summary>A cursor-paged search over the records a window selects, with the paging faults applied.</summary>
-    private Answer Search<T>(ShopState shop, Dictionary<string, string> query, byte[] body, string listName, Func<ShopState, JsonElement, List<T>> select, Func<T, JsonObject> render, int minPage, int maxPage)
+    private Answer Search<T>(ShopState shop, Dictionary<string, string> query, byte[] body, string listName, Func<ShopState, JsonElement, List<T>> select, Func<T, JsonObject> render, int minPage, int maxPage, bool totalCount = true)
     {
         if (!query.TryGetValue("page_size", out var sizeText) || !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < minPage || size > maxPage)
         {
@@ -393,7 +399,13 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
 
         var next = offset + size < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
         Interlocked.Increment(ref Stats.PagesField);
-        return Ok(new JsonObject { [listName] = new JsonArray([.. page]), ["next_page_token"] = next, ["total_count"] = all.Count });
+        var data = new JsonObject { [listName] = new JsonArray([.. page]), ["next_page_token"] = next };
+        if (totalCount)
+        {
+            data["total_count"] = all.Count;
+        }
+
+        return Ok(data);
     }
 
     /// <summary>
@@ -514,9 +526,10 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     };
 
     /// <summary>
-    /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6): the world's chats as
-    /// sessions, the share answered within 24 h as a percentage string and the average first response over the
-    /// answered chats in minutes; a day the world has no service figures for has no <c>performance</c>.
+    /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6), made from the sessions
+    /// the session search serves: their count, the share answered within 24 h as a percentage string and the average
+    /// first response over the answered ones in minutes. A day the world has no service figures for has no
+    /// <c>performance</c>; a drift fault adds sessions TikTok counts and the search does not list (unanswered ones).
     /// </summary>
     private Answer Service(ShopState shop, Dictionary<string, string> query)
     {
@@ -526,26 +539,96 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         }
 
         Interlocked.Increment(ref Stats.PagesField);
-        if (range.Start > Yesterday(shop) || _world.Day(shop.Store.Id, range.Start).Service is not { } service)
+        var day = _world.Day(shop.Store.Id, range.Start);
+        if (range.Start > Yesterday(shop) || day.Service is null)
         {
             return Ok(new JsonObject());
         }
 
-        var answered = service.ChatsAnswered ?? 0;
+        var answered = day.ServiceSessions.Where(s => s.FirstResponseSeconds is not null).ToList();
+        var within24 = answered.Count(s => s.FirstResponseSeconds <= 24 * 3600);
+        var count = day.ServiceSessions.Count + Faults.ServiceSessionCountDrift.GetValueOrDefault((shop.Store.Id, range.Start));
         return Ok(new JsonObject
         {
             ["performance"] = new JsonObject
             {
-                ["support_session_count"] = service.Chats,
-                ["response_percentage"] = Rate(service.AnsweredWithin24h ?? 0, service.Chats, 100),
-                ["response_time_mins"] = Rate(service.FirstResponseSecondsTotal ?? 0, answered, 1m / 60),
-                ["satisfaction_percentage"] = "96.5",
+                ["support_session_count"] = count,
+                ["response_percentage"] = Rate(within24, count, 100),
+                ["response_time_mins"] = Rate(answered.Sum(s => s.FirstResponseSeconds!.Value), answered.Count, 1m / 60),
+                ["satisfaction_percentage"] = Rate(answered.Count(s => s.SatisfactionScore >= 4), answered.Count(s => s.SatisfactionScore is not null), 100),
                 ["currency"] = shop.Store.Currency,
             },
         });
 
         static string Rate(decimal part, decimal whole, decimal scale) =>
             whole == 0 ? "0" : decimal.Round(part * scale / whole, 4).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// POST /customer_service/202602/sessions/search (docs/tiktok-shop-api-notes.md): the world's sessions begun in the
+    /// body's begin_time window, oldest first, cursor-paged (1-100, no total_count) with the paging faults. A window
+    /// reaching further back than 90 days before the world's as-of time is refused, as TikTok keeps sessions for 90
+    /// days only.
+    /// </summary>
+    private Answer ServiceSessions(ShopState shop, Dictionary<string, string> query, byte[] body)
+    {
+        try
+        {
+            var filter = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+            if (filter.ValueKind == JsonValueKind.Object && filter.TryGetProperty("begin_time_ge", out var ge)
+                && (!ge.TryGetInt64(out var seconds) || DateTimeOffset.FromUnixTimeSeconds(seconds) < _world.AsOf.AddDays(-SessionDays)))
+            {
+                return Error(400, SessionsTooOldCode, string.Create(CultureInfo.InvariantCulture, $"begin_time_ge must be Unix seconds within the last {SessionDays} days: only the last {SessionDays} days of sessions can be searched."));
+            }
+        }
+        catch (JsonException)
+        {
+            // Left to the search, which refuses a body that is not JSON with its own error.
+        }
+
+        return Search(shop, query, body, "sessions", SessionWindow, SessionJson, 1, 100, totalCount: false);
+    }
+
+    /// <summary>The world's sessions begun in the begin_time window (the last 90 days when no start is given), oldest first.</summary>
+    private List<ServiceSession> SessionWindow(ShopState shop, JsonElement filter)
+    {
+        var (from, to) = Window(filter, "begin_time");
+        return LocalDays(shop, from, to)
+            .SelectMany(date => _world.Day(shop.Store.Id, date).ServiceSessions)
+            .Where(s => s.CreatedUtc >= from && s.CreatedUtc < to)
+            .OrderBy(s => s.CreatedUtc).ThenBy(s => s.SessionId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// A session as the 202602 search sends it (research on the SDK's SearchSessions models): begin and end as Unix
+    /// seconds, the first response as seconds after the buyer's first message and absent while unanswered, the late
+    /// flag (the fake's rule: no reply within 12 hours), the rating when given, and the buyer's planted nickname.
+    /// </summary>
+    private JsonObject SessionJson(ServiceSession session)
+    {
+        var wait = session.FirstResponseSeconds;
+        var json = new JsonObject
+        {
+            ["id"] = session.SessionId,
+            ["conversation_id"] = "conv-" + session.SessionId,
+            ["begin_time"] = session.CreatedUtc.ToUnixTimeSeconds(),
+            ["end_time"] = session.CreatedUtc.AddSeconds((wait ?? 0) + 300).ToUnixTimeSeconds(),
+            ["buyer_nickname"] = PlantedName,
+            ["first_response_late"] = wait is { } w ? w > 12 * 3600 : _world.AsOf - session.CreatedUtc > TimeSpan.FromHours(12),
+            ["chat_tags"] = new JsonArray("Presale"),
+        };
+        if (wait is { } seconds)
+        {
+            json["first_response_time"] = seconds;
+        }
+
+        if (session.SatisfactionScore is { } score)
+        {
+            json["satisfaction_score"] = score;
+        }
+
+        return json;
     }
 
     /// <summary>The world's SKUs grouped into products (reference digest 11).</summary>

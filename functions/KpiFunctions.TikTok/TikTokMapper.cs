@@ -337,14 +337,100 @@ public sealed class TikTokMapper
     }
 
     /// <summary>
-    /// The day's customer service performance (202407; rates and times are decimal strings). Readings chosen where the
-    /// digest (10.6) leaves room: <c>response_percentage</c> is a percentage (0-100) of the day's sessions that got a
-    /// first response within 24 hours, and TikTok counts a session as answered only inside that window, so answered
-    /// chats = answered within 24 h = the percentage of <c>support_session_count</c>, rounded; <c>response_time_mins</c>
-    /// is the average first response over those sessions, so their total is that average times their count. TikTok
-    /// gives no 12-hour share and no reviews here: those stay unknown (null).
+    /// A customer service session (202602 session search), or the reasons it cannot be one: an id, a begin_time in Unix
+    /// seconds not in the future, a first_response_time that is absent or null (not answered) or whole seconds, a
+    /// first_response_late that is absent or true or false, a satisfaction_score that is absent or a number. Reading
+    /// chosen where the SDK says nothing: an unanswered session may come as 0 seconds flagged late, which cannot be an
+    /// answer (a reply at once is not late), so it is read as unanswered.
     /// </summary>
-    public (ServiceDaily? Service, RejectedRecord? Rejected) MapService(JsonElement performance, DateOnly date)
+    public (TikTokServiceSession? Session, RejectedRecord? Rejected) MapServiceSession(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("id");
+        var began = r.Time("begin_time", required: true);
+        if (began > _time.GetUtcNow() + FutureTolerance)
+        {
+            r.Problem($"begin_time {began:O} is in the future");
+        }
+
+        long? seconds = null;
+        if (json.TryGetProperty("first_response_time", out var first) && first.ValueKind != JsonValueKind.Null)
+        {
+            seconds = first.ValueKind == JsonValueKind.Number && first.TryGetInt64(out var s) && s >= 0 ? s : null;
+            if (seconds is null)
+            {
+                r.Problem($"first_response_time '{first}' is not a whole non-negative number of seconds");
+            }
+        }
+
+        bool? late = null;
+        if (json.TryGetProperty("first_response_late", out var flag) && flag.ValueKind != JsonValueKind.Null)
+        {
+            late = flag.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => null,
+            };
+            if (late is null)
+            {
+                r.Problem($"first_response_late '{flag}' is not true or false");
+            }
+        }
+
+        decimal? score = null;
+        if (json.TryGetProperty("satisfaction_score", out var rating) && rating.ValueKind != JsonValueKind.Null)
+        {
+            score = rating.ValueKind == JsonValueKind.Number && rating.TryGetDecimal(out var d) && d >= 0 ? d : null;
+            if (score is null)
+            {
+                r.Problem($"satisfaction_score '{rating}' is not a non-negative number");
+            }
+        }
+
+        if (seconds == 0 && late == true)
+        {
+            seconds = null;
+        }
+
+        return r.Clean
+            ? (new TikTokServiceSession(id!, began!.Value, seconds, late, score), null)
+            : (null, Reject("service_sessions", id, position, r, json));
+    }
+
+    /// <summary>
+    /// The day's service figures from the sessions opened that day: chats are the sessions, answered ones have a
+    /// first response at all, within 12 h and within 24 h count first responses of at most 43,200 and 86,400 seconds
+    /// (a window includes its end), and the first-response total sums the answered sessions' seconds,
+    /// those answered after 24 h included. Reviews are not in the sessions: they stay unknown (null).
+    /// </summary>
+    public ServiceDaily MapServiceDay(DateOnly date, IReadOnlyList<TikTokServiceSession> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        int answered = 0, within12 = 0, within24 = 0;
+        long seconds = 0;
+        foreach (var session in sessions)
+        {
+            if (session.FirstResponseSeconds is not { } wait)
+            {
+                continue;
+            }
+
+            answered++;
+            seconds += wait;
+            within12 += wait <= 12 * 3600 ? 1 : 0;
+            within24 += wait <= 24 * 3600 ? 1 : 0;
+        }
+
+        return new ServiceDaily(_store.Id, date, sessions.Count, answered, within12, within24, seconds, null, null);
+    }
+
+    /// <summary>
+    /// TikTok's own service figures for a day (202407 performance; rates and times are decimal strings), kept to
+    /// reconcile the sessions with: <c>support_session_count</c>, <c>response_percentage</c> (a percentage, 0-100, of
+    /// the sessions answered within 24 hours; digest 10.6) and <c>response_time_mins</c>.
+    /// </summary>
+    public (TikTokServicePerformance? Performance, RejectedRecord? Rejected) MapServicePerformance(JsonElement performance, DateOnly date)
     {
         var r = new Reader(performance);
         var sessions = r.Count("support_session_count");
@@ -355,19 +441,9 @@ public sealed class TikTokMapper
             r.Problem($"response_percentage {percentage} is over 100");
         }
 
-        if (sessions > int.MaxValue)
-        {
-            r.Problem($"support_session_count {sessions} is too large");
-        }
-
-        if (!r.Clean)
-        {
-            return (null, Reject("service_daily", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 0, r, performance));
-        }
-
-        var answered = (int)decimal.Round(percentage * sessions / 100, MidpointRounding.AwayFromZero);
-        var seconds = (long)decimal.Round(minutes * 60 * answered, MidpointRounding.AwayFromZero);
-        return (new ServiceDaily(_store.Id, date, (int)sessions, answered, null, answered, seconds, null, null), null);
+        return r.Clean
+            ? (new TikTokServicePerformance(sessions, percentage, minutes), null)
+            : (null, Reject("service_performance", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 0, r, performance));
     }
 
     /// <summary>

@@ -55,6 +55,13 @@ public sealed class TikTokOptions
     /// </summary>
     public int FinanceLookbackDays { get; set; } = 45;
 
+    /// <summary>
+    /// Largest gap between a day's customer service sessions and TikTok's own service performance before the run
+    /// status says so: in percent of TikTok's session count, and in percentage points of the share answered within
+    /// 24 hours (KPI_RECONCILE_TOLERANCE_PCT, as for GMV; 0-100).
+    /// </summary>
+    public decimal ReconcileTolerancePct { get; set; } = 0.5m;
+
     /// <summary>Clock for timestamps, token expiry and pacing.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -89,6 +96,11 @@ public sealed class TikTokOptions
         if (FinanceLookbackDays is < 1 or > 180)
         {
             throw new ArgumentException($"KPI_TIKTOK_FINANCE_LOOKBACK_DAYS must be 1-180 days (it is {FinanceLookbackDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
+        if (ReconcileTolerancePct is < 0 or > 100)
+        {
+            throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT must be 0-100 percent (it is {ReconcileTolerancePct.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (OrderPageSize is < 1 or > 100 || ReturnPageSize is < 10 or > 50)

@@ -75,3 +75,17 @@ public sealed record TikTokReturn(
 /// <param name="Commission">Commission over the order's SKUs, in the store's currency.</param>
 /// <param name="Settled">Every SKU's commission is the actual one, not an estimate.</param>
 public sealed record TikTokAffiliateOrder(string OrderId, string CreatorUsername, string ContentType, decimal Commission, bool Settled);
+
+/// <summary>A buyer's customer service session as the 202602 session search gives it, cleaned.</summary>
+/// <param name="SessionId">Session id.</param>
+/// <param name="BeganUtc">begin_time: when the buyer opened it.</param>
+/// <param name="FirstResponseSeconds">first_response_time: seconds from the buyer's first message to the store's first reply; null when it has not replied.</param>
+/// <param name="IsLate">first_response_late, TikTok's own flag (null when absent); the day's figures come from the seconds, not from it.</param>
+/// <param name="SatisfactionScore">satisfaction_score, the buyer's rating (1-5 stars); null when not rated.</param>
+public sealed record TikTokServiceSession(string SessionId, DateTimeOffset BeganUtc, long? FirstResponseSeconds, bool? IsLate, decimal? SatisfactionScore);
+
+/// <summary>TikTok's own customer service figures for a day (202407 performance), kept to reconcile the sessions with.</summary>
+/// <param name="Sessions">support_session_count.</param>
+/// <param name="ResponsePercentage">response_percentage: sessions with a first response within 24 h, in percent.</param>
+/// <param name="ResponseMinutes">response_time_mins: the average first response, in minutes.</param>
+public sealed record TikTokServicePerformance(long Sessions, decimal ResponsePercentage, decimal ResponseMinutes);

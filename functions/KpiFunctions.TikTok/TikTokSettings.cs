@@ -37,6 +37,9 @@ public static class TikTokSettings
             FinanceLookbackDays = Get("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS") is { } financeDays
                 ? int.TryParse(financeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : throw new ArgumentException($"KPI_TIKTOK_FINANCE_LOOKBACK_DAYS='{financeDays}' is not a whole number of days.")
                 : defaults.FinanceLookbackDays,
+            ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
+                ? decimal.TryParse(tolerance, NumberStyles.Number, CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
+                : defaults.ReconcileTolerancePct,
             Time = time,
         };
         options.Validate();

@@ -10,6 +10,12 @@ namespace KpiFunctions.TikTok;
 /// </summary>
 public sealed class TikTokShopApi
 {
+    /// <summary>How many days back the session search reaches (reference digest addendum: the last 90 days only).</summary>
+    public const int ServiceSessionDays = 90;
+
+    /// <summary>Sessions per search page (the most the search takes).</summary>
+    public const int ServiceSessionPageSize = 100;
+
     private readonly TikTokApiClient _client;
     private readonly TikTokOptions _options;
 
@@ -22,8 +28,8 @@ public sealed class TikTokShopApi
         _options = options;
     }
 
-    /// <summary>How many days back, from a run's last day, order fees are read again (<see cref="TikTokOptions.FinanceLookbackDays"/>).</summary>
-    public int FinanceLookbackDays => _options.FinanceLookbackDays;
+    /// <summary>The client's settings.</summary>
+    public TikTokOptions Options => _options;
 
     /// <summary>GET /authorization/202309/shops: the shops the store's authorisation covers.</summary>
     public async Task<IReadOnlyList<AuthorizedShop>> GetAuthorizedShopsAsync(string storeId, CancellationToken cancellationToken = default)
@@ -84,6 +90,15 @@ public sealed class TikTokShopApi
         ], cancellationToken).ConfigureAwait(false);
         return (data.TryGetProperty("performance", out var p) && p.ValueKind == JsonValueKind.Object ? p : null, data);
     }
+
+    /// <summary>
+    /// POST /customer_service/202602/sessions/search over [from, to) by the sessions' begin_time (Unix seconds), every
+    /// page of 100 (docs/tiktok-shop-api-notes.md): each buyer session with its first response time, if any. TikTok
+    /// keeps sessions for <see cref="ServiceSessionDays"/> days only; an older window is refused. A session met again
+    /// on a later page is kept once.
+    /// </summary>
+    public Task<SearchResult> SearchServiceSessionsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/customer_service/202602/sessions/search", "sessions", "id", ServiceSessionPageSize, null, Window("begin_time", from, to), onPage, cancellationToken);
 
     /// <summary>
     /// POST /product/202502/products/search, every status, every page (reference digest 11): the shop's products with

@@ -11,9 +11,10 @@ namespace KpiFunctions.TikTok;
 /// <summary>
 /// A store's day from the TikTok Shop Open API: orders placed that day (order search by create_time over the
 /// store-local day), refunds completed that day (return search by update_time; a return's last update is its
-/// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance and customer
-/// service performance for the day. Also the store's products with the stock of every sellable SKU, and the orders
-/// placed before a window that changed inside it. Every page is scrubbed (buyer ids hashed, personal fields
+/// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance, and the
+/// customer service sessions begun that day with TikTok's own service performance to check them against. Also the
+/// store's products with the stock of every sellable SKU, and the orders placed before a window that changed inside
+/// it. Every page is scrubbed (buyer ids hashed, personal fields
 /// dropped) as it arrives and kept as a raw page; records that cannot be used become rejected records with their
 /// reasons.
 /// </summary>
@@ -23,14 +24,15 @@ namespace KpiFunctions.TikTok;
 /// through the lookback re-fetch and, for older orders, the late-change search by update_time. Refunds are fetched
 /// by update_time because they count on the day they complete. Shop performance (analytics 202405) has impressions,
 /// page views and visitors but no product clicks or add-to-cart users at shop level; video analytics have no
-/// completed views; customer service performance has no 12-hour share and no reviews: those stay unknown. Orders
-/// and returns are what a day stands on, so their failure fails the store; the other datasets are optional: one
-/// that cannot be read (a scope the authorisation lacks, the platform down) is declared not fetched with the error,
-/// and the day goes on. Stock exists only as it is now: it is read with the product list and stands for the end of
+/// completed views; the day's service figures are built from its sessions (session search by begin_time, the last
+/// 90 days only), which carry no reviews: those stay unknown. Orders and returns are what a day stands on, so their
+/// failure fails the store; the other datasets are optional: one that cannot be read (a scope the authorisation
+/// lacks, the platform down) is declared not fetched with the error, and the day goes on. Stock exists only as it is now: it is read with the product list and stands for the end of
 /// the store's yesterday; every day keeps the stock curated for it. The Order API carries no sales channel, fees or
 /// commission: the affiliate order search over the same window tells affiliate orders (creator, commission) from the
-/// store's own (no commission; LIVE, video or product card not told apart). Not read: ads (TikTok Ads Manager) and
-/// platform fees, which stay unknown on the orders; unit costs are the seller's own (imported).
+/// store's own (no commission; LIVE, video or product card not told apart). Platform fees come from
+/// the finance API (<see cref="FetchFeesAsync"/>). Not read: ads (TikTok Ads Manager); unit costs are the seller's own
+/// (imported).
 /// </remarks>
 public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource, IFeeSource
 {
@@ -140,26 +142,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var videoList = await Optional("videos", "video performance", () => _api.GetVideosAsync(store.Id, cipher, date, Keep("videos"), cancellationToken)).ConfigureAwait(false);
         var videos = Ready(videoList, "videos", "video performance", (json, i) => mapper.MapVideo(json, date, i));
 
-        // The service figures carry no readiness date: a day read too early is corrected by the lookback re-fetch.
-        var serviceAnswer = await Optional("service_daily", "customer service performance", async () =>
-        {
-            var (performance, data) = await _api.GetServicePerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
-            await Keep("service")(data, 0).ConfigureAwait(false);
-            return new { Performance = performance };
-        }).ConfigureAwait(false);
-        ServiceDaily? service = null;
-        if (serviceAnswer is { Performance: null })
-        {
-            notFetched["service_daily"] = $"TikTok's customer service performance for {day} has no figures";
-        }
-        else if (serviceAnswer?.Performance is { } performance)
-        {
-            (service, var badService) = mapper.MapService(performance, date);
-            if (badService is not null)
-            {
-                rejected.Add(badService);
-            }
-        }
+        var (service, serviceNote) = await FetchServiceAsync(store, cipher, date, from, to, mapper, Keep, notFetched, rejected, cancellationToken).ConfigureAwait(false);
 
         var shop = await Optional("traffic_daily", "shop performance", async () => new { Answer = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false) }).ConfigureAwait(false);
         TrafficDaily? traffic = null;
@@ -188,7 +171,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         };
         return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, [], service, [], rejected)
         {
-            Notes = channelFailure is null ? [] : [channelFailure],
+            Notes = [.. new[] { channelFailure, serviceNote }.OfType<string>()],
             NotFetched = notFetched,
             KeepIfCurated = keepIfCurated,
             Platform = platform,
@@ -268,7 +251,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
 
     /// <inheritdoc />
     /// <remarks>
-    /// The window reaches <see cref="TikTokShopApi.FinanceLookbackDays"/> back from <paramref name="to"/>. Settled fees
+    /// The window reaches <see cref="TikTokOptions.FinanceLookbackDays"/> back from <paramref name="to"/>. Settled fees
     /// come from the statements issued since the window's first day (an order settles after it is placed), each read
     /// with its transactions; an order settled over several statements has their sum. Estimates come from the unsettled
     /// orders placed in the window; a settlement always wins over an estimate. Each statement's transactions are
@@ -280,7 +263,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(onRawPage);
-        var lookbackFrom = to.AddDays(1 - _api.FinanceLookbackDays);
+        var lookbackFrom = to.AddDays(1 - _api.Options.FinanceLookbackDays);
         var placedFrom = from < lookbackFrom ? from : lookbackFrom;
         var zone = StoreCalendar.ResolveZone(store.TimeZone);
         var start = StoreCalendar.DayBounds(placedFrom, zone).StartUtc;
@@ -376,6 +359,100 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
 
         return new FeeReading(placedFrom, estimated, rejected) { Notes = notes };
+    }
+
+    /// <summary>
+    /// The day's service figures from the sessions begun that day (session search by begin_time over the
+    /// store-local day), and a note when TikTok's own figures for the day (202407 performance) disagree with them or
+    /// could not be had. The sessions carry no readiness date: a session answered after the fetch is corrected by the
+    /// lookback re-fetch. Not fetched, with the reason: a day older than the search reaches back, a search that
+    /// fails, a session that cannot be read (the day's counts would be short), and a day with no session whose
+    /// performance TikTok does not give either (nothing says whether there were none).
+    /// </summary>
+    private async Task<(ServiceDaily? Service, string? Note)> FetchServiceAsync(
+        Store store, string cipher, DateOnly date, DateTimeOffset from, DateTimeOffset to, TikTokMapper mapper, Func<string, Func<JsonElement, int, Task>> keep,
+        Dictionary<string, string> notFetched, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        var day = StoreCalendar.Format(date);
+        if (from < _time.GetUtcNow().AddDays(-TikTokShopApi.ServiceSessionDays))
+        {
+            notFetched["service_daily"] = $"TikTok keeps customer service sessions for {TikTokShopApi.ServiceSessionDays} days only and {day} is older, so its service figures cannot be read";
+            return (null, null);
+        }
+
+        SearchResult search;
+        try
+        {
+            search = await _api.SearchServiceSessionsAsync(store.Id, cipher, from, to, keep("service_sessions"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
+        {
+            notFetched["service_daily"] = $"TikTok's customer service sessions for {day} could not be read: {ex.Message}";
+            return (null, null);
+        }
+
+        // A session listed outside the window belongs to another day, which counts it when that day is fetched.
+        var before = rejected.Count;
+        var sessions = Collect(search.Records, rejected, mapper.MapServiceSession).Where(s => s.BeganUtc >= from && s.BeganUtc < to).ToList();
+        if (rejected.Count > before)
+        {
+            notFetched["service_daily"] = string.Create(CultureInfo.InvariantCulture, $"{rejected.Count - before} of TikTok's customer service sessions for {day} could not be read (quarantined), so the day's counts would be short");
+            return (null, null);
+        }
+
+        TikTokServicePerformance? performance = null;
+        string unreconciled;
+        try
+        {
+            var (answer, data) = await _api.GetServicePerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false);
+            await keep("service")(data, 0).ConfigureAwait(false);
+            if (answer is not { } json)
+            {
+                if (sessions.Count == 0)
+                {
+                    notFetched["service_daily"] = $"TikTok lists no customer service session for {day} and gives no service performance for it, so whether there were none is unknown";
+                    return (null, null);
+                }
+
+                unreconciled = "it gives no figures for the day";
+            }
+            else
+            {
+                (performance, var bad) = mapper.MapServicePerformance(json, date);
+                if (bad is not null)
+                {
+                    rejected.Add(bad);
+                }
+
+                unreconciled = "its figures could not be read (quarantined)";
+            }
+        }
+        catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
+        {
+            unreconciled = "it could not be read: " + ex.Message;
+        }
+
+        var service = mapper.MapServiceDay(date, sessions);
+        return (service, performance is null
+            ? $"customer service of {store.Id} on {day} not reconciled with TikTok's service performance: {unreconciled}"
+            : Reconcile(store, day, service, performance));
+    }
+
+    /// <summary>
+    /// The day's sessions against TikTok's own count and 24-hour response share: a note naming both figures when the
+    /// count differs by more than the tolerance (percent of TikTok's count) or the share by more than the tolerance
+    /// (percentage points); null when they agree.
+    /// </summary>
+    private string? Reconcile(Store store, string day, ServiceDaily service, TikTokServicePerformance performance)
+    {
+        var tolerance = _api.Options.ReconcileTolerancePct;
+        var share = service.Chats == 0 ? 0m : (decimal)service.AnsweredWithin24h!.Value * 100 / service.Chats;
+        var countGap = performance.Sessions == 0 ? (service.Chats == 0 ? 0m : 100m) : Math.Abs(service.Chats - performance.Sessions) * 100m / performance.Sessions;
+        var shareGap = Math.Abs(share - performance.ResponsePercentage);
+        return countGap > tolerance || shareGap > tolerance
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"customer service of {store.Id} on {day} differs from TikTok's service performance by more than {tolerance} %: sessions {service.Chats} vs {performance.Sessions}, answered within 24 h {decimal.Round(share, 2)} % vs {performance.ResponsePercentage} %")
+            : null;
     }
 
     /// <summary>

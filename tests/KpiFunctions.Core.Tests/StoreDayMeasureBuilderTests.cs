@@ -121,7 +121,7 @@ public class StoreDayMeasureBuilderTests
     [Fact]
     public void Service_and_video_figures_the_source_does_not_give_are_unknown_with_a_reason_and_the_rest_stay_known()
     {
-        // As TikTok gives them: no 12-hour share, no reviews, no completed views on the second video.
+        // As a source may give them: no 12-hour share, no reviews, no completed views on the second video.
         var day = SampleStoreDay.Build(responseWindowHours: 12) with
         {
             Service = new ServiceDaily("t1", SampleStoreDay.Date, 40, 36, null, 36, 36 * 600, null, null),

@@ -134,6 +134,93 @@ public sealed class FakeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_session_search_pages_through_the_sessions_begun_in_its_window_each_once()
+    {
+        var (api, _, client) = await ClientAsync(Store.Id);
+        _fake.Faults = new FakeFaults { DuplicateAcrossPages = true };
+        var day = BusyServiceDay();
+        var (from, to) = StoreCalendar.DayBounds(day, StoreCalendar.ResolveZone(Store.TimeZone));
+        var expected = _world.Day(Store.Id, day).ServiceSessions;
+        var cipher = _fake.Cipher(Store.Id);
+        var window = new Dictionary<string, object> { ["begin_time_ge"] = from.ToUnixTimeSeconds(), ["begin_time_lt"] = to.ToUnixTimeSeconds() };
+
+        // Five a page by hand: the pages hold the day's sessions oldest first (the fault repeats one per page), with no total_count.
+        var ids = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>> { new("page_size", "5") };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await client.PostAsync(Store.Id, cipher, "/customer_service/202602/sessions/search", query, window);
+            Assert.False(data.TryGetProperty("total_count", out _));
+            ids.AddRange(data.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
+            token = data.GetProperty("next_page_token").GetString() is { Length: > 0 } next ? next : null;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal((expected.Count + 4) / 5, pages);
+        Assert.Equal(expected.Select(s => s.SessionId), ids.Distinct());
+        Assert.True(ids.Count > expected.Count);
+
+        // Through the API: each session once, with the world's begin time, first response seconds and rating.
+        var mapper = new TikTokMapper(Store, new BuyerIdHasher(Salt), TimeProvider.System);
+        var result = await api.SearchServiceSessionsAsync(Store.Id, cipher, from, to);
+        var sessions = result.Records.Select((r, i) => mapper.MapServiceSession(r, i).Session!).ToList();
+        Assert.Equal(
+            expected.Select(s => (s.SessionId, s.CreatedUtc, s.FirstResponseSeconds, (decimal?)s.SatisfactionScore)),
+            sessions.Select(s => (s.SessionId, s.BeganUtc, s.FirstResponseSeconds, s.SatisfactionScore)));
+
+        // A window of the day's second half gives only the sessions begun then.
+        var later = await api.SearchServiceSessionsAsync(Store.Id, cipher, from.AddHours(12), to);
+        Assert.Equal(expected.Where(s => s.CreatedUtc >= from.AddHours(12)).Select(s => s.SessionId), later.Records.Select(r => r.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task The_session_search_refuses_a_window_older_than_90_days_a_page_too_large_and_a_get()
+    {
+        var (api, _, client) = await ClientAsync(Store.Id);
+        var cipher = _fake.Cipher(Store.Id);
+        var now = _world.AsOf;
+        const string path = "/customer_service/202602/sessions/search";
+
+        var old = await Assert.ThrowsAsync<TikTokApiException>(() => api.SearchServiceSessionsAsync(Store.Id, cipher, now.AddDays(-91), now.AddDays(-89)));
+        var large = await Assert.ThrowsAnyAsync<TikTokApiException>(() => client.PostAsync(Store.Id, cipher, path, [new("page_size", "101")], new Dictionary<string, object>()));
+        var get = await Assert.ThrowsAsync<TikTokApiException>(() => client.GetAsync(Store.Id, cipher, path, [new("page_size", "10")]));
+
+        Assert.Equal(400, old.Status);
+        Assert.Contains("last 90 days", old.Message, StringComparison.Ordinal);
+        Assert.Equal((400, 36009004L), (large.Status, large.Code)); // as the other searches answer a page size out of range
+        Assert.Equal(405, get.Status);
+    }
+
+    [Fact]
+    public async Task Service_performance_is_made_from_the_sessions_unless_a_drift_fault_adds_sessions_the_search_does_not_list()
+    {
+        var (api, _, _) = await ClientAsync(Store.Id);
+        var day = BusyServiceDay();
+        var sessions = _world.Day(Store.Id, day).ServiceSessions;
+        var within24 = sessions.Count(s => s.FirstResponseSeconds <= 24 * 3600);
+        var mapper = new TikTokMapper(Store, new BuyerIdHasher(Salt), TimeProvider.System);
+
+        var (json, _) = await api.GetServicePerformanceAsync(Store.Id, _fake.Cipher(Store.Id), day);
+        _fake.Faults.ServiceSessionCountDrift[(Store.Id, day)] = 3;
+        var (drifted, _) = await api.GetServicePerformanceAsync(Store.Id, _fake.Cipher(Store.Id), day);
+
+        var performance = mapper.MapServicePerformance(json!.Value, day).Performance!;
+        Assert.Equal(sessions.Count, performance.Sessions);
+        Assert.Equal(decimal.Round(within24 * 100m / sessions.Count, 4), performance.ResponsePercentage);
+        var moved = mapper.MapServicePerformance(drifted!.Value, day).Performance!;
+        Assert.Equal(sessions.Count + 3, moved.Sessions);
+        Assert.Equal(decimal.Round(within24 * 100m / (sessions.Count + 3), 4), moved.ResponsePercentage);
+    }
+
+    [Fact]
     public async Task A_revoked_authorisation_stops_that_store_with_an_actionable_message_and_others_go_on()
     {
         var (api, _, _) = await ClientAsync(Store.Id, _world.Stores[1].Id);
@@ -215,6 +302,18 @@ public sealed class FakeServerTests : IAsyncLifetime
         }
 
         Assert.Single(Directory.GetFiles(Path.Combine(_dir.Path, "secrets")));
+    }
+
+    /// <summary>A recent day on which the first store had a dozen sessions or more (the world leaves a few days' service out).</summary>
+    private DateOnly BusyServiceDay()
+    {
+        for (var day = Day; ; day = day.AddDays(-1))
+        {
+            if (_world.Day(Store.Id, day).ServiceSessions.Count >= 12)
+            {
+                return day;
+            }
+        }
     }
 
     private TikTokOptions Options() => new()

@@ -6,7 +6,7 @@ using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.TikTok.Tests;
 
-/// <summary>The readings chosen for customer service, video and product records, on hand-computed values.</summary>
+/// <summary>The readings chosen for customer service sessions and performance, video and product records, on hand-computed values.</summary>
 public sealed class TikTokMapperTests
 {
     private static readonly Store Store = new("uk-main", "UK", "GB", "GBP", "Europe/London");
@@ -42,22 +42,72 @@ public sealed class TikTokMapperTests
     }
 
     [Fact]
-    public void Service_performance_gives_the_chats_answered_within_24_hours_and_their_total_first_response_time()
+    public void A_days_sessions_give_its_chats_answered_within_12_and_24_hours_inclusive_and_their_total_first_response_time()
     {
-        // 92.5 % of 40 sessions = 37 answered; 12.75 min x 60 x 37 = 28,305 s.
-        var (service, rejected) = _mapper.MapService(Json("""{"support_session_count":40,"response_percentage":"92.5","response_time_mins":"12.75","currency":"GBP"}"""), Day);
+        // Seven sessions: 12 h exactly (43,200 s) and 90 s are within 12 h; with 43,201 s and 24 h exactly (86,400 s)
+        // four are within 24 h; 86,401 s is answered but late; one has no first response and one has 0 s flagged late
+        // (read as unanswered). Answered 5; total 43,200 + 43,201 + 86,400 + 86,401 + 90 = 259,292 s.
+        var records = new[]
+        {
+            """{"id":"s1","begin_time":1795132800,"first_response_time":43200,"first_response_late":false}""",
+            """{"id":"s2","begin_time":1795132900,"first_response_time":43201,"first_response_late":true}""",
+            """{"id":"s3","begin_time":1795133000,"first_response_time":86400,"first_response_late":true}""",
+            """{"id":"s4","begin_time":1795133100,"first_response_time":86401,"first_response_late":true}""",
+            """{"id":"s5","begin_time":1795133200,"first_response_late":true}""",
+            """{"id":"s6","begin_time":1795133300,"first_response_time":0,"first_response_late":true}""",
+            """{"id":"s7","begin_time":1795133400,"first_response_time":90,"first_response_late":false,"satisfaction_score":5,"buyer_nickname":"someone"}""",
+        };
+        var sessions = records.Select((json, i) => _mapper.MapServiceSession(Json(json), i)).ToList();
+
+        Assert.All(sessions, s => Assert.Null(s.Rejected));
+        Assert.Equal(new TikTokServiceSession("s7", DateTimeOffset.FromUnixTimeSeconds(1795133400), 90, false, 5m), sessions[6].Session);
+        Assert.Null(sessions[4].Session!.FirstResponseSeconds);
+        Assert.Null(sessions[5].Session!.FirstResponseSeconds);
+        Assert.Equal(new ServiceDaily("uk-main", Day, 7, 5, 2, 4, 259_292, null, null), _mapper.MapServiceDay(Day, [.. sessions.Select(s => s.Session!)]));
+    }
+
+    [Fact]
+    public void A_day_without_sessions_has_no_chats_and_nothing_answered()
+    {
+        Assert.Equal(new ServiceDaily("uk-main", Day, 0, 0, 0, 0, 0, null, null), _mapper.MapServiceDay(Day, []));
+    }
+
+    [Fact]
+    public void A_session_that_does_not_parse_is_rejected_with_every_reason_and_without_the_buyers_nickname()
+    {
+        var (session, rejected) = _mapper.MapServiceSession(Json("""
+            {"begin_time":"yesterday","first_response_time":-5,"first_response_late":"no","satisfaction_score":"great","buyer_nickname":"Plantedname"}
+            """), 3);
+        var (_, future) = _mapper.MapServiceSession(Json("""{"id":"s9","begin_time":1795392000}"""), 4);
+
+        Assert.Null(session);
+        Assert.Equal(("service_sessions", "#3"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Contains("id is missing", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("begin_time 'yesterday' is not a time in Unix seconds", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("first_response_time '-5' is not a whole non-negative number of seconds", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("first_response_late 'no' is not true or false", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("satisfaction_score 'great' is not a non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plantedname", rejected.Json, StringComparison.Ordinal);
+        Assert.Equal("s9", future!.RecordKey);
+        Assert.Contains("is in the future", future.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_performance_gives_tiktoks_own_session_count_and_24_hour_response_share()
+    {
+        var (performance, rejected) = _mapper.MapServicePerformance(Json("""{"support_session_count":40,"response_percentage":"92.5","response_time_mins":"12.75","currency":"GBP"}"""), Day);
 
         Assert.Null(rejected);
-        Assert.Equal(new ServiceDaily("uk-main", Day, 40, 37, null, 37, 28_305, null, null), service);
+        Assert.Equal(new TikTokServicePerformance(40, 92.5m, 12.75m), performance);
     }
 
     [Fact]
     public void Service_performance_that_does_not_parse_or_is_over_100_percent_is_rejected_with_every_reason()
     {
-        var (service, rejected) = _mapper.MapService(Json("""{"support_session_count":40,"response_percentage":"120","response_time_mins":"soon"}"""), Day);
+        var (performance, rejected) = _mapper.MapServicePerformance(Json("""{"support_session_count":40,"response_percentage":"120","response_time_mins":"soon"}"""), Day);
 
-        Assert.Null(service);
-        Assert.Equal("service_daily", rejected!.Dataset);
+        Assert.Null(performance);
+        Assert.Equal("service_performance", rejected!.Dataset);
         Assert.Equal("2026-11-20", rejected.RecordKey);
         Assert.Contains("response_percentage 120 is over 100", rejected.Reason, StringComparison.Ordinal);
         Assert.Contains("response_time_mins 'soon' is not an amount", rejected.Reason, StringComparison.Ordinal);

@@ -23,7 +23,8 @@ namespace KpiFunctions.TikTok.Tests;
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "creator_gmv_share"];
+    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
+    private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds"];
     private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "video_completion_rate", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
@@ -49,7 +50,9 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
     {
         var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
         var request = new RunRequest(today.AddDays(-3), today.AddDays(-1), [.. _world.Stores.Select(s => s.Id)]);
-        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 };
+
+        // The three stores are in the UK and the US (24 h by the demo's setting): the UK one gets 12 h, so both windows are compared.
+        var options = new PipelineOptions { ResponseWindows = new Dictionary<string, int>(DemoStores.ResponseWindows) { ["GB"] = 12 }, MaxAttempts = 1 };
         var hasher = new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456"));
 
         var direct = KpiStorage.Embedded(Path.Combine(_dir.Path, "direct"));
@@ -100,9 +103,11 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
                 Assert.True(expected.Kpis[id].Value == row.Kpis[id].Value, $"{id} of {expected.StoreId} on {expected.Date}: generator {expected.Kpis[id].Value}, via the API {row.Kpis[id].Value}");
             }
 
-            // TikTok gives the day's average first response in minutes (a decimal string); the pipeline keeps whole seconds.
-            Assert.Equal(expected.Kpis["avg_first_response_time"].Value is null, row.Kpis["avg_first_response_time"].Value is null);
-            Assert.True(Math.Abs((expected.Kpis["avg_first_response_time"].Value ?? 0) - (row.Kpis["avg_first_response_time"].Value ?? 0)) < 0.01m, $"avg_first_response_time of {expected.StoreId} on {expected.Date}");
+            // The service sessions give the generator's own counts and first-response seconds, in either response window.
+            foreach (var measure in EqualServiceMeasures)
+            {
+                Assert.True(expected.Measures[measure] == row.Measures[measure], $"{measure} of {expected.StoreId} on {expected.Date}: generator {expected.Measures[measure]}, via the API {row.Measures[measure]}");
+            }
 
             // Stock exists only as it is now: the day before today has the generator's stock, older days say why they have none.
             if (expected.Date == today.AddDays(-1))
@@ -138,7 +143,9 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         Assert.Contains(rows.Values, r => r.Kpis["avg_live_watch_time"].Value is > 0); // LIVE sessions really came through
         Assert.Contains(rows.Values, r => r.Measures["video_views"] is > 0); // and videos
-        Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0); // and customer service
+        Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0 && r.StoreId == _world.Stores[0].Id); // and customer service, in a 12 h window
+        Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0 && r.StoreId != _world.Stores[0].Id); // and a 24 h one
+        Assert.DoesNotContain(apiRun.Tasks, t => t.Notes?.Contains("customer service", StringComparison.Ordinal) == true); // sessions and performance agree
         Assert.Contains("no completed views", rows.Values.First().Kpis["video_completion_rate"].NullReason, StringComparison.Ordinal);
         Assert.Contains("no negative reviews", rows.Values.First().Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
         Assert.Contains(rows.Values, r => r.Measures["affiliate_commission"] is > 0); // affiliate orders really came through
@@ -423,6 +430,67 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sessions_that_disagree_with_tiktoks_service_performance_are_noted_in_the_run_status_with_both_figures()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var store = _world.Stores[0];
+        // A recent day with sessions (the world leaves a few days' service out), and the day before it.
+        var drifted = Enumerable.Range(2, 30).Select(i => today.AddDays(-i)).First(d => _world.Day(store.Id, d).ServiceSessions.Count > 0);
+        var request = new RunRequest(drifted.AddDays(-1), drifted, [store.Id]);
+        var sessions = _world.Day(store.Id, drifted).ServiceSessions;
+        var faults = new FakeFaults();
+        faults.ServiceSessionCountDrift[(store.Id, drifted)] = 5;
+        _fake.Faults = faults;
+
+        var (run, storage) = await RunThroughTheFakeAsync("service-drift", request);
+
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
+        var notes = Assert.Single(run.Tasks).Notes ?? "";
+        var within24 = sessions.Count(s => s.FirstResponseSeconds <= 24 * 3600);
+        var line = Assert.Single(notes.Split('\n'), n => n.Contains("service performance", StringComparison.Ordinal));
+        Assert.StartsWith($"customer service of {store.Id} on {drifted:yyyy-MM-dd} differs from TikTok's service performance by more than 0.5 %: sessions {sessions.Count} vs {sessions.Count + 5}, answered within 24 h ", line, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{decimal.Round(within24 * 100m / sessions.Count, 2)} % vs {decimal.Round(within24 * 100m / (sessions.Count + 5), 4)} %"), line, StringComparison.Ordinal);
+
+        // The KPIs still come from the sessions: the platform's figure is only checked against.
+        var row = (await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(drifted, drifted, store.Id)).Single();
+        Assert.Equal(sessions.Count, row.Measures["chats"]);
+
+        // Only the performance call down: the day's service figures stand, and the note says they were not reconciled.
+        _fake.Faults = new FakeFaults { DownPath = "/customer_service/202407/performance" };
+        var (down, downStorage) = await RunThroughTheFakeAsync("service-performance-down", request with { From = drifted });
+        var downRow = Assert.Single(await new KpiDailyRepository(downStorage.Tables, KpiCatalog.Default).QueryAsync(drifted, drifted, store.Id));
+        Assert.Equal(sessions.Count, downRow.Measures["chats"]);
+        Assert.Contains($"customer service of {store.Id} on {drifted:yyyy-MM-dd} not reconciled with TikTok's service performance: it could not be read", Assert.Single(down.Tasks).Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Service_figures_are_unknown_with_the_reason_when_the_session_search_fails_or_the_day_is_older_than_90_days()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var store = _world.Stores[0];
+        _fake.Faults = new FakeFaults { DownPath = "/customer_service/202602/sessions/search" };
+        var recent = new RunRequest(today.AddDays(-2), today.AddDays(-2), [store.Id]);
+        var (down, downStorage) = await RunThroughTheFakeAsync("sessions-down", recent);
+        _fake.Faults = new FakeFaults();
+        var old = new RunRequest(today.AddDays(-95), today.AddDays(-95), [store.Id]);
+        var (oldRun, oldStorage) = await RunThroughTheFakeAsync("sessions-old", old);
+
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, down.Header.Status);
+        var row = Assert.Single(await new KpiDailyRepository(downStorage.Tables, KpiCatalog.Default).QueryAsync(recent.From, recent.To, store.Id));
+        Assert.NotNull(row.Kpis["gmv"].Value);
+        Assert.Null(row.Kpis["response_rate"].Value);
+        Assert.Contains("customer service sessions", row.Kpis["response_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains("could not be read", row.Kpis["response_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains($"service_daily not fetched on {recent.From:yyyy-MM-dd}: ", Assert.Single(down.Tasks).Notes, StringComparison.Ordinal);
+
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, oldRun.Header.Status);
+        var oldRow = Assert.Single(await new KpiDailyRepository(oldStorage.Tables, KpiCatalog.Default).QueryAsync(old.From, old.To, store.Id));
+        Assert.NotNull(oldRow.Kpis["gmv"].Value);
+        Assert.Null(oldRow.Kpis["avg_first_response_time"].Value);
+        Assert.Contains("90 days only", oldRow.Kpis["avg_first_response_time"].NullReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_revoked_store_fails_at_once_with_what_to_do_and_the_other_stores_complete()
     {
         var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
@@ -480,6 +548,24 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         Assert.NotEmpty(raw);
         Assert.False(await storage.Blobs.ExistsAsync(KpiFunctions.Pipeline.Curated.CuratedStore.PartitionPath("orders", store.Id, request.From)));
+    }
+
+    /// <summary>The pipeline over the TikTok source through the shared fake (its faults as set), into storage of its own.</summary>
+    private async Task<(RunSummary Run, KpiStorage Storage)> RunThroughTheFakeAsync(string name, RunRequest request)
+    {
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, name + "-secrets"));
+        foreach (var id in request.StoreIds ?? [])
+        {
+            await secrets.SetAsync(TikTokToken.SecretName(id), _fake.Authorize(id).ToJson());
+        }
+
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10) };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
+        var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, name));
+        await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
+        var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
+        return (run, storage);
     }
 
     /// <summary>A file's bytes as text, gunzipped when it is gzip (raw pages, quarantine), so plain strings can be searched.</summary>

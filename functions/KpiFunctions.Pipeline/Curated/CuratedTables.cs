@@ -140,7 +140,7 @@ public static class CuratedTables
         .Date("date", x => x.Date, "Store-local day")
         .Int32("chats", x => x.Chats, "Buyer chats opened")
         .OptionalInt32("chats_answered", x => x.ChatsAnswered, "Chats with a first response; null when the source does not say")
-        .OptionalInt32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours; null when the source does not say (TikTok gives 24 h only)")
+        .OptionalInt32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours; null when the source does not say")
         .OptionalInt32("answered_within_24h", x => x.AnsweredWithin24h, "Chats answered within 24 hours; null when the source does not say")
         .OptionalInt64("first_response_seconds_total", x => x.FirstResponseSecondsTotal, "Sum of first-response times over answered chats; null when the source does not say", "seconds")
         .OptionalInt32("reviews", x => x.Reviews, "Reviews received; null when the source does not say (TikTok's service figures have none)")

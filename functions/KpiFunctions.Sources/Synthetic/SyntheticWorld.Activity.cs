@@ -5,6 +5,8 @@ namespace KpiFunctions.Sources.Synthetic;
 public sealed partial class SyntheticWorld
 {
     private const double MissingDailyShare = 0.005;
+    private const long TwelveHours = 12 * 3600;
+    private const long TwentyFourHours = 24 * 3600;
 
     private List<(string Id, DateTimeOffset Start, int Duration, long Views, long Viewers, long Watch)> GenerateLive(
         StoreProfile p, DateOnly date, Random rng, DateTimeOffset start, DateTimeOffset end)
@@ -112,31 +114,97 @@ public sealed partial class SyntheticWorld
         return ads;
     }
 
-    private static ServiceDaily? GenerateService(StoreProfile p, DateOnly date, Random rng, int orders, StoreDayTruth truth)
+    /// <summary>
+    /// The day's service sessions, and its service figures made from them. The count of chats and the reviews come
+    /// from the day's stream as before; each session (its opening time, its first response delay or none, the buyer's
+    /// rating) comes from a stream of its own, so the draws of everything after it (inventory) keep their values.
+    /// </summary>
+    private (ServiceDaily? Service, IReadOnlyList<ServiceSession> Sessions) GenerateService(
+        StoreProfile p, DateOnly date, Random rng, int orders, DateTimeOffset start, DateTimeOffset end, StoreDayTruth truth)
     {
         var missing = rng.NextDouble() < MissingDailyShare;
         var chats = (int)Math.Round(orders * 0.08) + rng.Next(6);
-        var answered = (int)Math.Round(chats * (0.9 + (rng.NextDouble() * 0.1)));
-        var within24 = (int)Math.Round(answered * (0.88 + (rng.NextDouble() * 0.12)));
-        var within12 = (int)Math.Round(within24 * (0.75 + (rng.NextDouble() * 0.25)));
-        var averageSeconds = 300 + rng.Next(20_000);
+
+        // Drawn and unused since the figures come from sessions: the day's later draws keep their values.
+        _ = rng.NextDouble();
+        _ = rng.NextDouble();
+        _ = rng.NextDouble();
+        _ = rng.Next(20_000);
         var reviews = (int)Math.Round(orders * 0.05) + rng.Next(3);
         var negative = (int)Math.Round(reviews * rng.NextDouble() * 0.08);
         if (missing)
         {
             truth.HasService = false;
-            return null;
+            return (null, []);
         }
 
+        var sessions = GenerateSessions(p, date, chats, start, end);
         truth.HasService = true;
-        truth.Chats = chats;
-        truth.ChatsAnswered = answered;
-        truth.AnsweredWithin24h = within24;
-        truth.AnsweredWithin12h = within12;
-        truth.FirstResponseSeconds = (long)answered * averageSeconds;
+        truth.Chats = sessions.Count;
+        truth.ChatsAnswered = 0;
+        truth.AnsweredWithin12h = 0;
+        truth.AnsweredWithin24h = 0;
+        truth.FirstResponseSeconds = 0;
+        foreach (var session in sessions)
+        {
+            if (session.FirstResponseSeconds is not { } seconds)
+            {
+                continue;
+            }
+
+            truth.ChatsAnswered++;
+            truth.FirstResponseSeconds += seconds;
+            truth.AnsweredWithin12h += seconds <= TwelveHours ? 1 : 0;
+            truth.AnsweredWithin24h += seconds <= TwentyFourHours ? 1 : 0;
+        }
+
         truth.Reviews = reviews;
         truth.NegativeReviews = negative;
-        return new ServiceDaily(p.Store.Id, date, chats, answered, within12, within24, (long)answered * averageSeconds, reviews, negative);
+        return (new ServiceDaily(p.Store.Id, date, truth.Chats, truth.ChatsAnswered, truth.AnsweredWithin12h, truth.AnsweredWithin24h, truth.FirstResponseSeconds, reviews, negative), sessions);
+    }
+
+    /// <summary>
+    /// Sessions opened in [start, end) up to the as-of time, oldest first. Most are answered within minutes, some
+    /// within hours, a few only after 12 or 24 hours or not at all, and a few exactly on the 12 and 24 hour marks (a
+    /// window includes its end). A response due after the as-of time has not happened yet: the session is unanswered.
+    /// </summary>
+    private List<ServiceSession> GenerateSessions(StoreProfile p, DateOnly date, int count, DateTimeOffset start, DateTimeOffset end)
+    {
+        var rng = StableRandom.For(_seed, p.Key, date.DayNumber, 4);
+        var unanswered = rng.NextDouble() * 0.08;
+        var sessions = new List<ServiceSession>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var created = Between(rng, start, end);
+            var delay = rng.NextDouble() < unanswered ? (long?)null : ResponseDelay(rng);
+            var rating = rng.NextDouble();
+            int? score = rating < 0.6 ? null : rating < 0.9 ? 5 : rating < 0.95 ? 4 : 1 + rng.Next(3);
+            if (created > AsOf)
+            {
+                continue;
+            }
+
+            var response = delay is { } d && created.AddSeconds(d) <= AsOf ? created.AddSeconds(d) : (DateTimeOffset?)null;
+            sessions.Add(new ServiceSession(Id("c", p.Key, date, i), created, response, response is null ? null : score));
+        }
+
+        sessions.Sort((a, b) => a.CreatedUtc != b.CreatedUtc ? a.CreatedUtc.CompareTo(b.CreatedUtc) : string.CompareOrdinal(a.SessionId, b.SessionId));
+        return sessions;
+    }
+
+    /// <summary>Seconds to a first response: within minutes mostly, within hours often, past 12 or 24 hours rarely.</summary>
+    private static long ResponseDelay(Random rng)
+    {
+        var kind = rng.NextDouble();
+        return kind switch
+        {
+            < 0.01 => TwelveHours,
+            < 0.02 => TwentyFourHours,
+            < 0.77 => 20 + rng.Next(1_800),
+            < 0.94 => 1_800 + rng.Next((int)TwelveHours - 1_800),
+            < 0.98 => TwelveHours + 1 + rng.Next((int)TwelveHours - 1),
+            _ => TwentyFourHours + 1 + rng.Next((int)TwentyFourHours),
+        };
     }
 
     private static List<InventorySnapshot> GenerateInventory(StoreProfile p, DateOnly date, Random rng, StoreDayTruth truth)

@@ -94,9 +94,9 @@ public sealed partial class SyntheticWorld
             var traffic = GenerateTraffic(profile, date, rng, truth);
             var videos = GenerateVideos(profile, date, rng, truth);
             var ads = GenerateAds(profile, date, rng, truth);
-            var service = GenerateService(profile, date, rng, orders.Count, truth);
+            var (service, serviceSessions) = GenerateService(profile, date, rng, orders.Count, startUtc, endUtc, truth);
             var inventory = GenerateInventory(profile, date, rng, truth);
-            return new SyntheticDay(orders, traffic, live, videos, ads, service, inventory);
+            return new SyntheticDay(orders, traffic, live, videos, ads, service, inventory, serviceSessions);
         }
     }
 
