@@ -253,7 +253,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         {
             await using var fake = await FakeTikTokServer.StartAsync(new FakeTikTokSetup(world, "app", "pipeline-secret"));
             await secrets.SetAsync(TikTokToken.SecretName(store.Id), fake.Authorize(store.Id).ToJson());
-            var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+            var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", FinanceLookbackDays = 5 };
             var source = new TikTokSource(new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktok, secrets), tiktok), hasher, new FixedTimeProvider(now));
             await DemoSetup.SeedAsync(storage, world, request.From, request.To);
             return await new LocalPipelineRunner(storage, source, new SyntheticFxSource(world), options, TimeProvider.System).RunAsync(request);
@@ -356,7 +356,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         await using var fake = await FakeTikTokServer.StartAsync(new FakeTikTokSetup(world, "app", "pipeline-secret"));
         var secrets = new FileSecretStore(Path.Combine(_dir.Path, "sg-secrets"));
         await secrets.SetAsync(TikTokToken.SecretName(singapore.Id), fake.Authorize(singapore.Id).ToJson());
-        var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+        var tiktok = new TikTokOptions { ApiBaseUri = fake.BaseUri, AuthBaseUri = fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", FinanceLookbackDays = 5 };
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktok, secrets), tiktok);
         var hasher = new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456"));
         var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "sg"));
@@ -385,7 +385,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
         await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
         _fake.Faults = new FakeFaults { DownPath = "/analytics/202509/shop_videos/performance" };
-        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10), FinanceLookbackDays = 5 };
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
         var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "optional"));
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
@@ -503,7 +503,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         var revoked = _world.Stores[1].Id;
         _fake.Revoke(revoked);
-        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", FinanceLookbackDays = 5 };
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
         var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "revoked"));
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
@@ -529,7 +529,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         var secrets = new FileSecretStore(Path.Combine(_dir.Path, "secrets"));
         await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
         _fake.Faults = new FakeFaults { DownPath = "/return_refund/202309/returns/search" };
-        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10), FinanceLookbackDays = 5 };
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
         var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "half"));
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
@@ -559,7 +559,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
             await secrets.SetAsync(TikTokToken.SecretName(id), _fake.Authorize(id).ToJson());
         }
 
-        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", MaxAttempts = 2, BaseRetryDelay = TimeSpan.FromMilliseconds(10), FinanceLookbackDays = 5 };
         var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
         var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, name));
         await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
