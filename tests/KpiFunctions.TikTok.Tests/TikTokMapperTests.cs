@@ -14,6 +14,41 @@ public sealed class TikTokMapperTests
     private readonly TikTokMapper _mapper = new(Store, new BuyerIdHasher(Encoding.UTF8.GetBytes("mapper-test-salt-0123456789")), new FixedTimeProvider(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero)));
 
     [Fact]
+    public void A_settled_order_fee_sums_the_platforms_own_charges_sign_turned_and_leaves_out_commissions_ad_fees_and_tax()
+    {
+        // 3.20 commission + 0.45 transaction + 0.30 SFP + 0.05 campaign resource = 4.00; the affiliate commission,
+        // the partner commission, the GMV Max ad fee, the creator bonus and the VAT are not platform fees.
+        var (fee, rejected) = _mapper.MapOrderFee(Json("""
+            {"id":"t1","type":"ORDER","order_id":"578","fee_tax_amount":"-9.10","fee_tax_breakdown":{
+              "fee":{"platform_commission_amount":"-3.20","transaction_fee_amount":"-0.45","sfp_service_fee_amount":"-0.30","campaign_resource_fee":"-0.05",
+                     "affiliate_commission_amount":"-2.00","tsp_commission_amount":"-0.50","gmv_max_ad_fee_amount":"-1.00","cofunded_creator_bonus_amount":"-0.10"},
+              "tax":{"vat_amount":"-1.50"}}}
+            """), settled: true, "GBP", 0);
+
+        Assert.Null(rejected);
+        Assert.Equal(new KpiFunctions.Sources.OrderFee("578", "GBP", 4.00m, Settled: true), fee);
+    }
+
+    [Fact]
+    public void An_unsettled_order_is_an_estimate_an_adjustment_carries_no_order_fee_and_a_bad_record_is_rejected_with_every_reason()
+    {
+        var (estimate, _) = _mapper.MapOrderFee(Json("""{"id":"u1","type":"ORDER","status":"UNSETTLED","currency":"GBP","order_id":"579","fee_tax_breakdown":{"fee":{"referral_fee_amount":"-1.10"}}}"""), settled: false, null, 0);
+        var (adjustment, none) = _mapper.MapOrderFee(Json("""{"id":"a1","type":"PLATFORM_PENALTY","adjustment_amount":"-0.50"}"""), settled: true, "GBP", 1);
+        var (bad, rejected) = _mapper.MapOrderFee(Json("""{"id":"u2","type":"ORDER","currency":"USD","fee_tax_breakdown":{"fee":{"platform_commission_amount":"three"}}}"""), settled: false, null, 2);
+        var (refund, paid) = _mapper.MapOrderFee(Json("""{"id":"u3","type":"ORDER","currency":"GBP","order_id":"581","fee_tax_breakdown":{"fee":{"platform_commission_amount":"0.40"}}}"""), settled: false, null, 3);
+
+        Assert.Equal(new KpiFunctions.Sources.OrderFee("579", "GBP", 1.10m, Settled: false), estimate);
+        Assert.Equal((null, null), (adjustment, none));
+        Assert.Null(bad);
+        Assert.Equal(("unsettled_orders", "#2"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Contains("order_id is missing", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("currency 'USD' is not the store's currency GBP", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("fee_tax_breakdown.fee.platform_commission_amount 'three' is not an amount", rejected.Reason, StringComparison.Ordinal);
+        Assert.Null(refund);
+        Assert.Contains("the platform fees come to a payment of 0.40 to the seller", paid!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_affiliate_order_sums_its_skus_commission_taking_the_actual_amount_where_settled_and_the_estimate_elsewhere()
     {
         // 1.20 actual (its estimate 1.25 ignored) + 0.85 estimated = 2.05; one SKU unsettled, so the order is not.
