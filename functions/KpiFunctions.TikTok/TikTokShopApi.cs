@@ -253,54 +253,9 @@ public sealed class TikTokShopApi
     /// </summary>
     private async Task<DailyList> GetDailyListAsync(string storeId, string cipher, string path, string listName, DateOnly date, Func<JsonElement, int, Task>? onPage, CancellationToken cancellationToken)
     {
-        var records = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var withoutId = new List<JsonElement>();
-        string? token = null;
-        var pages = 0;
-        DateOnly? latest = null;
-        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
-        do
-        {
-            var query = new List<KeyValuePair<string, string>>
-            {
-                new("start_date_ge", Day(date)),
-                new("end_date_lt", Day(date.AddDays(1))),
-                new("page_size", "100"),
-                new("currency", "LOCAL"),
-            };
-            if (token is not null)
-            {
-                query.Add(new("page_token", token));
-            }
-
-            var data = await _client.GetAsync(storeId, cipher, path, query, cancellationToken).ConfigureAwait(false);
-            if (onPage is not null)
-            {
-                await onPage(data, pages).ConfigureAwait(false);
-            }
-
-            pages++;
-            latest ??= LatestAvailable(data);
-            if (data.TryGetProperty(listName, out var list) && list.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var record in list.EnumerateArray())
-                {
-                    if (record.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } key)
-                    {
-                        records[key] = record; // met again on a later page: kept once
-                    }
-                    else
-                    {
-                        withoutId.Add(record); // kept, so the mapper quarantines it with its reason
-                    }
-                }
-            }
-
-            token = NextToken(data, seenTokens, path);
-        }
-        while (token is not null);
-
-        return new DailyList([.. records.Values, .. withoutId], latest);
+        var list = await GetPagedAsync(storeId, cipher, path, [new("start_date_ge", Day(date)), new("end_date_lt", Day(date.AddDays(1))), new("currency", "LOCAL")],
+            listName, "id", onPage, cancellationToken).ConfigureAwait(false);
+        return new DailyList(list.Records, LatestAvailable(list.First));
     }
 
     private static DateOnly? LatestAvailable(JsonElement data) =>
