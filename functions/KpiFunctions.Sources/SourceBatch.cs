@@ -31,7 +31,8 @@ public sealed record SourceBatch(
 {
     /// <summary>
     /// Datasets this source did not fetch (traffic_daily, live_sessions, videos, ads_daily, service_daily,
-    /// inventory_daily) with the reason; their measures become unknown instead of zero.
+    /// inventory_daily) with the reason; their measures become unknown instead of zero. A key may also name one
+    /// measure of a dataset (<c>traffic_daily.product_clicks</c>): that measure alone is unknown, the rest stand.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
 

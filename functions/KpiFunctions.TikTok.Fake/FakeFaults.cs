@@ -45,6 +45,18 @@ public sealed class FakeFaults
     /// </summary>
     public Dictionary<(string StoreId, DateOnly Date), int> ServiceSessionCountDrift { get; } = [];
 
+    /// <summary>The product performance list (202605) sends its counts as numeric strings ("12"), as some answers do.</summary>
+    public bool CountsAsStrings { get; set; }
+
+    /// <summary>
+    /// The product performance list (202605) is refused with TikTok's invalid-version code (36009014), as for an app
+    /// not allowed that version.
+    /// </summary>
+    public bool ProductVersionRefused { get; set; }
+
+    /// <summary>Store-days whose product performance list sends one product with counts that cannot be read.</summary>
+    public HashSet<(string StoreId, DateOnly Date)> UnreadableProductTraffic { get; } = [];
+
     /// <summary>A path answered 500 every time (an endpoint that is down).</summary>
     public string? DownPath { get; set; }
 
@@ -64,5 +76,6 @@ public sealed class FakeFaults
         ExpireTokenAfter = 37,
         UpdateBetweenPages = true,
         DuplicateAcrossPages = true,
+        CountsAsStrings = true,
     };
 }

@@ -311,6 +311,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
             ("GET", "/analytics/202509/shop_lives/performance") => DailyList(shop, query, "live_stream_sessions", d => d.LiveSessions, l => LiveJson(shop, l)),
             ("GET", "/analytics/202509/shop_videos/performance") => DailyList(shop, query, "videos", d => d.Videos, VideoJson),
+            ("GET", ProductPerformancePath) => ProductPerformance(shop, query),
             ("GET", "/customer_service/202407/performance") => Service(shop, query),
             ("POST", "/customer_service/202602/sessions/search") => ServiceSessions(shop, query, body),
             ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
@@ -318,7 +319,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
                 or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
                 or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled"
-                or "/customer_service/202602/sessions/search") => Error(405, 36009010, "Invalid method."),
+                or "/customer_service/202602/sessions/search" or ProductPerformancePath) => Error(405, 36009010, "Invalid method."),
             _ => Error(404, 36009009, "Invalid path."),
         };
     }
@@ -472,7 +473,16 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     /// An analytics list (reference digest 10.4, 10.5) over the shop-local days asked for, paged, with
     /// <c>latest_available_date</c> = yesterday; days after it are not ready and have nothing.
     /// </summary>
-    private Answer DailyList<T>(ShopState shop, Dictionary<string, string> query, string listName, Func<SyntheticDay, IEnumerable<T>> select, Func<T, JsonObject> render)
+    private Answer DailyList<T>(ShopState shop, Dictionary<string, string> query, string listName, Func<SyntheticDay, IEnumerable<T>> select, Func<T, JsonObject> render) =>
+        DailyList(shop, query, listName, date => select(_world.Day(shop.Store.Id, date)), (r, _) => render(r), repeatAcrossPages: false);
+
+    /// <summary>
+    /// An analytics list over the shop-local days asked for: <paramref name="select"/> gives a day's records and
+    /// <paramref name="render"/> draws one (with its position in the list). With <paramref name="repeatAcrossPages"/>,
+    /// the <see cref="FakeFaults.DuplicateAcrossPages"/> fault applies: each page after the first starts with the last
+    /// record of the page before.
+    /// </summary>
+    private Answer DailyList<T>(ShopState shop, Dictionary<string, string> query, string listName, Func<DateOnly, IEnumerable<T>> select, Func<T, int, JsonObject> render, bool repeatAcrossPages)
     {
         if (DateRange(query, "start_date_ge", "end_date_lt") is not { } range)
         {
@@ -488,11 +498,16 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         var records = new List<T>();
         for (var date = range.Start; date < range.End && date <= latest; date = date.AddDays(1))
         {
-            records.AddRange(select(_world.Day(shop.Store.Id, date)));
+            records.AddRange(select(date));
         }
 
         var offset = query.TryGetValue("page_token", out var token) && token.Length > 0 ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)).AsSpan(2), CultureInfo.InvariantCulture) : 0;
-        var page = new JsonArray([.. records.Skip(offset).Take(size).Select(r => (JsonNode)render(r))]);
+        var page = new JsonArray([.. records.Skip(offset).Take(size).Select((r, i) => (JsonNode)render(r, offset + i))]);
+        if (repeatAcrossPages && Faults.DuplicateAcrossPages && offset > 0 && offset <= records.Count)
+        {
+            page.Insert(0, render(records[offset - 1], offset - 1));
+        }
+
         var next = offset + size < records.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + (offset + size).ToString(CultureInfo.InvariantCulture))) : "";
         Interlocked.Increment(ref Stats.PagesField);
         return Ok(new JsonObject { [listName] = page, ["next_page_token"] = next, ["total_count"] = records.Count, ["latest_available_date"] = StoreCalendar.Format(latest) });

@@ -230,7 +230,8 @@ public sealed class TikTokMapper
 
     /// <summary>
     /// A shop performance interval (202405, 1D): the traffic it has (impressions, page views, visitors; product clicks
-    /// and add-to-cart users are not given at shop level) and the platform's GMV and order count. A field that does not
+    /// and add-to-cart users are not given at shop level, they come from the product list, <see cref="MapProductTraffic"/>)
+    /// and the platform's GMV and order count. A field that does not
     /// parse makes the part it belongs to unusable and is reported as a rejected record.
     /// </summary>
     public (TrafficDaily? Traffic, PlatformDaily? Platform) MapShopPerformance(JsonElement interval, DateOnly date, List<RejectedRecord> rejected)
@@ -265,6 +266,29 @@ public sealed class TikTokMapper
         }
 
         return (traffic, new PlatformDaily(_store.Id, date, currency, amount, orders));
+    }
+
+    /// <summary>
+    /// A product's day from the product performance list (202605, one-day range): its clicks and add-to-cart users from
+    /// <c>total_performance</c> (every channel together), counts as JSON numbers or numeric strings. A product whose
+    /// id or counts cannot be read is rejected with the reasons; the day's sums are then incomplete.
+    /// </summary>
+    public (TikTokProductTraffic? Product, RejectedRecord? Rejected) MapProductTraffic(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = json.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.Number ? idValue.GetRawText() : r.Id("id");
+        if (!json.TryGetProperty("total_performance", out var total) || total.ValueKind != JsonValueKind.Object)
+        {
+            r.Problem("total_performance is missing");
+            return (null, Reject("product_traffic", id, position, r, json));
+        }
+
+        var counts = new Reader(total, r);
+        var clicks = counts.Count("product_clicks", "total_performance.product_clicks");
+        var cartUsers = counts.Count("add_cart_users", "total_performance.add_cart_users");
+        return r.Clean
+            ? (new TikTokProductTraffic(id!, clicks, cartUsers), null)
+            : (null, Reject("product_traffic", id, position, r, json));
     }
 
     /// <summary>

@@ -89,3 +89,9 @@ public sealed record TikTokServiceSession(string SessionId, DateTimeOffset Began
 /// <param name="ResponsePercentage">response_percentage: sessions with a first response within 24 h, in percent.</param>
 /// <param name="ResponseMinutes">response_time_mins: the average first response, in minutes.</param>
 public sealed record TikTokServicePerformance(long Sessions, decimal ResponsePercentage, decimal ResponseMinutes);
+
+/// <summary>A product's day as the product performance list (202605) gives it: the counts the shop performance lacks.</summary>
+/// <param name="ProductId">Product id.</param>
+/// <param name="Clicks">total_performance.product_clicks: clicks on the product that day.</param>
+/// <param name="AddToCartUsers">total_performance.add_cart_users: users who added the product to cart that day (unique per product only).</param>
+public sealed record TikTokProductTraffic(string ProductId, long Clicks, long AddToCartUsers);

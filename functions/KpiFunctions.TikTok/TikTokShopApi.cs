@@ -16,6 +16,15 @@ public sealed class TikTokShopApi
     /// <summary>Sessions per search page (the most the search takes).</summary>
     public const int ServiceSessionPageSize = 100;
 
+    /// <summary>
+    /// The product performance list with per-product click and add-to-cart counts. Version 202605 is seen only in
+    /// practitioners' code (docs/tiktok-shop-api-notes.md); 202509 and older have no such counts.
+    /// </summary>
+    public const string ProductPerformancePath = "/analytics/202605/shop_products/performance";
+
+    /// <summary>TikTok's code for an API version that does not exist or that the app may not use (reference digest §1).</summary>
+    public const long InvalidVersionCode = 36009014;
+
     private readonly TikTokApiClient _client;
     private readonly TikTokOptions _options;
 
@@ -76,6 +85,14 @@ public sealed class TikTokShopApi
     /// </summary>
     public Task<DailyList> GetVideosAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         GetDailyListAsync(storeId, cipher, "/analytics/202509/shop_videos/performance", "videos", date, onPage, cancellationToken);
+
+    /// <summary>
+    /// GET /analytics/202605/shop_products/performance for one shop-local day, every page: each product's figures for
+    /// that day in <c>total_performance</c>, with product impressions, clicks and add-to-cart users and counts
+    /// (docs/tiktok-shop-api-notes.md).
+    /// </summary>
+    public Task<DailyList> GetProductPerformanceAsync(string storeId, string cipher, DateOnly date, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        GetDailyListAsync(storeId, cipher, ProductPerformancePath, "products", date, onPage, cancellationToken);
 
     /// <summary>
     /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6): one aggregate per call,
@@ -212,7 +229,12 @@ public sealed class TikTokShopApi
             {
                 foreach (var record in list.EnumerateArray())
                 {
-                    if (record.TryGetProperty(idField, out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } key)
+                    // Some analytics lists send ids as JSON numbers (the SKU list does); either way one key per record.
+                    var key = !record.TryGetProperty(idField, out var id) ? null
+                        : id.ValueKind == JsonValueKind.String ? id.GetString()
+                        : id.ValueKind == JsonValueKind.Number ? id.GetRawText()
+                        : null;
+                    if (key is { Length: > 0 })
                     {
                         records[key] = record; // met again on a later page: kept once
                     }

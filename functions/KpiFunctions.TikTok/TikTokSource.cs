@@ -23,7 +23,8 @@ namespace KpiFunctions.TikTok;
 /// because the pipeline counts an order on the day it was placed and replaces a store-day whole; later changes come
 /// through the lookback re-fetch and, for older orders, the late-change search by update_time. Refunds are fetched
 /// by update_time because they count on the day they complete. Shop performance (analytics 202405) has impressions,
-/// page views and visitors but no product clicks or add-to-cart users at shop level; video analytics have no
+/// page views and visitors but no product clicks or add-to-cart users; those are the product performance list's
+/// (analytics 202605) summed over the day's products; video analytics have no
 /// completed views; the day's service figures are built from its sessions (session search by begin_time, the last
 /// 90 days only), which carry no reviews: those stay unknown. Orders and returns are what a day stands on, so their
 /// failure fails the store; the other datasets are optional: one that cannot be read (a scope the authorisation
@@ -51,6 +52,12 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         _hasher = hasher;
         _time = time;
     }
+
+    /// <summary>The not-fetched key of the day's product clicks alone (traffic_daily's other figures stand).</summary>
+    public const string ProductClicksKey = "traffic_daily.product_clicks";
+
+    /// <summary>The not-fetched key of the day's add-to-cart users alone (traffic_daily's other figures stand).</summary>
+    public const string AddToCartUsersKey = "traffic_daily.add_to_cart_users";
 
     /// <summary>What this source does not read, and why: their measures are unknown with this reason, never zero.</summary>
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -161,6 +168,21 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
                 {
                     notFetched["traffic_daily"] = $"TikTok's shop performance for {day} has no traffic figures";
                 }
+            }
+        }
+
+        // Shop performance has no click or add-to-cart counts: they are the product list's, summed over the day's products.
+        if (traffic is not null)
+        {
+            var (counts, unknown) = await FetchProductCountsAsync(store, cipher, date, traffic, mapper, Keep("product_performance"), rejected, cancellationToken).ConfigureAwait(false);
+            if (counts is { } sums)
+            {
+                traffic = traffic with { ProductClicks = sums.Clicks, AddToCartUsers = sums.AddToCartUsers };
+            }
+            else
+            {
+                notFetched[ProductClicksKey] = unknown!;
+                notFetched[AddToCartUsersKey] = unknown!;
             }
         }
 
@@ -359,6 +381,70 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
 
         return new FeeReading(placedFrom, estimated, rejected) { Notes = notes };
+    }
+
+    /// <summary>
+    /// The day's product clicks and add-to-cart users: the product performance list (202605) for the day, its
+    /// <c>product_clicks</c> and <c>add_cart_users</c> summed over the products listed (so a user who added two
+    /// products counts twice). Null with the reason, naming the endpoint and the day, when the list cannot be read, is
+    /// refused as a version the app may not use (there is no older version with these counts to fall back to), is not
+    /// ready, has a product that cannot be read (it is quarantined; a partial sum would be too low), or lists no product
+    /// although the shop had impressions.
+    /// </summary>
+    private async Task<((long Clicks, long AddToCartUsers)? Counts, string? Unknown)> FetchProductCountsAsync(
+        Store store, string cipher, DateOnly date, TrafficDaily traffic, TikTokMapper mapper, Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        var day = StoreCalendar.Format(date);
+        var what = $"TikTok's product performance (GET {TikTokShopApi.ProductPerformancePath}) for {day}";
+        DailyList list;
+        try
+        {
+            list = await _api.GetProductPerformanceAsync(store.Id, cipher, date, keep, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TikTokApiException ex) when (ex.Code == TikTokShopApi.InvalidVersionCode || ex.Message.Contains("version", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, $"{what} was refused as an API version the app may not use: version 202605 is the only one known to give product clicks and add-to-cart users (202509 has none), so ask TikTok to allow it for the app; {ex.Message}");
+        }
+        catch (TikTokApiException ex)
+        {
+            return (null, $"{what} could not be read: {ex.Message}");
+        }
+
+        if (list.LatestAvailable is not { } latest || latest < date)
+        {
+            return (null, $"{what} is not ready yet (latest ready day: {(list.LatestAvailable is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it");
+        }
+
+        long clicks = 0, cartUsers = 0;
+        var unreadable = 0;
+        for (var i = 0; i < list.Records.Count; i++)
+        {
+            var (product, bad) = mapper.MapProductTraffic(list.Records[i], i);
+            if (bad is not null)
+            {
+                rejected.Add(bad);
+                unreadable++;
+            }
+            else if (product is not null)
+            {
+                clicks = checked(clicks + product.Clicks);
+                cartUsers = checked(cartUsers + product.AddToCartUsers);
+            }
+        }
+
+        if (unreadable > 0)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture,
+                $"{unreadable} of the {list.Records.Count} products in {what} could not be read (quarantined), so the day's sums of product clicks and add-to-cart users would be short"));
+        }
+
+        if (list.Records.Count == 0 && traffic.Impressions > 0)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture,
+                $"{what} lists no product, although shop performance counts {traffic.Impressions} product impressions that day"));
+        }
+
+        return ((clicks, cartUsers), null);
     }
 
     /// <summary>

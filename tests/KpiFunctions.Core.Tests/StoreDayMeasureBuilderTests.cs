@@ -119,6 +119,22 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void One_measure_the_source_could_not_fetch_is_unknown_with_its_reason_and_the_rest_of_its_dataset_stands()
+    {
+        var day = SampleStoreDay.Build();
+
+        var measures = StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["traffic_daily.product_clicks"] = "the product list could not be read" } });
+
+        Assert.Null(measures.Values["product_clicks"]);
+        Assert.Equal($"product_clicks of traffic_daily was not fetched for store t1 on {SampleStoreDay.Date:yyyy-MM-dd}: the product list could not be read", measures.NullReasons["product_clicks"]);
+        Assert.Equal(2000m, measures.Values["impressions"]);
+        Assert.Equal(16m, measures.Values["add_to_cart_users"]);
+        Assert.False(measures.NullReasons.ContainsKey("add_to_cart_users"));
+        var bad = Assert.Throws<ArgumentException>(() => StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["traffic_daily.live_gmv"] = "x" } }));
+        Assert.Contains("traffic_daily has no measure 'live_gmv'", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Service_and_video_figures_the_source_does_not_give_are_unknown_with_a_reason_and_the_rest_stay_known()
     {
         // As a source may give them: no 12-hour share, no reviews, no completed views on the second video.

@@ -101,6 +101,43 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public void The_days_products_split_the_shops_traffic_exactly_and_leave_every_other_figure_as_it_was()
+    {
+        var world = World();
+        var untouched = World();
+        var days = Enumerable.Range(0, 14).Select(i => new DateOnly(2026, 10, 19).AddDays(i)).ToArray();
+        var withoutTraffic = 0;
+
+        foreach (var store in world.Stores)
+        {
+            foreach (var day in days)
+            {
+                var products = world.ProductTraffic(store.Id, day);
+                if (world.Day(store.Id, day).Traffic is not { } shop)
+                {
+                    Assert.Empty(products);
+                    withoutTraffic++;
+                    continue;
+                }
+
+                Assert.Equal(world.Products(store.Id).Select(p => p.ProductId).Distinct().Order(StringComparer.Ordinal), products.Select(p => p.ProductId));
+                Assert.Equal(shop.Impressions, products.Sum(p => p.Impressions));
+                Assert.Equal(shop.ProductClicks, products.Sum(p => p.Clicks));
+                Assert.Equal(shop.AddToCartUsers, products.Sum(p => p.AddToCartUsers));
+                Assert.All(products, p => Assert.True(p.Clicks <= p.Impressions && p.AddToCartUsers <= p.AddToCartCount, $"{p.ProductId} on {day}: {p}"));
+                Assert.Equal(world.Truth(store.Id, day).SkuGmv.Values.Sum(), products.Sum(p => p.Gmv));
+
+                // A stream of its own: the world whose products were never asked for has the same day, draw for draw.
+                Assert.Equal(untouched.Day(store.Id, day).Traffic, shop);
+                Assert.Equal(untouched.Day(store.Id, day).Inventory, world.Day(store.Id, day).Inventory);
+            }
+        }
+
+        Assert.Equal(World().ProductTraffic(world.Stores[0].Id, days[0]), world.ProductTraffic(world.Stores[0].Id, days[0])); // the same seed, the same split
+        Assert.True(withoutTraffic < world.Stores.Count * days.Length);
+    }
+
+    [Fact]
     public void Refunds_complete_days_after_their_orders_and_never_after_the_as_of_time()
     {
         var world = World();

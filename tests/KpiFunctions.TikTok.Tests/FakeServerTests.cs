@@ -200,6 +200,66 @@ public sealed class FakeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_product_performance_list_pages_through_the_days_products_which_sum_to_the_shops_traffic()
+    {
+        var (api, _, client) = await ClientAsync(Store.Id);
+        _fake.Faults = new FakeFaults { DuplicateAcrossPages = true, CountsAsStrings = true };
+        var day = Enumerable.Range(0, 30).Select(i => Day.AddDays(-i)).First(d => _world.Day(Store.Id, d).Traffic is not null);
+        var shop = _world.Day(Store.Id, day).Traffic!;
+        var expected = _world.ProductTraffic(Store.Id, day);
+        var cipher = _fake.Cipher(Store.Id);
+        const string path = "/analytics/202605/shop_products/performance";
+        List<KeyValuePair<string, string>> Window(DateOnly from) => [new("start_date_ge", StoreCalendar.Format(from)), new("end_date_lt", StoreCalendar.Format(from.AddDays(1))), new("page_size", "5")];
+
+        // Five a page by hand: every product of the day once (the fault repeats one per page), each with the latest ready day.
+        var ids = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var query = Window(day);
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await client.GetAsync(Store.Id, cipher, path, query);
+            Assert.Equal(StoreCalendar.Format(StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(Store.TimeZone)).AddDays(-1)), data.GetProperty("latest_available_date").GetString());
+            Assert.Equal(expected.Count, data.GetProperty("total_count").GetInt32());
+            ids.AddRange(data.GetProperty("products").EnumerateArray().Select(p => p.GetProperty("id").GetString()!));
+            token = data.GetProperty("next_page_token").GetString() is { Length: > 0 } next ? next : null;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal((expected.Count + 4) / 5, pages);
+        Assert.Equal(expected.Select(p => p.ProductId), ids.Distinct());
+        Assert.True(ids.Count > expected.Count);
+
+        // Through the API: each product once; the counts (sent as strings) sum to the shop's traffic of the day.
+        var mapper = new TikTokMapper(Store, new BuyerIdHasher(Salt), TimeProvider.System);
+        var list = await api.GetProductPerformanceAsync(Store.Id, cipher, day);
+        var products = list.Records.Select((r, i) => mapper.MapProductTraffic(r, i).Product!).ToList();
+        Assert.Equal(expected.Select(p => (p.ProductId, p.Clicks, p.AddToCartUsers)), products.Select(p => (p.ProductId, p.Clicks, p.AddToCartUsers)));
+        Assert.Equal(shop.ProductClicks, products.Sum(p => p.Clicks));
+        Assert.Equal(shop.AddToCartUsers, products.Sum(p => p.AddToCartUsers));
+        Assert.Equal(shop.Impressions, expected.Sum(p => p.Impressions));
+
+        // Today is not ready: nothing listed, and the latest ready day says so. A page too large and a POST are refused,
+        // and so is the whole version when the app may not use it.
+        var today = await api.GetProductPerformanceAsync(Store.Id, cipher, StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(Store.TimeZone)));
+        Assert.Empty(today.Records);
+        Assert.True(today.LatestAvailable < StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(Store.TimeZone)));
+        var large = await Assert.ThrowsAnyAsync<TikTokApiException>(() => client.GetAsync(Store.Id, cipher, path, [.. Window(day).SkipLast(1), new("page_size", "101")]));
+        var post = await Assert.ThrowsAsync<TikTokApiException>(() => client.PostAsync(Store.Id, cipher, path, Window(day), new Dictionary<string, object>()));
+        _fake.Faults = new FakeFaults { ProductVersionRefused = true };
+        var refused = await Assert.ThrowsAsync<TikTokApiException>(() => api.GetProductPerformanceAsync(Store.Id, cipher, day));
+        Assert.Equal((400, 36009004L), (large.Status, large.Code));
+        Assert.Equal(405, post.Status);
+        Assert.Equal(TikTokShopApi.InvalidVersionCode, refused.Code);
+    }
+
+    [Fact]
     public async Task Service_performance_is_made_from_the_sessions_unless_a_drift_fault_adds_sessions_the_search_does_not_list()
     {
         var (api, _, _) = await ClientAsync(Store.Id);

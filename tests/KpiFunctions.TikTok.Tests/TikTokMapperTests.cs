@@ -170,6 +170,45 @@ public sealed class TikTokMapperTests
     }
 
     [Fact]
+    public void Product_traffic_gives_each_products_clicks_and_add_to_cart_users_which_sum_over_the_days_products()
+    {
+        // Three products, counts as numbers, as numeric strings and with a numeric id: clicks 41 + 7 + 0 = 48, add-to-cart
+        // users 5 + 2 + 0 = 7 (a user who added p1 and p2 counts in both).
+        var records = new[]
+        {
+            """{"id":"1729","total_performance":{"product_impressions":1200,"product_clicks":41,"add_cart_users":5,"add_cart_count":6,"gmv":{"amount":"59.70","currency":"GBP"}}}""",
+            """{"id":"1730","total_performance":{"product_impressions":"310","product_clicks":"7","add_cart_users":"2","add_cart_count":"2"}}""",
+            """{"id":1731,"total_performance":{"product_impressions":12,"product_clicks":0,"add_cart_users":0}}""",
+        };
+
+        var mapped = records.Select((r, i) => _mapper.MapProductTraffic(Json(r), i)).ToList();
+
+        Assert.All(mapped, m => Assert.Null(m.Rejected));
+        Assert.Equal(
+            [new TikTokProductTraffic("1729", 41, 5), new TikTokProductTraffic("1730", 7, 2), new TikTokProductTraffic("1731", 0, 0)],
+            mapped.Select(m => m.Product!));
+        Assert.Equal((48L, 7L), (mapped.Sum(m => m.Product!.Clicks), mapped.Sum(m => m.Product!.AddToCartUsers)));
+    }
+
+    [Fact]
+    public void Product_traffic_whose_counts_do_not_parse_or_are_missing_is_rejected_with_every_reason()
+    {
+        var (product, rejected) = _mapper.MapProductTraffic(Json("""{"id":"1729","total_performance":{"product_clicks":"n/a","add_cart_users":-3}}"""), 2);
+        var (_, noBlock) = _mapper.MapProductTraffic(Json("""{"seller_performance":{"product_clicks":4}}"""), 5);
+        var (_, fractional) = _mapper.MapProductTraffic(Json("""{"id":"1732","total_performance":{"product_clicks":2.5}}"""), 6);
+
+        Assert.Null(product);
+        Assert.Equal(("product_traffic", "1729"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Contains("total_performance.product_clicks 'n/a' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance.add_cart_users '-3' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("#5", noBlock!.RecordKey);
+        Assert.Contains("id is missing", noBlock.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance is missing", noBlock.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance.product_clicks '2.5' is not a whole non-negative number", fractional!.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance.add_cart_users is missing", fractional.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_product_becomes_one_row_per_sku_with_its_stock_summed_over_warehouses()
     {
         var (skus, stock, rejected) = _mapper.MapProduct(Json("""

@@ -23,9 +23,9 @@ namespace KpiFunctions.TikTok.Tests;
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
+    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
     private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds"];
-    private static readonly string[] NotGivenKpis = ["ctr", "add_to_cart_rate", "video_completion_rate", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
+    private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
     private FakeTikTokServer _fake = null!;
@@ -143,6 +143,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         Assert.Contains(rows.Values, r => r.Kpis["avg_live_watch_time"].Value is > 0); // LIVE sessions really came through
         Assert.Contains(rows.Values, r => r.Measures["video_views"] is > 0); // and videos
+        Assert.Contains(rows.Values, r => r.Kpis["ctr"].Value is > 0 && r.Kpis["add_to_cart_rate"].Value is > 0); // and the product list's counts
         Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0 && r.StoreId == _world.Stores[0].Id); // and customer service, in a 12 h window
         Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0 && r.StoreId != _world.Stores[0].Id); // and a 24 h one
         Assert.DoesNotContain(apiRun.Tasks, t => t.Notes?.Contains("customer service", StringComparison.Ordinal) == true); // sessions and performance agree
@@ -427,6 +428,40 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
             Assert.Contains("LIVE performance", withoutLive.Kpis[id].NullReason, StringComparison.Ordinal);
             Assert.Contains("could not be read", withoutLive.Kpis[id].NullReason, StringComparison.Ordinal);
         }
+
+        // Without the product list, or with it refused as a version the app may not use, or with a product that cannot be
+        // read, the day's clicks and add-to-cart users are unknown with the endpoint, the day and why; the rest of the
+        // day's traffic stands.
+        Assert.NotNull(row.Kpis["ctr"].Value);
+        Assert.NotNull(row.Kpis["add_to_cart_rate"].Value);
+        async Task<KpiFunctions.Pipeline.Kpis.KpiDailyRow> WithProductFaultAsync(FakeFaults faults, long quarantined)
+        {
+            _fake.Faults = faults;
+            var run = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
+                new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
+            Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
+            Assert.Equal(quarantined, Assert.Single(run.Tasks).Quarantined);
+            var faulty = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, store.Id));
+            Assert.Equal(row.Kpis["conversion_rate"].Value, faulty.Kpis["conversion_rate"].Value);
+            Assert.Equal(row.Measures["impressions"], faulty.Measures["impressions"]);
+            foreach (var id in new[] { "ctr", "add_to_cart_rate" })
+            {
+                Assert.Null(faulty.Kpis[id].Value);
+                Assert.Contains($"/analytics/202605/shop_products/performance) for {request.From:yyyy-MM-dd}", faulty.Kpis[id].NullReason, StringComparison.Ordinal);
+            }
+
+            return faulty;
+        }
+
+        var defects = Assert.Single(third.Tasks).Quarantined;
+        var down = await WithProductFaultAsync(new FakeFaults { DownPath = "/analytics/202605/shop_products/performance" }, defects);
+        Assert.Contains("could not be read", down.Kpis["ctr"].NullReason, StringComparison.Ordinal);
+        var refused = await WithProductFaultAsync(new FakeFaults { ProductVersionRefused = true }, defects);
+        Assert.Contains("version the app may not use", refused.Kpis["add_to_cart_rate"].NullReason, StringComparison.Ordinal);
+        var unreadable = new FakeFaults();
+        unreadable.UnreadableProductTraffic.Add((store.Id, request.From));
+        var spoiled = await WithProductFaultAsync(unreadable, defects + 1);
+        Assert.Contains("could not be read (quarantined)", spoiled.Kpis["ctr"].NullReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,10 +4,10 @@ namespace KpiFunctions.Core.Domain;
 /// <param name="StoreId">Store.</param>
 /// <param name="Date">Store-local day.</param>
 /// <param name="Impressions">Product impressions.</param>
-/// <param name="ProductClicks">Clicks on products; null when the source does not give them at shop level.</param>
+/// <param name="ProductClicks">Clicks on products, summed over the store's products; null when the source does not give them.</param>
 /// <param name="PageViews">Product detail page views.</param>
 /// <param name="Visitors">Unique product page visitors that day.</param>
-/// <param name="AddToCartUsers">Unique users who added to cart that day; null when the source does not give them (TikTok: only for LIVE products).</param>
+/// <param name="AddToCartUsers">Users who added a product to cart that day, unique per product and summed over products (a user who added two products counts twice); null when the source does not give them.</param>
 public sealed record TrafficDaily(
     string StoreId,
     DateOnly Date,

@@ -33,7 +33,9 @@ public sealed record StoreDayData(
 {
     /// <summary>
     /// Datasets the source did not fetch for this day (dataset name, e.g. <c>ads_daily</c>, to the reason): their
-    /// measures are unknown with that reason, not zero, even for event data where no records would mean zero.
+    /// measures are unknown with that reason, not zero, even for event data where no records would mean zero. A key
+    /// <c>dataset.measure</c> (e.g. <c>traffic_daily.product_clicks</c>) makes that one measure unknown and leaves the
+    /// rest of the dataset standing.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
 }

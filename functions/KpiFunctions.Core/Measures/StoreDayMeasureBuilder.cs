@@ -48,11 +48,20 @@ public static class StoreDayMeasureBuilder
             Unknown(values, reasons, "gmv_target", string.Create(CultureInfo.InvariantCulture, $"no GMV target for store {data.Store.Id} in {data.Date:yyyy-MM}"));
         }
 
-        foreach (var (dataset, reason) in data.NotFetched)
+        foreach (var (key, reason) in data.NotFetched)
         {
-            foreach (var id in MeasuresOf(dataset))
+            // A dataset, or one measure of it ("traffic_daily.product_clicks": the rest of the dataset stands).
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            var dataset = dot < 0 ? key : key[..dot];
+            var measures = MeasuresOf(dataset);
+            if (dot >= 0 && !measures.Contains(key[(dot + 1)..], StringComparer.Ordinal))
             {
-                Unknown(values, reasons, id, $"{dataset} was not fetched for {where}: {reason}");
+                throw new ArgumentException($"'{key}' cannot be marked as not fetched: {dataset} has no measure '{key[(dot + 1)..]}' (it has {string.Join(", ", measures)}).", nameof(data));
+            }
+
+            foreach (var id in dot < 0 ? measures : [key[(dot + 1)..]])
+            {
+                Unknown(values, reasons, id, dot < 0 ? $"{dataset} was not fetched for {where}: {reason}" : $"{id} of {dataset} was not fetched for {where}: {reason}");
             }
         }
 
@@ -203,7 +212,7 @@ public static class StoreDayMeasureBuilder
         values["product_clicks"] = traffic.ProductClicks;
         if (traffic.ProductClicks is null)
         {
-            reasons["product_clicks"] = $"the source gives no product clicks at shop level for {where}";
+            reasons["product_clicks"] = $"the source gives no product clicks for {where}";
         }
 
         values["page_views"] = traffic.PageViews;
@@ -211,7 +220,7 @@ public static class StoreDayMeasureBuilder
         values["add_to_cart_users"] = traffic.AddToCartUsers;
         if (traffic.AddToCartUsers is null)
         {
-            reasons["add_to_cart_users"] = $"the source gives no add-to-cart users at shop level for {where} (TikTok reports add-to-cart only for LIVE products)";
+            reasons["add_to_cart_users"] = $"the source gives no add-to-cart users for {where}";
         }
 
     }

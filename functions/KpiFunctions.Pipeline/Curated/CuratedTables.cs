@@ -88,10 +88,10 @@ public static class CuratedTables
         .String("store_id", x => x.StoreId, "Store id")
         .Date("date", x => x.Date, "Store-local day")
         .Int64("impressions", x => x.Impressions, "Product impressions")
-        .OptionalInt64("product_clicks", x => x.ProductClicks, "Clicks on products; null when the source does not give them")
+        .OptionalInt64("product_clicks", x => x.ProductClicks, "Clicks on products, summed over products; null when the source does not give them")
         .Int64("page_views", x => x.PageViews, "Product page views")
         .Int64("visitors", x => x.Visitors, "Unique product page visitors that day")
-        .OptionalInt64("add_to_cart_users", x => x.AddToCartUsers, "Unique users who added to cart that day; null when the source does not give them (TikTok: LIVE products only)");
+        .OptionalInt64("add_to_cart_users", x => x.AddToCartUsers, "Users who added a product to cart that day, unique per product and summed over products (a user who added two products counts twice); null when the source does not give them");
 
     /// <summary>LIVE sessions.</summary>
     public static CuratedTable<LiveSession> LiveSessions { get; } = new CuratedTable<LiveSession>(Datasets.LiveSessions, "One row per LIVE session started on the day.", r => new LiveSession(
