@@ -31,7 +31,8 @@ public sealed record SourceBatch(
 {
     /// <summary>
     /// Datasets this source did not fetch (traffic_daily, live_sessions, videos, ads_daily, service_daily,
-    /// inventory_daily) with the reason; their measures become unknown instead of zero.
+    /// inventory_daily) with the reason; their measures become unknown instead of zero. <c>service_daily.reviews</c>
+    /// says the same of the reviews alone, when the day's service record is given without them.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
 

@@ -89,3 +89,15 @@ public sealed record TikTokServiceSession(string SessionId, DateTimeOffset Began
 /// <param name="ResponsePercentage">response_percentage: sessions with a first response within 24 h, in percent.</param>
 /// <param name="ResponseMinutes">response_time_mins: the average first response, in minutes.</param>
 public sealed record TikTokServicePerformance(long Sessions, decimal ResponsePercentage, decimal ResponseMinutes);
+
+/// <summary>A product's ratings for one day as its performance (analytics 202509, <c>performance.ratings[]</c>) gives them, counted by stars.</summary>
+/// <param name="ProductId">Product id.</param>
+/// <param name="Stars">Five counts: <c>Stars[0]</c> the ratings of 1 star, <c>Stars[4]</c> those of 5 stars; a star the answer does not list has none.</param>
+public sealed record TikTokProductRatings(string ProductId, IReadOnlyList<long> Stars)
+{
+    /// <summary>Every rating.</summary>
+    public long Total => Stars.Sum();
+
+    /// <summary>Ratings of 1 or 2 stars.</summary>
+    public long Negative => Stars[0] + Stars[1];
+}

@@ -33,7 +33,9 @@ public sealed record StoreDayData(
 {
     /// <summary>
     /// Datasets the source did not fetch for this day (dataset name, e.g. <c>ads_daily</c>, to the reason): their
-    /// measures are unknown with that reason, not zero, even for event data where no records would mean zero.
+    /// measures are unknown with that reason, not zero, even for event data where no records would mean zero. A part of
+    /// a dataset that was fetched is named <c>dataset.part</c> (<c>service_daily.reviews</c>: the chats were read, the
+    /// reviews were not).
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
 }
