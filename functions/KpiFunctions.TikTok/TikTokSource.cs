@@ -430,10 +430,10 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             }
 
             await page(data, read.Count).ConfigureAwait(false);
-            if (TikTokShopApi.LatestAvailableDay(data) is not { } latest || latest < date)
+            var latest = TikTokShopApi.LatestAvailableDay(data);
+            if (latest is null || latest < date)
             {
-                var ready = TikTokShopApi.LatestAvailableDay(data) is { } l ? StoreCalendar.Format(l) : "not given";
-                return Unknown($"TikTok's {endpoint} for {day} is not ready yet (latest ready day: {ready}); a later run fetches the day's reviews");
+                return Unknown($"TikTok's {endpoint} for {day} is not ready yet (latest ready day: {(latest is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches the day's reviews");
             }
 
             var (ratings, bad) = mapper.MapProductRatings(data, productId, read.Count);
