@@ -58,7 +58,25 @@ public sealed class FakeFaults
     public HashSet<(string StoreId, DateOnly Date)> UnreadableProductTraffic { get; } = [];
 
     /// <summary>A path answered 500 every time (an endpoint that is down).</summary>
+    /// <summary>
+    /// A path answered 500 every time (an endpoint that is down). A segment in braces stands for any one segment, so
+    /// <c>/analytics/202509/shop_products/{product_id}/performance</c> takes down every product's.
+    /// </summary>
     public string? DownPath { get; set; }
+
+    /// <summary>Whether <paramref name="path"/> is <see cref="DownPath"/>.</summary>
+    public bool IsDown(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (DownPath is null || DownPath == path)
+        {
+            return DownPath is not null;
+        }
+
+        var down = DownPath.Split('/');
+        var asked = path.Split('/');
+        return down.Length == asked.Length && down.Zip(asked).All(p => p.First == p.Second || (p.First.StartsWith('{') && p.First.EndsWith('}') && p.Second.Length > 0));
+    }
 
     /// <summary>Latency added to every answer (the benchmark's page latency).</summary>
     public TimeSpan Latency { get; set; }

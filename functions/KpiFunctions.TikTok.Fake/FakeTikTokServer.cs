@@ -21,7 +21,7 @@ namespace KpiFunctions.TikTok.Fake;
 /// Our fake of the TikTok Shop Open API on 127.0.0.1: the 202309 envelopes and error codes (reference digest §4),
 /// signatures (§3), the common-parameter checks (§2), access tokens per shop with refresh (§6), authorized shops,
 /// order, return, product and affiliate order search (§7, §8, §11, docs/tiktok-shop-api-notes.md) with cursor paging,
-/// the analytics and service figures (§10), all served from a <see cref="SyntheticWorld"/>, so
+/// the analytics and service figures (§10), the products' ratings, all served from a <see cref="SyntheticWorld"/>, so
 /// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
 /// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
 /// </summary>
@@ -221,7 +221,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             return Error(429, 36009002, "Too many requests. Please retry later.", retryAfter: faults.RetryAfterSeconds > 0 ? faults.RetryAfterSeconds : null);
         }
 
-        if (faults.DownPath == path)
+        if (faults.IsDown(path))
         {
             Interlocked.Increment(ref Stats.FaultsField);
             return Error(500, 36009003, "Internal error, please retry.");
@@ -300,6 +300,11 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             return context.Request.Method == "GET"
                 ? StatementTransactions(shop, path[statementPrefix.Length..^transactionsSuffix.Length], query)
                 : Error(405, 36009010, "Invalid method.");
+        }
+
+        if (ProductOfPerformancePath(path) is { } productId)
+        {
+            return context.Request.Method == "GET" ? ProductPerformance(shop, productId, query) : Error(405, 36009010, "Invalid method.");
         }
 
         return (context.Request.Method, path) switch

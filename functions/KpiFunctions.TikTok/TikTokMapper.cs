@@ -426,7 +426,8 @@ public sealed class TikTokMapper
     /// The day's service figures from the sessions opened that day: chats are the sessions, answered ones have a
     /// first response at all, within 12 h and within 24 h count first responses of at most 43,200 and 86,400 seconds
     /// (a window includes its end), and the first-response total sums the answered sessions' seconds,
-    /// those answered after 24 h included. Reviews are not in the sessions: they stay unknown (null).
+    /// those answered after 24 h included. Reviews are not in the sessions: they stay unknown (null) until
+    /// <see cref="WithReviews"/> adds them from the products' ratings.
     /// </summary>
     public ServiceDaily MapServiceDay(DateOnly date, IReadOnlyList<TikTokServiceSession> sessions)
     {
@@ -447,6 +448,72 @@ public sealed class TikTokMapper
         }
 
         return new ServiceDaily(_store.Id, date, sessions.Count, answered, within12, within24, seconds, null, null);
+    }
+
+    /// <summary>
+    /// A product's ratings for the day from its performance answer's data, or the reasons they cannot be read: the
+    /// answer needs <c>performance.ratings</c> as a list (it may be empty: no rating), each entry a <c>stars</c> of
+    /// <c>1_STAR</c> to <c>5_STAR</c>, met once, with a whole non-negative <c>count</c> (a number or a numeric string).
+    /// <c>percentage</c> is not read: the counts say it all.
+    /// </summary>
+    public (TikTokProductRatings? Ratings, RejectedRecord? Rejected) MapProductRatings(JsonElement data, string productId, int position)
+    {
+        ArgumentNullException.ThrowIfNull(productId);
+        var r = new Reader(data);
+        var stars = new long[5];
+        if (!data.TryGetProperty("performance", out var performance) || performance.ValueKind != JsonValueKind.Object)
+        {
+            r.Problem("performance is missing");
+        }
+        else if (!performance.TryGetProperty("ratings", out var ratings) || ratings.ValueKind != JsonValueKind.Array)
+        {
+            r.Problem("performance.ratings is missing or not a list");
+        }
+        else
+        {
+            var seen = new HashSet<int>();
+            foreach (var rating in ratings.EnumerateArray())
+            {
+                var entry = new Reader(rating, r);
+                var name = rating.ValueKind == JsonValueKind.Object ? entry.Text("stars") : null;
+                var star = name is { Length: 6 } && name.EndsWith("_STAR", StringComparison.Ordinal) && name[0] is >= '1' and <= '5' ? name[0] - '1' : -1;
+                if (star < 0)
+                {
+                    r.Problem($"rating stars '{name ?? rating.GetRawText()}' is not one of 1_STAR to 5_STAR");
+                    continue;
+                }
+
+                if (!seen.Add(star))
+                {
+                    r.Problem($"rating {name} is listed twice");
+                    continue;
+                }
+
+                stars[star] = entry.Count("count", $"rating {name} count");
+            }
+        }
+
+        return r.Clean
+            ? (new TikTokProductRatings(productId, stars), null)
+            : (null, Reject("product_ratings", productId, position, r, data));
+    }
+
+    /// <summary>
+    /// The day's service figures with its reviews: every rating of the products read (TikTok has no review list, so a
+    /// product rating stands for a review), the negative ones those of 1 or 2 stars.
+    /// </summary>
+    public static ServiceDaily WithReviews(ServiceDaily service, IReadOnlyList<TikTokProductRatings> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(ratings);
+        long reviews = 0, negative = 0;
+        foreach (var product in ratings)
+        {
+            reviews += product.Total;
+            negative += product.Negative;
+        }
+
+        return service with { Reviews = checked((int)reviews), NegativeReviews = checked((int)negative) };
     }
 
     /// <summary>

@@ -95,3 +95,14 @@ public sealed record TikTokServicePerformance(long Sessions, decimal ResponsePer
 /// <param name="Clicks">total_performance.product_clicks: clicks on the product that day.</param>
 /// <param name="AddToCartUsers">total_performance.add_cart_users: users who added the product to cart that day (unique per product only).</param>
 public sealed record TikTokProductTraffic(string ProductId, long Clicks, long AddToCartUsers);
+/// <summary>A product's ratings for one day as its performance (analytics 202509, <c>performance.ratings[]</c>) gives them, counted by stars.</summary>
+/// <param name="ProductId">Product id.</param>
+/// <param name="Stars">Five counts: <c>Stars[0]</c> the ratings of 1 star, <c>Stars[4]</c> those of 5 stars; a star the answer does not list has none.</param>
+public sealed record TikTokProductRatings(string ProductId, IReadOnlyList<long> Stars)
+{
+    /// <summary>Every rating.</summary>
+    public long Total => Stars.Sum();
+
+    /// <summary>Ratings of 1 or 2 stars.</summary>
+    public long Negative => Stars[0] + Stars[1];
+}

@@ -95,6 +95,31 @@ public sealed class TikTokShopApi
         GetDailyListAsync(storeId, cipher, ProductPerformancePath, "products", date, onPage, cancellationToken);
 
     /// <summary>
+    /// GET /analytics/202509/shop_products/{product_id}/performance for one shop-local day, one aggregate (granularity
+    /// ALL): the product's figures for the day, <c>performance.ratings[]</c> among them (docs/tiktok-shop-api-notes.md,
+    /// Product ratings). One call per product and day; the answer's data as received.
+    /// </summary>
+    public async Task<JsonElement> GetProductRatingsAsync(string storeId, string cipher, string productId, DateOnly date, CancellationToken cancellationToken = default)
+    {
+        // The id goes into the path: nothing that could change the path (a slash, a query, an escape) is sent.
+        if (productId.Length == 0 || !productId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new TikTokApiException($"Product id '{productId}' is not an id that can go in a path (letters, digits, '-' and '_'); its performance was not asked for.");
+        }
+
+        return await _client.GetAsync(storeId, cipher, $"/analytics/202509/shop_products/{productId}/performance",
+        [
+            new("start_date_ge", Day(date)),
+            new("end_date_lt", Day(date.AddDays(1))),
+            new("granularity", "ALL"),
+            new("currency", "LOCAL"),
+        ], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest shop-local day an analytics answer says is ready (<c>latest_available_date</c>), or null when it does not say.</summary>
+    public static DateOnly? LatestAvailableDay(JsonElement data) => LatestAvailable(data);
+
+    /// <summary>
     /// GET /customer_service/202407/performance for one shop-local day (reference digest 10.6): one aggregate per call,
     /// so one call per day. Returns <c>data.performance</c>, or null when the answer has none.
     /// </summary>

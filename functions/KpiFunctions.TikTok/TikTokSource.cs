@@ -11,8 +11,9 @@ namespace KpiFunctions.TikTok;
 /// <summary>
 /// A store's day from the TikTok Shop Open API: orders placed that day (order search by create_time over the
 /// store-local day), refunds completed that day (return search by update_time; a return's last update is its
-/// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance, and the
-/// customer service sessions begun that day with TikTok's own service performance to check them against. Also the
+/// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance, the
+/// customer service sessions begun that day with TikTok's own service performance to check them against, and the day's
+/// product ratings (as its reviews). Also the
 /// store's products with the stock of every sellable SKU, and the orders placed before a window that changed inside
 /// it. Every page is scrubbed (buyer ids hashed, personal fields
 /// dropped) as it arrives and kept as a raw page; records that cannot be used become rejected records with their
@@ -26,7 +27,8 @@ namespace KpiFunctions.TikTok;
 /// page views and visitors but no product clicks or add-to-cart users; those are the product performance list's
 /// (analytics 202605) summed over the day's products; video analytics have no
 /// completed views; the day's service figures are built from its sessions (session search by begin_time, the last
-/// 90 days only), which carry no reviews: those stay unknown. Orders and returns are what a day stands on, so their
+/// 90 days only), which carry no reviews: those are the day's ratings of the products on sale and of those sold that
+/// day, read one product at a time (product performance, analytics 202509), with no review text. Orders and returns are what a day stands on, so their
 /// failure fails the store; the other datasets are optional: one that cannot be read (a scope the authorisation
 /// lacks, the platform down) is declared not fetched with the error, and the day goes on. Stock exists only as it is now: it is read with the product list and stands for the end of
 /// the store's yesterday; every day keeps the stock curated for it. The Order API carries no sales channel, fees or
@@ -41,6 +43,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     private readonly BuyerIdHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Task<string>> _ciphers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<ProductsOnSale>> _onSale = new(StringComparer.Ordinal);
 
     /// <summary>Creates the source.</summary>
     public TikTokSource(TikTokShopApi api, BuyerIdHasher hasher, TimeProvider time)
@@ -58,6 +61,11 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
 
     /// <summary>The not-fetched key of the day's add-to-cart users alone (traffic_daily's other figures stand).</summary>
     public const string AddToCartUsersKey = "traffic_daily.add_to_cart_users";
+    /// <summary>The not-fetched key of the day's reviews alone, for a day whose chats were read and whose product ratings were not.</summary>
+    public const string ReviewsNotFetched = "service_daily.reviews";
+
+    /// <summary>The not-fetched key of the day's negative reviews alone (always with <see cref="ReviewsNotFetched"/>).</summary>
+    public const string NegativeReviewsNotFetched = "service_daily.negative_reviews";
 
     /// <summary>What this source does not read, and why: their measures are unknown with this reason, never zero.</summary>
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -150,6 +158,10 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var videos = Ready(videoList, "videos", "video performance", (json, i) => mapper.MapVideo(json, date, i));
 
         var (service, serviceNote) = await FetchServiceAsync(store, cipher, date, from, to, mapper, Keep, notFetched, rejected, cancellationToken).ConfigureAwait(false);
+        if (service is not null)
+        {
+            service = await WithReviewsAsync(store, cipher, date, service, orders, mapper, Keep, notFetched, rejected, cancellationToken).ConfigureAwait(false);
+        }
 
         var shop = await Optional("traffic_daily", "shop performance", async () => new { Answer = await _api.GetShopPerformanceAsync(store.Id, cipher, date, cancellationToken).ConfigureAwait(false) }).ConfigureAwait(false);
         TrafficDaily? traffic = null;
@@ -220,9 +232,11 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
         catch (TikTokApiException ex)
         {
+            _onSale[store.Id] = Task.FromResult(new ProductsOnSale([], 0, $"TikTok's product list could not be read: {ex.Message}"));
             return new ProductListing([], []) { Unavailable = $"TikTok's product list could not be read: {ex.Message}" };
         }
 
+        _onSale[store.Id] = Task.FromResult(OnSale(search));
         var skus = new List<ProductSku>();
         var stock = new List<InventorySnapshot>();
         var rejected = new List<RejectedRecord>();
@@ -448,6 +462,130 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     }
 
     /// <summary>
+    /// The day's service figures with their reviews: the ratings of each product on sale (the product list read for
+    /// this store fetch) and of each product the day's orders sold, one call per product for the day (analytics 202509
+    /// product performance; TikTok has no endpoint that lists reviews). A product deactivated since and not sold that
+    /// day is not asked for. The reviews are unknown with the reason, never a partial sum, when the product list could
+    /// not be read, a product's call fails, a product's answer cannot be read (it is quarantined), or the day is not
+    /// ready (<c>latest_available_date</c> before it); the chat figures stand. The first such failure ends the calls.
+    /// </summary>
+    private async Task<ServiceDaily> WithReviewsAsync(
+        Store store, string cipher, DateOnly date, ServiceDaily service, IReadOnlyList<Order> orders, TikTokMapper mapper, Func<string, Func<JsonElement, int, Task>> keep,
+        Dictionary<string, string> notFetched, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        const string endpoint = "product performance (GET /analytics/202509/shop_products/{product_id}/performance)";
+        var day = StoreCalendar.Format(date);
+        ServiceDaily Unknown(string reason)
+        {
+            notFetched[ReviewsNotFetched] = reason;
+            notFetched[NegativeReviewsNotFetched] = reason;
+            return service;
+        }
+
+        var onSale = await ProductsOnSaleAsync(store, cipher, keep("products"), cancellationToken).ConfigureAwait(false);
+        if (onSale.Unavailable is { } unavailable)
+        {
+            return Unknown($"{unavailable}, so which products' ratings make the reviews of {day} is not known");
+        }
+
+        if (onSale.WithoutId > 0)
+        {
+            return Unknown(string.Create(CultureInfo.InvariantCulture, $"{onSale.WithoutId} of TikTok's products came without an id, so their ratings cannot be asked for and the reviews of {day} would be short"));
+        }
+
+        var products = new SortedSet<string>(onSale.Ids, StringComparer.Ordinal);
+        foreach (var line in orders.SelectMany(o => o.Lines))
+        {
+            products.Add(line.ProductId);
+        }
+
+        if (products.Count == 0)
+        {
+            return Unknown($"the store has no product on sale and sold none on {day}, so no product's ratings were read");
+        }
+
+        var page = keep("product_ratings");
+        var read = new List<TikTokProductRatings>(products.Count);
+        foreach (var productId in products)
+        {
+            JsonElement data;
+            try
+            {
+                data = await _api.GetProductRatingsAsync(store.Id, cipher, productId, date, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
+            {
+                return Unknown($"TikTok's {endpoint} for product {productId} on {day} could not be read, so the day's reviews would be short: {ex.Message}");
+            }
+
+            await page(data, read.Count).ConfigureAwait(false);
+            var latest = TikTokShopApi.LatestAvailableDay(data);
+            if (latest is null || latest < date)
+            {
+                return Unknown($"TikTok's {endpoint} for {day} is not ready yet (latest ready day: {(latest is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches the day's reviews");
+            }
+
+            var (ratings, bad) = mapper.MapProductRatings(data, productId, read.Count);
+            if (bad is not null)
+            {
+                rejected.Add(bad);
+                return Unknown($"the ratings of product {productId} in TikTok's {endpoint} for {day} could not be read (quarantined: {bad.Reason}), so the day's reviews would be short");
+            }
+
+            read.Add(ratings!);
+        }
+
+        return TikTokMapper.WithReviews(service, read);
+    }
+
+    /// <summary>The store's products on sale, from this fetch's product list; read here when no list was read yet (a day fetched on its own).</summary>
+    private async Task<ProductsOnSale> ProductsOnSaleAsync(Store store, string cipher, Func<JsonElement, int, Task> keep, CancellationToken cancellationToken)
+    {
+        var reading = _onSale.GetOrAdd(store.Id, _ => ReadOnSaleAsync());
+        try
+        {
+            return await reading.ConfigureAwait(false);
+        }
+        catch
+        {
+            _onSale.TryRemove(new KeyValuePair<string, Task<ProductsOnSale>>(store.Id, reading)); // a later day may try again
+            throw;
+        }
+
+        async Task<ProductsOnSale> ReadOnSaleAsync()
+        {
+            try
+            {
+                return OnSale(await _api.SearchProductsAsync(store.Id, cipher, keep, cancellationToken).ConfigureAwait(false));
+            }
+            catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
+            {
+                return new ProductsOnSale([], 0, $"TikTok's product list could not be read: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>The ids of the listed products on sale (status ACTIVATE), and how many listed products have no id.</summary>
+    private static ProductsOnSale OnSale(SearchResult search)
+    {
+        var ids = new List<string>();
+        var withoutId = 0;
+        foreach (var record in search.Records)
+        {
+            if (TikTokMapper.Text(record, "id") is not { Length: > 0 } id)
+            {
+                withoutId++;
+            }
+            else if (TikTokMapper.Text(record, "status") == "ACTIVATE")
+            {
+                ids.Add(id);
+            }
+        }
+
+        return new ProductsOnSale(ids, withoutId, null);
+    }
+
+    /// <summary>
     /// The day's service figures from the sessions begun that day (session search by begin_time over the
     /// store-local day), and a note when TikTok's own figures for the day (202407 performance) disagree with them or
     /// could not be had. The sessions carry no readiness date: a session answered after the fetch is corrected by the
@@ -636,6 +774,12 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// </summary>
     private Task<string> CipherAsync(Store store, CancellationToken cancellationToken) =>
         _ciphers.GetOrAdd(store.Id, _ => ResolveAsync(store, cancellationToken));
+
+    /// <summary>The store's products on sale as the product list gave them, or why they are not known.</summary>
+    /// <param name="Ids">Product ids with status ACTIVATE.</param>
+    /// <param name="WithoutId">Listed products without an id.</param>
+    /// <param name="Unavailable">Why the list could not be read, or null.</param>
+    private sealed record ProductsOnSale(IReadOnlyList<string> Ids, int WithoutId, string? Unavailable);
 
     private async Task<string> ResolveAsync(Store store, CancellationToken cancellationToken)
     {

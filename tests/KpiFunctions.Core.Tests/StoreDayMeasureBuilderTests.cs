@@ -135,6 +135,29 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void Reviews_not_read_for_a_day_whose_chats_were_are_unknown_with_the_sources_reason_and_the_chats_stay_known()
+    {
+        var day = SampleStoreDay.Build() with
+        {
+            Service = new ServiceDaily("t1", SampleStoreDay.Date, 40, 36, 30, 36, 36 * 600, null, null),
+            NotFetched = new Dictionary<string, string>
+            {
+                ["service_daily.reviews"] = "the product ratings could not be read",
+                ["service_daily.negative_reviews"] = "the product ratings could not be read",
+            },
+        };
+
+        var measures = StoreDayMeasureBuilder.Build(day);
+
+        Assert.Equal(40m, measures.Values["chats"]);
+        Assert.Equal(36m, measures.Values["chats_answered"]);
+        Assert.Null(measures.Values["reviews"]);
+        Assert.Null(measures.Values["negative_reviews"]);
+        Assert.Equal("negative_reviews of service_daily was not fetched for store t1 on 2026-03-10: the product ratings could not be read", measures.NullReasons["negative_reviews"]);
+        Assert.False(measures.NullReasons.ContainsKey("chats"));
+    }
+
+    [Fact]
     public void Service_and_video_figures_the_source_does_not_give_are_unknown_with_a_reason_and_the_rest_stay_known()
     {
         // As a source may give them: no 12-hour share, no reviews, no completed views on the second video.

@@ -138,6 +138,39 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public void The_days_product_ratings_split_its_reviews_exactly_negative_ones_to_1_or_2_stars_over_every_product()
+    {
+        var world = World();
+        var days = Enumerable.Range(0, 14).Select(i => new DateOnly(2026, 10, 19).AddDays(i)).ToArray();
+        var rated = 0;
+
+        foreach (var store in world.Stores)
+        {
+            var products = world.Products(store.Id).Select(p => p.ProductId).Distinct().Order(StringComparer.Ordinal);
+            foreach (var day in days)
+            {
+                var ratings = world.Ratings(store.Id, day);
+                var truth = world.Truth(store.Id, day);
+                if (!truth.HasService)
+                {
+                    Assert.Empty(ratings);
+                    continue;
+                }
+
+                Assert.Equal(products, ratings.Select(r => r.ProductId));
+                Assert.Equal(truth.Reviews, ratings.Sum(r => r.Total));
+                Assert.Equal(truth.NegativeReviews, ratings.Sum(r => r.Negative));
+                Assert.Equal(world.Day(store.Id, day).Service!.Reviews, ratings.Sum(r => r.Total));
+                rated += ratings.Sum(r => r.Stars[2] + r.Stars[3] + r.Stars[4]) > 0 && ratings.Sum(r => r.Negative) > 0 ? 1 : 0;
+            }
+        }
+
+        Assert.True(rated > 0, "no day has both good and negative ratings");
+        static IEnumerable<string> Text(IReadOnlyList<ProductRatings> ratings) => ratings.Select(r => $"{r.ProductId}:{string.Join(",", r.Stars)}");
+        Assert.Equal(Text(world.Ratings(world.Stores[0].Id, days[0])), Text(World().Ratings(world.Stores[0].Id, days[0]))); // the same seed, the same split
+    }
+
+    [Fact]
     public void Refunds_complete_days_after_their_orders_and_never_after_the_as_of_time()
     {
         var world = World();

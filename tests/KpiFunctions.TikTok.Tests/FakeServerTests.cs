@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Privacy;
@@ -278,6 +279,48 @@ public sealed class FakeServerTests : IAsyncLifetime
         var moved = mapper.MapServicePerformance(drifted!.Value, day).Performance!;
         Assert.Equal(sessions.Count + 3, moved.Sessions);
         Assert.Equal(decimal.Round(within24 * 100m / (sessions.Count + 3), 4), moved.ResponsePercentage);
+    }
+
+    [Fact]
+    public async Task Product_performance_gives_each_products_ratings_of_the_day_which_add_up_to_the_worlds_reviews()
+    {
+        var (api, _, _) = await ClientAsync(Store.Id);
+        _fake.Faults = FakeFaults.All();
+        var cipher = _fake.Cipher(Store.Id);
+        var yesterday = StoreCalendar.LocalDate(_world.AsOf, StoreCalendar.ResolveZone(Store.TimeZone)).AddDays(-1);
+        var day = Enumerable.Range(0, 30).Select(i => Day.AddDays(-i)).First(d => _world.Day(Store.Id, d).Service is { Reviews: > 0, NegativeReviews: > 0 });
+        var service = _world.Day(Store.Id, day).Service!;
+        var mapper = new TikTokMapper(Store, new BuyerIdHasher(Salt), TimeProvider.System);
+        var products = _world.Products(Store.Id).Select(p => p.ProductId).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var answers = new List<JsonElement>();
+        foreach (var id in products)
+        {
+            answers.Add(await api.GetProductRatingsAsync(Store.Id, cipher, id, day));
+        }
+
+        var ratings = answers.Select((a, i) => mapper.MapProductRatings(a, products[i], i)).ToList();
+        Assert.All(ratings, r => Assert.Null(r.Rejected));
+        Assert.All(answers, a => Assert.Equal(yesterday, TikTokShopApi.LatestAvailableDay(a)));
+        Assert.Equal(_world.Ratings(Store.Id, day).Select(r => r.Stars.Select(c => (long)c)), ratings.Select(r => r.Ratings!.Stars));
+        Assert.Equal(service.Reviews, ratings.Sum(r => (int)r.Ratings!.Total));
+        Assert.Equal(service.NegativeReviews, ratings.Sum(r => (int)r.Ratings!.Negative));
+        Assert.Contains(ratings, r => r.Ratings!.Total == 0); // every product answers, most with no rating
+
+        // A product the shop does not list is not found; a broken answer is read as broken; a day not ready yet says so.
+        _fake.Faults = new FakeFaults();
+        var missing = await Assert.ThrowsAsync<TikTokApiException>(() => api.GetProductRatingsAsync(Store.Id, cipher, "p-none", day));
+        Assert.Equal(404, missing.Status);
+        _fake.BrokenRatings.Add((Store.Id, day));
+        var (_, bad) = mapper.MapProductRatings(await api.GetProductRatingsAsync(Store.Id, cipher, products[0], day), products[0], 0);
+        Assert.Contains("rating 1_STAR count 'many' is not a whole non-negative number", bad!.Reason, StringComparison.Ordinal);
+        var notReady = await api.GetProductRatingsAsync(Store.Id, cipher, products[0], yesterday.AddDays(1));
+        Assert.Equal(yesterday, TikTokShopApi.LatestAvailableDay(notReady));
+
+        // Taken down for every product: the whole endpoint answers 500.
+        _fake.Faults = new FakeFaults { DownPath = "/analytics/202509/shop_products/{product_id}/performance" };
+        var down = await Assert.ThrowsAsync<TikTokApiException>(() => api.GetProductRatingsAsync(Store.Id, cipher, products[1], day));
+        Assert.Equal(500, down.Status);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using KpiFunctions.Tests.Shared;
 
 namespace KpiFunctions.TikTok.Tests;
 
-/// <summary>The readings chosen for customer service sessions and performance, video and product records, on hand-computed values.</summary>
+/// <summary>The readings chosen for customer service sessions and performance, video and product records and product ratings, on hand-computed values.</summary>
 public sealed class TikTokMapperTests
 {
     private static readonly Store Store = new("uk-main", "UK", "GB", "GBP", "Europe/London");
@@ -249,6 +249,47 @@ public sealed class TikTokMapperTests
         Assert.Empty(skus);
         Assert.Contains("skus[0].inventory is missing", rejected!.Reason, StringComparison.Ordinal);
         Assert.Contains("skus[1].id is missing", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_days_reviews_are_every_products_ratings_and_the_negative_ones_those_of_1_or_2_stars()
+    {
+        // p1: 2 + 1 + 0 + 4 + 9 = 16, negative 3; p2 lists two stars only, as a number and a numeric string: 1 + 5 = 6,
+        // negative 1; p3 has no rating. Reviews 16 + 6 + 0 = 22, negative 3 + 1 = 4.
+        var answers = new (string Id, string Json)[]
+        {
+            ("p1", """{"latest_available_date":"2026-11-21","performance":{"ratings":[{"stars":"1_STAR","count":2,"percentage":"12.5"},{"stars":"2_STAR","count":1},{"stars":"3_STAR","count":0},{"stars":"4_STAR","count":4},{"stars":"5_STAR","count":9}]}}"""),
+            ("p2", """{"performance":{"ratings":[{"stars":"5_STAR","count":"5"},{"stars":"2_STAR","count":1}]}}"""),
+            ("p3", """{"performance":{"ratings":[]}}"""),
+        };
+        var ratings = answers.Select((a, i) => _mapper.MapProductRatings(Json(a.Json), a.Id, i)).ToList();
+        var chats = new ServiceDaily("uk-main", Day, 7, 5, 2, 4, 259_292, null, null);
+
+        Assert.All(ratings, r => Assert.Null(r.Rejected));
+        Assert.Equal([2L, 1, 0, 4, 9], ratings[0].Ratings!.Stars);
+        Assert.Equal([0L, 1, 0, 0, 5], ratings[1].Ratings!.Stars);
+        Assert.Equal(chats with { Reviews = 22, NegativeReviews = 4 }, TikTokMapper.WithReviews(chats, [.. ratings.Select(r => r.Ratings!)]));
+        Assert.Equal(chats with { Reviews = 0, NegativeReviews = 0 }, TikTokMapper.WithReviews(chats, [ratings[2].Ratings!]));
+    }
+
+    [Fact]
+    public void Product_ratings_that_do_not_parse_are_rejected_with_every_reason_under_the_product_id()
+    {
+        var (ratings, rejected) = _mapper.MapProductRatings(Json("""
+            {"performance":{"ratings":[{"stars":"1_STAR","count":-1},{"stars":"6_STAR","count":1},{"stars":"4_STAR","count":"many"},{"stars":"4_STAR","count":2},{"count":3}]}}
+            """), "p9", 4);
+        var (_, missing) = _mapper.MapProductRatings(Json("""{"latest_available_date":"2026-11-21"}"""), "p8", 5);
+        var (_, notList) = _mapper.MapProductRatings(Json("""{"performance":{"ratings":{"stars":"5_STAR","count":1}}}"""), "p7", 6);
+
+        Assert.Null(ratings);
+        Assert.Equal(("product_ratings", "p9"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Contains("rating 1_STAR count '-1' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("rating stars '6_STAR' is not one of 1_STAR to 5_STAR", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("rating 4_STAR count 'many' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("rating 4_STAR is listed twice", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("is not one of 1_STAR to 5_STAR", rejected.Reason.Split("; ")[^1], StringComparison.Ordinal);
+        Assert.Contains("performance is missing", missing!.Reason, StringComparison.Ordinal);
+        Assert.Contains("performance.ratings is missing or not a list", notList!.Reason, StringComparison.Ordinal);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

@@ -18,14 +18,14 @@ namespace KpiFunctions.TikTok.Tests;
 
 /// <summary>
 /// The whole pipeline fed by the TikTok source through our fake with every fault on, against the same pipeline fed
-/// by the synthetic source directly: the KPIs the Order, Return and analytics APIs can give agree exactly; the others are
+/// by the synthetic source directly: the KPIs the Order, Return, analytics, service and product rating APIs can give agree exactly; the others are
 /// unknown with a reason; bad records are quarantined and counted; no personal data reaches any stored file.
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
-    private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds"];
-    private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "roas", "gross_margin", "negative_review_rate"];
+    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "negative_review_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
+    private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"];
+    private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "roas", "gross_margin"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
     private FakeTikTokServer _fake = null!;
@@ -148,7 +148,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.Contains(rows.Values, r => r.Kpis["response_rate"].Value is > 0 && r.StoreId != _world.Stores[0].Id); // and a 24 h one
         Assert.DoesNotContain(apiRun.Tasks, t => t.Notes?.Contains("customer service", StringComparison.Ordinal) == true); // sessions and performance agree
         Assert.Contains("no completed views", rows.Values.First().Kpis["video_completion_rate"].NullReason, StringComparison.Ordinal);
-        Assert.Contains("no negative reviews", rows.Values.First().Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains(rows.Values, r => r.Measures["reviews"] is > 0 && r.Kpis["negative_review_rate"].Value is not null); // and the products' ratings
         Assert.Contains(rows.Values, r => r.Measures["affiliate_commission"] is > 0); // affiliate orders really came through
         Assert.Contains(rows.Values, r => r.Kpis["live_gmv"].Value is > 0); // LIVE GMV is the sessions' own figure, read from the LIVE list
 
@@ -523,6 +523,56 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.NotNull(oldRow.Kpis["gmv"].Value);
         Assert.Null(oldRow.Kpis["avg_first_response_time"].Value);
         Assert.Contains("90 days only", oldRow.Kpis["avg_first_response_time"].NullReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reviews_are_unknown_with_the_reason_when_product_ratings_are_down_broken_or_not_ready_and_the_chats_stand()
+    {
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var store = _world.Stores[0];
+        var day = Enumerable.Range(2, 30).Select(i => today.AddDays(-i)).First(d => _world.Day(store.Id, d).Service is { Chats: > 0, Reviews: > 0 });
+        var request = new RunRequest(day, day, [store.Id]);
+        var chats = _world.Day(store.Id, day).Service!.Chats;
+        const string endpoint = "/analytics/202509/shop_products/{product_id}/performance";
+
+        // Down for every product: the day's reviews are unknown with the endpoint and the error; its chats stand.
+        _fake.Faults = new FakeFaults { DownPath = endpoint };
+        var (down, downStorage) = await RunThroughTheFakeAsync("ratings-down", request);
+        _fake.Faults = new FakeFaults();
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, down.Header.Status);
+        var row = Assert.Single(await new KpiDailyRepository(downStorage.Tables, KpiCatalog.Default).QueryAsync(day, day, store.Id));
+        Assert.Equal(chats, row.Measures["chats"]);
+        Assert.NotNull(row.Kpis["response_rate"].Value);
+        Assert.Null(row.Measures["reviews"]);
+        Assert.Null(row.Kpis["negative_review_rate"].Value);
+        Assert.Contains(endpoint, row.Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains("could not be read", row.Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains($"service_daily.reviews not fetched on {day:yyyy-MM-dd}: ", Assert.Single(down.Tasks).Notes, StringComparison.Ordinal);
+
+        // One product's answer broken: it is quarantined, and the day's reviews are unknown rather than short.
+        _fake.BrokenRatings.Add((store.Id, day));
+        var (broken, brokenStorage) = await RunThroughTheFakeAsync("ratings-broken", request);
+        _fake.BrokenRatings.Clear();
+        var brokenRow = Assert.Single(await new KpiDailyRepository(brokenStorage.Tables, KpiCatalog.Default).QueryAsync(day, day, store.Id));
+        Assert.Equal(chats, brokenRow.Measures["chats"]);
+        Assert.Null(brokenRow.Measures["negative_reviews"]);
+        Assert.Contains("quarantined: rating 1_STAR count 'many'", brokenRow.Kpis["negative_review_rate"].NullReason, StringComparison.Ordinal);
+        var defects = _world.Truth(store.Id, day).DefectiveOrders;
+        Assert.True(Assert.Single(broken.Tasks).Quarantined > defects, $"quarantined {broken.Tasks[0].Quarantined}, defective orders {defects}");
+
+        // A day the analytics have not got ready yet (the fake's latest is the day before as-of): the chats are read, the reviews wait.
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "ratings-ready-secrets"));
+        var options = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret" };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), options, secrets), options);
+        var source = new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf));
+        var (open, asOfDay) = _world.Stores.Select(s => (Store: s, Day: KpiFunctions.Core.Calendar.StoreCalendar.LocalDate(_world.AsOf, KpiFunctions.Core.Calendar.StoreCalendar.ResolveZone(s.TimeZone))))
+            .First(x => _world.Day(x.Store.Id, x.Day).ServiceSessions.Any(c => c.CreatedUtc < _world.AsOf));
+        await secrets.SetAsync(TikTokToken.SecretName(open.Id), _fake.Authorize(open.Id).ToJson());
+        var batch = await source.FetchDayAsync(open, asOfDay);
+        Assert.NotNull(batch.Service);
+        Assert.Null(batch.Service.Reviews);
+        Assert.Contains("is not ready yet", batch.NotFetched[TikTokSource.ReviewsNotFetched], StringComparison.Ordinal);
+        Assert.Contains(endpoint, batch.NotFetched[TikTokSource.ReviewsNotFetched], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -284,7 +284,9 @@ public static class StoreDayMeasureBuilder
         Put("negative_reviews", service.NegativeReviews, "negative reviews");
     }
 
-    /// <summary>The base measures a dataset feeds (datasets the orders and refunds measures come from cannot be missing).</summary>
+    /// <summary>
+    /// The base measures a dataset feeds (datasets the orders and refunds measures come from cannot be missing).
+    /// </summary>
     private static string[] MeasuresOf(string dataset) => dataset switch
     {
         "traffic_daily" => ["impressions", "product_clicks", "page_views", "visitors", "add_to_cart_users"],
@@ -293,7 +295,7 @@ public static class StoreDayMeasureBuilder
         "ads_daily" => ["ad_spend", "ads_attributed_gmv"],
         "service_daily" => ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"],
         "inventory_daily" => ["units_on_hand"],
-        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily and inventory_daily can.", nameof(dataset)),
+        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily and inventory_daily can, or one measure of them as dataset.measure.", nameof(dataset)),
     };
 
     private static void Unknown(Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string id, string reason)

@@ -143,7 +143,7 @@ public static class CuratedTables
         .OptionalInt32("answered_within_12h", x => x.AnsweredWithin12h, "Chats answered within 12 hours; null when the source does not say")
         .OptionalInt32("answered_within_24h", x => x.AnsweredWithin24h, "Chats answered within 24 hours; null when the source does not say")
         .OptionalInt64("first_response_seconds_total", x => x.FirstResponseSecondsTotal, "Sum of first-response times over answered chats; null when the source does not say", "seconds")
-        .OptionalInt32("reviews", x => x.Reviews, "Reviews received; null when the source does not say (TikTok's service figures have none)")
+        .OptionalInt32("reviews", x => x.Reviews, "Reviews received (TikTok: the day's ratings of the store's products, 1 to 5 stars); null when the source does not say")
         .OptionalInt32("negative_reviews", x => x.NegativeReviews, "Reviews of 1 or 2 stars; null when the source does not say");
 
     /// <summary>End-of-day inventory.</summary>
