@@ -36,4 +36,10 @@ public sealed record StoreDayData(
     /// measures are unknown with that reason, not zero, even for event data where no records would mean zero.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Cancellations of the orders placed that day (kept on the order's day, whenever they were made): who cancelled
+    /// each cancelled order, and why.
+    /// </summary>
+    public IReadOnlyList<Cancellation> Cancellations { get; init; } = [];
 }
