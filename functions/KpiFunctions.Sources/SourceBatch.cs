@@ -31,10 +31,16 @@ public sealed record SourceBatch(
 {
     /// <summary>
     /// Datasets this source did not fetch (traffic_daily, live_sessions, videos, ads_daily, service_daily,
-    /// inventory_daily) with the reason; their measures become unknown instead of zero. A key may also name one
+    /// inventory_daily, cancellations) with the reason; their measures become unknown instead of zero. A key may also name one
     /// measure of a dataset (<c>traffic_daily.product_clicks</c>): that measure alone is unknown, the rest stand.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Cancellations of this day's orders (made that day or later), with who cancelled and why; a source that cannot
+    /// read them lists <c>cancellations</c> in <see cref="NotFetched"/>.
+    /// </summary>
+    public IReadOnlyList<Cancellation> Cancellations { get; init; } = [];
 
     /// <summary>
     /// The source has nothing for this day (a file drop that does not cover it): what is curated for the day stays as

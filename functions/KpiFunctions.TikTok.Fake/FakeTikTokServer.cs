@@ -20,7 +20,7 @@ namespace KpiFunctions.TikTok.Fake;
 /// <summary>
 /// Our fake of the TikTok Shop Open API on 127.0.0.1: the 202309 envelopes and error codes (reference digest §4),
 /// signatures (§3), the common-parameter checks (§2), access tokens per shop with refresh (§6), authorized shops,
-/// order, return, product and affiliate order search (§7, §8, §11, docs/tiktok-shop-api-notes.md) with cursor paging,
+/// order, return, cancellation, product and affiliate order search (§7, §8, §11, docs/tiktok-shop-api-notes.md) with cursor paging,
 /// the analytics and service figures (§10), the products' ratings, all served from a <see cref="SyntheticWorld"/>, so
 /// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
 /// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
@@ -313,6 +313,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ("GET", "/finance/202507/orders/unsettled") => Unsettled(shop, query),
             ("POST", "/order/202309/orders/search") => Search(shop, query, body, "orders", OrderWindow, FakeTikTokJson.Order, 1, 100),
             ("POST", "/return_refund/202309/returns/search") => Search(shop, query, body, "return_orders", ReturnWindow, FakeTikTokJson.Return, 10, 50),
+            ("POST", "/return_refund/202309/cancellations/search") => Cancellations(shop, query, body),
             ("GET", "/analytics/202405/shop/performance") => ShopPerformance(shop, query),
             ("GET", "/analytics/202509/shop_lives/performance") => DailyList(shop, query, "live_stream_sessions", d => d.LiveSessions, l => LiveJson(shop, l)),
             ("GET", "/analytics/202509/shop_videos/performance") => DailyList(shop, query, "videos", d => d.Videos, VideoJson),
@@ -321,7 +322,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ("POST", "/customer_service/202602/sessions/search") => ServiceSessions(shop, query, body),
             ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
             ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AsOf), 1, 100),
-            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
+            (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/return_refund/202309/cancellations/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
                 or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
                 or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled"
                 or "/customer_service/202602/sessions/search" or ProductPerformancePath) => Error(405, 36009010, "Invalid method."),

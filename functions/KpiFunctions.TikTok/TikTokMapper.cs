@@ -229,6 +229,93 @@ public sealed class TikTokMapper
     }
 
     /// <summary>
+    /// A cancellation (return_refund 202309 cancellation search), or the reasons it cannot be one: ids, a known
+    /// <c>cancel_type</c>, <c>cancel_status</c> (the cancelled value is spelled both <c>CANCELLATION_REQUEST_CANCEL</c>
+    /// and <c>..._CANCELLED</c> in TikTok's docs: both are read), a <c>role</c> of BUYER, SELLER or SYSTEM, the
+    /// <c>cancel_reason</c> key, create and update times not in the future. <c>refund_amount</c> may be absent (it was
+    /// in a real answer): the refund is then unknown, not zero; when given, its currency must be the store's.
+    /// </summary>
+    public (Cancellation? Cancellation, RejectedRecord? Rejected) MapCancellation(JsonElement json, int position)
+    {
+        var r = new Reader(json);
+        var id = r.Id("cancel_id");
+        var orderId = r.Id("order_id");
+        var typeName = r.Text("cancel_type");
+        CancellationType? type = typeName switch
+        {
+            "CANCEL" => CancellationType.Cancel,
+            "BUYER_CANCEL" => CancellationType.BuyerCancel,
+            _ => null,
+        };
+        if (type is null)
+        {
+            r.Problem(typeName is null ? "cancel_type is missing" : $"cancel_type '{typeName}' is not CANCEL or BUYER_CANCEL");
+        }
+
+        var statusName = r.Text("cancel_status");
+        CancellationStatus? status = statusName switch
+        {
+            "CANCELLATION_REQUEST_PENDING" => CancellationStatus.Pending,
+            "CANCELLATION_REQUEST_SUCCESS" => CancellationStatus.Success,
+            "CANCELLATION_REQUEST_COMPLETE" => CancellationStatus.Complete,
+            "CANCELLATION_REQUEST_CANCEL" or "CANCELLATION_REQUEST_CANCELLED" => CancellationStatus.Withdrawn,
+            _ => null,
+        };
+        if (status is null)
+        {
+            r.Problem(statusName is null ? "cancel_status is missing" : $"cancel_status '{statusName}' is not a cancellation status we know");
+        }
+
+        var roleName = r.Text("role");
+        CancellationRole? role = roleName switch
+        {
+            "BUYER" => CancellationRole.Buyer,
+            "SELLER" => CancellationRole.Seller,
+            "SYSTEM" => CancellationRole.System,
+            _ => null,
+        };
+        if (role is null)
+        {
+            r.Problem(roleName is null ? "role is missing" : $"role '{roleName}' is not BUYER, SELLER or SYSTEM");
+        }
+
+        var reason = r.Text("cancel_reason");
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            r.Problem("cancel_reason is missing");
+        }
+
+        var created = r.Time("create_time", required: true) ?? DateTimeOffset.MinValue;
+        var updated = r.Time("update_time", required: true) ?? created;
+        var now = _time.GetUtcNow() + FutureTolerance;
+        if (created > now || updated > now)
+        {
+            r.Problem($"create_time {created:O} or update_time {updated:O} is in the future");
+        }
+
+        decimal? refund = null;
+        if (json.TryGetProperty("refund_amount", out var a) && a.ValueKind == JsonValueKind.Object)
+        {
+            var amount = new Reader(a, r);
+            var currency = amount.Text("currency");
+            refund = amount.Money("refund_total", label: "refund_amount.refund_total");
+            if (!string.Equals(currency, _store.Currency, StringComparison.Ordinal))
+            {
+                r.Problem($"refund_amount currency '{currency}' is not the store's currency {_store.Currency}");
+            }
+        }
+        else if (json.TryGetProperty("refund_amount", out var other) && other.ValueKind != JsonValueKind.Null)
+        {
+            r.Problem($"refund_amount is a {other.ValueKind}, not an object");
+        }
+
+        return r.Clean
+            ? (new Cancellation(_store.Id, id!, orderId!, type!.Value, status!.Value, role!.Value, reason!, r.Text("cancel_reason_text") is { Length: > 0 } text ? text : null,
+                created, updated, refund, _store.Currency), null)
+            : (null, Reject("cancellations", id, position, r, json));
+    }
+
+    /// <summary>
     /// A shop performance interval (202405, 1D): the traffic it has (impressions, page views, visitors; product clicks
     /// and add-to-cart users are not given at shop level, they come from the product list, <see cref="MapProductTraffic"/>)
     /// and the platform's GMV and order count. A field that does not

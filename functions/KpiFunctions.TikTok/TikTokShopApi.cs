@@ -13,6 +13,16 @@ public sealed class TikTokShopApi
     /// <summary>How many days back the session search reaches (reference digest addendum: the last 90 days only).</summary>
     public const int ServiceSessionDays = 90;
 
+    /// <summary>Cancellations per search page (the most the search takes: 1-50).</summary>
+    public const int CancellationPageSize = 50;
+
+    /// <summary>
+    /// How many days after a day's end its orders' cancellations are looked for. A cancellation comes before the goods
+    /// ship (after that it is a return): TikTok cancels unpaid orders within a day and unshipped ones within days, so a
+    /// month is ample; a later one leaves the order's day without it, and its seller count unknown.
+    /// </summary>
+    public const int CancellationSearchDays = 30;
+
     /// <summary>Sessions per search page (the most the search takes).</summary>
     public const int ServiceSessionPageSize = 100;
 
@@ -181,6 +191,14 @@ public sealed class TikTokShopApi
     /// <summary>POST /return_refund/202309/returns/search over [from, to) by update_time, every page.</summary>
     public Task<SearchResult> SearchReturnsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
         SearchAsync(storeId, cipher, "/return_refund/202309/returns/search", "return_orders", "return_id", _options.ReturnPageSize, "update_time", Window("update_time", from, to), onPage, cancellationToken);
+
+    /// <summary>
+    /// POST /return_refund/202309/cancellations/search over [from, to) by create_time, oldest first, every page of 50
+    /// (research note 19 section 3; digest 8.2): each cancellation with its role (BUYER, SELLER or SYSTEM), reason key
+    /// and text. A cancellation met again on a later page is kept once, in its newest version.
+    /// </summary>
+    public Task<SearchResult> SearchCancellationsAsync(string storeId, string cipher, DateTimeOffset from, DateTimeOffset to, Func<JsonElement, int, Task>? onPage = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(storeId, cipher, "/return_refund/202309/cancellations/search", "cancellations", "cancel_id", CancellationPageSize, "create_time", Window("create_time", from, to), onPage, cancellationToken);
 
     /// <summary>
     /// GET /finance/202309/statements with statement_time in [from, to), oldest first, every page: the shop's daily

@@ -11,7 +11,8 @@ namespace KpiFunctions.TikTok;
 /// <summary>
 /// A store's day from the TikTok Shop Open API: orders placed that day (order search by create_time over the
 /// store-local day), refunds completed that day (return search by update_time; a return's last update is its
-/// completion), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance, the
+/// completion), the cancellations of the day's orders (cancellation search by create_time from the day's start; who
+/// cancelled and why), shop performance (traffic and the platform's own GMV), LIVE sessions, video performance, the
 /// customer service sessions begun that day with TikTok's own service performance to check them against, and the day's
 /// product ratings (as its reviews). Also the
 /// store's products with the stock of every sellable SKU, and the orders placed before a window that changed inside
@@ -152,6 +153,16 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             return Collect(list.Records, rejected, map);
         }
 
+        // The day's orders' cancellations, whenever made: none comes before its order, so the create_time window opens
+        // at the day's start and runs CancellationSearchDays past its end; cancellations of other days' orders are
+        // theirs, and those of orders the Order API gave as broken go with their (quarantined) order.
+        var cancelSearch = await Optional("cancellations", "cancellation search", () => _api.SearchCancellationsAsync(
+            store.Id, cipher, from, to.AddDays(TikTokShopApi.CancellationSearchDays), Keep("cancellations"), cancellationToken)).ConfigureAwait(false);
+        var dayOrders = orders.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<Cancellation> cancellations = cancelSearch is null ? [] : Collect(
+            [.. cancelSearch.Records.Where(c => !(c.TryGetProperty("order_id", out var id) && id.ValueKind == JsonValueKind.String && !dayOrders.Contains(id.GetString()!)))],
+            rejected, mapper.MapCancellation);
+
         var liveList = await Optional("live_sessions", "LIVE performance", () => _api.GetLiveSessionsAsync(store.Id, cipher, date, Keep("live_sessions"), cancellationToken)).ConfigureAwait(false);
         var lives = Ready(liveList, "live_sessions", "LIVE performance", mapper.MapLive);
         var videoList = await Optional("videos", "video performance", () => _api.GetVideosAsync(store.Id, cipher, date, Keep("videos"), cancellationToken)).ConfigureAwait(false);
@@ -208,6 +219,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             Notes = [.. new[] { channelFailure, serviceNote }.OfType<string>()],
             NotFetched = notFetched,
             KeepIfCurated = keepIfCurated,
+            Cancellations = cancellations,
             Platform = platform,
         };
     }

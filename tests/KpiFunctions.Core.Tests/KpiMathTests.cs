@@ -34,6 +34,7 @@ public class KpiMathTests
         { "refund_rate", "15", "Red" },                        // 15 / 100 × 100
         { "return_rate", "1/3*100", "Red" },                     // 1 / 3 × 100
         { "cancellation_rate", "25", "Red" },                  // 1 / 4 × 100
+        { "seller_cancellation_rate", "25", "Red" },           // o4, cancelled by the seller: 1 / 4 × 100
         { "ad_spend", "20", "None" },
         { "roas", "2.5", "Amber" },                            // 50 / 20
         { "gross_margin", "11/85*100", "Amber" },               // (100 - 15 - 42 - 6 - 6 - 20) / 85 × 100

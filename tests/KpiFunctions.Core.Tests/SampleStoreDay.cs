@@ -67,5 +67,17 @@ internal static class SampleStoreDay
             new ProductCost("t1", "C", 15, "GBP", new DateOnly(2000, 1, 1)),
         ],
         target ?? new MonthlyTarget("t1", new DateOnly(2026, 3, 1), 3100),
-        responseWindowHours);
+        responseWindowHours)
+    {
+        // o4 cancelled by the seller; o1 had a buyer's request, withdrawn (it cancelled nothing).
+        Cancellations =
+        [
+            Cancellation("k4", "o4", CancellationRole.Seller, CancellationStatus.Complete, Noon.AddHours(2)),
+            Cancellation("k1", "o1", CancellationRole.Buyer, CancellationStatus.Withdrawn, Noon.AddHours(1)),
+        ],
+    };
+
+    public static Cancellation Cancellation(string id, string orderId, CancellationRole role, CancellationStatus status, DateTimeOffset created) =>
+        new("t1", id, orderId, role == CancellationRole.Buyer ? CancellationType.BuyerCancel : CancellationType.Cancel, status, role,
+            role.ToString().ToLowerInvariant() + "_reason", null, created, created.AddMinutes(10), null, "GBP");
 }

@@ -101,6 +101,50 @@ public class StoreDayMeasureBuilderTests
     }
 
     [Fact]
+    public void Seller_cancelled_orders_count_paid_cancelled_orders_whose_latest_cancellation_in_effect_names_the_seller()
+    {
+        var at = new DateTimeOffset(2026, 3, 10, 13, 0, 0, TimeSpan.Zero);
+        var day = SampleStoreDay.Build() with
+        {
+            Orders =
+            [
+                SampleStoreDay.Order("a1", 10, OrderStatus.Cancelled),                    // buyer asked, withdrew; then the seller cancelled
+                SampleStoreDay.Order("a2", 10, OrderStatus.Cancelled),                    // the platform cancelled
+                SampleStoreDay.Order("a3", 10, OrderStatus.Cancelled),                    // the buyer's request was agreed
+                SampleStoreDay.Order("a4", 10, OrderStatus.Cancelled, test: true),        // the seller, but a test order
+                SampleStoreDay.Order("a5", 10, OrderStatus.Cancelled, paid: false),       // never paid
+                SampleStoreDay.Order("a6", 10),                                           // a seller cancellation still pending: not cancelled
+            ],
+            Cancellations =
+            [
+                SampleStoreDay.Cancellation("k1a", "a1", CancellationRole.Buyer, CancellationStatus.Withdrawn, at),
+                SampleStoreDay.Cancellation("k1b", "a1", CancellationRole.Seller, CancellationStatus.Complete, at.AddHours(1)),
+                SampleStoreDay.Cancellation("k2", "a2", CancellationRole.System, CancellationStatus.Complete, at),
+                SampleStoreDay.Cancellation("k3", "a3", CancellationRole.Buyer, CancellationStatus.Success, at),
+                SampleStoreDay.Cancellation("k4", "a4", CancellationRole.Seller, CancellationStatus.Complete, at),
+                SampleStoreDay.Cancellation("k5", "a5", CancellationRole.System, CancellationStatus.Complete, at),
+                SampleStoreDay.Cancellation("k6", "a6", CancellationRole.Seller, CancellationStatus.Pending, at),
+                SampleStoreDay.Cancellation("k9", "z9", CancellationRole.Seller, CancellationStatus.Complete, at), // another day's order
+            ],
+        };
+
+        var counted = StoreDayMeasureBuilder.Build(day).Values;
+        var sellerLast = StoreDayMeasureBuilder.Build(day with { Cancellations = [.. day.Cancellations.Where(c => c.CancelId != "k1b")] });
+        var notFetched = StoreDayMeasureBuilder.Build(day with { NotFetched = new Dictionary<string, string> { ["cancellations"] = "the search failed" } });
+        var noneCancelled = StoreDayMeasureBuilder.Build(day with { Orders = [SampleStoreDay.Order("a6", 10)] }).Values;
+
+        Assert.Equal(4m, counted["paid_orders"]);                // a1, a2, a3, a6
+        Assert.Equal(3m, counted["cancelled_orders"]);           // a1, a2, a3
+        Assert.Equal(1m, counted["seller_cancelled_orders"]);    // a1: seller_cancellation_rate 1 / 4 × 100 = 25
+        Assert.Null(sellerLast.Values["seller_cancelled_orders"]); // a1 left with its withdrawn request only: who cancelled it is unknown
+        Assert.Contains("order a1 of store t1 on 2026-03-10 is cancelled but no cancellation of it", sellerLast.NullReasons["seller_cancelled_orders"], StringComparison.Ordinal);
+        Assert.Equal(3m, sellerLast.Values["cancelled_orders"]);
+        Assert.Null(notFetched.Values["seller_cancelled_orders"]);
+        Assert.Equal("cancellations was not fetched for store t1 on 2026-03-10: the search failed", notFetched.NullReasons["seller_cancelled_orders"]);
+        Assert.Equal(0m, noneCancelled["seller_cancelled_orders"]);   // fetched, no order cancelled: a real zero
+    }
+
+    [Fact]
     public void A_dataset_the_source_did_not_fetch_makes_its_measures_unknown_even_event_data_that_would_sum_to_zero()
     {
         var day = SampleStoreDay.Build() with { Ads = [], LiveSessions = [] };

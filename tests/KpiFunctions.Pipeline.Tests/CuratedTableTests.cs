@@ -171,6 +171,11 @@ public sealed class CuratedTableTests : IDisposable
                 row.Kpis["gmv"].ReportingValue?.ToString("F6", CultureInfo.InvariantCulture), EnumText<Core.Catalog.RagStatus>.Format(row.Kpis["gmv"].Status),
                 row.FxRate?.ToString("F12", CultureInfo.InvariantCulture), row.Provisional ? "true" : "false", row.Measures["gmv_orders"]?.ToString("F6", CultureInfo.InvariantCulture),
                 row.Reconciliation?.PlatformGmv.ToString("F4", CultureInfo.InvariantCulture) ?? "-"));
+
+        // A KPI and a measure added to the catalog since the file was written read as unknown, saying why, not as an error.
+        Assert.Null(row.Kpis["seller_cancellation_rate"].Value);
+        Assert.Contains("was not in the catalog when this row was written", row.Kpis["seller_cancellation_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Null(row.Measures["seller_cancelled_orders"]);
     }
 
     private static CuratedTable<Edge> Table { get; } = new CuratedTable<Edge>("edges", "Every column type.", r => new Edge(

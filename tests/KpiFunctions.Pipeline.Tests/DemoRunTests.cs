@@ -223,6 +223,7 @@ public partial class DemoRunTests(DemoRunFixture run) : IClassFixture<DemoRunFix
             ["refund_rate"] = Div(t.RefundAmount, t.Gmv) * 100,
             ["return_rate"] = Div(t.Returns, t.GmvOrders) * 100,
             ["cancellation_rate"] = Div(t.CancelledOrders, t.PaidOrders) * 100,
+            ["seller_cancellation_rate"] = Div(t.SellerCancelledOrders, t.PaidOrders) * 100,
             ["ad_spend"] = t.AdSpend,
             ["roas"] = Div(t.AdsGmv, t.AdSpend),
             ["gross_margin"] = Div(t.Gmv - t.RefundAmount - t.Cogs - t.PlatformFees - t.Commission - t.AdSpend, net) * 100,

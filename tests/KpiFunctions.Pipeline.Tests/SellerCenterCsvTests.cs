@@ -49,6 +49,8 @@ public sealed class SellerCenterCsvTests
         Assert.Equal(50m, day2.Kpis["cancellation_rate"].Value);
         Assert.Null(day2.Kpis["visitors"].Value);
         Assert.Contains("hold no traffic", day2.Kpis["visitors"].NullReason, StringComparison.Ordinal);
+        Assert.Null(day2.Kpis["seller_cancellation_rate"].Value); // O3 was cancelled, but the export does not say by whom
+        Assert.Contains("hold no cancellation records", day2.Kpis["seller_cancellation_rate"].NullReason, StringComparison.Ordinal);
 
         // The day after the file's last order is not covered: nothing new, so it stays not fetched.
         Assert.DoesNotContain(rows, r => r.Date == Day2.AddDays(1));

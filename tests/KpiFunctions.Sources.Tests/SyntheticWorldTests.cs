@@ -16,6 +16,31 @@ public class SyntheticWorldTests
         new(seed, DemoStores.Create(stores), asOf ?? AsOf, Hasher);
 
     [Fact]
+    public void Every_cancelled_order_has_one_cancellation_saying_who_and_why_and_the_sellers_count_matches_the_truth()
+    {
+        var world = World(stores: 4);
+        var sellerCancelled = 0;
+        var withdrawn = 0;
+        foreach (var store in world.Stores)
+        {
+            for (var date = new DateOnly(2026, 10, 1); date <= new DateOnly(2026, 10, 31); date = date.AddDays(1))
+            {
+                var day = world.Day(store.Id, date);
+                var byOrder = day.Cancellations.ToLookup(c => c.OrderId, StringComparer.Ordinal);
+                Assert.All(day.Orders.Where(o => o.Status == OrderStatus.Cancelled), o => Assert.Single(byOrder[o.OrderId], c => c.InEffect));
+                Assert.All(day.Cancellations, c => Assert.Empty(RecordValidator.Validate(c, store)));
+                Assert.All(day.Orders.Where(o => o.PaidUtc is null && o.Status == OrderStatus.Cancelled), o => Assert.Equal(CancellationRole.System, byOrder[o.OrderId].Single().Role));
+                var good = day.Orders.Where(o => o.Status == OrderStatus.Cancelled && o.PaidUtc is not null && !o.IsSampleOrTest && RecordValidator.Validate(o, store).Count == 0);
+                Assert.Equal(world.Truth(store.Id, date).SellerCancelledOrders, good.Count(o => byOrder[o.OrderId].Single().Role == CancellationRole.Seller));
+                sellerCancelled += world.Truth(store.Id, date).SellerCancelledOrders;
+                withdrawn += day.Cancellations.Count(c => c.Status == CancellationStatus.Withdrawn);
+            }
+        }
+
+        Assert.True(sellerCancelled > 0 && withdrawn > 0, $"{sellerCancelled} seller cancellations, {withdrawn} withdrawn requests");
+    }
+
+    [Fact]
     public async Task The_same_seed_gives_the_same_bytes_whatever_order_days_are_fetched_in()
     {
         var a = new SyntheticSource(World());

@@ -183,6 +183,57 @@ public sealed class FakeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cancellation_search_pages_through_the_cancellations_made_in_its_window_each_once_with_role_and_reason()
+    {
+        var (api, _, client) = await ClientAsync(Store.Id);
+        _fake.Faults = new FakeFaults { DuplicateAcrossPages = true };
+        var zone = StoreCalendar.ResolveZone(Store.TimeZone);
+        var from = StoreCalendar.DayBounds(Day.AddDays(-6), zone).StartUtc;
+        var to = StoreCalendar.DayBounds(Day, zone).EndUtc;
+        var expected = Enumerable.Range(0, 12).SelectMany(i => _world.Day(Store.Id, Day.AddDays(-11 + i)).Cancellations)
+            .Where(c => c.CreatedUtc >= from && c.CreatedUtc < to).OrderBy(c => c.CreatedUtc).ThenBy(c => c.CancelId, StringComparer.Ordinal).ToList();
+        var cipher = _fake.Cipher(Store.Id);
+        const string path = "/return_refund/202309/cancellations/search";
+        var window = new Dictionary<string, object> { ["create_time_ge"] = from.ToUnixTimeSeconds(), ["create_time_lt"] = to.ToUnixTimeSeconds() };
+
+        // Two a page by hand: oldest first, total_count the window's count, the fault repeating one per page.
+        var ids = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var query = new List<KeyValuePair<string, string>> { new("page_size", "2"), new("sort_field", "create_time") };
+            if (token is not null)
+            {
+                query.Add(new("page_token", token));
+            }
+
+            var data = await client.PostAsync(Store.Id, cipher, path, query, window);
+            Assert.Equal(expected.Count, data.GetProperty("total_count").GetInt32());
+            ids.AddRange(data.GetProperty("cancellations").EnumerateArray().Select(c => c.GetProperty("cancel_id").GetString()!));
+            token = data.GetProperty("next_page_token").GetString() is { Length: > 0 } next ? next : null;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.True(expected.Count > 2, $"only {expected.Count} cancellations in the window");
+        Assert.Equal((expected.Count + 1) / 2, pages);
+        Assert.Equal(expected.Select(c => c.CancelId), ids.Distinct());
+
+        // Through the API: each once, mapped back to the world's own (role, reason, refund left out where the world gives none).
+        var mapper = new TikTokMapper(Store, new BuyerIdHasher(Salt), TimeProvider.System);
+        var result = await api.SearchCancellationsAsync(Store.Id, cipher, from, to);
+        Assert.Equal(expected, result.Records.Select((r, i) => mapper.MapCancellation(r, i).Cancellation!));
+        Assert.Contains(expected, c => c.RefundTotal is null);
+
+        // Out of range and the wrong method are refused as the other searches refuse them.
+        var large = await Assert.ThrowsAnyAsync<TikTokApiException>(() => client.PostAsync(Store.Id, cipher, path, [new("page_size", "51")], window));
+        var get = await Assert.ThrowsAsync<TikTokApiException>(() => client.GetAsync(Store.Id, cipher, path, [new("page_size", "10")]));
+        Assert.Equal((400, 36009004L), (large.Status, large.Code));
+        Assert.Equal(405, get.Status);
+    }
+
+    [Fact]
     public async Task The_session_search_refuses_a_window_older_than_90_days_a_page_too_large_and_a_get()
     {
         var (api, _, client) = await ClientAsync(Store.Id);

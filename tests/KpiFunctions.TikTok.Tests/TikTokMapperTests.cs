@@ -77,6 +77,49 @@ public sealed class TikTokMapperTests
     }
 
     [Fact]
+    public void A_cancellation_keeps_its_role_reason_key_and_text_and_a_refund_left_out_stays_unknown()
+    {
+        // As the research note's real answer had it: a seller's cancellation without refund_amount.
+        var (seller, noProblem) = _mapper.MapCancellation(Json("""
+            {"cancel_id":"4035","order_id":"5781","cancel_type":"CANCEL","cancel_status":"CANCELLATION_REQUEST_COMPLETE","role":"SELLER",
+             "cancel_reason":"seller_cancel_paid_reason_address_not_deliver","cancel_reason_text":"Unable to deliver to customer address",
+             "create_time":1763600000,"update_time":1763600600,"should_replenish_stock":true}
+            """), 0);
+        var (buyer, _) = _mapper.MapCancellation(Json("""
+            {"cancel_id":"4036","order_id":"5782","cancel_type":"BUYER_CANCEL","cancel_status":"CANCELLATION_REQUEST_CANCEL","role":"BUYER",
+             "cancel_reason":"ecom_order_cancel_reason_changed_mind","create_time":1763600000,"update_time":1763603600,
+             "refund_amount":{"currency":"GBP","refund_total":"21.3","refund_subtotal":"19.8"}}
+            """), 1);
+
+        Assert.Null(noProblem);
+        Assert.Equal(new Cancellation("uk-main", "4035", "5781", CancellationType.Cancel, CancellationStatus.Complete, CancellationRole.Seller,
+            "seller_cancel_paid_reason_address_not_deliver", "Unable to deliver to customer address",
+            DateTimeOffset.FromUnixTimeSeconds(1763600000), DateTimeOffset.FromUnixTimeSeconds(1763600600), null, "GBP"), seller);
+        Assert.Equal((CancellationStatus.Withdrawn, CancellationRole.Buyer, 21.3m, (string?)null), (buyer!.Status, buyer.Role, buyer.RefundTotal, buyer.ReasonText));
+    }
+
+    [Fact]
+    public void A_cancellation_with_an_unknown_role_or_status_no_reason_or_another_currency_is_rejected_with_every_reason()
+    {
+        var (cancellation, rejected) = _mapper.MapCancellation(Json("""
+            {"cancel_id":"4037","order_id":"","cancel_type":"RETURN","cancel_status":"CANCELLATION_REQUEST_LOST","role":"OPERATOR",
+             "create_time":1763600000,"update_time":1893456000,"refund_amount":{"currency":"USD","refund_total":"-2"}}
+            """), 5);
+
+        Assert.Null(cancellation);
+        Assert.Equal(("cancellations", "4037"), (rejected!.Dataset, rejected.RecordKey));
+        foreach (var reason in new[]
+        {
+            "order_id is missing", "cancel_type 'RETURN' is not CANCEL or BUYER_CANCEL", "cancel_status 'CANCELLATION_REQUEST_LOST' is not a cancellation status we know",
+            "role 'OPERATOR' is not BUYER, SELLER or SYSTEM", "cancel_reason is missing", "is in the future", "refund_amount.refund_total -2 is negative",
+            "refund_amount currency 'USD' is not the store's currency GBP",
+        })
+        {
+            Assert.Contains(reason, rejected.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_days_sessions_give_its_chats_answered_within_12_and_24_hours_inclusive_and_their_total_first_response_time()
     {
         // Seven sessions: 12 h exactly (43,200 s) and 90 s are within 12 h; with 43,201 s and 24 h exactly (86,400 s)

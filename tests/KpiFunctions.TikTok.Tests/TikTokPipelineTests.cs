@@ -23,7 +23,7 @@ namespace KpiFunctions.TikTok.Tests;
 /// </summary>
 public sealed class TikTokPipelineTests : IAsyncLifetime
 {
-    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "negative_review_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
+    private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "seller_cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "negative_review_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
     private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"];
     private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "roas", "gross_margin"];
     private readonly TempDirectory _dir = new();
@@ -151,6 +151,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         Assert.Contains(rows.Values, r => r.Measures["reviews"] is > 0 && r.Kpis["negative_review_rate"].Value is not null); // and the products' ratings
         Assert.Contains(rows.Values, r => r.Measures["affiliate_commission"] is > 0); // affiliate orders really came through
         Assert.Contains(rows.Values, r => r.Kpis["live_gmv"].Value is > 0); // LIVE GMV is the sessions' own figure, read from the LIVE list
+        Assert.All(rows.Values, r => Assert.True(r.Kpis["seller_cancellation_rate"].Value is not null, r.Kpis["seller_cancellation_rate"].NullReason)); // cancellations came through
 
         // A day later the stock read for yesterday is kept: a stock level cannot be read again, so a re-fetch keeps it.
         var lastDay = new RunRequest(today.AddDays(-1), today.AddDays(-1), [_world.Stores[0].Id]);
@@ -462,6 +463,19 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         unreadable.UnreadableProductTraffic.Add((store.Id, request.From));
         var spoiled = await WithProductFaultAsync(unreadable, defects + 1);
         Assert.Contains("could not be read (quarantined)", spoiled.Kpis["ctr"].NullReason, StringComparison.Ordinal);
+
+        // Without the cancellation search who cancelled is unknown with the error, not zero; the other cancellation figures stand.
+        Assert.NotNull(row.Kpis["seller_cancellation_rate"].Value);
+        _fake.Faults = new FakeFaults { DownPath = "/return_refund/202309/cancellations/search" };
+        var fourth = await new LocalPipelineRunner(storage, new TikTokSource(api, new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456")), new FixedTimeProvider(_world.AsOf)),
+            new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, fourth.Header.Status);
+        var withoutCancellations = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, store.Id));
+        Assert.Null(withoutCancellations.Kpis["seller_cancellation_rate"].Value);
+        Assert.Contains("cancellation search", withoutCancellations.Kpis["seller_cancellation_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Contains("could not be read", withoutCancellations.Kpis["seller_cancellation_rate"].NullReason, StringComparison.Ordinal);
+        Assert.Equal(row.Kpis["cancellation_rate"].Value, withoutCancellations.Kpis["cancellation_rate"].Value);
+        Assert.Contains("cancellations not fetched on", Assert.Single(fourth.Tasks).Notes, StringComparison.Ordinal);
     }
 
     [Fact]

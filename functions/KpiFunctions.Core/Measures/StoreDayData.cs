@@ -38,4 +38,10 @@ public sealed record StoreDayData(
     /// rest of the dataset standing.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Cancellations of the orders placed that day (kept on the order's day, whenever they were made): who cancelled
+    /// each cancelled order, and why.
+    /// </summary>
+    public IReadOnlyList<Cancellation> Cancellations { get; init; } = [];
 }

@@ -26,6 +26,7 @@ public static class StoreDayMeasureBuilder
 
         AddOrders(data, values, reasons, buyers, skuGmv, where);
         AddRefunds(data, values);
+        AddCancellations(data, values, reasons, where);
         AddTraffic(data.Traffic, values, reasons, where);
         AddContent(data, values, reasons, where);
         AddService(data, values, reasons, where);
@@ -195,6 +196,54 @@ public static class StoreDayMeasureBuilder
         values["returned_orders"] = returns;
     }
 
+    /// <summary>
+    /// Paid orders (not samples or tests) cancelled by the seller: of the day's cancelled orders, those whose deciding
+    /// cancellation (the latest one not withdrawn) names the seller. A cancelled order with no such cancellation makes
+    /// the count unknown: who cancelled it cannot be told, and counting it as not the seller's would flatter the store.
+    /// </summary>
+    private static void AddCancellations(StoreDayData data, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)
+    {
+        var deciding = new Dictionary<string, Cancellation>(StringComparer.Ordinal);
+        foreach (var cancellation in data.Cancellations)
+        {
+            if (cancellation.InEffect && (!deciding.TryGetValue(cancellation.OrderId, out var seen)
+                || cancellation.CreatedUtc > seen.CreatedUtc
+                || (cancellation.CreatedUtc == seen.CreatedUtc && string.CompareOrdinal(cancellation.CancelId, seen.CancelId) > 0)))
+            {
+                deciding[cancellation.OrderId] = cancellation;
+            }
+        }
+
+        var bySeller = 0;
+        string? unexplained = null;
+        foreach (var order in data.Orders)
+        {
+            if (order.PaidUtc is null || order.IsSampleOrTest || order.Status != OrderStatus.Cancelled)
+            {
+                continue;
+            }
+
+            if (!deciding.TryGetValue(order.OrderId, out var cancellation))
+            {
+                unexplained ??= order.OrderId;
+            }
+            else if (cancellation.Role == CancellationRole.Seller)
+            {
+                bySeller++;
+            }
+        }
+
+        if (unexplained is null)
+        {
+            values["seller_cancelled_orders"] = bySeller;
+        }
+        else
+        {
+            Unknown(values, reasons, "seller_cancelled_orders",
+                $"order {unexplained} of {where} is cancelled but no cancellation of it (not withdrawn) was fetched, so who cancelled it is unknown; a later fetch of the day reads cancellations made since");
+        }
+    }
+
     private static void AddTraffic(TrafficDaily? traffic, Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string where)
     {
         string[] ids = ["impressions", "product_clicks", "page_views", "visitors", "add_to_cart_users"];
@@ -295,7 +344,8 @@ public static class StoreDayMeasureBuilder
         "ads_daily" => ["ad_spend", "ads_attributed_gmv"],
         "service_daily" => ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"],
         "inventory_daily" => ["units_on_hand"],
-        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily and inventory_daily can, or one measure of them as dataset.measure.", nameof(dataset)),
+        "cancellations" => ["seller_cancelled_orders"],
+        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily, inventory_daily and cancellations can, or one measure of them as dataset.measure.", nameof(dataset)),
     };
 
     private static void Unknown(Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string id, string reason)

@@ -152,6 +152,42 @@ public static class RecordValidator
         return p;
     }
 
+    /// <summary>Problems with a cancellation.</summary>
+    public static IReadOnlyList<string> Validate(Cancellation cancellation, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        ArgumentNullException.ThrowIfNull(store);
+        var p = new List<string>();
+        CheckIdentity(p, cancellation.StoreId, store, cancellation.CancelId, "cancellation id");
+        CheckCurrency(p, cancellation.Currency, store);
+        if (string.IsNullOrWhiteSpace(cancellation.OrderId))
+        {
+            p.Add("order id is missing");
+        }
+
+        if (string.IsNullOrWhiteSpace(cancellation.Reason))
+        {
+            p.Add("reason is missing");
+        }
+
+        if (cancellation.UpdatedUtc < cancellation.CreatedUtc)
+        {
+            p.Add(Invariant($"updated at {cancellation.UpdatedUtc:O} before it was created at {cancellation.CreatedUtc:O}"));
+        }
+
+        if (cancellation.RefundTotal is { } refund)
+        {
+            if (refund < 0)
+            {
+                p.Add(Invariant($"refund total {refund} is negative"));
+            }
+
+            Money(p, "refund total", refund);
+        }
+
+        return p;
+    }
+
     /// <summary>Problems with a day's traffic.</summary>
     public static IReadOnlyList<string> Validate(TrafficDaily t, Store store)
     {

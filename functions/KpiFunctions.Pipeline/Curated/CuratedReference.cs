@@ -14,6 +14,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.Orders.Name, CuratedTables.Orders.Description, CuratedTables.Orders.Columns);
         Add(sb, CuratedTables.OrderLines.Name, CuratedTables.OrderLines.Description, CuratedTables.OrderLines.Columns);
         Add(sb, CuratedTables.Refunds.Name, CuratedTables.Refunds.Description, CuratedTables.Refunds.Columns);
+        Add(sb, CuratedTables.Cancellations.Name, CuratedTables.Cancellations.Description, CuratedTables.Cancellations.Columns);
         Add(sb, CuratedTables.TrafficDaily.Name, CuratedTables.TrafficDaily.Description, CuratedTables.TrafficDaily.Columns);
         Add(sb, CuratedTables.LiveSessions.Name, CuratedTables.LiveSessions.Description, CuratedTables.LiveSessions.Columns);
         Add(sb, CuratedTables.Videos.Name, CuratedTables.Videos.Description, CuratedTables.Videos.Columns);

@@ -72,6 +72,28 @@ public static class CuratedTables
         .Boolean("is_return", x => x.IsReturn, "Goods came back (a return), not only money")
         .String("reason", x => x.Reason, "Reason given");
 
+    /// <summary>
+    /// Cancellations, in the partition of the day their order was placed (not of the day they were made): the
+    /// seller_cancelled_orders measure joins them to that day's cancelled orders, as cancelled_orders counts those on
+    /// the order's day, so the two and paid_orders share one set of orders.
+    /// </summary>
+    public static CuratedTable<Cancellation> Cancellations { get; } = new CuratedTable<Cancellation>(Datasets.Cancellations, "One row per cancellation (or buyer's cancellation request) of an order placed on the partition's day, whenever it was made; a withdrawn request is kept with status WITHDRAWN.", r => new Cancellation(
+            r.String("store_id"), r.String("cancel_id"), r.String("order_id"), EnumText<CancellationType>.Parse(r.String("cancel_type"), r.Source),
+            EnumText<CancellationStatus>.Parse(r.String("status"), r.Source), EnumText<CancellationRole>.Parse(r.String("role"), r.Source), r.String("reason"),
+            r.OptionalString("reason_text"), r.Value<DateTimeOffset>("created_utc"), r.Value<DateTimeOffset>("updated_utc"), r.Optional<decimal>("refund_total"), r.String("currency")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("cancel_id", x => x.CancelId, "Cancellation id")
+        .String("order_id", x => x.OrderId, "The order it cancels (joins orders of the same partition)")
+        .String("cancel_type", x => EnumText<CancellationType>.Format(x.Type), "CANCEL: by the seller or the platform; BUYER_CANCEL: a buyer's request the seller or the platform must agree to", EnumText<CancellationType>.Allowed)
+        .String("status", x => EnumText<CancellationStatus>.Format(x.Status), "PENDING: waiting for an answer; SUCCESS: agreed; COMPLETE: done, refund included; WITHDRAWN: withdrawn or turned down, the order was not cancelled by it", EnumText<CancellationStatus>.Allowed)
+        .String("role", x => EnumText<CancellationRole>.Format(x.Role), "Who started it: BUYER, SELLER (counts in seller_cancelled_orders) or SYSTEM (the platform: unpaid or not shipped in time, a risk check)", EnumText<CancellationRole>.Allowed)
+        .String("reason", x => x.Reason, "The platform's machine key for the reason (e.g. seller_cancel_paid_reason_address_not_deliver); stable across languages", "key")
+        .String("reason_text", x => x.ReasonText, "The reason as the platform words it for people; null when it gives none", required: false)
+        .Timestamp("created_utc", x => x.CreatedUtc, "When it was started (on or after its order was placed, often another day)")
+        .Timestamp("updated_utc", x => x.UpdatedUtc, "Its last change seen")
+        .Decimal("refund_total", x => x.RefundTotal, "What the buyer gets back; null when the source does not say (TikTok may leave refund_amount out)", Money, required: false)
+        .String("currency", x => x.Currency, "Currency of refund_total", "ISO 4217");
+
     /// <summary>The platform's own figures for the day (TikTok shop performance): GMV and orders by payment time.</summary>
     public static CuratedTable<Sources.PlatformDaily> PlatformDaily { get; } = new CuratedTable<Sources.PlatformDaily>(Datasets.PlatformDaily, "The platform's own GMV and order count for the day, as its analytics report them (no row: the source gives none).", r => new Sources.PlatformDaily(
             r.String("store_id"), r.Value<DateOnly>("date"), r.String("currency"), r.Value<decimal>("gmv"), r.Value<long>("orders")))

@@ -12,6 +12,9 @@ public static class Datasets
     /// <summary>Refunds and returns.</summary>
     public const string Refunds = "refunds";
 
+    /// <summary>Cancellations, with who cancelled and why, on the day of the order they cancel.</summary>
+    public const string Cancellations = "cancellations";
+
     /// <summary>Daily traffic.</summary>
     public const string TrafficDaily = "traffic_daily";
 
@@ -50,5 +53,5 @@ public static class Datasets
 
     /// <summary>The datasets a fetch writes for every store-day, even when empty, so "fetched, nothing" differs from "never fetched".</summary>
     public static IReadOnlyList<string> PerDay { get; } =
-        [Orders, OrderLines, Refunds, TrafficDaily, LiveSessions, Videos, AdsDaily, ServiceDaily, InventoryDaily];
+        [Orders, OrderLines, Refunds, Cancellations, TrafficDaily, LiveSessions, Videos, AdsDaily, ServiceDaily, InventoryDaily];
 }

@@ -19,6 +19,13 @@ public static class KpiStoreDayTable
                 var kpis = new Dictionary<string, KpiCell>(StringComparer.Ordinal);
                 foreach (var k in catalog.Kpis)
                 {
+                    // A KPI added to the catalog after the row was written has no columns in the file: unknown, saying why.
+                    if (!r.Has(k.Id + "_rag"))
+                    {
+                        kpis[k.Id] = new KpiCell(null, null, RagStatus.None, $"{k.Id} was not in the catalog when this row was written; compute the day again to fill it");
+                        continue;
+                    }
+
                     kpis[k.Id] = new KpiCell(
                         r.Optional<decimal>(k.Id),
                         k.IsMonetary ? r.Optional<decimal>(k.Id + "_rpt") : null,
@@ -26,7 +33,7 @@ public static class KpiStoreDayTable
                         r.OptionalString(k.Id + "_why"));
                 }
 
-                var measures = catalog.Measures.ToDictionary(m => m.Id, m => r.Optional<decimal>("m_" + m.Id), StringComparer.Ordinal);
+                var measures = catalog.Measures.ToDictionary(m => m.Id, m => r.Added<decimal>("m_" + m.Id), StringComparer.Ordinal);
                 return new KpiDailyRow(
                     r.String("store_id"), r.Value<DateOnly>("date"), r.String("country"), r.String("currency"), r.String("reporting_currency"),
                     r.Optional<decimal>("fx_rate"), r.Optional<DateOnly>("fx_rate_date"), EnumText<FxStatus>.Parse(r.String("fx_status"), r.Source),

@@ -49,6 +49,9 @@ public sealed class RowReader
     public T? Added<T>(string name)
         where T : struct => _columns.ContainsKey(name) ? Optional<T>(name) : null;
 
+    /// <summary>Whether the file has the column (an older file lacks columns added to the schema since).</summary>
+    public bool Has(string name) => _columns.ContainsKey(name);
+
     private Array Column(string name) =>
         _columns.TryGetValue(name, out var c) ? c : throw new InvalidDataException($"{Source}: column '{name}' is missing; the file does not match this dataset's schema.");
 

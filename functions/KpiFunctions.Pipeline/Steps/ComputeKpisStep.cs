@@ -278,6 +278,25 @@ public sealed class ComputeKpisStep
             StringComparer.Ordinal);
         var fullOrders = orders.Select(o => o with { Lines = linesByOrder.TryGetValue(o.OrderId, out var ls) ? ls : [] }).ToArray();
         var notFetched = await NotFetchedAsync(store, date, ct).ConfigureAwait(false);
+
+        // A day curated before cancellations were has no partition: not fetched, not an error.
+        IReadOnlyList<Cancellation> cancellations = [];
+        if (!notFetched.ContainsKey(Datasets.Cancellations))
+        {
+            if (await _curated.ReadAsync(CuratedTables.Cancellations, store.Id, date, ct).ConfigureAwait(false) is { } read)
+            {
+                cancellations = read;
+            }
+            else
+            {
+                notFetched = new Dictionary<string, string>(notFetched, StringComparer.Ordinal)
+                {
+                    [Datasets.Cancellations] = string.Create(CultureInfo.InvariantCulture,
+                        $"the day was fetched before cancellations were kept; re-fetch it (kpi run --store {store.Id} --from {date:yyyy-MM-dd} --to {date:yyyy-MM-dd})"),
+                };
+            }
+        }
+
         async Task<IReadOnlyList<T>> ReadFetched<T>(CuratedTable<T> table) =>
             notFetched.ContainsKey(table.Name) ? [] : await Read(table, store, date, ct).ConfigureAwait(false);
         var traffic = await ReadFetched(CuratedTables.TrafficDaily).ConfigureAwait(false);
@@ -298,6 +317,7 @@ public sealed class ComputeKpisStep
             window)
         {
             NotFetched = notFetched,
+            Cancellations = cancellations,
         };
     }
 

@@ -494,6 +494,11 @@ public sealed class FetchStoreStep
         var refunds = Keep(Datasets.Refunds, batch.Refunds, r => r.RefundId, r => r.Status == RefundStatus.Completed && r.CompletedUtc is { } done
             ? OnDay(RecordValidator.Validate(r, store), done, "completed")
             : [.. RecordValidator.Validate(r, store), $"status {r.Status}: only completed refunds are curated (they count on the day the money went back)"]);
+        // A cancellation is kept on the day its order was placed; one of an order placed another day is not this day's.
+        var dayOrders = batch.Orders.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var cancellations = Keep(Datasets.Cancellations, batch.Cancellations, c => c.CancelId, c => dayOrders.Contains(c.OrderId)
+            ? RecordValidator.Validate(c, store)
+            : [.. RecordValidator.Validate(c, store), $"its order '{c.OrderId}' is not among the orders placed on {date:yyyy-MM-dd} (a cancellation is kept on its order's day)"]);
         var traffic = Keep<TrafficDaily>(Datasets.TrafficDaily, batch.Traffic is null ? [] : [batch.Traffic], _ => "traffic", t => SameDay(RecordValidator.Validate(t, store), t.Date));
         var live = Keep(Datasets.LiveSessions, batch.LiveSessions, s => s.SessionId, s => OnDay(RecordValidator.Validate(s, store), s.StartUtc, "started"));
         var videos = Keep(Datasets.Videos, batch.Videos, v => v.VideoId, v => SameDay(RecordValidator.Validate(v, store), v.Date));
@@ -560,6 +565,7 @@ public sealed class FetchStoreStep
 
         await WriteAsync(CuratedTables.OrderLines, lines).ConfigureAwait(false);
         await WriteAsync(CuratedTables.Refunds, refunds).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.Cancellations, cancellations).ConfigureAwait(false);
         await WriteAsync(CuratedTables.TrafficDaily, traffic).ConfigureAwait(false);
         await WriteAsync(CuratedTables.LiveSessions, live).ConfigureAwait(false);
         await WriteAsync(CuratedTables.Videos, videos).ConfigureAwait(false);
@@ -582,7 +588,7 @@ public sealed class FetchStoreStep
         // A clean re-fetch clears what an earlier fetch of this store-day quarantined.
         await ReplaceQuarantineAsync($"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
 
-        long rows = orderRows.Length + lines.Length + refunds.Count + traffic.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
+        long rows = orderRows.Length + lines.Length + refunds.Count + cancellations.Count + traffic.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
         return (rows, quarantine.Count);
     }
 

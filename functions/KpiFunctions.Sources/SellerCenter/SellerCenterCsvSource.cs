@@ -61,6 +61,7 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
         ["ads_daily"] = "Seller Center order exports hold no ad figures",
         ["service_daily"] = "Seller Center order exports hold no customer service figures",
         ["inventory_daily"] = "Seller Center order exports hold no inventory",
+        ["cancellations"] = "Seller Center order exports, as this source reads them, hold no cancellation records (who cancelled an order and why)",
     };
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ public sealed class StoreDayTruth
     /// <summary>Paid non-test orders cancelled by the as-of time.</summary>
     public int CancelledOrders { get; internal set; }
 
+    /// <summary>Paid non-test orders cancelled by the as-of time whose cancellation names the seller.</summary>
+    public int SellerCancelledOrders { get; internal set; }
+
     /// <summary>Clear buyer ids of GMV orders.</summary>
     public HashSet<string> Buyers { get; } = new(StringComparer.Ordinal);
 

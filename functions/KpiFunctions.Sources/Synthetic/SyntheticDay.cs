@@ -10,6 +10,7 @@ namespace KpiFunctions.Sources.Synthetic;
 /// <param name="Ads">Ad figures.</param>
 /// <param name="Service">Service figures, or null on the days the generator leaves them out.</param>
 /// <param name="Inventory">End-of-day inventory.</param>
+/// <param name="Cancellations">Cancellations of these orders visible at the as-of time (made that day or later), and buyers' requests, some withdrawn.</param>
 /// <param name="ServiceSessions">The service sessions opened that day (the <paramref name="Service"/> figures are made from them), oldest first; none on the days the generator leaves service out.</param>
 public sealed record SyntheticDay(
     IReadOnlyList<Order> Orders,
@@ -19,4 +20,5 @@ public sealed record SyntheticDay(
     IReadOnlyList<AdsDaily> Ads,
     ServiceDaily? Service,
     IReadOnlyList<InventorySnapshot> Inventory,
-    IReadOnlyList<ServiceSession> ServiceSessions);
+    IReadOnlyList<ServiceSession> ServiceSessions,
+    IReadOnlyList<Cancellation> Cancellations);

@@ -33,6 +33,7 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
         {
             Page("orders", day.Orders),
             Page("refunds", refunds),
+            Page("cancellations", day.Cancellations),
             Page("traffic", day.Traffic is null ? Array.Empty<TrafficDaily>() : [day.Traffic]),
             Page("live_sessions", day.LiveSessions),
             Page("videos", day.Videos),
@@ -41,7 +42,10 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
             Page("inventory", day.Inventory),
         };
         return Task.FromResult(new SourceBatch(
-            store, date, pages, day.Orders, refunds, day.Traffic, day.LiveSessions, day.Videos, day.Ads, day.Service, day.Inventory, []));
+            store, date, pages, day.Orders, refunds, day.Traffic, day.LiveSessions, day.Videos, day.Ads, day.Service, day.Inventory, [])
+        {
+            Cancellations = day.Cancellations,
+        });
     }
 
     /// <inheritdoc />

@@ -15,7 +15,10 @@ public sealed partial class SyntheticWorld
     // completes within MaxRefundLagDays of the order's day.
     private const int MaxRequestLagDays = 9;
 
-    private List<Order> GenerateOrders(StoreProfile p, DateOnly date, Random rng, DateTimeOffset start, DateTimeOffset end, bool hasLive, StoreDayTruth truth)
+    private const double WithdrawnRequestShare = 0.01;
+
+    private List<Order> GenerateOrders(StoreProfile p, DateOnly date, Random rng, DateTimeOffset start, DateTimeOffset end, bool hasLive, StoreDayTruth truth,
+        Random cancelRng, List<Cancellation> cancellations)
     {
         var count = (int)Math.Round(p.BaseOrders * DemandFactor(date) * (0.85 + (rng.NextDouble() * 0.3)));
         var pool = Math.Max(30, p.BaseOrders * 6);
@@ -58,6 +61,7 @@ public sealed partial class SyntheticWorld
             var defectRoll = rng.NextDouble();
             var defectKind = rng.Next(3);
             var refund = new RefundDraw(rng);
+            var cancelDraw = new CancellationDraw(cancelRng);
 
             // A LIVE sells only on a day with a session to report its GMV; the roll is drawn either way.
             var channel = channelRoll < p.AffiliateShare ? SalesChannel.Affiliate
@@ -94,6 +98,16 @@ public sealed partial class SyntheticWorld
                 subtotal, shipping, sellerDiscount, platformDiscount, tax, total, isTest, channel,
                 channel == SalesChannel.Affiliate ? creator : null, _hasher.Hash(buyer), fee, commission, lines);
 
+            var cancellation = status == OrderStatus.Cancelled
+                ? CancellationOf(p, order, paidVisible ? cancelAt!.Value : created.AddHours(24), paidVisible, cancelDraw)
+                : paidAt is { } requestedAfter && cancelAt is null && cancelDraw.WithdrawnRoll < WithdrawnRequestShare
+                    ? WithdrawnRequest(p, order, requestedAfter.AddSeconds(1800 + cancelDraw.UpdateSeconds), cancelDraw)
+                    : null;
+            if (cancellation is not null)
+            {
+                cancellations.Add(cancellation);
+            }
+
             if (defective)
             {
                 truth.DefectiveOrders++;
@@ -113,6 +127,10 @@ public sealed partial class SyntheticWorld
                 if (cancelVisible)
                 {
                     truth.CancelledOrders++;
+                    if (cancellation!.Role == CancellationRole.Seller)
+                    {
+                        truth.SellerCancelledOrders++;
+                    }
                 }
                 else
                 {
@@ -127,6 +145,52 @@ public sealed partial class SyntheticWorld
         }
 
         return orders;
+    }
+
+    /// <summary>
+    /// The cancellation of a cancelled order, made at <paramref name="at"/>: an unpaid order is cancelled by the
+    /// platform; a paid one by the buyer (a request the seller agreed to), the seller or the platform. The reason keys
+    /// follow TikTok's pattern; only two of them were seen in a real answer (docs/tiktok-shop-api-notes.md), the rest
+    /// are the world's own. A refund is given for paid orders, except where TikTok would leave it out.
+    /// </summary>
+    private Cancellation? CancellationOf(StoreProfile p, Order order, DateTimeOffset at, bool paid, CancellationDraw draw)
+    {
+        if (at > AsOf)
+        {
+            return null;
+        }
+
+        var (type, role, reason, text) = !paid
+            ? (CancellationType.Cancel, CancellationRole.System, "system_cancel_reason_unpaid_timeout", "Payment not completed in time")
+            : draw.RoleRoll switch
+            {
+                < 0.55 => draw.ReasonRoll < 0.5
+                    ? (CancellationType.BuyerCancel, CancellationRole.Buyer, "ecom_order_cancel_reason_changed_mind", "No longer needed")
+                    : (CancellationType.BuyerCancel, CancellationRole.Buyer, "ecom_order_cancel_reason_better_price", "Found a better price"),
+                < 0.8 => draw.ReasonRoll < 0.5
+                    ? (CancellationType.Cancel, CancellationRole.Seller, "seller_cancel_paid_reason_out_of_stock", "Out of stock")
+                    : (CancellationType.Cancel, CancellationRole.Seller, "seller_cancel_paid_reason_address_not_deliver", "Unable to deliver to customer address"),
+                _ => (CancellationType.Cancel, CancellationRole.System, "system_cancel_reason_not_shipped_in_time", "Not shipped in time"),
+            };
+        var done = at.AddSeconds(draw.UpdateSeconds);
+        return new Cancellation(
+            p.Store.Id, "c" + order.OrderId[1..], order.OrderId, type, done <= AsOf ? CancellationStatus.Complete : CancellationStatus.Success, role, reason, text,
+            at, done <= AsOf ? done : at, paid && !draw.RefundLeftOut ? order.Total : null, p.Store.Currency);
+    }
+
+    /// <summary>A buyer's request to cancel that the buyer took back an hour later: the order goes on, and it cancelled nothing.</summary>
+    private Cancellation? WithdrawnRequest(StoreProfile p, Order order, DateTimeOffset at, CancellationDraw draw)
+    {
+        if (at > AsOf)
+        {
+            return null;
+        }
+
+        var withdrawn = at.AddHours(1) <= AsOf;
+        return new Cancellation(
+            p.Store.Id, "c" + order.OrderId[1..], order.OrderId, CancellationType.BuyerCancel, withdrawn ? CancellationStatus.Withdrawn : CancellationStatus.Pending,
+            CancellationRole.Buyer, "ecom_order_cancel_reason_changed_mind", "No longer needed", at, withdrawn ? at.AddHours(1) : at,
+            draw.RefundLeftOut ? null : order.Total, p.Store.Currency);
     }
 
     private static OrderStatus StatusByAge(TimeSpan sincePaid) => sincePaid.TotalDays switch
@@ -196,6 +260,29 @@ public sealed partial class SyntheticWorld
                 truth.Returns++;
             }
         }
+    }
+
+    /// <summary>Every order draws these, cancelled or not, so one seed gives one history whatever the as-of time.</summary>
+    private readonly struct CancellationDraw
+    {
+        public CancellationDraw(Random rng)
+        {
+            RoleRoll = rng.NextDouble();
+            ReasonRoll = rng.NextDouble();
+            UpdateSeconds = 60 + rng.Next(7200);
+            RefundLeftOut = rng.NextDouble() < 0.2;
+            WithdrawnRoll = rng.NextDouble();
+        }
+
+        public double RoleRoll { get; }
+
+        public double ReasonRoll { get; }
+
+        public int UpdateSeconds { get; }
+
+        public bool RefundLeftOut { get; }
+
+        public double WithdrawnRoll { get; }
     }
 
     private readonly struct RefundDraw

@@ -89,14 +89,16 @@ public sealed partial class SyntheticWorld
         lock (truth)
         {
             var sessions = GenerateLive(profile, date, rng, startUtc, endUtc);
-            var orders = GenerateOrders(profile, date, rng, startUtc, endUtc, sessions.Count > 0, truth);
+            // Cancellations draw from a stream of their own, so adding them moved no other draw of the day.
+            var cancellations = new List<Cancellation>();
+            var orders = GenerateOrders(profile, date, rng, startUtc, endUtc, sessions.Count > 0, truth, StableRandom.For(_seed, profile.Key, date.DayNumber, 7), cancellations);
             var live = FinishLive(profile, sessions, truth);
             var traffic = GenerateTraffic(profile, date, rng, truth);
             var videos = GenerateVideos(profile, date, rng, truth);
             var ads = GenerateAds(profile, date, rng, truth);
             var (service, serviceSessions) = GenerateService(profile, date, rng, orders.Count, startUtc, endUtc, truth);
             var inventory = GenerateInventory(profile, date, rng, truth);
-            return new SyntheticDay(orders, traffic, live, videos, ads, service, inventory, serviceSessions);
+            return new SyntheticDay(orders, traffic, live, videos, ads, service, inventory, serviceSessions, cancellations);
         }
     }
 
