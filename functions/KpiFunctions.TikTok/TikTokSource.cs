@@ -327,11 +327,12 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             var cipher = await CipherAsync(store, cancellationToken).ConfigureAwait(false);
             var statements = await _api.GetStatementsAsync(store.Id, cipher, start, now, Keep(mapper, onRawPage, "statements", cancellationToken), cancellationToken).ConfigureAwait(false);
             var pagesBefore = 0;
-            foreach (var statement in statements.Records)
+            for (var position = 0; position < statements.Records.Count; position++)
             {
+                var statement = statements.Records[position];
                 if (!statement.TryGetProperty("id", out var idJson) || idJson.GetString() is not { Length: > 0 } statementId)
                 {
-                    rejected.Add(new RejectedRecord("statements", "#" + rejected.Count.ToString(CultureInfo.InvariantCulture), "id is missing", System.Text.Encoding.UTF8.GetString(mapper.Scrub(statement))));
+                    rejected.Add(new RejectedRecord("statements", "#" + position.ToString(CultureInfo.InvariantCulture), "id is missing, so its transactions (settled fees) cannot be read; its orders keep their estimates", System.Text.Encoding.UTF8.GetString(mapper.Scrub(statement))));
                     continue;
                 }
 
@@ -378,7 +379,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
                 else if (total != feeTaxRead || unreadable > 0)
                 {
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"statement {statementId}: its transactions' fees and taxes add up to {feeTaxRead} {currency}{(unreadable > 0 ? $" ({unreadable} without a readable fee_tax_amount)" : "")}, but the statement's total is {total} {currency}; a transaction may be missing"));
+                        $"statement {statementId}: its transactions' fees and taxes add up to {feeTaxRead} {currency}{(unreadable > 0 ? $" ({unreadable} without a readable fee_tax_amount)" : "")}, but the statement's total is {total} {currency}; a transaction may be missing (compare the statement in Seller Center's finance pages; every run within the finance lookback reads it again)"));
                 }
             }
 

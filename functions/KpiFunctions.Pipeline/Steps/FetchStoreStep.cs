@@ -214,7 +214,7 @@ public sealed class FetchStoreStep
         await ReplaceQuarantineAsync($"quarantine/{Datasets.OrderFees}/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
         if (reading.Unavailable is { } why)
         {
-            notes.Add(Datasets.OrderFees, null, "not read, the fees curated before stay and new orders' fees are unknown: " + why);
+            notes.Add(Datasets.OrderFees, null, "not read, the fees curated before stay and new orders' fees are unknown (the next run within the finance lookback reads them again; check the store's authorisation has the finance scope): " + why);
             return (null, quarantine.Count);
         }
 
