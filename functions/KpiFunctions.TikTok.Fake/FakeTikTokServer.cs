@@ -437,13 +437,16 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             return Error(400, 36009004, "Only granularity=1D is served by the fake.");
         }
 
-        var zone = StoreCalendar.ResolveZone(shop.Store.TimeZone);
+        var zone = _setup.PlatformDayOffsets.TryGetValue(shop.Store.Country, out var fixedOffset)
+            ? TimeZoneInfo.CreateCustomTimeZone("platform-" + shop.Store.Country, fixedOffset, "TikTok's day for " + shop.Store.Country, "TikTok's day for " + shop.Store.Country)
+            : StoreCalendar.ResolveZone(shop.Store.TimeZone);
         var latest = Yesterday(shop);
         var intervals = new JsonArray();
         for (var date = start; date < end && date <= latest; date = date.AddDays(1))
         {
-            // Payments land within hours of the order: orders paid on the day were placed that day or the day before.
-            var paid = _world.Day(shop.Store.Id, date.AddDays(-1)).Orders.Concat(_world.Day(shop.Store.Id, date).Orders)
+            // Payments land within hours of the order: orders paid on the day were placed that day or the day before
+            // (or, on a platform day that starts an hour later than the shop's, in the first hour of the shop's next day).
+            var paid = _world.Day(shop.Store.Id, date.AddDays(-1)).Orders.Concat(_world.Day(shop.Store.Id, date).Orders).Concat(_world.Day(shop.Store.Id, date.AddDays(1)).Orders)
                 .Where(o => o.PaidUtc is { } at && StoreCalendar.LocalDate(at, zone) == date && !o.IsSampleOrTest && !FakeTikTokJson.IsSpoiled(o, shop.Store))
                 .ToList();
             var gmv = paid.Sum(o => o.Subtotal);

@@ -16,4 +16,11 @@ public sealed record FakeTikTokSetup(SyntheticWorld World, string AppKey, string
 
     /// <summary>The fake's clock (timestamps, token lifetimes, rate windows).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Fixed UTC offsets (no daylight saving) by the shop's country that shop performance's daily GMV and order count
+    /// use instead of the shop's own zone, as TikTok documents them for its Compass export (US −8, GB +0, ...); a
+    /// country not listed keeps its shop's zone. Empty by default: every daily figure is on the shop's own days.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> PlatformDayOffsets { get; init; } = new Dictionary<string, TimeSpan>();
 }
