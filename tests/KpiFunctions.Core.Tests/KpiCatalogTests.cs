@@ -12,7 +12,7 @@ public class KpiCatalogTests
         [
             "gmv", "net_gmv", "orders", "buyers", "units", "aov", "visitors", "ctr", "add_to_cart_rate", "conversion_rate", "gpm",
             "live_gmv", "live_gpm", "avg_live_watch_time", "video_completion_rate", "creator_gmv_share", "top10_sku_gmv_share",
-            "refund_rate", "return_rate", "cancellation_rate", "seller_cancellation_rate", "ad_spend", "roas", "gross_margin", "response_rate",
+            "refund_rate", "return_rate", "cancellation_rate", "seller_cancellation_rate", "ad_spend", "ads_attributed_gmv", "roas", "tacos", "ad_cost_per_order", "gross_margin", "response_rate",
             "avg_first_response_time", "negative_review_rate", "inventory_days_of_cover", "gmv_target_attainment",
         ];
 

@@ -36,7 +36,10 @@ public class KpiMathTests
         { "cancellation_rate", "25", "Red" },                  // 1 / 4 × 100
         { "seller_cancellation_rate", "25", "Red" },           // o4, cancelled by the seller: 1 / 4 × 100
         { "ad_spend", "20", "None" },
+        { "ads_attributed_gmv", "50", "None" },
         { "roas", "2.5", "Amber" },                            // 50 / 20
+        { "tacos", "20", "Red" },                              // 20 / 100 × 100: above the 15 % amber line
+        { "ad_cost_per_order", "20/3", "None" },               // 20 / 3 GMV orders
         { "gross_margin", "11/85*100", "Amber" },               // (100 - 15 - 42 - 6 - 6 - 20) / 85 × 100
         { "response_rate", "75", "Red" },                      // 30 / 40 × 100 (12 h window)
         { "avg_first_response_time", "10", "Green" },          // 22800 s / 38 / 60
@@ -77,6 +80,9 @@ public class KpiMathTests
         Assert.Equal("USD", usd.Currency);
         Assert.Equal(125m, usd.Kpi("gmv").Value);
         Assert.Equal(25m, usd.Kpi("ad_spend").Value);
+        Assert.Equal(62.5m, usd.Kpi("ads_attributed_gmv").Value);
+        Assert.Equal(25m / 3, usd.Kpi("ad_cost_per_order").Value);
+        Assert.Equal(local.Kpi("tacos").Value, usd.Kpi("tacos").Value);
         Assert.Equal(31.25m, usd.Kpi("gpm").Value);
         Assert.Equal(local.Kpi("refund_rate").Value, usd.Kpi("refund_rate").Value);
         // Both sides convert at the same rate; only the 28th digit of the division may differ.

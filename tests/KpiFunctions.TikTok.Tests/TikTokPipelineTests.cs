@@ -25,7 +25,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 {
     private static readonly string[] EqualKpis = ["gmv", "net_gmv", "orders", "buyers", "units", "aov", "top10_sku_gmv_share", "refund_rate", "return_rate", "cancellation_rate", "seller_cancellation_rate", "visitors", "conversion_rate", "ctr", "add_to_cart_rate", "negative_review_rate", "avg_live_watch_time", "gpm", "live_gmv", "live_gpm", "response_rate", "avg_first_response_time", "creator_gmv_share"];
     private static readonly string[] EqualServiceMeasures = ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"];
-    private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "roas", "gross_margin"];
+    private static readonly string[] NotGivenKpis = ["video_completion_rate", "ad_spend", "ads_attributed_gmv", "roas", "tacos", "ad_cost_per_order", "gross_margin"];
     private readonly TempDirectory _dir = new();
     private SyntheticWorld _world = null!;
     private FakeTikTokServer _fake = null!;
