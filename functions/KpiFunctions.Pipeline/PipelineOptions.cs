@@ -32,6 +32,9 @@ public sealed record PipelineOptions
     /// <summary>Days a superseded version of the semantic dataset is kept for readers that started on it [KPI_SEMANTIC_RETENTION_DAYS].</summary>
     public int SemanticRetentionDays { get; init; } = 7;
 
+    /// <summary>Days back from today (UTC) that alerts are kept; older ones are deleted after each run's alert step [KPI_ALERT_RETENTION_DAYS].</summary>
+    public int AlertRetentionDays { get; init; } = 400;
+
     /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged [KPI_RECONCILE_TOLERANCE_PCT].</summary>
     public decimal ReconcileTolerancePct { get; init; } = 0.5m;
 
@@ -68,6 +71,7 @@ public sealed record PipelineOptions
             RetryFirstSeconds = Number("KPI_RETRY_FIRST_SECONDS", 30),
             RetryBackoff = Number("KPI_RETRY_BACKOFF", 2),
             SemanticRetentionDays = Int("KPI_SEMANTIC_RETENTION_DAYS", 7),
+            AlertRetentionDays = Int("KPI_ALERT_RETENTION_DAYS", 400),
             ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
                 ? decimal.TryParse(tolerance, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
                 : 0.5m,
@@ -122,6 +126,11 @@ public sealed record PipelineOptions
         if (SemanticRetentionDays is < 1 or > 365)
         {
             problems.Add($"semantic retention of {SemanticRetentionDays} days (KPI_SEMANTIC_RETENTION_DAYS) must be 1-365");
+        }
+
+        if (AlertRetentionDays is < 7 or > 3650)
+        {
+            problems.Add($"alert retention of {AlertRetentionDays} days (KPI_ALERT_RETENTION_DAYS) must be 7-3650");
         }
 
         if (FxMaxCarryForwardDays is < 0 or > 31)

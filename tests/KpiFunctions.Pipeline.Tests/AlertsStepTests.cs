@@ -45,6 +45,35 @@ public sealed class AlertsStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Alerts_older_than_the_retention_are_deleted_and_a_backfill_does_not_store_them()
+    {
+        await _h.SeedAsync(Monday, Monday);
+        await _h.Runner().RunAsync(new RunRequest(Monday, Monday, ["uk-main"]));
+        var repository = new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default);
+        var today = (await repository.QueryAsync(Monday, Monday, "uk-main")).Single();
+        decimal[] gmv = [100m, 110m, 105m, 95m, 100m, 90m];
+        await repository.SaveAsync([.. gmv.Select((value, i) => WithGmv(today, value) with { Date = Monday.AddDays(-7 * (i + 1)) }), WithGmv(today, 60m)]);
+
+        // Stored long ago, for two stores: one day before the retention's first day, and that first day itself.
+        foreach (var (date, store) in new[] { ("2026-11-08", "uk-main"), ("2026-11-08", "us-west"), ("2026-11-09", "us-west") })
+        {
+            await _h.Storage.Tables.UpsertEntityAsync(TableNames.Alerts, new Storage.Tables.TableEntity(date, store + "|orders") { ["Value"] = 1m, ["Severity"] = "Warning", ["Reason"] = "old" });
+        }
+
+        // Keeping from the 9th: the 8th goes for every store, the 9th and the Monday's new alert stay.
+        await new AlertsStep(_h.Storage, KpiCatalog.Default, new DateOnly(2026, 11, 9)).DetectAsync(Monday, Monday, ["uk-main"]);
+        var kept = await AlertsStep.ListAsync(_h.Storage.Tables);
+        Assert.DoesNotContain(kept, a => a.Date < new DateOnly(2026, 11, 9));
+        Assert.Contains(kept, a => a.Date == new DateOnly(2026, 11, 9) && a.StoreId == "us-west");
+        Assert.Contains(kept, a => a.Date == Monday && a.KpiId == "gmv");
+
+        // A backfill of a window wholly before the retention: its alerts are detected but neither stored nor counted.
+        var backfilled = await new AlertsStep(_h.Storage, KpiCatalog.Default, Monday.AddDays(1)).DetectAsync(Monday, Monday, ["uk-main"]);
+        Assert.Empty(backfilled);
+        Assert.Empty(await AlertsStep.ListAsync(_h.Storage.Tables));
+    }
+
+    [Fact]
     public async Task Over_five_weeks_of_a_real_run_alerts_get_baselines_and_the_publish_writes_them()
     {
         // Long enough for same-weekday baselines (four earlier weeks): medians of an even count have a seventh decimal.

@@ -126,7 +126,8 @@ public sealed class RunActivities : IRunActivities
     public async Task<AlertsOutcome> DetectAlertsAsync(AlertsWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var alerts = await new AlertsStep(_storage, _catalog).DetectAsync(work.From, work.To, work.StoreIds, cancellationToken).ConfigureAwait(false);
+        var keepFrom = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime).AddDays(-_options.AlertRetentionDays);
+        var alerts = await new AlertsStep(_storage, _catalog, keepFrom).DetectAsync(work.From, work.To, work.StoreIds, cancellationToken).ConfigureAwait(false);
         return new AlertsOutcome(alerts.Count, alerts.Count(a => a.Severity == AlertSeverity.Critical));
     }
 

@@ -9,9 +9,11 @@ namespace KpiFunctions.Pipeline.Alerts;
 /// <summary>
 /// Checks every KPI of a window's store-days against the store's own history (<see cref="AnomalyDetector"/>) and the
 /// catalog's thresholds, and replaces the window's alerts in KpiAlerts (partition = date, row = store|kpi), so running
-/// a window again gives the same alerts.
+/// a window again gives the same alerts. With <paramref name="keepFrom"/> (the retention's first day), alerts dated
+/// before it are neither stored nor returned, and those stored before are deleted, so the table, and what the semantic
+/// publish reads from it, stays bounded however long the history grows.
 /// </summary>
-public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog)
+public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog, DateOnly? keepFrom = null)
 {
     /// <summary>Detects and stores the alerts of <paramref name="storeIds"/> from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public async Task<IReadOnlyList<KpiAlert>> DetectAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> storeIds, CancellationToken cancellationToken = default)
@@ -47,8 +49,27 @@ public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog)
             }
         }
 
+        if (keepFrom is { } first)
+        {
+            alerts.RemoveAll(a => a.Date < first);
+            await DeleteBeforeAsync(first, cancellationToken).ConfigureAwait(false);
+        }
+
         await ReplaceAsync(from, to, stores, alerts, cancellationToken).ConfigureAwait(false);
         return alerts;
+    }
+
+    /// <summary>Deletes every stored alert, of any store, dated before <paramref name="first"/>.</summary>
+    private async Task DeleteBeforeAsync(DateOnly first, CancellationToken cancellationToken)
+    {
+        var old = new List<TableTransactionAction>();
+        var query = new TableQuery { PartitionKeyTo = StoreCalendar.Format(first.AddDays(-1)) };
+        await foreach (var e in storage.Tables.QueryAsync(TableNames.Alerts, query, cancellationToken).ConfigureAwait(false))
+        {
+            old.Add(new TableTransactionAction(TableTransactionKind.Delete, new TableEntity(e.PartitionKey, e.RowKey)));
+        }
+
+        await storage.Tables.SubmitInChunksAsync(TableNames.Alerts, old, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every stored alert, by date then store then KPI.</summary>
