@@ -12,6 +12,12 @@ if (args is ["storage", ..])
     return;
 }
 
+if (args is ["scale", ..])
+{
+    await ScaleBench.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["curated", ..])
 {
     await CuratedBench.RunAsync(args[1..]);

@@ -24,6 +24,28 @@ public sealed partial class KpiCliTests : IDisposable
     }
 
     [Fact]
+    public void The_run_says_how_long_each_stage_took_from_when_it_began_to_when_the_next_one_did()
+    {
+        var seen = new Dictionary<KpiFunctions.Pipeline.Local.PipelineStage, TimeSpan>
+        {
+            [KpiFunctions.Pipeline.Local.PipelineStage.Started] = TimeSpan.FromSeconds(1),
+            [KpiFunctions.Pipeline.Local.PipelineStage.Fetching] = TimeSpan.FromSeconds(2),
+            [KpiFunctions.Pipeline.Local.PipelineStage.Computing] = TimeSpan.FromSeconds(13.3),
+            [KpiFunctions.Pipeline.Local.PipelineStage.Alerting] = TimeSpan.FromSeconds(17.4),
+            [KpiFunctions.Pipeline.Local.PipelineStage.Publishing] = TimeSpan.FromSeconds(18),
+            [KpiFunctions.Pipeline.Local.PipelineStage.Finished] = TimeSpan.FromSeconds(20.05),
+        };
+
+        Assert.Equal("Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s, publish 2.1 s (run 21.0 s)", Commands.RunCommand.StageTimes(seen, TimeSpan.FromSeconds(21)));
+
+        // A run that failed in its compute step: the stages it never reached are left out, the last one ends with the run.
+        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Alerting);
+        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Publishing);
+        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Finished);
+        Assert.Equal("Time: fetch 12.3 s, compute 7.7 s (run 21.0 s)", Commands.RunCommand.StageTimes(seen, TimeSpan.FromSeconds(21)));
+    }
+
+    [Fact]
     public async Task Help_lists_the_commands()
     {
         var (code, output) = await CliRunner.RunAsync("--help");

@@ -136,6 +136,8 @@ internal static class RunCommand
             $"Running {(s.Demo ? "the demo" : "the pipeline")}, KPIs for [bold]{runFrom:yyyy-MM-dd}[/] to [bold]{runTo:yyyy-MM-dd}[/]{history}, reporting currency {options.ReportingCurrency}."));
 
         RunSummary summary = null!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stages = new System.Collections.Concurrent.ConcurrentDictionary<PipelineStage, TimeSpan>();
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -148,6 +150,7 @@ internal static class RunCommand
                 ProgressTask? compute = null;
                 var progress = new Progress(p =>
                 {
+                    stages.TryAdd(p.Stage, clock.Elapsed);
                     switch (p.Stage)
                     {
                         case PipelineStage.Fetching when p.StoreId is not null:
@@ -182,6 +185,7 @@ internal static class RunCommand
             console.MarkupLine($"  [red]{Markup.Escape(f.StoreId)}[/]: {Markup.Escape(f.LastError ?? "")}");
         }
 
+        console.MarkupLine(Markup.Escape(StageTimes(stages, clock.Elapsed)));
         if (summary.Compute is { NotFetched.Count: > 0 } c)
         {
             console.MarkupLine($"[yellow]{c.NotFetched.Count} store-day(s) without data[/] (e.g. {Markup.Escape(c.NotFetched[0])}).");
@@ -227,6 +231,29 @@ internal static class RunCommand
         }
 
         return (from, to, fetchFrom);
+    }
+
+    /// <summary>
+    /// Where the run's time went, from when each stage first reported: "Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s,
+    /// publish 2.0 s (run 19.0 s)". A stage that never reported (the run failed before it) is left out.
+    /// </summary>
+    internal static string StageTimes(IReadOnlyDictionary<PipelineStage, TimeSpan> firstSeen, TimeSpan end)
+    {
+        (PipelineStage Stage, string Name)[] order = [(PipelineStage.Started, "fetch"), (PipelineStage.Computing, "compute"), (PipelineStage.Alerting, "alerts"), (PipelineStage.Publishing, "publish")];
+        var parts = new List<string>();
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (!firstSeen.TryGetValue(order[i].Stage, out var start))
+            {
+                continue;
+            }
+
+            var next = order.Skip(i + 1).Select(o => firstSeen.TryGetValue(o.Stage, out var t) ? t : (TimeSpan?)null).FirstOrDefault(t => t is not null)
+                ?? (firstSeen.TryGetValue(PipelineStage.Finished, out var finished) ? finished : end);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{order[i].Name} {(next - start).TotalSeconds:0.0} s"));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"Time: {string.Join(", ", parts)} (run {end.TotalSeconds:0.0} s)");
     }
 
     private sealed class Progress(Action<PipelineProgress> report) : IProgress<PipelineProgress>

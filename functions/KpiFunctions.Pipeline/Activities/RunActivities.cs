@@ -115,6 +115,7 @@ public sealed class RunActivities : IRunActivities
     {
         ArgumentNullException.ThrowIfNull(work);
         var computed = 0;
+        Progress?.Report(new PipelineProgress(PipelineStage.Computing, null, 0, work.StoreIds.Count));
         var result = await new ComputeKpisStep(_storage, _options, _catalog, _time).ComputeAsync(
             new ComputeRequest(work.From, work.To, work.StoreIds) { EarlierFrom = work.EarlierFrom },
             Progress is null ? null : new SynchronousProgress<string>(store => Progress.Report(new PipelineProgress(PipelineStage.Computing, store, Interlocked.Increment(ref computed), work.StoreIds.Count))),
@@ -126,6 +127,7 @@ public sealed class RunActivities : IRunActivities
     public async Task<AlertsOutcome> DetectAlertsAsync(AlertsWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        Progress?.Report(new PipelineProgress(PipelineStage.Alerting, null, 0, work.StoreIds.Count));
         var keepFrom = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime).AddDays(-_options.AlertRetentionDays);
         var alerts = await new AlertsStep(_storage, _catalog, keepFrom).DetectAsync(work.From, work.To, work.StoreIds, cancellationToken).ConfigureAwait(false);
         return new AlertsOutcome(alerts.Count, alerts.Count(a => a.Severity == AlertSeverity.Critical));
@@ -134,6 +136,7 @@ public sealed class RunActivities : IRunActivities
     /// <inheritdoc />
     public async Task<string> PublishSemanticAsync(string runId, CancellationToken cancellationToken = default)
     {
+        Progress?.Report(new PipelineProgress(PipelineStage.Publishing, null, 0, 1));
         var manifest = await new SemanticPublisher(_storage, _catalog, TimeSpan.FromDays(_options.SemanticRetentionDays), _time)
             .PublishAsync(runId, cancellationToken).ConfigureAwait(false);
         return manifest.Version;

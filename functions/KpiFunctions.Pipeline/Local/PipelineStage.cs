@@ -9,8 +9,12 @@ public enum PipelineStage
     Fetching,
     /// <summary>A store finished fetching (or failed).</summary>
     StoreFinished,
-    /// <summary>A store's KPIs were computed.</summary>
+    /// <summary>A store's KPIs were computed (Done 0: the compute step began).</summary>
     Computing,
+    /// <summary>The alert step began.</summary>
+    Alerting,
+    /// <summary>The semantic dataset's publish began.</summary>
+    Publishing,
     /// <summary>Run finished.</summary>
     Finished,
 }
