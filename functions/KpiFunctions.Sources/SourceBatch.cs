@@ -31,7 +31,7 @@ public sealed record SourceBatch(
 {
     /// <summary>
     /// Datasets this source did not fetch (traffic_daily, live_sessions, videos, ads_daily, service_daily,
-    /// inventory_daily, cancellations) with the reason; their measures become unknown instead of zero. A key may also name one
+    /// inventory_daily, cancellations, product_daily) with the reason; their measures become unknown instead of zero. A key may also name one
     /// measure of a dataset (<c>traffic_daily.product_clicks</c>): that measure alone is unknown, the rest stand.
     /// </summary>
     public IReadOnlyDictionary<string, string> NotFetched { get; init; } = new Dictionary<string, string>();
@@ -41,6 +41,18 @@ public sealed record SourceBatch(
     /// read them lists <c>cancellations</c> in <see cref="NotFetched"/>.
     /// </summary>
     public IReadOnlyList<Cancellation> Cancellations { get; init; } = [];
+
+    /// <summary>
+    /// Each product's traffic and sales that day; a source that cannot read them lists <c>product_daily</c> in
+    /// <see cref="NotFetched"/>.
+    /// </summary>
+    public IReadOnlyList<ProductDaily> ProductDays { get; init; } = [];
+
+    /// <summary>
+    /// The content each of the day's affiliate orders came through (LIVE, VIDEO, SHOWCASE; several comma-separated
+    /// when its lines differ), by order id; with the orders' creators it makes the store's creator dimension.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AffiliateContent { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
     /// The source has nothing for this day (a file drop that does not cover it): what is curated for the day stays as

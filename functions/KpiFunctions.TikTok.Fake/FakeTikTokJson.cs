@@ -111,11 +111,11 @@ internal static class FakeTikTokJson
 
     /// <summary>
     /// An affiliate order as affiliate_seller 202410 sends it (docs/tiktok-shop-api-notes.md): one SKU entry per line
-    /// (product id, no SKU id), the creator and content on each, and the order's commission spread over its lines by
+    /// (product id, no SKU id), the creator and the world's content type on each (one content per order), and the order's commission spread over its lines by
     /// their GMV (the last takes the rounding). TikTok settles commission some days after delivery: an order placed in
     /// the last week has only the estimate, older ones the actual amount too; both equal the world's figure.
     /// </summary>
-    public static JsonObject AffiliateOrder(Order order, DateTimeOffset asOf)
+    public static JsonObject AffiliateOrder(Order order, string contentType, DateTimeOffset asOf)
     {
         var settled = order.CreatedUtc < asOf.AddDays(-7);
         var commission = order.AffiliateCommission ?? 0m;
@@ -132,7 +132,7 @@ internal static class FakeTikTokJson
             {
                 ["product_id"] = line.ProductId,
                 ["creator_username"] = order.CreatorId,
-                ["content_type"] = i % 2 == 0 ? "VIDEO" : "LIVE",
+                ["content_type"] = contentType,
                 ["content_id"] = "c" + order.OrderId,
                 ["quantity"] = line.Quantity,
                 ["price"] = new JsonObject { ["amount"] = Money(line.SalePrice), ["currency"] = order.Currency },

@@ -15,7 +15,7 @@ public sealed partial class FakeTikTokServer
     /// <summary>
     /// GET /analytics/202605/shop_products/performance: per product, its traffic and sales over the shop-local days
     /// asked for, in <c>total_performance</c> (the world's per-product split of the day's traffic, which sums to the
-    /// shop performance figures), paged (1-100) with <c>latest_available_date</c> = yesterday like the other analytics
+    /// shop performance figures, with its GMV, orders and units sold), paged (1-100) with <c>latest_available_date</c> = yesterday like the other analytics
     /// lists; days after it are not ready and have nothing. The fault switches: counts as numeric strings, a product
     /// whose counts cannot be read, the version refused, and a page repeating the last record of the one before.
     /// </summary>
@@ -44,6 +44,8 @@ public sealed partial class FakeTikTokServer
             ["total_performance"] = new JsonObject
             {
                 ["gmv"] = new JsonObject { ["amount"] = FakeTikTokJson.MoneyText(product.Gmv), ["currency"] = shop.Store.Currency },
+                ["orders"] = Count(product.Orders),
+                ["items_sold"] = Count(product.UnitsSold),
                 ["product_impressions"] = Count(product.Impressions),
                 ["product_clicks"] = spoiled ? JsonValue.Create("n/a") : Count(product.Clicks),
                 ["add_cart_users"] = Count(product.AddToCartUsers),

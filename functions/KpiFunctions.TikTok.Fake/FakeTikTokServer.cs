@@ -321,7 +321,7 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ("GET", "/customer_service/202407/performance") => Service(shop, query),
             ("POST", "/customer_service/202602/sessions/search") => ServiceSessions(shop, query, body),
             ("POST", "/product/202502/products/search") => Search(shop, query, body, "products", ProductWindow, p => ProductJson(shop, p), 1, 100),
-            ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AsOf), 1, 100),
+            ("POST", "/affiliate_seller/202410/orders/search") => Search(shop, query, body, "orders", AffiliateWindow, o => FakeTikTokJson.AffiliateOrder(o, _world.AffiliateContentOf(shop.Store.Id, o), _world.AsOf), 1, 100),
             (_, "/order/202309/orders/search" or "/return_refund/202309/returns/search" or "/return_refund/202309/cancellations/search" or "/analytics/202405/shop/performance" or "/analytics/202509/shop_lives/performance"
                 or "/analytics/202509/shop_videos/performance" or "/customer_service/202407/performance" or "/product/202502/products/search"
                 or "/affiliate_seller/202410/orders/search" or "/finance/202309/statements" or "/finance/202507/orders/unsettled"

@@ -356,9 +356,11 @@ public sealed class TikTokMapper
     }
 
     /// <summary>
-    /// A product's day from the product performance list (202605, one-day range): its clicks and add-to-cart users from
-    /// <c>total_performance</c> (every channel together), counts as JSON numbers or numeric strings. A product whose
-    /// id or counts cannot be read is rejected with the reasons; the day's sums are then incomplete.
+    /// A product's day from the product performance list (202605, one-day range), from <c>total_performance</c> (every
+    /// channel together): its clicks and add-to-cart users (required: the day's sums are made of them) and, where the
+    /// answer has them, its impressions, GMV (in the store's currency), orders and units sold; counts as JSON numbers or
+    /// numeric strings. A product whose id or figures cannot be read is rejected with the reasons; the day's sums are
+    /// then incomplete.
     /// </summary>
     public (TikTokProductTraffic? Product, RejectedRecord? Rejected) MapProductTraffic(JsonElement json, int position)
     {
@@ -367,15 +369,21 @@ public sealed class TikTokMapper
         if (!json.TryGetProperty("total_performance", out var total) || total.ValueKind != JsonValueKind.Object)
         {
             r.Problem("total_performance is missing");
-            return (null, Reject("product_traffic", id, position, r, json));
+            return (null, Reject("product_daily", id, position, r, json));
         }
 
         var counts = new Reader(total, r);
         var clicks = counts.Count("product_clicks", "total_performance.product_clicks");
         var cartUsers = counts.Count("add_cart_users", "total_performance.add_cart_users");
+        var impressions = counts.OptionalCount("product_impressions", "total_performance.product_impressions");
+        var orders = counts.OptionalCount("orders", "total_performance.orders");
+        var unitsSold = counts.OptionalCount("items_sold", "total_performance.items_sold");
+        decimal? gmv = total.TryGetProperty("gmv", out var g) && g.ValueKind != JsonValueKind.Null
+            ? StoreMoney(total, "gmv", r, "total_performance.gmv").Amount
+            : null;
         return r.Clean
-            ? (new TikTokProductTraffic(id!, clicks, cartUsers), null)
-            : (null, Reject("product_traffic", id, position, r, json));
+            ? (new TikTokProductTraffic(id!, impressions, clicks, cartUsers, gmv, orders, unitsSold), null)
+            : (null, Reject("product_daily", id, position, r, json));
     }
 
     /// <summary>
@@ -692,7 +700,8 @@ public sealed class TikTokMapper
     }
 
     /// <summary>
-    /// An affiliate order (affiliate_seller 202410), or the reasons it cannot be one: a creator on its first SKU, and each
+    /// An affiliate order (affiliate_seller 202410), or the reasons it cannot be one: a creator on its first SKU, the
+    /// content types of its SKUs, and each
     /// SKU's commission in the store's currency, <c>actual_paid_commission</c> where TikTok gives it, else
     /// <c>estimated_paid_commission</c>.
     /// </summary>
@@ -702,7 +711,8 @@ public sealed class TikTokMapper
         var id = r.Id("id");
         var commission = 0m;
         var settled = true;
-        string? creator = null, content = null;
+        string? creator = null;
+        var content = new List<string>();
         if (!json.TryGetProperty("skus", out var skus) || skus.ValueKind != JsonValueKind.Array || skus.GetArrayLength() == 0)
         {
             r.Problem("skus is missing or empty");
@@ -715,7 +725,11 @@ public sealed class TikTokMapper
                 var label = string.Create(CultureInfo.InvariantCulture, $"skus[{i++}]");
                 var line = new Reader(sku, r);
                 creator ??= line.Text("creator_username");
-                content ??= line.Text("content_type");
+                if (line.Text("content_type") is { Length: > 0 } type)
+                {
+                    content.Add(type);
+                }
+
                 var actual = sku.TryGetProperty("actual_paid_commission", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("amount", out var amount)
                     && amount.ValueKind == JsonValueKind.String && amount.GetString() is { Length: > 0 };
                 settled &= actual;
@@ -729,7 +743,7 @@ public sealed class TikTokMapper
         }
 
         return r.Clean
-            ? (new TikTokAffiliateOrder(id!, creator!, content ?? "", commission, settled), null)
+            ? (new TikTokAffiliateOrder(id!, creator!, Creator.JoinContentTypes(content), commission, settled), null)
             : (null, Reject("affiliate_orders", id, position, r, json));
     }
 
@@ -894,6 +908,10 @@ public sealed class TikTokMapper
 
             return value;
         }
+
+        /// <summary>A count that the answer may leave out: null when absent; present, it must read as <see cref="Count"/> does.</summary>
+        public long? OptionalCount(string name, string? label = null) =>
+            json.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Count(name, label) : null;
 
         /// <summary>A signed decimal string ("-4.90"), as finance records send amounts; never through double.</summary>
         public decimal Signed(JsonElement value, string label)

@@ -71,10 +71,10 @@ public sealed record TikTokReturn(
 /// </summary>
 /// <param name="OrderId">Order id (the same as the Order API's).</param>
 /// <param name="CreatorUsername">The creator's TikTok username.</param>
-/// <param name="ContentType">LIVE, VIDEO, SHOWCASE or another kind TikTok names.</param>
+/// <param name="ContentTypes">The content its SKUs came through (LIVE, VIDEO, SHOWCASE or another kind TikTok names), sorted, comma-separated; empty when none is named.</param>
 /// <param name="Commission">Commission over the order's SKUs, in the store's currency.</param>
 /// <param name="Settled">Every SKU's commission is the actual one, not an estimate.</param>
-public sealed record TikTokAffiliateOrder(string OrderId, string CreatorUsername, string ContentType, decimal Commission, bool Settled);
+public sealed record TikTokAffiliateOrder(string OrderId, string CreatorUsername, string ContentTypes, decimal Commission, bool Settled);
 
 /// <summary>A buyer's customer service session as the 202602 session search gives it, cleaned.</summary>
 /// <param name="SessionId">Session id.</param>
@@ -90,11 +90,15 @@ public sealed record TikTokServiceSession(string SessionId, DateTimeOffset Began
 /// <param name="ResponseMinutes">response_time_mins: the average first response, in minutes.</param>
 public sealed record TikTokServicePerformance(long Sessions, decimal ResponsePercentage, decimal ResponseMinutes);
 
-/// <summary>A product's day as the product performance list (202605) gives it: the counts the shop performance lacks.</summary>
+/// <summary>A product's day as the product performance list (202605) gives it: the counts the shop performance lacks, and the product's own figures.</summary>
 /// <param name="ProductId">Product id.</param>
+/// <param name="Impressions">total_performance.product_impressions; null when absent.</param>
 /// <param name="Clicks">total_performance.product_clicks: clicks on the product that day.</param>
 /// <param name="AddToCartUsers">total_performance.add_cart_users: users who added the product to cart that day (unique per product only).</param>
-public sealed record TikTokProductTraffic(string ProductId, long Clicks, long AddToCartUsers);
+/// <param name="Gmv">total_performance.gmv.amount in the store's currency; null when absent.</param>
+/// <param name="Orders">total_performance.orders; null when absent.</param>
+/// <param name="UnitsSold">total_performance.items_sold; null when absent.</param>
+public sealed record TikTokProductTraffic(string ProductId, long? Impressions, long Clicks, long AddToCartUsers, decimal? Gmv, long? Orders, long? UnitsSold);
 /// <summary>A product's ratings for one day as its performance (analytics 202509, <c>performance.ratings[]</c>) gives them, counted by stars.</summary>
 /// <param name="ProductId">Product id.</param>
 /// <param name="Stars">Five counts: <c>Stars[0]</c> the ratings of 1 star, <c>Stars[4]</c> those of 5 stars; a star the answer does not list has none.</param>

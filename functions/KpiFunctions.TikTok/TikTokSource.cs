@@ -57,6 +57,9 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         _time = time;
     }
 
+    /// <summary>The product_daily dataset (each product's day), declared not fetched when the day's product list cannot be read.</summary>
+    private const string ProductDailyDataset = "product_daily";
+
     /// <summary>The not-fetched key of the day's product clicks alone (traffic_daily's other figures stand).</summary>
     public const string ProductClicksKey = "traffic_daily.product_clicks";
 
@@ -106,7 +109,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         Func<JsonElement, int, Task> Keep(string stream) => TikTokSource.Keep(mapper, onRawPage, stream, cancellationToken);
 
         var orderSearch = await _api.SearchOrdersAsync(store.Id, cipher, from, to, Keep("orders"), cancellationToken).ConfigureAwait(false);
-        var (orders, channelFailure) = await WithChannelsAsync(store, cipher, mapper, Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i)),
+        var (orders, content, channelFailure) = await WithChannelsAsync(store, cipher, mapper, Collect(orderSearch.Records, rejected, (json, i) => MapOrder(store, mapper, json, i)),
             from, to, Keep("affiliate_orders"), rejected, cancellationToken).ConfigureAwait(false);
 
         var returnSearch = await _api.SearchReturnsAsync(store.Id, cipher, from, to, Keep("returns"), cancellationToken).ConfigureAwait(false);
@@ -194,18 +197,24 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             }
         }
 
-        // Shop performance has no click or add-to-cart counts: they are the product list's, summed over the day's products.
+        // The product list gives each product's day; shop performance has no click or add-to-cart counts, so the day's
+        // are the product list's, summed over the day's products.
+        var products = await FetchProductDaysAsync(store, cipher, date, traffic, mapper, Keep("product_performance"), rejected, cancellationToken).ConfigureAwait(false);
+        if (products.Rows is null)
+        {
+            notFetched[ProductDailyDataset] = products.Unknown!;
+        }
+
         if (traffic is not null)
         {
-            var (counts, unknown) = await FetchProductCountsAsync(store, cipher, date, traffic, mapper, Keep("product_performance"), rejected, cancellationToken).ConfigureAwait(false);
-            if (counts is { } sums)
+            if (products.Sums is { } sums)
             {
                 traffic = traffic with { ProductClicks = sums.Clicks, AddToCartUsers = sums.AddToCartUsers };
             }
             else
             {
-                notFetched[ProductClicksKey] = unknown!;
-                notFetched[AddToCartUsersKey] = unknown!;
+                notFetched[ProductClicksKey] = products.Unknown!;
+                notFetched[AddToCartUsersKey] = products.Unknown!;
             }
         }
 
@@ -221,6 +230,8 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             KeepIfCurated = keepIfCurated,
             Cancellations = cancellations,
             Platform = platform,
+            ProductDays = products.Rows ?? [],
+            AffiliateContent = content,
         };
     }
 
@@ -292,7 +303,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
 
         // The affiliate search over the changed orders' own placing times (a failure leaves their channel unknown).
-        var (orders, _) = await WithChannelsAsync(store, cipher, mapper, changed, changed.Min(o => o.CreatedUtc), changed.Max(o => o.CreatedUtc).AddSeconds(1),
+        var (orders, _, _) = await WithChannelsAsync(store, cipher, mapper, changed, changed.Min(o => o.CreatedUtc), changed.Max(o => o.CreatedUtc).AddSeconds(1),
             Keep(mapper, onRawPage, "affiliate_orders_changed", cancellationToken), rejected, cancellationToken).ConfigureAwait(false);
         return (orders, rejected);
     }
@@ -411,15 +422,15 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     }
 
     /// <summary>
-    /// The day's product clicks and add-to-cart users: the product performance list (202605) for the day, its
-    /// <c>product_clicks</c> and <c>add_cart_users</c> summed over the products listed (so a user who added two
-    /// products counts twice). Null with the reason, naming the endpoint and the day, when the list cannot be read, is
-    /// refused as a version the app may not use (there is no older version with these counts to fall back to), is not
-    /// ready, has a product that cannot be read (it is quarantined; a partial sum would be too low), or lists no product
-    /// although the shop had impressions.
+    /// The day's products from the product performance list (202605): each product's figures, and the day's product
+    /// clicks and add-to-cart users, its <c>product_clicks</c> and <c>add_cart_users</c> summed over the products listed
+    /// (so a user who added two products counts twice). Neither, with the reason naming the endpoint and the day, when
+    /// the list cannot be read, is refused as a version the app may not use (there is no older version with these
+    /// counts to fall back to), is not ready, or lists no product although shop performance had impressions. A product
+    /// that cannot be read is quarantined: the others are kept, and the sums are unknown (they would be short).
     /// </summary>
-    private async Task<((long Clicks, long AddToCartUsers)? Counts, string? Unknown)> FetchProductCountsAsync(
-        Store store, string cipher, DateOnly date, TrafficDaily traffic, TikTokMapper mapper, Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    private async Task<ProductDays> FetchProductDaysAsync(
+        Store store, string cipher, DateOnly date, TrafficDaily? traffic, TikTokMapper mapper, Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
     {
         var day = StoreCalendar.Format(date);
         var what = $"TikTok's product performance (GET {TikTokShopApi.ProductPerformancePath}) for {day}";
@@ -430,20 +441,27 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
         catch (TikTokApiException ex) when (ex.Code == TikTokShopApi.InvalidVersionCode || ex.Message.Contains("version", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, $"{what} was refused as an API version the app may not use: version 202605 is the only one known to give product clicks and add-to-cart users (202509 has none), so ask TikTok to allow it for the app; {ex.Message}");
+            return new(null, null, $"{what} was refused as an API version the app may not use: version 202605 is the only one known to give product clicks and add-to-cart users (202509 has none), so ask TikTok to allow it for the app; {ex.Message}");
         }
         catch (TikTokApiException ex)
         {
-            return (null, $"{what} could not be read: {ex.Message}");
+            return new(null, null, $"{what} could not be read: {ex.Message}");
         }
 
         if (list.LatestAvailable is not { } latest || latest < date)
         {
-            return (null, $"{what} is not ready yet (latest ready day: {(list.LatestAvailable is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it");
+            return new(null, null, $"{what} is not ready yet (latest ready day: {(list.LatestAvailable is { } l ? StoreCalendar.Format(l) : "not given")}); a later run fetches it");
+        }
+
+        if (list.Records.Count == 0 && traffic is { Impressions: > 0 })
+        {
+            return new(null, null, string.Create(CultureInfo.InvariantCulture,
+                $"{what} lists no product, although shop performance counts {traffic.Impressions} product impressions that day"));
         }
 
         long clicks = 0, cartUsers = 0;
         var unreadable = 0;
+        var rows = new List<ProductDaily>(list.Records.Count);
         for (var i = 0; i < list.Records.Count; i++)
         {
             var (product, bad) = mapper.MapProductTraffic(list.Records[i], i);
@@ -456,23 +474,18 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
             {
                 clicks = checked(clicks + product.Clicks);
                 cartUsers = checked(cartUsers + product.AddToCartUsers);
+                rows.Add(new ProductDaily(store.Id, date, product.ProductId, product.Impressions, product.Clicks, product.AddToCartUsers, product.Gmv, store.Currency, product.Orders, product.UnitsSold));
             }
         }
 
-        if (unreadable > 0)
-        {
-            return (null, string.Create(CultureInfo.InvariantCulture,
-                $"{unreadable} of the {list.Records.Count} products in {what} could not be read (quarantined), so the day's sums of product clicks and add-to-cart users would be short"));
-        }
-
-        if (list.Records.Count == 0 && traffic.Impressions > 0)
-        {
-            return (null, string.Create(CultureInfo.InvariantCulture,
-                $"{what} lists no product, although shop performance counts {traffic.Impressions} product impressions that day"));
-        }
-
-        return ((clicks, cartUsers), null);
+        return unreadable > 0
+            ? new(rows, null, string.Create(CultureInfo.InvariantCulture,
+                $"{unreadable} of the {list.Records.Count} products in {what} could not be read (quarantined), so the day's sums of product clicks and add-to-cart users would be short"))
+            : new(rows, (clicks, cartUsers), null);
     }
+
+    /// <summary>A day's product list as read: the products (null: not fetched), the day's sums (null: unknown) and why not.</summary>
+    private sealed record ProductDays(IReadOnlyList<ProductDaily>? Rows, (long Clicks, long AddToCartUsers)? Sums, string? Unknown);
 
     /// <summary>
     /// The day's service figures with their reviews: the ratings of each product on sale (the product list read for
@@ -697,15 +710,15 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// them: an order it lists is an affiliate's (channel, creator and commission from it); one it does not list is the
     /// store's own (no commission; which of its own channels sold it the API does not say). An order whose affiliate
     /// record could not be read keeps an unknown channel and commission, and so does every order when the search
-    /// fails, with the failure returned as a note: unknown, never zero.
+    /// fails, with the failure returned as a note: unknown, never zero. Also the content types of each affiliate order.
     /// </summary>
-    private async Task<(IReadOnlyList<Order> Orders, string? Failure)> WithChannelsAsync(
+    private async Task<(IReadOnlyList<Order> Orders, IReadOnlyDictionary<string, string> Content, string? Failure)> WithChannelsAsync(
         Store store, string cipher, TikTokMapper mapper, IReadOnlyList<Order> orders, DateTimeOffset from, DateTimeOffset to,
         Func<JsonElement, int, Task> keep, List<RejectedRecord> rejected, CancellationToken cancellationToken)
     {
         if (orders.Count == 0)
         {
-            return (orders, null); // nothing to tell apart: no call
+            return (orders, new Dictionary<string, string>(), null); // nothing to tell apart: no call
         }
 
         SearchResult search;
@@ -715,7 +728,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         }
         catch (TikTokApiException ex) when (ex is not TikTokAuthorizationException)
         {
-            return (orders, $"TikTok's affiliate orders could not be read, so sales channels and affiliate commission stay unknown: {ex.Message}");
+            return (orders, new Dictionary<string, string>(), $"TikTok's affiliate orders could not be read, so sales channels and affiliate commission stay unknown: {ex.Message}");
         }
 
         // Only the records of orders kept: one of an order the Order API gave as broken is quarantined with that order.
@@ -743,7 +756,8 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
 
         return ([.. orders.Select(o => affiliate.TryGetValue(o.OrderId, out var a) ? o with { Channel = SalesChannel.Affiliate, CreatorId = a.CreatorUsername, AffiliateCommission = a.Commission }
             : unreadable.Contains(o.OrderId) ? o
-            : o with { Channel = SalesChannel.Own, AffiliateCommission = 0m })], null);
+            : o with { Channel = SalesChannel.Own, AffiliateCommission = 0m })],
+            affiliate.Values.Where(a => a.ContentTypes.Length > 0).ToDictionary(a => a.OrderId, a => a.ContentTypes, StringComparer.Ordinal), null);
     }
 
     /// <summary>An order as the pipeline keeps it: the Order API has no sales channel, creator, fees or commission (the affiliate search adds channel, creator and commission).</summary>

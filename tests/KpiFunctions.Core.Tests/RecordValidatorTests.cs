@@ -14,6 +14,33 @@ public class RecordValidatorTests
     }
 
     [Fact]
+    public void A_products_day_with_a_negative_count_or_gmv_in_another_currency_is_refused_and_one_without_sales_figures_is_sound()
+    {
+        var day = new ProductDaily(Store.Id, new DateOnly(2026, 11, 2), "p1", 100, 7, 2, 19.90m, Store.Currency, 1, 1);
+
+        Assert.Empty(RecordValidator.Validate(day with { Impressions = null, Gmv = null, Orders = null, UnitsSold = null }, Store));
+        var problems = RecordValidator.Validate(day with { Clicks = -1, Currency = "XXX", Gmv = 1.23456m }, Store);
+
+        Assert.Contains("clicks is negative (-1)", problems);
+        Assert.Contains($"currency 'XXX' is not the store's currency '{Store.Currency}'", problems);
+        Assert.Contains("gmv 1.23456 does not fit the stored money format (at most 4 decimals, under 10^14)", problems);
+    }
+
+    [Fact]
+    public void A_creator_seen_again_keeps_its_first_day_and_gains_the_content_types_and_the_last_day()
+    {
+        var before = new Creator(Store.Id, "anna.makes", "VIDEO", new DateOnly(2026, 10, 3), new DateOnly(2026, 10, 9));
+        var now = new Creator(Store.Id, "anna.makes", "SHOWCASE,LIVE,VIDEO", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1));
+
+        var merged = before.Merge(now);
+
+        Assert.Equal(new Creator(Store.Id, "anna.makes", "LIVE,SHOWCASE,VIDEO", new DateOnly(2026, 10, 3), new DateOnly(2026, 11, 1)), merged);
+        Assert.Equal(merged, now.Merge(before));
+        Assert.Empty(RecordValidator.Validate(merged, Store));
+        Assert.Contains("first order day 2026-11-01 is after the last 2026-10-09", RecordValidator.Validate(before with { FirstOrderDate = now.FirstOrderDate }, Store));
+    }
+
+    [Fact]
     public void An_order_whose_amounts_do_not_add_up_names_both_figures()
     {
         var order = SampleStoreDay.Order("o1", 20) with { Subtotal = 21 };

@@ -126,6 +126,31 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public async Task The_source_gives_each_products_day_and_the_content_of_every_affiliate_order_from_a_stream_that_moves_nothing_else()
+    {
+        var world = World(stores: 3);
+        var untouched = World(stores: 3);
+        var source = new SyntheticSource(world);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var store in world.Stores)
+        {
+            for (var date = new DateOnly(2026, 10, 20); date <= new DateOnly(2026, 10, 26); date = date.AddDays(1))
+            {
+                var batch = await source.FetchDayAsync(store, date);
+
+                Assert.Equal(world.ProductTraffic(store.Id, date).Select(t => (t.ProductId, (long?)t.Impressions, t.Clicks, t.AddToCartUsers, (decimal?)t.Gmv, (long?)t.Orders, (long?)t.UnitsSold)),
+                    batch.ProductDays.Select(d => (d.ProductId, d.Impressions, d.Clicks, d.AddToCartUsers, d.Gmv, d.Orders, d.UnitsSold)));
+                Assert.All(batch.ProductDays, d => Assert.Empty(RecordValidator.Validate(d, store)));
+                Assert.Equal(batch.Orders.Where(o => o.Channel == SalesChannel.Affiliate).Select(o => o.OrderId).Order(StringComparer.Ordinal), batch.AffiliateContent.Keys.Order(StringComparer.Ordinal));
+                seen.UnionWith(batch.AffiliateContent.Values);
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(untouched.Day(store.Id, date).Orders), System.Text.Json.JsonSerializer.Serialize(batch.Orders));
+            }
+        }
+
+        Assert.Equal(["LIVE", "SHOWCASE", "VIDEO"], seen.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_days_products_split_the_shops_traffic_exactly_and_leave_every_other_figure_as_it_was()
     {
         var world = World();
@@ -151,6 +176,8 @@ public class SyntheticWorldTests
                 Assert.Equal(shop.AddToCartUsers, products.Sum(p => p.AddToCartUsers));
                 Assert.All(products, p => Assert.True(p.Clicks <= p.Impressions && p.AddToCartUsers <= p.AddToCartCount, $"{p.ProductId} on {day}: {p}"));
                 Assert.Equal(world.Truth(store.Id, day).SkuGmv.Values.Sum(), products.Sum(p => p.Gmv));
+                Assert.Equal(world.Truth(store.Id, day).Units, products.Sum(p => p.UnitsSold));
+                Assert.All(products, p => Assert.True(p.Orders <= p.UnitsSold && (p.Orders > 0) == (p.Gmv > 0), $"{p.ProductId} on {day}: {p}"));
 
                 // A stream of its own: the world whose products were never asked for has the same day, draw for draw.
                 Assert.Equal(untouched.Day(store.Id, day).Traffic, shop);

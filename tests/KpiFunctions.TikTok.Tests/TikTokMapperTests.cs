@@ -51,15 +51,16 @@ public sealed class TikTokMapperTests
     [Fact]
     public void An_affiliate_order_sums_its_skus_commission_taking_the_actual_amount_where_settled_and_the_estimate_elsewhere()
     {
-        // 1.20 actual (its estimate 1.25 ignored) + 0.85 estimated = 2.05; one SKU unsettled, so the order is not.
+        // 1.20 actual (its estimate 1.25 ignored) + 0.85 estimated = 2.05; one SKU unsettled, so the order is not. Its
+        // SKUs came through a video and a LIVE: both content types, sorted.
         var (order, rejected) = _mapper.MapAffiliateOrder(Json("""
             {"id":"578","create_time":1763600000,"skus":[
               {"product_id":"p1","creator_username":"anna.makes","content_type":"VIDEO","estimated_paid_commission":{"amount":"1.25","currency":"GBP"},"actual_paid_commission":{"amount":"1.20","currency":"GBP"}},
-              {"product_id":"p2","creator_username":"anna.makes","content_type":"VIDEO","estimated_paid_commission":{"amount":"0.85","currency":"GBP"}}]}
+              {"product_id":"p2","creator_username":"anna.makes","content_type":"LIVE","estimated_paid_commission":{"amount":"0.85","currency":"GBP"}}]}
             """), 0);
 
         Assert.Null(rejected);
-        Assert.Equal(new TikTokAffiliateOrder("578", "anna.makes", "VIDEO", 2.05m, Settled: false), order);
+        Assert.Equal(new TikTokAffiliateOrder("578", "anna.makes", "LIVE,VIDEO", 2.05m, Settled: false), order);
     }
 
     [Fact]
@@ -213,13 +214,13 @@ public sealed class TikTokMapperTests
     }
 
     [Fact]
-    public void Product_traffic_gives_each_products_clicks_and_add_to_cart_users_which_sum_over_the_days_products()
+    public void Product_traffic_gives_each_products_figures_null_where_absent_and_clicks_and_add_to_cart_users_sum_over_the_days_products()
     {
         // Three products, counts as numbers, as numeric strings and with a numeric id: clicks 41 + 7 + 0 = 48, add-to-cart
         // users 5 + 2 + 0 = 7 (a user who added p1 and p2 counts in both).
         var records = new[]
         {
-            """{"id":"1729","total_performance":{"product_impressions":1200,"product_clicks":41,"add_cart_users":5,"add_cart_count":6,"gmv":{"amount":"59.70","currency":"GBP"}}}""",
+            """{"id":"1729","total_performance":{"product_impressions":1200,"product_clicks":41,"add_cart_users":5,"add_cart_count":6,"gmv":{"amount":"59.70","currency":"GBP"},"orders":"3","items_sold":4}}""",
             """{"id":"1730","total_performance":{"product_impressions":"310","product_clicks":"7","add_cart_users":"2","add_cart_count":"2"}}""",
             """{"id":1731,"total_performance":{"product_impressions":12,"product_clicks":0,"add_cart_users":0}}""",
         };
@@ -228,7 +229,7 @@ public sealed class TikTokMapperTests
 
         Assert.All(mapped, m => Assert.Null(m.Rejected));
         Assert.Equal(
-            [new TikTokProductTraffic("1729", 41, 5), new TikTokProductTraffic("1730", 7, 2), new TikTokProductTraffic("1731", 0, 0)],
+            [new TikTokProductTraffic("1729", 1200, 41, 5, 59.70m, 3, 4), new TikTokProductTraffic("1730", 310, 7, 2, null, null, null), new TikTokProductTraffic("1731", 12, 0, 0, null, null, null)],
             mapped.Select(m => m.Product!));
         Assert.Equal((48L, 7L), (mapped.Sum(m => m.Product!.Clicks), mapped.Sum(m => m.Product!.AddToCartUsers)));
     }
@@ -239,15 +240,22 @@ public sealed class TikTokMapperTests
         var (product, rejected) = _mapper.MapProductTraffic(Json("""{"id":"1729","total_performance":{"product_clicks":"n/a","add_cart_users":-3}}"""), 2);
         var (_, noBlock) = _mapper.MapProductTraffic(Json("""{"seller_performance":{"product_clicks":4}}"""), 5);
         var (_, fractional) = _mapper.MapProductTraffic(Json("""{"id":"1732","total_performance":{"product_clicks":2.5}}"""), 6);
+        var (_, badSales) = _mapper.MapProductTraffic(Json("""{"id":"1733","total_performance":{"product_clicks":1,"add_cart_users":0,"orders":"two","items_sold":-1,"gmv":{"amount":"9.90","currency":"USD"}}}"""), 7);
 
         Assert.Null(product);
-        Assert.Equal(("product_traffic", "1729"), (rejected!.Dataset, rejected.RecordKey));
+        Assert.Equal(("product_daily", "1729"), (rejected!.Dataset, rejected.RecordKey));
         Assert.Contains("total_performance.product_clicks 'n/a' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
         Assert.Contains("total_performance.add_cart_users '-3' is not a whole non-negative number", rejected.Reason, StringComparison.Ordinal);
         Assert.Equal("#5", noBlock!.RecordKey);
         Assert.Contains("id is missing", noBlock.Reason, StringComparison.Ordinal);
         Assert.Contains("total_performance is missing", noBlock.Reason, StringComparison.Ordinal);
         Assert.Contains("total_performance.product_clicks '2.5' is not a whole non-negative number", fractional!.Reason, StringComparison.Ordinal);
+
+        // The figures a product's day may lack are null when absent, but one present that does not read rejects the product.
+        Assert.Equal(("product_daily", "1733"), (badSales!.Dataset, badSales.RecordKey));
+        Assert.Contains("total_performance.orders 'two' is not a whole non-negative number", badSales.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance.items_sold '-1' is not a whole non-negative number", badSales.Reason, StringComparison.Ordinal);
+        Assert.Contains("total_performance.gmv currency 'USD' is not the store's currency GBP", badSales.Reason, StringComparison.Ordinal);
         Assert.Contains("total_performance.add_cart_users is missing", fractional.Reason, StringComparison.Ordinal);
     }
 

@@ -171,6 +171,49 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         }
         Assert.Contains(rows.Values, r => r.Kpis["visitors"].Value is > 0);
 
+        // Each product's day through the product list equals the synthetic source's row for row, and the products
+        // sum to the day's clicks and add-to-cart users that ctr and add_to_cart_rate are made of.
+        var directCurated = new KpiFunctions.Pipeline.Curated.CuratedStore(direct.Blobs);
+        var productRows = 0;
+        foreach (var store in _world.Stores)
+        {
+            for (var date = request.From; date <= request.To; date = date.AddDays(1))
+            {
+                var expectedProducts = await directCurated.ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.ProductDaily, store.Id, date);
+                var products = await curated.ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.ProductDaily, store.Id, date);
+                Assert.NotNull(products);
+                Assert.Equal(expectedProducts!.OrderBy(p => p.ProductId, StringComparer.Ordinal), products!.OrderBy(p => p.ProductId, StringComparer.Ordinal));
+                if ((await curated.ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.TrafficDaily, store.Id, date))?.SingleOrDefault() is not { } traffic)
+                {
+                    Assert.Empty(products!); // a day the world has no traffic has no product figures either
+                    continue;
+                }
+
+                Assert.Equal(traffic.ProductClicks, products!.Sum(p => p.Clicks));
+                Assert.Equal(traffic.AddToCartUsers, products!.Sum(p => p.AddToCartUsers));
+                Assert.Equal(traffic.Impressions, products!.Sum(p => p.Impressions));
+                Assert.All(products!, p => Assert.True(p.Gmv is not null && p.Orders is not null && p.UnitsSold is not null, $"{p.ProductId} lacks a sales figure"));
+                productRows += products!.Count;
+            }
+
+            // The creator dimension: the same creators with the same content types and days as the synthetic run, each
+            // one the creator of a curated order.
+            var expectedCreators = await directCurated.ReadReferenceAsync(KpiFunctions.Pipeline.Curated.CuratedTables.Creators, store.Id);
+            var creators = await curated.ReadReferenceAsync(KpiFunctions.Pipeline.Curated.CuratedTables.Creators, store.Id);
+            Assert.NotEmpty(creators!);
+            Assert.Equal(expectedCreators, creators);
+            var orderCreators = new HashSet<string>(StringComparer.Ordinal);
+            for (var date = request.From; date <= request.To; date = date.AddDays(1))
+            {
+                orderCreators.UnionWith((await curated.ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.Orders, store.Id, date))!.Select(o => o.CreatorId).OfType<string>());
+            }
+
+            Assert.Equal(orderCreators.Order(StringComparer.Ordinal), creators!.Select(c => c.CreatorId));
+            Assert.All(creators!, c => Assert.All(c.ContentTypes.Split(','), t => Assert.Contains(t, new[] { "LIVE", "SHOWCASE", "VIDEO" })));
+        }
+
+        Assert.True(productRows > 0);
+
         // Reconciliation with the platform's own figures: the drifted store-day is flagged with both numbers, in the
         // row and in the run status; the first day cannot be compared (the day before was not fetched); the rest agree.
         foreach (var row in rows.Values)
@@ -435,6 +478,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         // day's traffic stands.
         Assert.NotNull(row.Kpis["ctr"].Value);
         Assert.NotNull(row.Kpis["add_to_cart_rate"].Value);
+        var productNotes = "";
         async Task<KpiFunctions.Pipeline.Kpis.KpiDailyRow> WithProductFaultAsync(FakeFaults faults, long quarantined)
         {
             _fake.Faults = faults;
@@ -442,6 +486,7 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
                 new SyntheticFxSource(_world), new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 }, TimeProvider.System).RunAsync(request);
             Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
             Assert.Equal(quarantined, Assert.Single(run.Tasks).Quarantined);
+            productNotes = Assert.Single(run.Tasks).Notes ?? "";
             var faulty = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(request.From, request.To, store.Id));
             Assert.Equal(row.Kpis["conversion_rate"].Value, faulty.Kpis["conversion_rate"].Value);
             Assert.Equal(row.Measures["impressions"], faulty.Measures["impressions"]);
@@ -457,12 +502,30 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
         var defects = Assert.Single(third.Tasks).Quarantined;
         var down = await WithProductFaultAsync(new FakeFaults { DownPath = "/analytics/202605/shop_products/performance" }, defects);
         Assert.Contains("could not be read", down.Kpis["ctr"].NullReason, StringComparison.Ordinal);
+
+        // With the list down the day's products are not fetched, with the reason: no partition, not an empty day.
+        Assert.Contains($"product_daily not fetched on {request.From:yyyy-MM-dd}: ", productNotes, StringComparison.Ordinal);
+        Assert.Null(await new KpiFunctions.Pipeline.Curated.CuratedStore(storage.Blobs).ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.ProductDaily, store.Id, request.From));
         var refused = await WithProductFaultAsync(new FakeFaults { ProductVersionRefused = true }, defects);
         Assert.Contains("version the app may not use", refused.Kpis["add_to_cart_rate"].NullReason, StringComparison.Ordinal);
         var unreadable = new FakeFaults();
         unreadable.UnreadableProductTraffic.Add((store.Id, request.From));
         var spoiled = await WithProductFaultAsync(unreadable, defects + 1);
         Assert.Contains("could not be read (quarantined)", spoiled.Kpis["ctr"].NullReason, StringComparison.Ordinal);
+
+        // The spoiled product is quarantined with its id and why; the day's other products are kept.
+        var spoiledProduct = _world.ProductTraffic(store.Id, request.From)[0].ProductId;
+        var productDays = await new KpiFunctions.Pipeline.Curated.CuratedStore(storage.Blobs).ReadAsync(KpiFunctions.Pipeline.Curated.CuratedTables.ProductDaily, store.Id, request.From);
+        Assert.Equal(_world.ProductTraffic(store.Id, request.From).Skip(1).Select(p => p.ProductId), productDays!.Select(p => p.ProductId));
+        await using (var quarantined = await storage.Blobs.OpenReadAsync($"quarantine/date={request.From:yyyy-MM-dd}/store={store.Id}/part-00000.jsonl.gz"))
+        {
+            using var gzip = new GZipStream(quarantined!, CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip);
+            var entry = Assert.Single((await reader.ReadToEndAsync()).Split('\n'), l => l.Contains("\"product_daily\"", StringComparison.Ordinal));
+            Assert.Contains($"\"{spoiledProduct}\"", entry, StringComparison.Ordinal);
+            Assert.Contains("total_performance.product_clicks", entry, StringComparison.Ordinal);
+            Assert.Contains("is not a whole non-negative number", entry, StringComparison.Ordinal);
+        }
 
         // Without the cancellation search who cancelled is unknown with the error, not zero; the other cancellation figures stand.
         Assert.NotNull(row.Kpis["seller_cancellation_rate"].Value);

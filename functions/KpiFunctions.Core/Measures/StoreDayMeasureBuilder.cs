@@ -345,7 +345,10 @@ public static class StoreDayMeasureBuilder
         "service_daily" => ["chats", "chats_answered", "chats_answered_in_window", "first_response_seconds", "reviews", "negative_reviews"],
         "inventory_daily" => ["units_on_hand"],
         "cancellations" => ["seller_cancelled_orders"],
-        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, live_sessions, videos, ads_daily, service_daily, inventory_daily and cancellations can, or one measure of them as dataset.measure.", nameof(dataset)),
+
+        // Each product's day feeds no store-day measure: the day's clicks and add-to-cart users are traffic_daily's.
+        "product_daily" => [],
+        _ => throw new ArgumentException($"Dataset '{dataset}' cannot be marked as not fetched; only traffic_daily, product_daily, live_sessions, videos, ads_daily, service_daily, inventory_daily and cancellations can, or one measure of them as dataset.measure.", nameof(dataset)),
     };
 
     private static void Unknown(Dictionary<string, decimal?> values, Dictionary<string, string> reasons, string id, string reason)

@@ -349,6 +349,41 @@ public static class RecordValidator
         return p;
     }
 
+    /// <summary>Problems with a product's day.</summary>
+    public static IReadOnlyList<string> Validate(ProductDaily d, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var p = new List<string>();
+        CheckIdentity(p, d.StoreId, store, d.ProductId, "product id");
+        CheckCurrency(p, d.Currency, store);
+        NonNegative(p, ("impressions", d.Impressions), ("clicks", d.Clicks), ("add-to-cart users", d.AddToCartUsers), ("orders", d.Orders), ("units sold", d.UnitsSold));
+        if (d.Gmv is { } gmv)
+        {
+            if (gmv < 0)
+            {
+                p.Add(Invariant($"gmv {gmv} is negative"));
+            }
+
+            Money(p, "gmv", gmv);
+        }
+
+        return p;
+    }
+
+    /// <summary>Problems with a creator.</summary>
+    public static IReadOnlyList<string> Validate(Creator c, Store store)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var p = new List<string>();
+        CheckIdentity(p, c.StoreId, store, c.CreatorId, "creator id");
+        if (c.FirstOrderDate > c.LastOrderDate)
+        {
+            p.Add(Invariant($"first order day {c.FirstOrderDate:yyyy-MM-dd} is after the last {c.LastOrderDate:yyyy-MM-dd}"));
+        }
+
+        return p;
+    }
+
     private static void Money(List<string> p, string name, decimal amount)
     {
         if (decimal.Round(amount, 4) != amount || Math.Abs(amount) >= MaxMoney)

@@ -16,6 +16,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.Refunds.Name, CuratedTables.Refunds.Description, CuratedTables.Refunds.Columns);
         Add(sb, CuratedTables.Cancellations.Name, CuratedTables.Cancellations.Description, CuratedTables.Cancellations.Columns);
         Add(sb, CuratedTables.TrafficDaily.Name, CuratedTables.TrafficDaily.Description, CuratedTables.TrafficDaily.Columns);
+        Add(sb, CuratedTables.ProductDaily.Name, CuratedTables.ProductDaily.Description, CuratedTables.ProductDaily.Columns);
         Add(sb, CuratedTables.LiveSessions.Name, CuratedTables.LiveSessions.Description, CuratedTables.LiveSessions.Columns);
         Add(sb, CuratedTables.Videos.Name, CuratedTables.Videos.Description, CuratedTables.Videos.Columns);
         Add(sb, CuratedTables.AdsDaily.Name, CuratedTables.AdsDaily.Description, CuratedTables.AdsDaily.Columns);
@@ -24,6 +25,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.PlatformDaily.Name, CuratedTables.PlatformDaily.Description, CuratedTables.PlatformDaily.Columns);
         Add(sb, CuratedTables.ProductCosts.Name, CuratedTables.ProductCosts.Description + " Path: `curated/product_costs/store=<id>/part-00000.parquet`.", CuratedTables.ProductCosts.Columns);
         Add(sb, CuratedTables.Products.Name, CuratedTables.Products.Description + " Path: `curated/products/store=<id>/part-00000.parquet`.", CuratedTables.Products.Columns);
+        Add(sb, CuratedTables.Creators.Name, CuratedTables.Creators.Description + " Path: `curated/creators/store=<id>/part-00000.parquet`.", CuratedTables.Creators.Columns);
         var kpi = KpiStoreDayTable.Create(catalog);
         sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");
         sb.Append("| column | type | meaning | unit |\n|---|---|---|---|\n");

@@ -115,6 +115,21 @@ public static class CuratedTables
         .Int64("visitors", x => x.Visitors, "Unique product page visitors that day")
         .OptionalInt64("add_to_cart_users", x => x.AddToCartUsers, "Users who added a product to cart that day, unique per product and summed over products (a user who added two products counts twice); null when the source does not give them");
 
+    /// <summary>Each product's day (TikTok: the product performance list, whose clicks and add-to-cart users summed make traffic_daily's).</summary>
+    public static CuratedTable<ProductDaily> ProductDaily { get; } = new CuratedTable<ProductDaily>(Datasets.ProductDaily, "One row per product the platform's product analytics list for the day, every channel together (no partition: not fetched).", r => new ProductDaily(
+            r.String("store_id"), r.Value<DateOnly>("date"), r.String("product_id"), r.Optional<long>("impressions"), r.Value<long>("clicks"),
+            r.Value<long>("add_to_cart_users"), r.Optional<decimal>("gmv"), r.String("currency"), r.Optional<long>("orders"), r.Optional<long>("units_sold")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .Date("date", x => x.Date, "Store-local day")
+        .String("product_id", x => x.ProductId, "Product id (joins products and order_lines)")
+        .OptionalInt64("impressions", x => x.Impressions, "Times the product was shown; null when the source does not give them")
+        .Int64("clicks", x => x.Clicks, "Clicks on the product (summed over products: traffic_daily.product_clicks)")
+        .Int64("add_to_cart_users", x => x.AddToCartUsers, "Users who added the product to cart, unique for this product only (summed over products: traffic_daily.add_to_cart_users)")
+        .Decimal("gmv", x => x.Gmv, "The product's GMV as the platform's analytics count it (not the pipeline's gmv KPI); null when the source does not give it", Money, required: false)
+        .String("currency", x => x.Currency, "Currency of gmv", "ISO 4217")
+        .OptionalInt64("orders", x => x.Orders, "Orders with the product, as the platform's analytics count them; null when the source does not give them")
+        .OptionalInt64("units_sold", x => x.UnitsSold, "Units of the product sold, as the platform's analytics count them; null when the source does not give them", "units");
+
     /// <summary>LIVE sessions.</summary>
     public static CuratedTable<LiveSession> LiveSessions { get; } = new CuratedTable<LiveSession>(Datasets.LiveSessions, "One row per LIVE session started on the day.", r => new LiveSession(
             r.String("store_id"), r.String("session_id"), r.Value<DateTimeOffset>("start_utc"), r.Value<int>("duration_seconds"), r.Value<long>("views"),
@@ -197,4 +212,13 @@ public static class CuratedTables
         .String("status", x => x.Status, "Listing status as the platform gives it")
         .Decimal("price", x => x.Price, "Current sale price; null when the source gives none", Money, required: false)
         .String("currency", x => x.Currency, "Currency", "ISO 4217");
+
+    /// <summary>The creator dimension (per store, not per day): merged with what is stored on every fetch, so a creator seen once stays.</summary>
+    public static CuratedTable<Creator> Creators { get; } = new CuratedTable<Creator>(Datasets.Creators, "One row per affiliate creator with an order curated for the store, over every fetch so far.", r => new Creator(
+            r.String("store_id"), r.String("creator_id"), r.String("content_types"), r.Value<DateOnly>("first_order_date"), r.Value<DateOnly>("last_order_date")))
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("creator_id", x => x.CreatorId, "The creator as orders.creator_id names it (TikTok: the creator's public username)")
+        .String("content_types", x => x.ContentTypes, "Content the creator's orders came through (LIVE, VIDEO, SHOWCASE), sorted, comma-separated; empty when the source does not say", "list")
+        .Date("first_order_date", x => x.FirstOrderDate, "First store-local day with a curated order of the creator")
+        .Date("last_order_date", x => x.LastOrderDate, "Last store-local day with a curated order of the creator");
 }

@@ -33,6 +33,12 @@ public static class Datasets
     /// <summary>End-of-day inventory.</summary>
     public const string InventoryDaily = "inventory_daily";
 
+    /// <summary>Each product's traffic and sales per day.</summary>
+    public const string ProductDaily = "product_daily";
+
+    /// <summary>The store's affiliate creators, merged over every run (per store, not per day).</summary>
+    public const string Creators = "creators";
+
     /// <summary>SKU unit costs (per store, not per day).</summary>
     public const string ProductCosts = "product_costs";
 
@@ -53,5 +59,5 @@ public static class Datasets
 
     /// <summary>The datasets a fetch writes for every store-day, even when empty, so "fetched, nothing" differs from "never fetched".</summary>
     public static IReadOnlyList<string> PerDay { get; } =
-        [Orders, OrderLines, Refunds, Cancellations, TrafficDaily, LiveSessions, Videos, AdsDaily, ServiceDaily, InventoryDaily];
+        [Orders, OrderLines, Refunds, Cancellations, TrafficDaily, ProductDaily, LiveSessions, Videos, AdsDaily, ServiceDaily, InventoryDaily];
 }

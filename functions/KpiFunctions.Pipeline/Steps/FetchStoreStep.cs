@@ -48,6 +48,7 @@ public sealed class FetchStoreStep
         quarantined += badFees;
         DateOnly? feesCorrectedFrom = null;
         var days = 0;
+        var creators = new Dictionary<string, Creator>(StringComparer.Ordinal);
         for (var date = message.From; date <= message.To; date = date.AddDays(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,12 +83,21 @@ public sealed class FetchStoreStep
                 batch = batch with { Orders = await WithFeesAsync(store, date, batch.Orders, fees, notes, cancellationToken).ConfigureAwait(false) };
             }
 
-            var (written, bad) = await CurateAsync(message.RunId, store, zone, batch, notes, cancellationToken).ConfigureAwait(false);
+            var (written, bad, seen) = await CurateAsync(message.RunId, store, zone, batch, notes, cancellationToken).ConfigureAwait(false);
             rows += written;
             quarantined += bad;
+            foreach (var creator in seen)
+            {
+                creators[creator.CreatorId] = creators.TryGetValue(creator.CreatorId, out var known) ? known.Merge(creator) : creator;
+            }
+
             days++;
             progress?.Report(date);
         }
+
+        // Once per store, not per day; a fetch that fails before this leaves the dimension as it was, and running the
+        // window again adds its creators.
+        await MergeCreatorsAsync(store, creators.Values, cancellationToken).ConfigureAwait(false);
 
         // Last, so a store whose fetch fails earlier does not leave corrected days that nothing computes again.
         var late = await ApplyLateChangesAsync(message, store, zone, fees, cancellationToken).ConfigureAwait(false);
@@ -424,6 +434,28 @@ public sealed class FetchStoreStep
         return (good.Count + stockRows, entries.Count);
     }
 
+    /// <summary>
+    /// The creators seen in this fetch merged into the store's creator dimension: one seen before keeps its earliest
+    /// first day and gains the content types and last day seen now; one not seen now stays as it was.
+    /// </summary>
+    private async Task MergeCreatorsAsync(Store store, IEnumerable<Creator> seen, CancellationToken cancellationToken)
+    {
+        var fresh = seen.ToArray();
+        if (fresh.Length == 0)
+        {
+            return;
+        }
+
+        var stored = await _curated.ReadReferenceAsync(CuratedTables.Creators, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
+        var merged = stored.ToDictionary(c => c.CreatorId, StringComparer.Ordinal);
+        foreach (var creator in fresh)
+        {
+            merged[creator.CreatorId] = merged.TryGetValue(creator.CreatorId, out var known) ? known.Merge(creator) : creator;
+        }
+
+        await _curated.WriteReferenceAsync(CuratedTables.Creators, store.Id, [.. merged.Values.OrderBy(c => c.CreatorId, StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task WriteRawAsync(string runId, SourceBatch batch, CancellationToken cancellationToken)
     {
         foreach (var page in batch.RawPages)
@@ -446,7 +478,7 @@ public sealed class FetchStoreStep
         await _storage.Blobs.UploadAsync(path, buffer, new BlobUploadOptions { ContentType = "application/json", ContentEncoding = "gzip" }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Rows, long Quarantined)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, FetchNotes notes, CancellationToken cancellationToken)
+    private async Task<(long Rows, long Quarantined, IReadOnlyList<Creator> Creators)> CurateAsync(string runId, Store store, TimeZoneInfo zone, SourceBatch batch, FetchNotes notes, CancellationToken cancellationToken)
     {
         var date = batch.Date;
         var quarantine = new List<QuarantineEntry>();
@@ -500,6 +532,7 @@ public sealed class FetchStoreStep
             ? RecordValidator.Validate(c, store)
             : [.. RecordValidator.Validate(c, store), $"its order '{c.OrderId}' is not among the orders placed on {date:yyyy-MM-dd} (a cancellation is kept on its order's day)"]);
         var traffic = Keep<TrafficDaily>(Datasets.TrafficDaily, batch.Traffic is null ? [] : [batch.Traffic], _ => "traffic", t => SameDay(RecordValidator.Validate(t, store), t.Date));
+        var productDays = Keep(Datasets.ProductDaily, batch.ProductDays, d => d.ProductId, d => SameDay(RecordValidator.Validate(d, store), d.Date));
         var live = Keep(Datasets.LiveSessions, batch.LiveSessions, s => s.SessionId, s => OnDay(RecordValidator.Validate(s, store), s.StartUtc, "started"));
         var videos = Keep(Datasets.Videos, batch.Videos, v => v.VideoId, v => SameDay(RecordValidator.Validate(v, store), v.Date));
         var ads = Keep(Datasets.AdsDaily, batch.Ads, a => a.CampaignId, a => SameDay(RecordValidator.Validate(a, store), a.Date));
@@ -508,6 +541,11 @@ public sealed class FetchStoreStep
 
         var lines = orders.SelectMany(LinesOf).ToArray();
         var orderRows = orders.Select(o => o with { Lines = [] }).ToArray();
+
+        // The creator dimension is made of the curated orders, so its key is always an orders.creator_id.
+        var creators = orders.Where(o => !string.IsNullOrWhiteSpace(o.CreatorId)).GroupBy(o => o.CreatorId!, StringComparer.Ordinal)
+            .Select(g => new Creator(store.Id, g.Key, Creator.JoinContentTypes(g.Select(o => batch.AffiliateContent.GetValueOrDefault(o.OrderId) ?? "")), date, date))
+            .ToArray();
 
         // A dataset the source cannot read again keeps what is curated; with nothing curated it is not fetched.
         var notFetched = new Dictionary<string, string>(batch.NotFetched, StringComparer.Ordinal);
@@ -567,6 +605,7 @@ public sealed class FetchStoreStep
         await WriteAsync(CuratedTables.Refunds, refunds).ConfigureAwait(false);
         await WriteAsync(CuratedTables.Cancellations, cancellations).ConfigureAwait(false);
         await WriteAsync(CuratedTables.TrafficDaily, traffic).ConfigureAwait(false);
+        await WriteAsync(CuratedTables.ProductDaily, productDays).ConfigureAwait(false);
         await WriteAsync(CuratedTables.LiveSessions, live).ConfigureAwait(false);
         await WriteAsync(CuratedTables.Videos, videos).ConfigureAwait(false);
         await WriteAsync(CuratedTables.AdsDaily, ads).ConfigureAwait(false);
@@ -588,8 +627,8 @@ public sealed class FetchStoreStep
         // A clean re-fetch clears what an earlier fetch of this store-day quarantined.
         await ReplaceQuarantineAsync($"quarantine/date={StoreCalendar.Format(date)}/store={store.Id}/{CuratedStore.QuarantineFile}", quarantine, cancellationToken).ConfigureAwait(false);
 
-        long rows = orderRows.Length + lines.Length + refunds.Count + cancellations.Count + traffic.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
-        return (rows, quarantine.Count);
+        long rows = orderRows.Length + lines.Length + refunds.Count + cancellations.Count + traffic.Count + productDays.Count + live.Count + videos.Count + ads.Count + service.Count + inventory.Count;
+        return (rows, quarantine.Count, creators);
     }
 
     private async Task WriteQuarantineAsync(string path, IReadOnlyList<QuarantineEntry> entries, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ public sealed class SellerCenterCsvSource : IStoreSource, ICompletingSource
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["traffic_daily"] = "Seller Center order exports hold no traffic",
+        ["product_daily"] = "Seller Center order exports hold no per-product traffic",
         ["live_sessions"] = "Seller Center order exports hold no LIVE figures",
         ["videos"] = "Seller Center order exports hold no video figures",
         ["ads_daily"] = "Seller Center order exports hold no ad figures",

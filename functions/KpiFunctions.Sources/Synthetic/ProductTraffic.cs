@@ -10,4 +10,6 @@ namespace KpiFunctions.Sources.Synthetic;
 /// <param name="AddToCartUsers">Users who added the product to cart (a user who added two products counts in each).</param>
 /// <param name="AddToCartCount">Times the product was added to cart (at least its add-to-cart users).</param>
 /// <param name="Gmv">The product's GMV that day (lines of GMV orders placed that day), in the store's currency.</param>
-public sealed record ProductTraffic(string ProductId, long Impressions, long Clicks, long AddToCartUsers, long AddToCartCount, decimal Gmv);
+/// <param name="Orders">GMV orders placed that day with the product.</param>
+/// <param name="UnitsSold">Units of the product on those orders.</param>
+public sealed record ProductTraffic(string ProductId, long Impressions, long Clicks, long AddToCartUsers, long AddToCartCount, decimal Gmv, long Orders, long UnitsSold);

@@ -37,6 +37,12 @@ public sealed class StoreDayTruth
     /// <summary>GMV by SKU.</summary>
     public Dictionary<string, decimal> SkuGmv { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Units on GMV orders by product.</summary>
+    public Dictionary<string, long> ProductUnits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>GMV orders by product (an order with two lines of one product counts once).</summary>
+    public Dictionary<string, long> ProductOrders { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Cost of goods on GMV orders.</summary>
     public decimal Cogs { get; internal set; }
 

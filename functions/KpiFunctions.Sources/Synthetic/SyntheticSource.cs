@@ -29,6 +29,9 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
         cancellationToken.ThrowIfCancellationRequested();
         var day = _world.Day(store.Id, date);
         var refunds = _world.RefundsCompletedOn(store.Id, date);
+        IReadOnlyList<ProductDaily> productDays = [.. _world.ProductTraffic(store.Id, date).Select(t => new ProductDaily(
+            store.Id, date, t.ProductId, t.Impressions, t.Clicks, t.AddToCartUsers, t.Gmv, store.Currency, t.Orders, t.UnitsSold))];
+        var content = _world.AffiliateContent(store.Id, date);
         var pages = new List<RawPage>
         {
             Page("orders", day.Orders),
@@ -40,11 +43,15 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
             Page("ads", day.Ads),
             Page("service", day.Service is null ? Array.Empty<ServiceDaily>() : [day.Service]),
             Page("inventory", day.Inventory),
+            Page("product_daily", productDays),
+            Page("affiliate_content", content.Select(c => new { order_id = c.Key, content_type = c.Value }).ToArray()),
         };
         return Task.FromResult(new SourceBatch(
             store, date, pages, day.Orders, refunds, day.Traffic, day.LiveSessions, day.Videos, day.Ads, day.Service, day.Inventory, [])
         {
             Cancellations = day.Cancellations,
+            ProductDays = productDays,
+            AffiliateContent = content,
         });
     }
 

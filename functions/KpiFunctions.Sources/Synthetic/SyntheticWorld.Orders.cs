@@ -223,8 +223,14 @@ public sealed partial class SyntheticWorld
         {
             truth.Units += line.Quantity;
             truth.SkuGmv[line.SkuId] = truth.SkuGmv.GetValueOrDefault(line.SkuId) + (line.SalePrice * line.Quantity);
+            truth.ProductUnits[line.ProductId] = truth.ProductUnits.GetValueOrDefault(line.ProductId) + line.Quantity;
             var sku = p.SkuById[line.SkuId];
             truth.Cogs += p.CostOn(sku, date) * line.Quantity;
+        }
+
+        foreach (var productId in order.Lines.Select(l => l.ProductId).Distinct(StringComparer.Ordinal))
+        {
+            truth.ProductOrders[productId] = truth.ProductOrders.GetValueOrDefault(productId) + 1;
         }
     }
 

@@ -38,13 +38,15 @@ public sealed partial class SyntheticWorld
 
         var clicks = Apportion(shop.ProductClicks ?? 0, clickWeights);
         var cartUsers = Apportion(shop.AddToCartUsers ?? 0, cartWeights);
-        var skuGmv = TruthSlot(storeId, date).SkuGmv;
+        var truth = TruthSlot(storeId, date);
+        var skuGmv = truth.SkuGmv;
         var traffic = new List<ProductTraffic>(products.Length);
         for (var i = 0; i < products.Length; i++)
         {
             var extraAdds = rng.Next((int)Math.Min(int.MaxValue - 1, cartUsers[i] / 2) + 1);
             var gmv = products[i].Sum(s => skuGmv.GetValueOrDefault(s.SkuId));
-            traffic.Add(new ProductTraffic(products[i].Key, impressions[i], clicks[i], cartUsers[i], cartUsers[i] + extraAdds, gmv));
+            traffic.Add(new ProductTraffic(products[i].Key, impressions[i], clicks[i], cartUsers[i], cartUsers[i] + extraAdds, gmv,
+                truth.ProductOrders.GetValueOrDefault(products[i].Key), truth.ProductUnits.GetValueOrDefault(products[i].Key)));
         }
 
         return traffic;
