@@ -16,6 +16,30 @@ public class SyntheticWorldTests
         new(seed, DemoStores.Create(stores), asOf ?? AsOf, Hasher);
 
     [Fact]
+    public void A_forgotten_store_is_dropped_and_comes_back_the_same_totals_and_refunds_included_while_other_stores_stay()
+    {
+        var world = World(stores: 2);
+        var (forgotten, kept) = (world.Stores[0].Id, world.Stores[1].Id);
+        var date = new DateOnly(2026, 10, 20);
+        var before = world.Day(forgotten, date);
+        var truth = world.Truth(forgotten, date);
+        var (gmv, refunds, returns, buyers) = (truth.Gmv, truth.RefundAmount, truth.Returns, truth.Buyers.Count);
+        var refundIds = world.RefundsCompletedOn(forgotten, date).Select(r => r.RefundId).ToList();
+        var other = world.Day(kept, date);
+        Assert.True(refunds > 0 && refundIds.Count > 0, "the day has refunds from earlier days' orders");
+
+        world.Forget(forgotten);
+
+        var after = world.Day(forgotten, date);
+        Assert.NotSame(before, after); // the store's days were dropped, not kept
+        Assert.Same(other, world.Day(kept, date)); // the other store's were kept
+        Assert.Equal(before.Orders.Select(o => o.OrderId), after.Orders.Select(o => o.OrderId));
+        Assert.Equal(refundIds, world.RefundsCompletedOn(forgotten, date).Select(r => r.RefundId));
+        var again = world.Truth(forgotten, date);
+        Assert.Equal((gmv, refunds, returns, buyers), (again.Gmv, again.RefundAmount, again.Returns, again.Buyers.Count)); // counted once, not twice
+    }
+
+    [Fact]
     public void Every_cancelled_order_has_one_cancellation_saying_who_and_why_and_the_sellers_count_matches_the_truth()
     {
         var world = World(stores: 4);

@@ -5,7 +5,7 @@ using KpiFunctions.Core.Serialization;
 namespace KpiFunctions.Sources.Synthetic;
 
 /// <summary>The synthetic world as a source: one page per stream, JSON as an API would send it.</summary>
-public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
+public sealed class SyntheticSource : IStoreSource, IProductCatalogSource, ICompletingSource
 {
     private readonly SyntheticWorld _world;
 
@@ -21,6 +21,14 @@ public sealed class SyntheticSource : IStoreSource, IProductCatalogSource
 
     /// <summary>The world behind the source (its ground truth is what tests compare with).</summary>
     public SyntheticWorld World => _world;
+
+    /// <summary>A store's days are curated: the world forgets them, so memory stays bounded by the stores in flight.</summary>
+    public Task StoreFetchedAsync(Store store, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _world.Forget(store.Id);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task<SourceBatch> FetchDayAsync(Store store, DateOnly date, CancellationToken cancellationToken = default)

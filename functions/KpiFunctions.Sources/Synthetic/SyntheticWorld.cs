@@ -51,6 +51,30 @@ public sealed partial class SyntheticWorld
     public SyntheticDay Day(string storeId, DateOnly date) =>
         _days.GetOrAdd((storeId, date), key => new Lazy<SyntheticDay>(() => Generate(Profile(key.Store), key.Date))).Value;
 
+    /// <summary>
+    /// Drops everything the world keeps of a store (its generated days, the refunds they scheduled and its totals), so
+    /// a run's memory does not grow with every store it has fetched. Asked again, the world generates them anew, the
+    /// same (every day comes from the seed, the store and the date), totals included. Not while the store is being
+    /// read: the synthetic source calls it once a store's fetch is done.
+    /// </summary>
+    public void Forget(string storeId)
+    {
+        foreach (var key in _days.Keys.Where(k => k.Store == storeId).ToList())
+        {
+            _days.TryRemove(key, out _);
+        }
+
+        foreach (var key in _refunds.Keys.Where(k => k.Store == storeId).ToList())
+        {
+            _refunds.TryRemove(key, out _);
+        }
+
+        foreach (var key in _truth.Keys.Where(k => k.Store == storeId).ToList())
+        {
+            _truth.TryRemove(key, out _);
+        }
+    }
+
     /// <summary>Refunds completed on a store-local day; they come from orders of up to <see cref="MaxRefundLagDays"/> days before.</summary>
     public IReadOnlyList<Refund> RefundsCompletedOn(string storeId, DateOnly date)
     {
