@@ -383,6 +383,61 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gmv_max_fee_in_the_settlement_and_the_gmv_max_cost_in_the_ad_report_are_counted_once_as_ad_spend()
+    {
+        // The settlement charges the store-day's GMV Max cost order by order (gmv_max_ad_fee_amount) and the Business
+        // API reports the same cost: platform fees leave it out, ad spend has it once. The store with the most campaigns
+        // has classic ones beside GMV Max.
+        var today = DateOnly.FromDateTime(_world.AsOf.UtcDateTime);
+        var placed = today.AddDays(-3);
+        var store = _world.Stores.OrderByDescending(s => _world.Day(s.Id, placed).Ads.Count).First();
+        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 1 };
+        var hasher = new BuyerIdHasher(Encoding.UTF8.GetBytes("pipeline-run-salt-0123456"));
+        var storage = KpiStorage.Embedded(Path.Combine(_dir.Path, "gmv-max"));
+        var secrets = new FileSecretStore(Path.Combine(_dir.Path, "gmv-max-secrets"));
+        await secrets.SetAsync(TikTokToken.SecretName(store.Id), _fake.Authorize(store.Id).ToJson());
+        var tiktok = new TikTokOptions { ApiBaseUri = _fake.BaseUri, AuthBaseUri = _fake.BaseUri, AppKey = "app", AppSecret = "pipeline-secret", FinanceLookbackDays = 14 };
+        var api = new TikTokShopApi(new TikTokApiClient(new HttpClient(), tiktok, secrets), tiktok);
+        var request = new RunRequest(placed, placed, [store.Id]);
+        await DemoSetup.SeedAsync(storage, _world, request.From, request.To);
+        var later = _world.AsOf.AddDays(10);
+        _fake.FinanceNow = later;
+        _fake.GmvMaxFeeInSettlements = true;
+        var source = new TikTokSource(api, hasher, new FixedTimeProvider(later)) { Ads = await AdsReaderAsync(secrets) };
+
+        var day = _world.Day(store.Id, placed);
+        var gmvOrders = day.Orders.Where(o => o.CountsAsGmv && !FakeTikTokServer.ShowsBroken(o, store)).ToList();
+        var platformFees = gmvOrders.Sum(o => o.PlatformFee!.Value);
+        var gmvMaxCost = day.Ads.Where(a => FakeAdvertiser.IsGmvMax(a.CampaignId)).Sum(a => a.Spend);
+        var adSpend = day.Ads.Sum(a => a.Spend);
+        Assert.True(gmvMaxCost > 0 && adSpend > gmvMaxCost, $"GMV Max {gmvMaxCost}, all ads {adSpend}");
+
+        // The settlements really carry the fee: the day's orders' gmv_max_ad_fee_amount add up to the GMV Max cost.
+        var pages = new List<KpiFunctions.Sources.RawPage>();
+        await source.FetchFeesAsync(store, placed, placed, (page, _) =>
+        {
+            pages.Add(page);
+            return Task.CompletedTask;
+        });
+        var dayOrders = gmvOrders.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var charged = pages.Where(p => p.Stream == "statement_transactions")
+            .SelectMany(p => System.Text.Json.JsonDocument.Parse(p.Json).RootElement.GetProperty("transactions").EnumerateArray())
+            .Where(t => t.TryGetProperty("order_id", out var id) && dayOrders.Contains(id.GetString()!))
+            .DistinctBy(t => t.GetProperty("order_id").GetString())
+            .Sum(t => -decimal.Parse(t.GetProperty("fee_tax_breakdown").GetProperty("fee").GetProperty("gmv_max_ad_fee_amount").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(gmvMaxCost, charged);
+
+        var run = await new LocalPipelineRunner(storage, source, new SyntheticFxSource(_world), options, TimeProvider.System).RunAsync(request);
+
+        Assert.Equal(KpiFunctions.Pipeline.Runs.RunStatus.Completed, run.Header.Status);
+        var row = Assert.Single(await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(placed, placed, store.Id));
+        Assert.Equal(platformFees, row.Measures["platform_fees"]);
+        Assert.Equal(adSpend, row.Measures["ad_spend"]);
+        Assert.Equal(adSpend, row.Kpis["ad_spend"].Value);
+        Assert.NotNull(row.Kpis["gross_margin"].Value);
+    }
+
+    [Fact]
     public async Task A_store_whose_yesterday_is_after_the_windows_last_day_keeps_the_stock_read_now_for_when_that_day_is_fetched()
     {
         // At 02:00 UTC it is 10:00 in Singapore: its yesterday is a day after the last day a window bound by US stores reaches.
