@@ -25,6 +25,13 @@ public sealed record FakeAdvertiser(string Id, string Name, string Currency, str
         return at >= 0 && int.TryParse(campaignId.AsSpan(at + 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n % 2 == 0;
     }
 
+    /// <summary>The Business API's campaign id of a world campaign.</summary>
+    public static string CampaignIdFor(string worldCampaignId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("campaign:" + worldCampaignId));
+        return "18" + string.Concat(hash.Take(16).Select(b => (char)('0' + (b % 10))));
+    }
+
     /// <summary>A digits-only advertiser id made from a name.</summary>
     public static string IdFor(string name)
     {

@@ -265,7 +265,7 @@ public sealed partial class FakeTikTokServer
                             continue;
                         }
 
-                        var key = ("18" + Digits("campaign:" + ad.CampaignId, 16), hourly
+                        var key = (FakeAdvertiser.CampaignIdFor(ad.CampaignId), hourly
                             ? localHour.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
                             : localDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00");
                         var sum = buckets.GetValueOrDefault(key);
