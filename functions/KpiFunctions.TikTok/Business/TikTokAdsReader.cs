@@ -242,8 +242,15 @@ public sealed class TikTokAdsReader
         }
 
         // The run's rates: units of the store's currency per unit of the advertiser's, carried over a weekend as the pipeline does.
-        var rates = await _fx.GetRatesAsync(to, [from], date.AddDays(-7), date, cancellationToken).ConfigureAwait(false);
-        return new FxRateBook(to, rates).Lookup(from, date).Rate;
+        try
+        {
+            var rates = await _fx.GetRatesAsync(to, [from], date.AddDays(-7), date, cancellationToken).ConfigureAwait(false);
+            return new FxRateBook(to, rates).Lookup(from, date).Rate;
+        }
+        catch (NotSupportedException)
+        {
+            return null; // the rate source has no rates into the store's currency: the day says no rate was found
+        }
     }
 
     private enum Placement
