@@ -182,7 +182,9 @@ public sealed class TikTokPipelineTests : IAsyncLifetime
 
         // Ad spend came from the Business API for every store-day (GMV Max and classic, us-east's by the hour), through
         // its 429s, restrictions and token expiries, and equals the generator's.
-        Assert.All(rows.Values, r => Assert.True(r.Kpis["ad_spend"].Value is > 0 && r.Kpis["roas"].Value is > 0, $"{r.StoreId} {r.Date}: {r.Kpis["ad_spend"].NullReason}"));
+        // (A day the world runs no ads has a real zero spend, and no ROAS to divide, as in the direct run.)
+        Assert.All(rows.Values, r => Assert.True(r.Kpis["ad_spend"].Value is not null, $"{r.StoreId} {r.Date}: {r.Kpis["ad_spend"].NullReason}"));
+        Assert.Contains(rows.Values, r => r.Kpis["ad_spend"].Value is > 0 && r.Kpis["roas"].Value is > 0);
         Assert.All(rows.Values, r => Assert.NotNull(r.Kpis["gross_margin"].Value));
         Assert.True(ads.RequestsSent > 3 * 9, $"{ads.RequestsSent} Business API requests");
         Assert.Contains(rows.Values, r => r.Kpis["live_gmv"].Value is > 0); // LIVE GMV is the sessions' own figure, read from the LIVE list
