@@ -111,6 +111,7 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 //   optional: KPI_MAX_ATTEMPTS (3), KPI_RETRY_FIRST_SECONDS (30), KPI_RETRY_BACKOFF (2) (a store's fetch retry policy)
 //   optional: KPI_MAX_PARALLEL_STORES (kpi run only; the app is bounded by host.json's maxConcurrentActivityFunctions)
 //   optional: KPI_TIKTOK_API_URL, KPI_TIKTOK_AUTH_URL (TikTok's production hosts), KPI_TIKTOK_SHOP_RPS (10), KPI_TIKTOK_APP_RPS (50), KPI_TIKTOK_LATE_CHANGE_DAYS (30), KPI_TIKTOK_FINANCE_LOOKBACK_DAYS (45)
+//   optional: KPI_TIKTOK_ADS_APP_ID, KPI_TIKTOK_ADS_APP_SECRET (a Key Vault reference), KPI_TIKTOK_ADS_ADVERTISERS, KPI_TIKTOK_ADS_STORE_ADVERTISERS, KPI_TIKTOK_ADS_API_URL, KPI_TIKTOK_ADS_RPS (10) (ad spend from the TikTok Business API; unset: not fetched)
 var appSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'

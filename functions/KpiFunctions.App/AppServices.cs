@@ -22,6 +22,7 @@ public sealed class AppServices : IDisposable
     private readonly Func<string, string?> _setting;
     private readonly TimeProvider _time;
     private readonly TikTokOptions? _tiktok;
+    private readonly TikTokBusinessOptions? _ads;
     private readonly BuyerIdHasher _hasher;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly Lazy<TikTokSource>? _tiktokSource;
@@ -53,6 +54,7 @@ public sealed class AppServices : IDisposable
         }
 
         _tiktok = SourceName == "tiktok" ? TikTokSettings.Options(_setting, time) : null;
+        _ads = SourceName == "tiktok" ? TikTokSettings.BusinessOptions(_setting, time) : null;
         if (account is not null && _setting(BuyerSalt.EnvironmentVariable) is null)
         {
             // On Azure there is no data folder to keep a generated salt in: hashes would change with every instance.
@@ -76,7 +78,11 @@ public sealed class AppServices : IDisposable
         // One TikTok source for the process: its request pacing per app and shop must see every invocation's requests.
         var tiktok = _tiktok;
         var secrets = tiktok is null ? null : TikTokSettings.SecretStore(_setting, DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", _setting));
-        _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, secrets!, _http, _hasher, _time));
+        // Advertisers' currencies are converted with the rates the runs use: the synthetic ones of seed 42, which depend on
+        // the currency and the day only (a world of the demo's stores has every currency they use).
+        var ads = _ads;
+        _tiktokSource = tiktok is null ? null : new Lazy<TikTokSource>(() => TikTokSettings.Source(tiktok, secrets!, _http, _hasher, _time, ads,
+            ads is null ? null : new SyntheticFxSource(new SyntheticWorld(42, DemoStores.Create(DemoStores.BaseCount), _time.GetUtcNow(), _hasher))));
     }
 
     /// <summary>The pipeline options.</summary>

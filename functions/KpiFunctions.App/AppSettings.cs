@@ -67,6 +67,12 @@ public static class AppSettings
         new("KPI_TIKTOK_APP_RPS", SettingReader.App, "requests per second per app (50)"),
         new("KPI_TIKTOK_LATE_CHANGE_DAYS", SettingReader.App, "days back late order changes are looked for (30)"),
         new("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", SettingReader.App, "days back, from a run's last day, order fees are read again for settlements (45)"),
+        new("KPI_TIKTOK_ADS_APP_ID", SettingReader.App, "app id of the TikTok Business (Marketing) API app that reads ad spend; unset: ad spend is not fetched"),
+        new("KPI_TIKTOK_ADS_APP_SECRET", SettingReader.App, "that app's secret (a Key Vault reference); only sent to refresh advertisers' tokens", Secret: true),
+        new("KPI_TIKTOK_ADS_ADVERTISERS", SettingReader.App, "ad account ids to read, comma-separated; each one's tokens in the secret store as tiktok-ads-token-<advertiser id>"),
+        new("KPI_TIKTOK_ADS_STORE_ADVERTISERS", SettingReader.App, "store=advertiser|advertiser;... : the ad accounts whose classic campaigns serve a store, instead of the GMV Max store lists"),
+        new("KPI_TIKTOK_ADS_API_URL", SettingReader.App, "Business API root (https://business-api.tiktok.com/open_api/v1.3/)"),
+        new("KPI_TIKTOK_ADS_RPS", SettingReader.App, "Business API requests per second for the app (10)"),
 
         // The host's.
         new("KPI_SCHEDULE", SettingReader.Host, "DailyRun's NCRONTAB schedule in UTC, e.g. 0 0 2 * * *", RequiredOnAzure: true),

@@ -78,6 +78,18 @@ public sealed class FakeFaults
         return down.Length == asked.Length && down.Zip(asked).All(p => p.First == p.Second || (p.First.StartsWith('{') && p.First.EndsWith('}') && p.Second.Length > 0));
     }
 
+    /// <summary>Every n-th Business API request is refused with code 40100 (too many requests), HTTP 200 as the envelope goes.</summary>
+    public int AdsRateLimitedEvery { get; set; }
+
+    /// <summary>Every n-th Business API request is answered HTTP 429 "App temporarily restricted" (even within the QPS tier).</summary>
+    public int AdsRestrictedEvery { get; set; }
+
+    /// <summary>After this many Business API requests with an advertiser's token, that token expires (40102) and must be refreshed.</summary>
+    public int AdsExpireTokenAfter { get; set; }
+
+    /// <summary>Store-days whose Business API report rows carry a cost that cannot be read.</summary>
+    public HashSet<(string StoreId, DateOnly Date)> UnreadableAdCost { get; } = [];
+
     /// <summary>Latency added to every answer (the benchmark's page latency).</summary>
     public TimeSpan Latency { get; set; }
 
@@ -95,5 +107,8 @@ public sealed class FakeFaults
         UpdateBetweenPages = true,
         DuplicateAcrossPages = true,
         CountsAsStrings = true,
+        AdsRateLimitedEvery = 13,
+        AdsRestrictedEvery = 17,
+        AdsExpireTokenAfter = 11,
     };
 }

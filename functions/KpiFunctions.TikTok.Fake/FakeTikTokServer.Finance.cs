@@ -28,6 +28,12 @@ public sealed partial class FakeTikTokServer
     /// <summary>Statements (store, UTC day of the statement) whose total_fee_tax_amount is 1.00 more negative than their transactions.</summary>
     public HashSet<(string StoreId, DateOnly Date)> StatementTotalDrift { get; } = [];
 
+    /// <summary>
+    /// Settlements charge each store-day's GMV Max cost (the Business API's figure) as <c>gmv_max_ad_fee_amount</c>,
+    /// shared over the day's orders (to the cent, the first taking the remainder): the same money the ad report gives.
+    /// </summary>
+    public bool GmvMaxFeeInSettlements { get; set; }
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _financeLists = new(StringComparer.Ordinal);
 
     private DateTimeOffset FinanceClock => FinanceNow ?? _world.AsOf;
@@ -40,7 +46,7 @@ public sealed partial class FakeTikTokServer
         where T : class
     {
         var drift = string.Join(",", FeeEstimateDrift.Select(d => $"{d.Key.StoreId}/{d.Key.Date}/{d.Value}")) + ";" + string.Join(",", StatementTotalDrift.Select(d => $"{d.StoreId}/{d.Date}"));
-        return (T)_financeLists.GetOrAdd($"{shop.Store.Id}|{question}|{FinanceClock.ToUnixTimeSeconds()}|{SettlementDelay.Ticks}|{drift}", _ => build());
+        return (T)_financeLists.GetOrAdd($"{shop.Store.Id}|{question}|{FinanceClock.ToUnixTimeSeconds()}|{SettlementDelay.Ticks}|{drift}|{GmvMaxFeeInSettlements}", _ => build());
     }
 
     /// <summary>The 00:00 UTC after the order's settlement: its statement's time.</summary>
@@ -79,7 +85,7 @@ public sealed partial class FakeTikTokServer
             .OrderBy(g => g.Key)
             .Select(g =>
             {
-                var fees = g.Sum(o => FeeTax(o));
+                var fees = g.Sum(o => FeeTax(shop, o));
                 var revenue = g.Sum(o => o.Subtotal);
                 return (JsonNode)new JsonObject
                 {
@@ -125,7 +131,7 @@ public sealed partial class FakeTikTokServer
                 .Where(o => StatementTime(o) == time)
                 .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
                 .ToList();
-            return new Tuple<List<JsonNode>, decimal, decimal>([.. orders.Select(o => (JsonNode)Transaction(o, settled: true, drift: 0)), Adjustment(statementId)], orders.Sum(o => FeeTax(o)), orders.Sum(o => o.Subtotal));
+            return new Tuple<List<JsonNode>, decimal, decimal>([.. orders.Select(o => (JsonNode)Transaction(o, settled: true, drift: 0, GmvMaxFee(shop, o))), Adjustment(statementId)], orders.Sum(o => FeeTax(shop, o)), orders.Sum(o => o.Subtotal));
         });
         var answer = Page(query, "transactions", transactions, 100, withTotal: true);
         if (answer.Data is { } data)
@@ -179,16 +185,34 @@ public sealed partial class FakeTikTokServer
             .SelectMany(date => _world.Day(shop.Store.Id, date).Orders)
             .Where(o => o.CountsAsGmv && o.CreatedUtc >= from && o.CreatedUtc < to && !FakeTikTokJson.IsSpoiled(o, shop.Store) && StatementTime(o) > FinanceClock)
             .OrderBy(o => o.CreatedUtc).ThenBy(o => o.OrderId, StringComparer.Ordinal)
-            .Select(o => (JsonNode)Transaction(o, settled: false, FeeEstimateDrift.GetValueOrDefault((shop.Store.Id, StoreCalendar.LocalDate(o.CreatedUtc, zone)))))
+            .Select(o => (JsonNode)Transaction(o, settled: false, FeeEstimateDrift.GetValueOrDefault((shop.Store.Id, StoreCalendar.LocalDate(o.CreatedUtc, zone))), 0))
             .ToList());
         return Page(query, "transactions", records, 100, withTotal: true);
     }
 
-    /// <summary>Fees and taxes of a settled order, signed: its platform fee and affiliate commission, charged.</summary>
-    private static decimal FeeTax(Order o) => -((o.PlatformFee ?? 0) + (o.AffiliateCommission ?? 0));
+    /// <summary>Fees and taxes of a settled order, signed: its platform fee, affiliate commission and GMV Max ad fee, charged.</summary>
+    private decimal FeeTax(ShopState shop, Order o) => -((o.PlatformFee ?? 0) + (o.AffiliateCommission ?? 0) + GmvMaxFee(shop, o));
 
-    /// <summary>An order's transaction: settled (statement) or estimated (unsettled, the platform fee off by <paramref name="drift"/>).</summary>
-    private static JsonObject Transaction(Order o, bool settled, decimal drift)
+    /// <summary>The order's share of its store-day's GMV Max cost when <see cref="GmvMaxFeeInSettlements"/> is on, else 0.</summary>
+    private decimal GmvMaxFee(ShopState shop, Order o)
+    {
+        if (!GmvMaxFeeInSettlements)
+        {
+            return 0;
+        }
+
+        var day = _world.Day(shop.Store.Id, StoreCalendar.LocalDate(o.CreatedUtc, StoreCalendar.ResolveZone(shop.Store.TimeZone)));
+        var orders = day.Orders.Where(x => x.CountsAsGmv && !FakeTikTokJson.IsSpoiled(x, shop.Store)).Select(x => x.OrderId).Order(StringComparer.Ordinal).ToList();
+        var cost = day.Ads.Where(a => FakeAdvertiser.IsGmvMax(a.CampaignId)).Sum(a => a.Spend);
+        var share = Math.Floor(cost / orders.Count * 100) / 100;
+        return orders[0] == o.OrderId ? cost - (share * (orders.Count - 1)) : share;
+    }
+
+    /// <summary>
+    /// An order's transaction: settled (statement, with its GMV Max ad fee) or estimated (unsettled, the platform fee
+    /// off by <paramref name="drift"/>; the estimates have no GMV Max field).
+    /// </summary>
+    private static JsonObject Transaction(Order o, bool settled, decimal drift, decimal gmvMaxFee)
     {
         var platform = decimal.Round((o.PlatformFee ?? 0) * (1 + drift), 2);
         var commission = decimal.Round(platform * 0.8m, 2);
@@ -202,7 +226,7 @@ public sealed partial class FakeTikTokServer
         };
         if (settled)
         {
-            fee["gmv_max_ad_fee_amount"] = "0";
+            fee["gmv_max_ad_fee_amount"] = FakeTikTokJson.MoneyText(-gmvMaxFee);
         }
 
         var json = new JsonObject
@@ -212,9 +236,9 @@ public sealed partial class FakeTikTokServer
             ["order_id"] = o.OrderId,
             ["order_create_time"] = o.CreatedUtc.ToUnixTimeSeconds(),
             [prefix + "revenue_amount"] = FakeTikTokJson.MoneyText(o.Subtotal),
-            [prefix + "fee_tax_amount"] = FakeTikTokJson.MoneyText(-(platform + affiliate)),
+            [prefix + "fee_tax_amount"] = FakeTikTokJson.MoneyText(-(platform + affiliate + gmvMaxFee)),
             [prefix + "shipping_cost_amount"] = "0",
-            [prefix + "settlement_amount"] = FakeTikTokJson.MoneyText(o.Subtotal - platform - affiliate),
+            [prefix + "settlement_amount"] = FakeTikTokJson.MoneyText(o.Subtotal - platform - affiliate - gmvMaxFee),
             ["fee_tax_breakdown"] = new JsonObject { ["fee"] = fee, ["tax"] = new JsonObject { ["vat_amount"] = "0" } },
         };
         if (!settled)

@@ -21,7 +21,7 @@ namespace KpiFunctions.TikTok.Fake;
 /// Our fake of the TikTok Shop Open API on 127.0.0.1: the 202309 envelopes and error codes (reference digest §4),
 /// signatures (§3), the common-parameter checks (§2), access tokens per shop with refresh (§6), authorized shops,
 /// order, return, cancellation, product and affiliate order search (§7, §8, §11, docs/tiktok-shop-api-notes.md) with cursor paging,
-/// the analytics and service figures (§10), the products' ratings, all served from a <see cref="SyntheticWorld"/>, so
+/// the analytics and service figures (§10), the products' ratings, the Business API's ad reports (FakeTikTokServer.Ads.cs), all served from a <see cref="SyntheticWorld"/>, so
 /// the truth behind every answer is known. <see cref="Faults"/> spoils answers on purpose; optional rate limits
 /// answer 429 to anything beyond them and count it in <see cref="Stats"/>.
 /// </summary>
@@ -161,7 +161,8 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         // Rate limits count arrivals, first thing, before the body is read or any latency is added: a request beyond
         // them is refused whatever else is wrong with it.
         string? overLimit = null;
-        if (path != "/api/v2/token/refresh")
+        var business = path.StartsWith(BusinessPrefix, StringComparison.Ordinal);
+        if (path != "/api/v2/token/refresh" && !business)
         {
             var limitedCipher = context.Request.Query["shop_cipher"].ToString();
             overLimit = !WithinLimit("app", _setup.AppLimitPerSecond) ? "app"
@@ -193,7 +194,9 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             return;
         }
 
-        var answer = path == "/api/v2/token/refresh" ? Refresh(query) : Api(context, path, query, body.ToArray(), n, faults);
+        var answer = path == "/api/v2/token/refresh" ? Refresh(query)
+            : business ? Business(context, path, query, body.ToArray(), n, faults)
+            : Api(context, path, query, body.ToArray(), n, faults);
         if (answer.Status == 200 && answer.Code == 0 && faults.MalformedEvery > 0 && n % faults.MalformedEvery == 0)
         {
             Interlocked.Increment(ref Stats.FaultsField);

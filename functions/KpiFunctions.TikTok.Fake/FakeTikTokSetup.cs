@@ -14,6 +14,15 @@ public sealed record FakeTikTokSetup(SyntheticWorld World, string AppKey, string
     /// <summary>Requests per second accepted per shop (0: no limit).</summary>
     public double ShopLimitPerSecond { get; init; }
 
+    /// <summary>The Business API app id accepted on token refresh.</summary>
+    public string AdsAppId { get; init; } = "ads-app";
+
+    /// <summary>That app's secret.</summary>
+    public string AdsAppSecret { get; init; } = "ads-secret";
+
+    /// <summary>The Business API's ad accounts; null: <see cref="FakeAdvertiser.DefaultPlan"/> over the world's stores.</summary>
+    public IReadOnlyList<FakeAdvertiser>? Advertisers { get; init; }
+
     /// <summary>The fake's clock (timestamps, token lifetimes, rate windows).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -275,13 +275,7 @@ public sealed class TikTokApiClient
         _ => $"Store {storeId}: {AuthorizationCodes[code]} ({path}, code {code}); check that the store's shop and tokens belong together, or have the seller authorise the app again.",
     };
 
-    /// <summary>Equal jitter: half the exponential delay fixed, half random; never shorter than the server's hint.</summary>
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
-    {
-        var ceiling = Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.BaseRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-        return retryAfter is { } hint && hint > delay ? hint : delay;
-    }
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) => RetryDelay.Next(attempt, _options.BaseRetryDelay, _options.MaxRetryDelay, retryAfter);
 
     private static string Encode(IEnumerable<KeyValuePair<string, string>> query) =>
         string.Join('&', query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));

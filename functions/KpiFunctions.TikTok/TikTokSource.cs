@@ -35,15 +35,16 @@ namespace KpiFunctions.TikTok;
 /// the store's yesterday; every day keeps the stock curated for it. The Order API carries no sales channel, fees or
 /// commission: the affiliate order search over the same window tells affiliate orders (creator, commission) from the
 /// store's own (no commission; LIVE, video or product card not told apart). Platform fees come from
-/// the finance API (<see cref="FetchFeesAsync"/>). Not read: ads (TikTok Ads Manager); unit costs are the seller's own
-/// (imported).
+/// the finance API (<see cref="FetchFeesAsync"/>). Ad spend comes from the TikTok Business (Marketing) API through
+/// <see cref="Ads"/> (GMV Max and classic campaigns, moved into the store's day and currency); without it the day's ads are
+/// not fetched. Unit costs are the seller's own (imported).
 /// </remarks>
 public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSource, ILateChangeSource, IFeeSource
 {
     private readonly TikTokShopApi _api;
     private readonly BuyerIdHasher _hasher;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Task<string>> _ciphers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<AuthorizedShop>> _shops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<ProductsOnSale>> _onSale = new(StringComparer.Ordinal);
 
     /// <summary>Creates the source.</summary>
@@ -71,11 +72,14 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// <summary>The not-fetched key of the day's negative reviews alone (always with <see cref="ReviewsNotFetched"/>).</summary>
     public const string NegativeReviewsNotFetched = "service_daily.negative_reviews";
 
-    /// <summary>What this source does not read, and why: their measures are unknown with this reason, never zero.</summary>
+    /// <summary>What this source does not read without the Business API, and why: their measures are unknown with this reason, never zero.</summary>
     public static IReadOnlyDictionary<string, string> NotFetchedDatasets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["ads_daily"] = "ad figures come from TikTok Ads Manager, which this source does not read",
+        ["ads_daily"] = "ad figures come from the TikTok Business (Marketing) API, which is not set up (set KPI_TIKTOK_ADS_APP_ID, KPI_TIKTOK_ADS_APP_SECRET and KPI_TIKTOK_ADS_ADVERTISERS; see the README)",
     };
+
+    /// <summary>The Business API's ad reader; null when it is not set up (the days' ads are then not fetched).</summary>
+    public TikTokAdsReader? Ads { get; init; }
 
     /// <inheritdoc />
     public string Name => "tiktok";
@@ -102,7 +106,7 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         var (from, to) = StoreCalendar.DayBounds(date, zone);
         var mapper = new TikTokMapper(store, _hasher, _time);
         var rejected = new List<RejectedRecord>();
-        var notFetched = new Dictionary<string, string>(NotFetchedDatasets, StringComparer.Ordinal);
+        var notFetched = new Dictionary<string, string>(Ads is null ? NotFetchedDatasets : new Dictionary<string, string>(), StringComparer.Ordinal);
         var day = StoreCalendar.Format(date);
 
         // Scrubbed (buyer ids hashed, personal fields dropped) and handed over before the page is used.
@@ -223,7 +227,22 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
         {
             ["inventory_daily"] = $"TikTok gives stock only as it is now, and no complete reading of the stock at the end of {day} was kept (it is read on the day after; a product that could not be read leaves it incomplete)",
         };
-        return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, [], service, [], rejected)
+        IReadOnlyList<AdsDaily> ads = [];
+        if (Ads is not null)
+        {
+            var reading = await Ads.ReadDayAsync(store, (await ShopAsync(store, cancellationToken).ConfigureAwait(false)).ShopId, date, Keep, cancellationToken).ConfigureAwait(false);
+            rejected.AddRange(reading.Rejected);
+            if (reading.Unknown is { } why)
+            {
+                notFetched["ads_daily"] = why;
+            }
+            else
+            {
+                ads = reading.Ads;
+            }
+        }
+
+        return new SourceBatch(store, date, [], orders, refunds, traffic, lives, videos, ads, service, [], rejected)
         {
             Notes = [.. new[] { channelFailure, serviceNote }.OfType<string>()],
             NotFetched = notFetched,
@@ -799,8 +818,12 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// The store's shop cipher, from the shops its authorisation covers: the only one, or the one whose id is in the
     /// store's tags as <c>tiktok-shop:&lt;id&gt;</c>.
     /// </summary>
-    private Task<string> CipherAsync(Store store, CancellationToken cancellationToken) =>
-        _ciphers.GetOrAdd(store.Id, _ => ResolveAsync(store, cancellationToken));
+    private async Task<string> CipherAsync(Store store, CancellationToken cancellationToken) =>
+        (await ShopAsync(store, cancellationToken).ConfigureAwait(false)).Cipher;
+
+    /// <summary>The store's shop in its authorisation (its id is what the Business API calls the store id).</summary>
+    private Task<AuthorizedShop> ShopAsync(Store store, CancellationToken cancellationToken) =>
+        _shops.GetOrAdd(store.Id, _ => ResolveAsync(store, cancellationToken));
 
     /// <summary>The store's products on sale as the product list gave them, or why they are not known.</summary>
     /// <param name="Ids">Product ids with status ACTIVATE.</param>
@@ -808,20 +831,20 @@ public sealed class TikTokSource : IRawPageStreamingSource, IProductCatalogSourc
     /// <param name="Unavailable">Why the list could not be read, or null.</param>
     private sealed record ProductsOnSale(IReadOnlyList<string> Ids, int WithoutId, string? Unavailable);
 
-    private async Task<string> ResolveAsync(Store store, CancellationToken cancellationToken)
+    private async Task<AuthorizedShop> ResolveAsync(Store store, CancellationToken cancellationToken)
     {
         try
         {
             var shops = await _api.GetAuthorizedShopsAsync(store.Id, cancellationToken).ConfigureAwait(false);
             var tagged = store.Tags?.FirstOrDefault(t => t.StartsWith("tiktok-shop:", StringComparison.Ordinal))?["tiktok-shop:".Length..];
             var shop = tagged is not null ? shops.FirstOrDefault(s => s.ShopId == tagged) : shops.Count == 1 ? shops[0] : null;
-            return shop?.Cipher ?? throw new TikTokAuthorizationException(store.Id, tagged is not null
+            return shop ?? throw new TikTokAuthorizationException(store.Id, tagged is not null
                 ? $"Store {store.Id}: its authorisation does not cover shop {tagged} (it covers {string.Join(", ", shops.Select(s => s.ShopId))})."
                 : $"Store {store.Id}: its authorisation covers {shops.Count} shops ({string.Join(", ", shops.Select(s => s.ShopId))}); tag the store with tiktok-shop:<shop id> to say which one it is.");
         }
         catch
         {
-            _ciphers.TryRemove(store.Id, out _); // a later day may try again
+            _shops.TryRemove(store.Id, out _); // a later day may try again
             throw;
         }
     }

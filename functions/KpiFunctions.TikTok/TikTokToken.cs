@@ -20,6 +20,9 @@ public sealed record TikTokToken(
     /// <summary>The secret-store name of a store's tokens.</summary>
     public static string SecretName(string storeId) => "tiktok-token-" + storeId;
 
+    /// <summary>The secret-store name of an advertiser's Business API tokens (the same record; see README, TikTok Business API).</summary>
+    public static string AdsSecretName(string advertiserId) => "tiktok-ads-token-" + advertiserId;
+
     /// <summary>Reads the stored form.</summary>
     public static TikTokToken Parse(string json) => JsonSerializer.Deserialize<TikTokToken>(json)
         ?? throw new InvalidDataException("The stored TikTok token is empty.");

@@ -94,6 +94,12 @@ public sealed partial class InfraContractTests
             ["KPI_KEYVAULT_URI"] = "https://kpiprod-kv-abc123.vault.azure.net",
             ["KPI_POWERBI_WORKSPACE_ID"] = Guid.NewGuid().ToString(),
             ["KPI_POWERBI_DATASET_ID"] = Guid.NewGuid().ToString(),
+            ["KPI_TIKTOK_ADS_APP_ID"] = "123",
+            ["KPI_TIKTOK_ADS_APP_SECRET"] = "ads-secret",
+            ["KPI_TIKTOK_ADS_ADVERTISERS"] = "7001",
+            ["KPI_TIKTOK_ADS_STORE_ADVERTISERS"] = "uk-main=7001",
+            ["KPI_TIKTOK_ADS_API_URL"] = "https://business-api.tiktok.com/open_api/v1.3/",
+            ["KPI_TIKTOK_ADS_RPS"] = "10",
         });
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 

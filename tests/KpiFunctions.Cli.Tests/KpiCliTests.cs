@@ -136,13 +136,34 @@ public sealed partial class KpiCliTests : IDisposable
     [InlineData("KPI_TIKTOK_LATE_CHANGE_DAYS", "0", "KPI_TIKTOK_LATE_CHANGE_DAYS must be 1-365 days (it is 0)")]
     [InlineData("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", "six weeks", "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS='six weeks' is not a whole number of days")]
     [InlineData("KPI_TIKTOK_FINANCE_LOOKBACK_DAYS", "181", "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS must be 1-180 days (it is 181)")]
+    [InlineData("KPI_TIKTOK_ADS_APP_ID", "", "KPI_TIKTOK_ADS_STORE_ADVERTISERS is set but the Business API is not")]
+    [InlineData("KPI_TIKTOK_ADS_APP_SECRET", "", "The TikTok Business API app secret is missing; set KPI_TIKTOK_ADS_APP_SECRET")]
+    [InlineData("KPI_TIKTOK_ADS_ADVERTISERS", "abc", "Advertiser id 'abc' is not an ad account id")]
+    [InlineData("KPI_TIKTOK_ADS_STORE_ADVERTISERS", "uk-main", "KPI_TIKTOK_ADS_STORE_ADVERTISERS entry 'uk-main' is not store=advertiser")]
+    [InlineData("KPI_TIKTOK_ADS_STORE_ADVERTISERS", "uk-main=7002", "names advertiser 7002 for store uk-main, but KPI_TIKTOK_ADS_ADVERTISERS does not list it")]
+    [InlineData("KPI_TIKTOK_ADS_API_URL", "ftp://x", "KPI_TIKTOK_ADS_API_URL='ftp://x' is not an http(s) URL")]
+    [InlineData("KPI_TIKTOK_ADS_RPS", "fast", "KPI_TIKTOK_ADS_RPS='fast' is not a number of requests per second")]
+    [InlineData("KPI_TIKTOK_ADS_RPS", "0", "KPI_TIKTOK_ADS_RPS must be above 0 and at most 1000 requests per second (it is 0)")]
     public async Task The_tiktok_source_without_its_settings_exits_2_naming_the_setting(string name, string value, string message)
     {
         var environment = new Dictionary<string, string> { [name] = value };
-        if (name is "KPI_TIKTOK_API_URL" or "KPI_TIKTOK_LATE_CHANGE_DAYS" or "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS")
+        if (name is "KPI_TIKTOK_API_URL" or "KPI_TIKTOK_LATE_CHANGE_DAYS" or "KPI_TIKTOK_FINANCE_LOOKBACK_DAYS" || name.StartsWith("KPI_TIKTOK_ADS_", StringComparison.Ordinal))
         {
             environment["KPI_TIKTOK_APP_KEY"] = "k";
             environment["KPI_TIKTOK_APP_SECRET"] = "s";
+        }
+
+        // The Business API's settings are all there but the one under test (the app id case leaves out all three, with
+        // the store setting given, which cannot work alone).
+        if (name.StartsWith("KPI_TIKTOK_ADS_", StringComparison.Ordinal))
+        {
+            var ads = name == "KPI_TIKTOK_ADS_APP_ID"
+                ? new Dictionary<string, string> { ["KPI_TIKTOK_ADS_STORE_ADVERTISERS"] = "uk-main=7001" }
+                : new Dictionary<string, string> { ["KPI_TIKTOK_ADS_APP_ID"] = "123", ["KPI_TIKTOK_ADS_APP_SECRET"] = "s", ["KPI_TIKTOK_ADS_ADVERTISERS"] = "7001" };
+            foreach (var (key, setting) in ads)
+            {
+                environment.TryAdd(key, setting);
+            }
         }
 
         var (code, output) = await CliRunner.RunWithEnvironmentAsync(environment, "run", "--demo", "--stores", "1", "--days", "1", "--source", "tiktok", "--data-dir", _dir.Path);

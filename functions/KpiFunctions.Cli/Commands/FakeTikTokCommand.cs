@@ -19,6 +19,12 @@ internal static class FakeTikTokCommand
     /// <summary>The fake's app secret unless KPI_TIKTOK_APP_SECRET is set (a fake's secret, not a real one).</summary>
     public const string DemoAppSecret = "kpi-demo-secret";
 
+    /// <summary>The Business API app id the fake accepts when KPI_TIKTOK_ADS_APP_ID is not set.</summary>
+    public const string DemoAdsAppId = "kpi-demo-ads-app";
+
+    /// <summary>The Business API app secret the fake accepts when KPI_TIKTOK_ADS_APP_SECRET is not set (a demo value, not a secret).</summary>
+    public const string DemoAdsAppSecret = "kpi-demo-ads-secret";
+
     public static Command Create(CliContext context)
     {
         var port = CommonOptions.WholeNumber("--port", "Port on 127.0.0.1 (0: any free port).", 0, 65535, 8370);
@@ -53,7 +59,14 @@ internal static class FakeTikTokCommand
             var world = new SyntheticWorld(parse.GetValue(seed), demo, context.Time.GetUtcNow(), new BuyerIdHasher(RandomNumberGenerator.GetBytes(32)));
             var secret = context.GetEnvironment("KPI_TIKTOK_APP_SECRET") is { Length: > 0 } s ? s : DemoAppSecret;
             await using var fake = await FakeTikTokServer.StartAsync(
-                new FakeTikTokSetup(world, parse.GetValue(appKey)!, secret) { ShopLimitPerSecond = parse.GetValue(shopLimit), AppLimitPerSecond = parse.GetValue(appLimit), Time = context.Time },
+                new FakeTikTokSetup(world, parse.GetValue(appKey)!, secret)
+                {
+                    ShopLimitPerSecond = parse.GetValue(shopLimit),
+                    AppLimitPerSecond = parse.GetValue(appLimit),
+                    AdsAppId = context.GetEnvironment("KPI_TIKTOK_ADS_APP_ID") is { Length: > 0 } adsApp ? adsApp : DemoAdsAppId,
+                    AdsAppSecret = context.GetEnvironment("KPI_TIKTOK_ADS_APP_SECRET") is { Length: > 0 } adsSecret ? adsSecret : DemoAdsAppSecret,
+                    Time = context.Time,
+                },
                 parse.GetValue(port),
                 ct);
             var chosen = parse.GetValue(faults) == "all" ? FakeFaults.All() : new FakeFaults();
@@ -65,9 +78,15 @@ internal static class FakeTikTokCommand
                 await secrets.SetAsync(TikTokToken.SecretName(store.Id), fake.Authorize(store.Id).ToJson(), ct);
             }
 
+            foreach (var advertiser in fake.Advertisers)
+            {
+                await secrets.SetAsync(TikTokToken.AdsSecretName(advertiser.Id), fake.AuthorizeAdvertiser(advertiser.Id).ToJson(), ct);
+            }
+
             var console = context.Console;
             console.MarkupLine($"Fake TikTok Shop API listening on [bold]{Markup.Escape(fake.BaseUri.ToString())}[/] (app key {Markup.Escape(parse.GetValue(appKey)!)}; faults: {parse.GetValue(faults)}).");
             console.MarkupLine($"Tokens of {count} stores written to {Markup.Escape(Path.GetFullPath(parse.GetValue(secretsDir)!))}. Press Ctrl+C to stop.");
+            console.MarkupLine($"Business API (ad spend) at {Markup.Escape(fake.BusinessBaseUri.ToString())}: KPI_TIKTOK_ADS_ADVERTISERS={string.Join(',', fake.Advertisers.Select(a => a.Id))} (their tokens written beside the stores').");
             console.Profile.Out.Writer.Flush();
             try
             {

@@ -74,6 +74,7 @@ internal static class RunCommand
         }
 
         var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null;
+        var ads = s.Source == "tiktok" ? TikTokSettings.BusinessOptions(context.GetEnvironment, context.Time) : null;
         var account = CommonOptions.ResolveStorage(s.Storage, context);
         KpiStorage? storage = null;
         async Task<KpiStorage> OpenAsync()
@@ -118,18 +119,19 @@ internal static class RunCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var fx = new SyntheticFxSource(world);
         IStoreSource storeSource = s.Source switch
         {
-            "tiktok" => TikTokSettings.Source(tiktok!, TikTokSettings.SecretStore(context.GetEnvironment, s.DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", context.GetEnvironment)), http, hasher, context.Time),
+            "tiktok" => TikTokSettings.Source(tiktok!, TikTokSettings.SecretStore(context.GetEnvironment, s.DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", context.GetEnvironment)), http, hasher, context.Time, ads, fx),
             "csv" => new Sources.SellerCenter.SellerCenterCsvSource(storage.Blobs, hasher, context.Time),
             _ => new SyntheticSource(world),
         };
         if (s.Source == "tiktok")
         {
-            console.MarkupLine("Store data from the TikTok Shop API; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
+            console.MarkupLine("Store data from the TikTok Shop API" + (ads is null ? " (ad spend not read: the TikTok Business API is not set up)" : ", ad spend from the TikTok Business API") + "; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
         }
 
-        var runner = new LocalPipelineRunner(storage, storeSource, new SyntheticFxSource(world), options, context.Time);
+        var runner = new LocalPipelineRunner(storage, storeSource, fx, options, context.Time);
         var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
         var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
