@@ -19,7 +19,12 @@ public sealed class KpiEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(reportingCurrency);
         Catalog = catalog;
         ReportingCurrency = reportingCurrency;
+        _monthToDateMeasures = catalog.Kpis.SelectMany(k => k.Formula.References()).Where(r => r.MonthToDate).Select(r => r.MeasureId).ToHashSet(StringComparer.Ordinal);
     }
+
+    // Only these are asked for month to date (gmv and its target, today): summing the rest over the month for every
+    // day, distinct buyers and top SKUs included, would cost time that grows with the square of the days.
+    private readonly HashSet<string> _monthToDateMeasures;
 
     /// <summary>The catalog KPIs come from.</summary>
     public KpiCatalog Catalog { get; }
@@ -78,7 +83,10 @@ public sealed class KpiEngine
     }
 
     /// <summary>Aggregates the catalog's base measures over store-days; a member without data makes every measure null.</summary>
-    public IReadOnlyDictionary<string, MeasureValue> Aggregate(IReadOnlyList<StoreDayMeasures> members, CurrencyBasis basis)
+    public IReadOnlyDictionary<string, MeasureValue> Aggregate(IReadOnlyList<StoreDayMeasures> members, CurrencyBasis basis) =>
+        Aggregate(members, basis, null);
+
+    private Dictionary<string, MeasureValue> Aggregate(IReadOnlyList<StoreDayMeasures> members, CurrencyBasis basis, HashSet<string>? only)
     {
         ArgumentNullException.ThrowIfNull(members);
         var totals = new Dictionary<string, MeasureValue>(StringComparer.Ordinal);
@@ -89,6 +97,11 @@ public sealed class KpiEngine
 
         foreach (var measure in Catalog.Measures)
         {
+            if (only is not null && !only.Contains(measure.Id))
+            {
+                continue;
+            }
+
             totals[measure.Id] = measure.Aggregation switch
             {
                 MeasureAggregation.Sum => SumOf(measure, members, basis),
@@ -125,7 +138,7 @@ public sealed class KpiEngine
             }
         }
 
-        return Aggregate(rows, basis);
+        return Aggregate(rows, basis, _monthToDateMeasures);
     }
 
     private Dictionary<string, MeasureValue> AllNull(string reason) =>

@@ -94,10 +94,10 @@ public sealed class ComputeKpisStep
         var mismatches = ordered.Where(r => r.Reconciliation is { Flagged: true } && r.Date >= request.From && r.Date <= request.To)
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StoreId} {r.Date:yyyy-MM-dd}: {r.Reconciliation!.Note}")).ToArray();
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
-        foreach (var row in ordered)
-        {
-            await _curated.WriteAsync(_kpiTable, row.StoreId, row.Date, [row], cancellationToken).ConfigureAwait(false);
-        }
+        // A file per store-day, written as many at once as stores are computed at once (one after another, they were a
+        // fifth of the step's time at 120 stores).
+        await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (row, ct) =>
+            await _curated.WriteAsync(_kpiTable, row.StoreId, row.Date, [row], ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]) { Mismatches = mismatches };
     }
