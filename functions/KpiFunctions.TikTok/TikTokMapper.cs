@@ -240,44 +240,25 @@ public sealed class TikTokMapper
         var r = new Reader(json);
         var id = r.Id("cancel_id");
         var orderId = r.Id("order_id");
-        var typeName = r.Text("cancel_type");
-        CancellationType? type = typeName switch
+        var type = r.Choice<CancellationType>("cancel_type", "CANCEL or BUYER_CANCEL", new()
         {
-            "CANCEL" => CancellationType.Cancel,
-            "BUYER_CANCEL" => CancellationType.BuyerCancel,
-            _ => null,
-        };
-        if (type is null)
+            ["CANCEL"] = CancellationType.Cancel,
+            ["BUYER_CANCEL"] = CancellationType.BuyerCancel,
+        });
+        var status = r.Choice<CancellationStatus>("cancel_status", "a cancellation status we know", new()
         {
-            r.Problem(typeName is null ? "cancel_type is missing" : $"cancel_type '{typeName}' is not CANCEL or BUYER_CANCEL");
-        }
-
-        var statusName = r.Text("cancel_status");
-        CancellationStatus? status = statusName switch
+            ["CANCELLATION_REQUEST_PENDING"] = CancellationStatus.Pending,
+            ["CANCELLATION_REQUEST_SUCCESS"] = CancellationStatus.Success,
+            ["CANCELLATION_REQUEST_COMPLETE"] = CancellationStatus.Complete,
+            ["CANCELLATION_REQUEST_CANCEL"] = CancellationStatus.Withdrawn,
+            ["CANCELLATION_REQUEST_CANCELLED"] = CancellationStatus.Withdrawn,
+        });
+        var role = r.Choice<CancellationRole>("role", "BUYER, SELLER or SYSTEM", new()
         {
-            "CANCELLATION_REQUEST_PENDING" => CancellationStatus.Pending,
-            "CANCELLATION_REQUEST_SUCCESS" => CancellationStatus.Success,
-            "CANCELLATION_REQUEST_COMPLETE" => CancellationStatus.Complete,
-            "CANCELLATION_REQUEST_CANCEL" or "CANCELLATION_REQUEST_CANCELLED" => CancellationStatus.Withdrawn,
-            _ => null,
-        };
-        if (status is null)
-        {
-            r.Problem(statusName is null ? "cancel_status is missing" : $"cancel_status '{statusName}' is not a cancellation status we know");
-        }
-
-        var roleName = r.Text("role");
-        CancellationRole? role = roleName switch
-        {
-            "BUYER" => CancellationRole.Buyer,
-            "SELLER" => CancellationRole.Seller,
-            "SYSTEM" => CancellationRole.System,
-            _ => null,
-        };
-        if (role is null)
-        {
-            r.Problem(roleName is null ? "role is missing" : $"role '{roleName}' is not BUYER, SELLER or SYSTEM");
-        }
+            ["BUYER"] = CancellationRole.Buyer,
+            ["SELLER"] = CancellationRole.Seller,
+            ["SYSTEM"] = CancellationRole.System,
+        });
 
         var reason = r.Text("cancel_reason");
         if (string.IsNullOrWhiteSpace(reason))
@@ -852,6 +833,20 @@ public sealed class TikTokMapper
         public bool Clean => _problems.Count == 0;
 
         public void Problem(string text) => _problems.Add(text);
+
+        /// <summary>A text field that must be one of <paramref name="values"/>; otherwise a problem naming the field, its value and <paramref name="expected"/>.</summary>
+        public T? Choice<T>(string name, string expected, Dictionary<string, T> values)
+            where T : struct
+        {
+            var text = Text(name);
+            if (text is not null && values.TryGetValue(text, out var value))
+            {
+                return value;
+            }
+
+            Problem(text is null ? $"{name} is missing" : $"{name} '{text}' is not {expected}");
+            return null;
+        }
 
         public string? Text(string name) =>
             json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -95,23 +95,32 @@ public sealed class TikTokBusinessClient
                 throw new TikTokApiException($"GET {path} for advertiser {advertiserId} failed: {outcome.Describe()}.", outcome.Code, outcome.RequestId, outcome.Status);
             }
 
-            if (outcome.Status == 429 || outcome.Code == RateLimited || outcome.Restricted)
-            {
-                _pacer.SlowDown(outcome.Restricted ? Max(outcome.RetryAfter, _options.RestrictedWait) : outcome.RetryAfter);
-            }
-
+            var wait = Throttle(outcome);
             if (attempt >= _options.MaxAttempts)
             {
                 throw new TikTokApiException($"GET {path} for advertiser {advertiserId} failed {attempt} times; last: {outcome.Describe()}.", outcome.Code, outcome.RequestId, outcome.Status);
             }
 
-            var delay = RetryDelay.Next(attempt, _options.BaseRetryDelay, _options.MaxRetryDelay, outcome.Restricted ? Max(outcome.RetryAfter, _options.RestrictedWait) : outcome.RetryAfter);
+            var delay = RetryDelay.Next(attempt, _options.BaseRetryDelay, _options.MaxRetryDelay, wait);
             _logger.LogWarning("Advertiser {AdvertiserId}: GET {Path} attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms", advertiserId, path, attempt, outcome.Describe(), (int)delay.TotalMilliseconds);
             await Task.Delay(delay, _options.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static TimeSpan Max(TimeSpan? a, TimeSpan b) => a is { } x && x > b ? x : b;
+    /// <summary>
+    /// After a transient failure: the wait TikTok asks for (a restricted app at least <see cref="TikTokBusinessOptions.RestrictedWait"/>),
+    /// and the app's pacer slowed by it when the answer was a rate limit.
+    /// </summary>
+    private TimeSpan? Throttle(Outcome outcome)
+    {
+        TimeSpan? wait = outcome.Restricted ? (outcome.RetryAfter is { } after && after > _options.RestrictedWait ? after : _options.RestrictedWait) : outcome.RetryAfter;
+        if (outcome.Status == 429 || outcome.Code == RateLimited || outcome.Restricted)
+        {
+            _pacer.SlowDown(wait);
+        }
+
+        return wait;
+    }
 
     private async Task<Outcome> TryOnceAsync(Uri uri, string token, CancellationToken cancellationToken)
     {
@@ -222,17 +231,13 @@ public sealed class TikTokBusinessClient
                 throw new TikTokApiException($"Advertiser {advertiserId}: TikTok refused to refresh the Business API access token ({outcome.Describe()}); authorise the Marketing API app for this ad account again and save its tokens as secret '{TikTokToken.AdsSecretName(advertiserId)}'.", outcome.Code, outcome.RequestId, outcome.Status);
             }
 
-            if (outcome.Status == 429 || outcome.Code == RateLimited || outcome.Restricted)
-            {
-                _pacer.SlowDown(outcome.Restricted ? Max(outcome.RetryAfter, _options.RestrictedWait) : outcome.RetryAfter);
-            }
-
+            var wait = Throttle(outcome);
             if (attempt >= _options.MaxAttempts)
             {
                 throw new TikTokApiException($"Advertiser {advertiserId}: the token refresh failed {attempt} times; last: {outcome.Describe()}.", outcome.Code, outcome.RequestId, outcome.Status);
             }
 
-            await Task.Delay(RetryDelay.Next(attempt, _options.BaseRetryDelay, _options.MaxRetryDelay, outcome.Restricted ? Max(outcome.RetryAfter, _options.RestrictedWait) : outcome.RetryAfter), _options.Time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(RetryDelay.Next(attempt, _options.BaseRetryDelay, _options.MaxRetryDelay, wait), _options.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -268,7 +273,9 @@ public sealed class TikTokBusinessClient
             var requestId = root.TryGetProperty("request_id", out var id) ? id.GetString() : null;
             if (code == 0 && status is >= 200 and < 300)
             {
-                return new Outcome(root.TryGetProperty("data", out var d) ? d : default, status, 0, message, requestId, false, false, null);
+                return root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
+                    ? new Outcome(d, status, 0, message, requestId, false, false, null)
+                    : new Outcome(null, status, 0, message, requestId, true, false, $"HTTP {status}, code 0 but no data object in the answer (request id {requestId ?? "none"})");
             }
 
             // "App temporarily restricted" comes even within the QPS tier; TikTok gives no code for it we could confirm.
