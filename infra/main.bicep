@@ -79,6 +79,7 @@ var dataContainers = [
   'inbox'
   'archive'
   'semantic'
+  'reports'
 ]
 var deploymentContainer = 'app-package'
 
@@ -194,7 +195,7 @@ output functionAppUrl string = 'https://${app.outputs.defaultHostName}'
 @description('POST here to start a run or a backfill, GET /{id} for its status (function key: az functionapp keys list).')
 output runsApiUrl string = 'https://${app.outputs.defaultHostName}/api/runs'
 
-@description('The storage account: containers raw, curated, quarantine, inbox, archive, semantic.')
+@description('The storage account: containers raw, curated, quarantine, inbox, archive, semantic, reports.')
 output storageAccountName string = storageAccountName
 
 @description('Where finance and Power BI read the Parquet from.')

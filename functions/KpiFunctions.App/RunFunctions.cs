@@ -39,6 +39,11 @@ public sealed class RunFunctions(AppServices services)
     public async Task<string> PublishSemantic([ActivityTrigger] string runId, CancellationToken cancellationToken) =>
         await (await services.ActivitiesAsync(cancellationToken).ConfigureAwait(false)).PublishSemanticAsync(runId, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Writes the weekly review pack.</summary>
+    [Function(KpiTasks.WriteWeeklyReport)]
+    public async Task<ReportOutcome> WriteWeeklyReport([ActivityTrigger] ReportWork work, CancellationToken cancellationToken) =>
+        await (await services.ActivitiesAsync(cancellationToken).ConfigureAwait(false)).WriteWeeklyReportAsync(work, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Asks Power BI to refresh.</summary>
     [Function(KpiTasks.RefreshPowerBi)]
     public async Task<string?> RefreshPowerBi([ActivityTrigger] string runId, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ public static class KpiCli
         root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(StoresCommand.Create(context));
         root.Subcommands.Add(CostsCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(CatalogCommand.Create(context));
         root.Subcommands.Add(PowerBiCommand.Create(context));
         root.Subcommands.Add(FakeTikTokCommand.Create(context));

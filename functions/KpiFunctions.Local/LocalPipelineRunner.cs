@@ -75,6 +75,9 @@ public sealed class LocalPipelineRunner
         var header = await history.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {runId} has no header in {TableNames.Runs}.");
         var stores = await history.GetStoresAsync(runId, cancellationToken).ConfigureAwait(false);
-        return new RunSummary(header, stores, new ComputeResult(result.Compute.KpiRows, result.Compute.NotFetched) { Mismatches = result.Compute.Mismatches });
+        return new RunSummary(header, stores, new ComputeResult(result.Compute.KpiRows, result.Compute.NotFetched) { Mismatches = result.Compute.Mismatches })
+        {
+            Report = result.Report,
+        };
     }
 }

@@ -24,6 +24,9 @@ public interface IRunActivities
     /// <summary>Asks Power BI to refresh its model; returns the request's id when the service gave one.</summary>
     Task<string?> RefreshPowerBiAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes the weekly review pack of a week (group and store pages, English and Chinese).</summary>
+    Task<ReportOutcome> WriteWeeklyReportAsync(ReportWork work, CancellationToken cancellationToken = default);
+
     /// <summary>Records how the run ended in the run summary.</summary>
     Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default);
 }

@@ -59,11 +59,18 @@ public static class KpiRunOrchestrator
 
             SetStage(context, "publishing", plan, outcomes);
             output += await PublishAsync(context, plan, outcomes, retry);
+            ReportOutcome? report = null;
+            if (plan.ReportWeek is { } week)
+            {
+                SetStage(context, "reporting", plan, outcomes);
+                (report, var reportNote) = await ReportAsync(context, new ReportWork(plan.RunId, week), retry);
+                output += reportNote;
+            }
 
             var state = failed.Length > 0 ? RunState.CompletedWithErrors : RunState.Completed;
             await context.CallActivityAsync(KpiTasks.RecordRun, new RunRecord(plan.RunId, state, output, outcomes), retry);
             SetStage(context, "done", plan, outcomes);
-            return new RunResult(plan.RunId, state, output, outcomes, compute);
+            return new RunResult(plan.RunId, state, output, outcomes, compute) { Report = report };
         }
         catch (TaskFailedException ex)
         {
@@ -119,6 +126,20 @@ public static class KpiRunOrchestrator
         catch (TaskFailedException ex)
         {
             return "alerts failed: " + ex.FailureDetails.ErrorMessage;
+        }
+    }
+
+    /// <summary>The weekly review pack is secondary too: a failure is reported in the output and the run stands.</summary>
+    private static async Task<(ReportOutcome? Report, string Note)> ReportAsync(TaskOrchestrationContext context, ReportWork work, TaskOptions retry)
+    {
+        try
+        {
+            var report = await context.CallActivityAsync<ReportOutcome>(KpiTasks.WriteWeeklyReport, work, retry);
+            return (report, $"; weekly report {report.Week}: {report.Path}");
+        }
+        catch (TaskFailedException ex)
+        {
+            return (null, "; weekly report failed: " + ex.FailureDetails.ErrorMessage);
         }
     }
 

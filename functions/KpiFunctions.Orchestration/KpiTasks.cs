@@ -29,11 +29,14 @@ public static class KpiTasks
     /// <summary>Asks Power BI to refresh.</summary>
     public const string RefreshPowerBi = nameof(RefreshPowerBi);
 
+    /// <summary>Activity: writes the weekly review pack.</summary>
+    public const string WriteWeeklyReport = nameof(WriteWeeklyReport);
+
     /// <summary>Records the run's outcome in the run summary.</summary>
     public const string RecordRun = nameof(RecordRun);
 
     /// <summary>Every activity name, in the order a run calls them.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, RecordRun];
+    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, WriteWeeklyReport, RecordRun];
 
     /// <summary>Registers the orchestrator and an activity per <see cref="IRunActivities"/> member over <paramref name="activities"/>.</summary>
     public static DurableTaskRegistry AddKpiTasks(this DurableTaskRegistry registry, IRunActivities activities)
@@ -47,6 +50,7 @@ public static class KpiTasks
         registry.AddActivityFunc<AlertsWork, AlertsOutcome>(DetectAlerts, (_, work) => activities.DetectAlertsAsync(work));
         registry.AddActivityFunc<string, string>(PublishSemantic, (_, runId) => activities.PublishSemanticAsync(runId));
         registry.AddActivityFunc<string, string?>(RefreshPowerBi, (_, runId) => activities.RefreshPowerBiAsync(runId));
+        registry.AddActivityFunc<ReportWork, ReportOutcome>(WriteWeeklyReport, (_, work) => activities.WriteWeeklyReportAsync(work));
         registry.AddActivityFunc<RunRecord>(RecordRun, (_, record) => activities.RecordRunAsync(record));
         return registry;
     }
@@ -73,6 +77,8 @@ public static class KpiTasks
                 return await activities.PublishSemanticAsync(In<string>(), cancellationToken).ConfigureAwait(false);
             case RefreshPowerBi:
                 return await activities.RefreshPowerBiAsync(In<string>(), cancellationToken).ConfigureAwait(false);
+            case WriteWeeklyReport:
+                return await activities.WriteWeeklyReportAsync(In<ReportWork>(), cancellationToken).ConfigureAwait(false);
             case RecordRun:
                 await activities.RecordRunAsync(In<RunRecord>(), cancellationToken).ConfigureAwait(false);
                 return null;

@@ -24,9 +24,9 @@ public sealed record KpiStorage(IBlobStore Blobs, ITableStore Tables, string Loc
 
     /// <summary>
     /// The blob folders, each a container of its own on Azure: raw pages as received, curated Parquet, quarantined
-    /// records, the CSV inbox and its archive, and the semantic dataset. infra/main.bicep creates the same.
+    /// records, the CSV inbox and its archive, the semantic dataset and the weekly review reports. infra/main.bicep creates the same.
     /// </summary>
-    public static IReadOnlyList<string> Containers { get; } = ["raw", "curated", "quarantine", "inbox", "archive", "semantic"];
+    public static IReadOnlyList<string> Containers { get; } = ["raw", "curated", "quarantine", "inbox", "archive", "semantic", "reports"];
 
     /// <summary>Azure Storage (or Azurite) from a connection string: a container per blob folder, tables in the account.</summary>
     public static KpiStorage Azure(string connectionString, string containerPrefix = "") => Azure(StorageAccount.Parse(connectionString), containerPrefix);

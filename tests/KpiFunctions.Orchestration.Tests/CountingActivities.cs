@@ -47,6 +47,8 @@ internal sealed class CountingActivities(IRunActivities inner) : IRunActivities
 
     public Task<string> PublishSemanticAsync(string runId, CancellationToken cancellationToken = default) => Count(KpiTasks.PublishSemantic, () => inner.PublishSemanticAsync(runId, cancellationToken));
 
+    public Task<ReportOutcome> WriteWeeklyReportAsync(ReportWork work, CancellationToken cancellationToken = default) => Count(KpiTasks.WriteWeeklyReport, () => inner.WriteWeeklyReportAsync(work, cancellationToken));
+
     public Task<string?> RefreshPowerBiAsync(string runId, CancellationToken cancellationToken = default) => Count(KpiTasks.RefreshPowerBi, () => inner.RefreshPowerBiAsync(runId, cancellationToken));
 
     public Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default) => Count(KpiTasks.RecordRun, async () =>

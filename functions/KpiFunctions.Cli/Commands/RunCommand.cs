@@ -197,6 +197,11 @@ internal static class RunCommand
         console.MarkupLine(s.Storage is null
             ? $"Data: curated and raw files in [bold]{Markup.Escape(Path.Combine(storage.Location, "blobs"))}[/], tables in [bold]{Markup.Escape(Path.Combine(storage.Location, "tables.db"))}[/]."
             : $"Data: Azure Storage [bold]{Markup.Escape(storage.Location)}[/] (blobs in the container, tables in the account).");
+        if (summary.Report is { } report)
+        {
+            console.MarkupLine($"Weekly review pack {Markup.Escape(report.Week)} ({report.Files} pages, English and Chinese): [bold]{Markup.Escape(report.Location)}[/]");
+        }
+
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"More: [bold]kpi kpis --store {Markup.Escape(summary.Header.StoreIds[0])} --from {runFrom:yyyy-MM-dd} --to {runTo:yyyy-MM-dd}[/]"));
         return failed.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
@@ -241,7 +246,7 @@ internal static class RunCommand
     /// </summary>
     internal static string StageTimes(IReadOnlyDictionary<PipelineStage, TimeSpan> firstSeen, TimeSpan end)
     {
-        (PipelineStage Stage, string Name)[] order = [(PipelineStage.Started, "fetch"), (PipelineStage.Computing, "compute"), (PipelineStage.Alerting, "alerts"), (PipelineStage.Publishing, "publish")];
+        (PipelineStage Stage, string Name)[] order = [(PipelineStage.Started, "fetch"), (PipelineStage.Computing, "compute"), (PipelineStage.Alerting, "alerts"), (PipelineStage.Publishing, "publish"), (PipelineStage.Reporting, "report")];
         var parts = new List<string>();
         for (var i = 0; i < order.Length; i++)
         {

@@ -61,6 +61,25 @@ public static class StoreCalendar
         return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(dt):D4}-W{ISOWeek.GetWeekOfYear(dt):D2}");
     }
 
+    /// <summary>
+    /// The Monday of an ISO week label such as 2026-W48; false for anything else, including a week the year does not
+    /// have (W53 of a 52-week year).
+    /// </summary>
+    public static bool TryParseIsoWeek(string? label, out DateOnly monday)
+    {
+        monday = default;
+        if (label is not { Length: 8 } || label[4] != '-' || label[5] != 'W'
+            || !int.TryParse(label.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(label.AsSpan(6, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var week)
+            || year < 1 || week < 1 || week > ISOWeek.GetWeeksInYear(year))
+        {
+            return false;
+        }
+
+        monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(year, week, DayOfWeek.Monday));
+        return true;
+    }
+
     /// <summary>First day of the date's month.</summary>
     public static DateOnly MonthStart(DateOnly date) => new(date.Year, date.Month, 1);
 

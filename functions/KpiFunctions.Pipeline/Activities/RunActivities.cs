@@ -6,6 +6,7 @@ using KpiFunctions.Orchestration;
 using KpiFunctions.Pipeline.Alerts;
 using KpiFunctions.Pipeline.Local;
 using KpiFunctions.Pipeline.Reference;
+using KpiFunctions.Pipeline.Reports;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Semantic;
 using KpiFunctions.Pipeline.Steps;
@@ -73,7 +74,7 @@ public sealed class RunActivities : IRunActivities
         await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null, Owner), cancellationToken).ConfigureAwait(false);
         Progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, stores.Count, request.RunId));
         return new RunPlan(request.RunId, from, to, fetchFrom, [.. stores.Select(s => s.Id)],
-            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null);
+            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null, RunPlan.WeekToReport(from, to));
     }
 
     /// <inheritdoc />
@@ -147,6 +148,15 @@ public sealed class RunActivities : IRunActivities
         Refresher is { } refresher
             ? refresher.RequestRefreshAsync(cancellationToken)
             : throw new InvalidOperationException($"Run {runId} asked for a Power BI refresh, but none is configured; set KPI_POWERBI_WORKSPACE_ID and KPI_POWERBI_DATASET_ID.");
+
+    /// <inheritdoc />
+    public async Task<ReportOutcome> WriteWeeklyReportAsync(ReportWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Progress?.Report(new PipelineProgress(PipelineStage.Reporting, null, 0, 1));
+        var written = await new WeeklyReportStep(_storage, _catalog, _time).WriteAsync(work.Monday, cancellationToken).ConfigureAwait(false);
+        return new ReportOutcome(written.Week, written.GroupPath, written.Files, written.Location);
+    }
 
     /// <inheritdoc />
     public async Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default)

@@ -15,6 +15,9 @@ public enum PipelineStage
     Alerting,
     /// <summary>The semantic dataset's publish began.</summary>
     Publishing,
+
+    /// <summary>The weekly review pack's writing began.</summary>
+    Reporting,
     /// <summary>Run finished.</summary>
     Finished,
 }

@@ -7,4 +7,8 @@ namespace KpiFunctions.Pipeline.Local;
 /// <param name="Header">The run's final header.</param>
 /// <param name="Tasks">Store tasks.</param>
 /// <param name="Compute">What compute wrote, when it ran.</param>
-public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks, ComputeResult? Compute);
+public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks, ComputeResult? Compute)
+{
+    /// <summary>The weekly review pack the run wrote, or null.</summary>
+    public Orchestration.ReportOutcome? Report { get; init; }
+}
