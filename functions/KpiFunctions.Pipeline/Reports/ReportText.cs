@@ -57,6 +57,10 @@ internal sealed record ReportText(
 {
     public static ReportText For(ReportLanguage language) => language == ReportLanguage.Zh ? Zh : En;
 
+    public string Weekday(DateOnly date) => Lang == "zh"
+        ? "周" + "日一二三四五六"[(int)date.DayOfWeek] + " " + date.Day.ToString("00", System.Globalization.CultureInfo.InvariantCulture)
+        : date.ToString("ddd dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public string StatusName(Core.Catalog.RagStatus status) => status switch
     {
         Core.Catalog.RagStatus.Green => Lang == "zh" ? "绿" : "green",

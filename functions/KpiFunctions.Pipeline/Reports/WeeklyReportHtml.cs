@@ -114,8 +114,8 @@ public static class WeeklyReportHtml
             var def = catalog.Kpi(k.KpiId);
             var title = k.Value is null && k.NullReason is { } reason ? $" title=\"{E(reason)}\"" : "";
             html.Raw($"<tr data-kpi=\"{E(k.KpiId)}\"><td>{E(Label(def, language))}</td>"
-                + $"<td class=\"num\" data-field=\"value\"{(k.Value is { } v ? $" data-value=\"{Invariant(v)}\"" : "")}{title}>{Format(k.Value, def.Format, t)}</td>"
-                + $"<td class=\"num\" data-field=\"previous\"{(k.Previous is { } p ? $" data-value=\"{Invariant(p)}\"" : "")}>{Format(k.Previous, def.Format, t)}</td>"
+                + $"<td class=\"num\" data-field=\"value\"{(k.Value is { } v ? $" data-value=\"{Invariant(v)}\"" : "")}{title}>{Format(k.Value, def.Format, t)}{(k.Value is null ? "" : Unit(def))}</td>"
+                + $"<td class=\"num\" data-field=\"previous\"{(k.Previous is { } p ? $" data-value=\"{Invariant(p)}\"" : "")}>{Format(k.Previous, def.Format, t)}{(k.Previous is null ? "" : Unit(def))}</td>"
                 + $"<td class=\"num\">{ChangeText(k.ChangePct)}</td><td>{Badge(k.Status, t)}</td></tr>");
         }
 
@@ -236,7 +236,7 @@ public static class WeeklyReportHtml
                 targetPoints.Add(string.Create(CultureInfo.InvariantCulture, $"{x + (slot / 2):0.#},{Y(target):0.#}"));
             }
 
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + (slot / 2):0.#}\" y=\"{height - 8}\" class=\"tick\" text-anchor=\"middle\">{d.Date.ToString("ddd dd", CultureInfo.InvariantCulture)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + (slot / 2):0.#}\" y=\"{height - 8}\" class=\"tick\" text-anchor=\"middle\">{E(t.Weekday(d.Date))}</text>");
         }
 
         if (targetPoints.Count > 1)
