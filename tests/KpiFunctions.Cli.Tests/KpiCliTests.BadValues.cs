@@ -53,6 +53,9 @@ public sealed partial class KpiCliTests
             ["stores list --data-dir"] = badFolder,
             ["stores list --storage"] = badStorage,
             ["powerbi generate --out"] = badFolder,
+            ["report weekly --week"] = ["", "2026-48", "2026-W00", "2026-W54", "2025-W53", "2026W48", "week 48"],
+            ["report weekly --data-dir"] = badFolder,
+            ["report weekly --storage"] = badStorage,
             ["fake-tiktok --port"] = ["abc", "-1", "65536", "99999999999"],
             ["fake-tiktok --stores"] = ["abc", "0", "121"],
             ["fake-tiktok --seed"] = ["abc", "99999999999"],
@@ -73,6 +76,7 @@ public sealed partial class KpiCliTests
             ["stores list"] = [("--data-dir", data)],
             ["costs import"] = [("<file>", Path.Combine(RepoRoot.Find(), "docs", "costs.sample.csv")), ("--data-dir", data)],
             ["powerbi generate"] = [("--out", Path.Combine(data, "powerbi")), ("--check", null)],
+            ["report weekly"] = [("--week", "2026-W46"), ("--data-dir", data)],
             ["fake-tiktok"] = [("--port", "0"), ("--secrets-dir", Path.Combine(data, "secrets"))],
         };
         using var writer = new StringWriter();
