@@ -24,6 +24,9 @@ public interface IRunActivities
     /// <summary>Asks Power BI to refresh its model; returns the request's id when the service gave one.</summary>
     Task<string?> RefreshPowerBiAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>Sends the run's alerts to the configured webhooks; a channel that fails is in the outcome, not thrown.</summary>
+    Task<NotifyOutcome> NotifyAlertsAsync(NotifyWork work, CancellationToken cancellationToken = default);
+
     /// <summary>Records how the run ended in the run summary.</summary>
     Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default);
 }

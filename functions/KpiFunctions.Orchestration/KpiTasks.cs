@@ -29,11 +29,14 @@ public static class KpiTasks
     /// <summary>Asks Power BI to refresh.</summary>
     public const string RefreshPowerBi = nameof(RefreshPowerBi);
 
+    /// <summary>Sends the run's alerts to the configured webhooks.</summary>
+    public const string NotifyAlerts = nameof(NotifyAlerts);
+
     /// <summary>Records the run's outcome in the run summary.</summary>
     public const string RecordRun = nameof(RecordRun);
 
     /// <summary>Every activity name, in the order a run calls them.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, RecordRun];
+    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, NotifyAlerts, RecordRun];
 
     /// <summary>Registers the orchestrator and an activity per <see cref="IRunActivities"/> member over <paramref name="activities"/>.</summary>
     public static DurableTaskRegistry AddKpiTasks(this DurableTaskRegistry registry, IRunActivities activities)
@@ -47,6 +50,7 @@ public static class KpiTasks
         registry.AddActivityFunc<AlertsWork, AlertsOutcome>(DetectAlerts, (_, work) => activities.DetectAlertsAsync(work));
         registry.AddActivityFunc<string, string>(PublishSemantic, (_, runId) => activities.PublishSemanticAsync(runId));
         registry.AddActivityFunc<string, string?>(RefreshPowerBi, (_, runId) => activities.RefreshPowerBiAsync(runId));
+        registry.AddActivityFunc<NotifyWork, NotifyOutcome>(NotifyAlerts, (_, work) => activities.NotifyAlertsAsync(work));
         registry.AddActivityFunc<RunRecord>(RecordRun, (_, record) => activities.RecordRunAsync(record));
         return registry;
     }
@@ -73,6 +77,8 @@ public static class KpiTasks
                 return await activities.PublishSemanticAsync(In<string>(), cancellationToken).ConfigureAwait(false);
             case RefreshPowerBi:
                 return await activities.RefreshPowerBiAsync(In<string>(), cancellationToken).ConfigureAwait(false);
+            case NotifyAlerts:
+                return await activities.NotifyAlertsAsync(In<NotifyWork>(), cancellationToken).ConfigureAwait(false);
             case RecordRun:
                 await activities.RecordRunAsync(In<RunRecord>(), cancellationToken).ConfigureAwait(false);
                 return null;

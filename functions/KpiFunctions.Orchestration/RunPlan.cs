@@ -8,4 +8,8 @@ namespace KpiFunctions.Orchestration;
 /// <param name="StoreIds">Stores, in the order they are fanned out.</param>
 /// <param name="Retry">How a store's fetch is retried.</param>
 /// <param name="RefreshPowerBi">True when a Power BI refresh is configured, to be asked for after each publish.</param>
-public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly FetchFrom, IReadOnlyList<string> StoreIds, FetchRetry Retry, bool RefreshPowerBi);
+public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly FetchFrom, IReadOnlyList<string> StoreIds, FetchRetry Retry, bool RefreshPowerBi)
+{
+    /// <summary>True when alert webhooks are configured, to be sent to once the run's data is published.</summary>
+    public bool NotifyAlerts { get; init; }
+}

@@ -1,3 +1,4 @@
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Steps;
 
@@ -7,4 +8,8 @@ namespace KpiFunctions.Pipeline.Local;
 /// <param name="Header">The run's final header.</param>
 /// <param name="Tasks">Store tasks.</param>
 /// <param name="Compute">What compute wrote, when it ran.</param>
-public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks, ComputeResult? Compute);
+public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks, ComputeResult? Compute)
+{
+    /// <summary>What became of the run's alert messages, a row per configured webhook (none when none is configured).</summary>
+    public IReadOnlyList<WebhookDelivery> Deliveries { get; init; } = [];
+}
