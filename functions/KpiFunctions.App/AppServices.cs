@@ -1,6 +1,7 @@
 using KpiFunctions.Core.Privacy;
 using KpiFunctions.Pipeline;
 using KpiFunctions.Pipeline.Activities;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Registry;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.SellerCenter;
@@ -14,7 +15,7 @@ namespace KpiFunctions.App;
 /// The app's parts from its settings (the host passes app settings as environment variables): storage from
 /// KPI_STORAGE (a connection string, or the identity-based KPI_STORAGE__* settings; unset: the embedded store in
 /// KPI_DATA_DIR, for local runs), the source from KPI_SOURCE (tiktok, csv or synthetic), the pipeline options, the
-/// buyer-hash salt. Every setting is checked when the app starts, so a bad one fails the host's start-up with its
+/// buyer-hash salt, the alert webhooks (KPI_ALERT_WEBHOOKS, their URLs in the secret store). Every setting is checked when the app starts, so a bad one fails the host's start-up with its
 /// name rather than the first night's run.
 /// </summary>
 public sealed class AppServices : IDisposable
@@ -28,6 +29,7 @@ public sealed class AppServices : IDisposable
     private readonly Lazy<TikTokSource>? _tiktokSource;
     private readonly Func<IStoreSource, IStoreSource> _decorateSource;
     private readonly Pipeline.Semantic.PowerBiRefresher? _refresher;
+    private readonly AlertWebhooks? _webhooks;
     private Task? _ready;
 
     /// <summary>Reads and checks the settings.</summary>
@@ -77,7 +79,9 @@ public sealed class AppServices : IDisposable
 
         // One TikTok source for the process: its request pacing per app and shop must see every invocation's requests.
         var tiktok = _tiktok;
-        var secrets = tiktok is null ? null : TikTokSettings.SecretStore(_setting, DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", _setting));
+        var webhooks = AlertWebhookOptions.FromSettings(_setting);
+        var secrets = tiktok is null && webhooks.Channels.Count == 0 ? null : TikTokSettings.SecretStore(_setting, DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", _setting));
+        _webhooks = webhooks.Channels.Count == 0 ? null : new AlertWebhooks(webhooks, secrets!, _http);
         // Advertisers' currencies are converted with the rates the runs use: the synthetic ones of seed 42, which depend on
         // the currency and the day only (a world of the demo's stores has every currency they use).
         var ads = _ads;
@@ -115,7 +119,7 @@ public sealed class AppServices : IDisposable
             "csv" => new SellerCenterCsvSource(Storage.Blobs, _hasher, _time),
             _ => new SyntheticSource(world),
         };
-        return new RunActivities(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time) { Refresher = _refresher };
+        return new RunActivities(Storage, _decorateSource(source), new SyntheticFxSource(world), Options, _time) { Refresher = _refresher, Webhooks = _webhooks };
     }
 
     /// <summary>Creates the tables the app uses, once per process (a fresh account works from the first call).</summary>

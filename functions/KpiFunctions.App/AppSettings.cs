@@ -53,11 +53,14 @@ public static class AppSettings
         new("KPI_POWERBI_WORKSPACE_ID", SettingReader.App, "Power BI workspace (GUID) whose model is refreshed after each publish; unset: no refresh"),
         new("KPI_POWERBI_DATASET_ID", SettingReader.App, "Power BI semantic model (dataset, GUID) to refresh; with KPI_POWERBI_WORKSPACE_ID"),
         new("KPI_POWERBI_API_URL", SettingReader.App, "Power BI REST API host (https://api.powerbi.com)"),
+        new("KPI_ALERT_WEBHOOKS", SettingReader.App, "webhooks that hear of each run's alerts, comma-separated <channel>:<format> (teams, feishu, dingtalk, wecom, json); each URL in the secret store as alert-webhook-<channel>, a signing secret as alert-webhook-<channel>-sign; unset: none"),
+        new("KPI_ALERT_WEBHOOK_LEVEL", SettingReader.App, "critical (default: critical alerts only) or warning (warnings too) in the webhook messages"),
+        new("KPI_REPORT_BASE_URL", SettingReader.App, "address the reports folder is served from, prefixed to the weekly report's path for the messages' link; unset: the path alone"),
         new("KPI_RECONCILE_TOLERANCE_PCT", SettingReader.App, "percent our GMV may differ from the platform's before it is reported (0.5)"),
 
         // Secrets and the TikTok Shop API.
         new("KPI_BUYER_HASH_SALT", SettingReader.App, "base64 salt of the buyer-id hash; required in Azure (a Key Vault reference)", Secret: true, RequiredOnAzure: true),
-        new("KPI_KEYVAULT_URI", SettingReader.App, "Key Vault holding the stores' TikTok tokens; unset: tokens in files under KPI_TIKTOK_SECRETS_DIR", RequiredOnAzure: true),
+        new("KPI_KEYVAULT_URI", SettingReader.App, "Key Vault holding the stores' TikTok tokens and the alert webhooks' URLs; unset: files under KPI_TIKTOK_SECRETS_DIR", RequiredOnAzure: true),
         new("KPI_TIKTOK_APP_KEY", SettingReader.App, "app key from TikTok Shop Partner Center (source tiktok)"),
         new("KPI_TIKTOK_APP_SECRET", SettingReader.App, "app secret from Partner Center (a Key Vault reference)", Secret: true),
         new("KPI_TIKTOK_API_URL", SettingReader.App, "API host (https://open-api.tiktokglobalshop.com)"),

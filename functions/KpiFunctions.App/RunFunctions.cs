@@ -49,6 +49,11 @@ public sealed class RunFunctions(AppServices services)
     public async Task<string?> RefreshPowerBi([ActivityTrigger] string runId, CancellationToken cancellationToken) =>
         await (await services.ActivitiesAsync(cancellationToken).ConfigureAwait(false)).RefreshPowerBiAsync(runId, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Sends the run's alerts to the configured webhooks.</summary>
+    [Function(KpiTasks.NotifyAlerts)]
+    public async Task<NotifyOutcome> NotifyAlerts([ActivityTrigger] NotifyWork work, CancellationToken cancellationToken) =>
+        await (await services.ActivitiesAsync(cancellationToken).ConfigureAwait(false)).NotifyAlertsAsync(work, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Records the run's outcome.</summary>
     [Function(KpiTasks.RecordRun)]
     public async Task RecordRun([ActivityTrigger] RunRecord record, CancellationToken cancellationToken) =>

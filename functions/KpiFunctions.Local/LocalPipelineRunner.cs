@@ -3,6 +3,7 @@ using KpiFunctions.Orchestration;
 using KpiFunctions.Pipeline;
 using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Semantic;
 using KpiFunctions.Pipeline.Steps;
@@ -41,6 +42,9 @@ public sealed class LocalPipelineRunner
     /// <summary>Asks Power BI to refresh its model after the publish; null: no refresh.</summary>
     public PowerBiRefresher? Refresher { get; init; }
 
+    /// <summary>Where the run's alerts are sent after its publish; null: nowhere.</summary>
+    public AlertWebhooks? Webhooks { get; init; }
+
     /// <summary>
     /// Runs a whole window and returns how it ended. A request the plan would refuse throws
     /// <see cref="ArgumentException"/> before anything runs; a run that fails throws <see cref="InvalidOperationException"/>.
@@ -48,7 +52,7 @@ public sealed class LocalPipelineRunner
     public async Task<RunSummary> RunAsync(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher, Owner = RunOwner.Current };
+        var activities = new RunActivities(_storage, _source, _fx, _options, _time, _catalog) { Progress = progress, Refresher = Refresher, Webhooks = Webhooks, Owner = RunOwner.Current };
         var input = new RunInput(request.From, request.To, request.StoreIds, request.FetchFrom);
         await _storage.EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         await RunPlanner.ResolveAsync(_storage, input, _time.GetUtcNow(), _options.LookbackDays, cancellationToken).ConfigureAwait(false);
@@ -75,8 +79,10 @@ public sealed class LocalPipelineRunner
         var header = await history.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {runId} has no header in {TableNames.Runs}.");
         var stores = await history.GetStoresAsync(runId, cancellationToken).ConfigureAwait(false);
+        var deliveries = Webhooks is { Options.Channels.Count: > 0 } ? await new AlertDeliveryLog(_storage.Tables).ListAsync(runId, cancellationToken).ConfigureAwait(false) : [];
         return new RunSummary(header, stores, new ComputeResult(result.Compute.KpiRows, result.Compute.NotFetched) { Mismatches = result.Compute.Mismatches })
         {
+            Deliveries = deliveries,
             Report = result.Report,
         };
     }

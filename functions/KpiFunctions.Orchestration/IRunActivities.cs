@@ -26,6 +26,8 @@ public interface IRunActivities
 
     /// <summary>Writes the weekly review pack of a week (group and store pages, English and Chinese).</summary>
     Task<ReportOutcome> WriteWeeklyReportAsync(ReportWork work, CancellationToken cancellationToken = default);
+    /// <summary>Sends the run's alerts to the configured webhooks; a channel that fails is in the outcome, not thrown.</summary>
+    Task<NotifyOutcome> NotifyAlertsAsync(NotifyWork work, CancellationToken cancellationToken = default);
 
     /// <summary>Records how the run ended in the run summary.</summary>
     Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default);

@@ -6,9 +6,10 @@ namespace KpiFunctions.Orchestration;
 /// <summary>
 /// A run as a business process: plan the window and FX rates; fetch every store at once, each with the plan's retry
 /// policy; once all are in, compute KPIs for the stores fetched, raise alerts, publish the semantic dataset, ask
-/// Power BI to refresh; record how it went. A store that fails every attempt is recorded with its last error and the
-/// others go on: the run ends CompletedWithErrors, naming it. Deterministic: no I/O, clock or randomness here, and
-/// no ConfigureAwait (it would resume off the orchestration's thread and break replay).
+/// Power BI to refresh, send the alerts to the configured webhooks; record how it went. A store that fails every
+/// attempt is recorded with its last error and the others go on: the run ends CompletedWithErrors, naming it.
+/// Deterministic: no I/O, clock or randomness here, and no ConfigureAwait (it would resume off the orchestration's
+/// thread and break replay).
 /// </summary>
 public static class KpiRunOrchestrator
 {
@@ -65,6 +66,12 @@ public static class KpiRunOrchestrator
                 SetStage(context, "reporting", plan, outcomes);
                 (report, var reportNote) = await ReportAsync(context, new ReportWork(plan.RunId, week), retry);
                 output += reportNote;
+            }
+
+            if (plan.NotifyAlerts)
+            {
+                SetStage(context, "notifying", plan, outcomes);
+                output += await NotifyAsync(context, new NotifyWork(plan.RunId, alertsFrom, plan.To, [.. fetched.Select(o => o.StoreId)], ReportPath: report?.Path));
             }
 
             var state = failed.Length > 0 ? RunState.CompletedWithErrors : RunState.Completed;
@@ -169,6 +176,24 @@ public static class KpiRunOrchestrator
         catch (TaskFailedException ex)
         {
             return "; Power BI refresh failed: " + ex.FailureDetails.ErrorMessage;
+        }
+    }
+
+    /// <summary>
+    /// Messages come last and are secondary: a failure is reported in the output and the run keeps its state. Not
+    /// retried by the orchestrator: the activity retries each delivery itself, and a whole retry would send the
+    /// messages that did arrive again. The report path is null until runs write a weekly report.
+    /// </summary>
+    private static async Task<string> NotifyAsync(TaskOrchestrationContext context, NotifyWork work)
+    {
+        try
+        {
+            var sent = await context.CallActivityAsync<NotifyOutcome>(KpiTasks.NotifyAlerts, work);
+            return sent.Lines.Count == 0 ? "" : "; alert messages: " + string.Join(", ", sent.Lines);
+        }
+        catch (TaskFailedException ex)
+        {
+            return "; alert messages failed: " + ex.FailureDetails.ErrorMessage;
         }
     }
 

@@ -31,12 +31,14 @@ public static class KpiTasks
 
     /// <summary>Activity: writes the weekly review pack.</summary>
     public const string WriteWeeklyReport = nameof(WriteWeeklyReport);
+    /// <summary>Sends the run's alerts to the configured webhooks.</summary>
+    public const string NotifyAlerts = nameof(NotifyAlerts);
 
     /// <summary>Records the run's outcome in the run summary.</summary>
     public const string RecordRun = nameof(RecordRun);
 
     /// <summary>Every activity name, in the order a run calls them.</summary>
-    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, WriteWeeklyReport, RecordRun];
+    public static IReadOnlyList<string> Activities { get; } = [PlanRun, FetchStore, ComputeKpis, DetectAlerts, PublishSemantic, RefreshPowerBi, WriteWeeklyReport, NotifyAlerts, RecordRun];
 
     /// <summary>Registers the orchestrator and an activity per <see cref="IRunActivities"/> member over <paramref name="activities"/>.</summary>
     public static DurableTaskRegistry AddKpiTasks(this DurableTaskRegistry registry, IRunActivities activities)
@@ -51,6 +53,7 @@ public static class KpiTasks
         registry.AddActivityFunc<string, string>(PublishSemantic, (_, runId) => activities.PublishSemanticAsync(runId));
         registry.AddActivityFunc<string, string?>(RefreshPowerBi, (_, runId) => activities.RefreshPowerBiAsync(runId));
         registry.AddActivityFunc<ReportWork, ReportOutcome>(WriteWeeklyReport, (_, work) => activities.WriteWeeklyReportAsync(work));
+        registry.AddActivityFunc<NotifyWork, NotifyOutcome>(NotifyAlerts, (_, work) => activities.NotifyAlertsAsync(work));
         registry.AddActivityFunc<RunRecord>(RecordRun, (_, record) => activities.RecordRunAsync(record));
         return registry;
     }
@@ -79,6 +82,8 @@ public static class KpiTasks
                 return await activities.RefreshPowerBiAsync(In<string>(), cancellationToken).ConfigureAwait(false);
             case WriteWeeklyReport:
                 return await activities.WriteWeeklyReportAsync(In<ReportWork>(), cancellationToken).ConfigureAwait(false);
+            case NotifyAlerts:
+                return await activities.NotifyAlertsAsync(In<NotifyWork>(), cancellationToken).ConfigureAwait(false);
             case RecordRun:
                 await activities.RecordRunAsync(In<RunRecord>(), cancellationToken).ConfigureAwait(false);
                 return null;

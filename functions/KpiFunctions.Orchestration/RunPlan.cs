@@ -21,4 +21,7 @@ public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly 
         var sunday = to.AddDays(-(int)to.DayOfWeek);
         return sunday >= from ? sunday.AddDays(-6) : null;
     }
+
+    /// <summary>True when alert webhooks are configured, to be sent to once the run's data is published.</summary>
+    public bool NotifyAlerts { get; init; }
 }

@@ -21,6 +21,9 @@ public static class TableNames
     /// <summary>KPI alerts: partition = store-local date, row = store id | KPI id.</summary>
     public const string Alerts = "KpiAlerts";
 
+    /// <summary>What became of each run's alert messages: partition = run id, row = webhook channel.</summary>
+    public const string AlertDeliveries = "KpiAlertDeliveries";
+
     /// <summary>Every table, for creation at start-up.</summary>
-    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts];
+    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts, AlertDeliveries];
 }

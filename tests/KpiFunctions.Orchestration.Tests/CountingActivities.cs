@@ -4,7 +4,7 @@ namespace KpiFunctions.Orchestration.Tests;
 
 /// <summary>
 /// The app's activities, counting every call by activity name (and FetchStore by store), and failing a store's fetch
-/// as a test asks: the first N calls, or every call.
+/// as a test asks: the first N calls, or every call; and NotifyAlerts when asked.
 /// </summary>
 internal sealed class CountingActivities(IRunActivities inner) : IRunActivities
 {
@@ -50,6 +50,12 @@ internal sealed class CountingActivities(IRunActivities inner) : IRunActivities
     public Task<ReportOutcome> WriteWeeklyReportAsync(ReportWork work, CancellationToken cancellationToken = default) => Count(KpiTasks.WriteWeeklyReport, () => inner.WriteWeeklyReportAsync(work, cancellationToken));
 
     public Task<string?> RefreshPowerBiAsync(string runId, CancellationToken cancellationToken = default) => Count(KpiTasks.RefreshPowerBi, () => inner.RefreshPowerBiAsync(runId, cancellationToken));
+
+    /// <summary>Makes NotifyAlerts throw, as a bug or a storage outage in it would.</summary>
+    public bool FailNotify { get; set; }
+
+    public Task<NotifyOutcome> NotifyAlertsAsync(NotifyWork work, CancellationToken cancellationToken = default) => Count(KpiTasks.NotifyAlerts, () =>
+        FailNotify ? throw new InvalidOperationException("the alert deliveries table is unreachable") : inner.NotifyAlertsAsync(work, cancellationToken));
 
     public Task RecordRunAsync(RunRecord record, CancellationToken cancellationToken = default) => Count(KpiTasks.RecordRun, async () =>
     {

@@ -1,5 +1,7 @@
 using KpiFunctions.Pipeline.Activities;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Runs;
+using KpiFunctions.Secrets;
 using Microsoft.DurableTask.Client;
 
 namespace KpiFunctions.Orchestration.Tests;
@@ -99,6 +101,7 @@ public sealed class KpiRunOrchestratorTests
         Assert.Equal(1, world.Activities.Calls(KpiTasks.DetectAlerts));
         Assert.Equal(1, world.Activities.Calls(KpiTasks.PublishSemantic));
         Assert.Equal(0, world.Activities.Calls(KpiTasks.RefreshPowerBi));
+        Assert.Equal(0, world.Activities.Calls(KpiTasks.NotifyAlerts)); // no webhooks configured
         Assert.Equal(1, world.Activities.Calls(KpiTasks.RecordRun));
     }
 
@@ -128,4 +131,50 @@ public sealed class KpiRunOrchestratorTests
         Assert.Equal(["nightly-2026-11-20"], instances.Select(i => i.InstanceId));
         Assert.Equal(1, world.Activities.Calls(KpiTasks.PlanRun));
     }
+
+    [Fact]
+    public async Task Configured_webhooks_are_notified_once_after_the_publish_and_each_channels_outcome_is_recorded()
+    {
+        // No URL secret is stored: the channel cannot be sent to (or, without critical alerts, is skipped); either way
+        // the outcome is recorded and the run is not failed by it.
+        using var world = new RunWorld(2, Webhooks);
+        await world.SeedAsync();
+        await using var host = await world.StartHostAsync();
+
+        var instance = await world.RunAsync(host);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal(1, world.Activities.Calls(KpiTasks.NotifyAlerts));
+        var delivery = Assert.Single(await new AlertDeliveryLog(world.Storage.Tables).ListAsync("test-run"));
+        Assert.Equal(("ops", WebhookFormat.Teams), (delivery.Channel, delivery.Format));
+        Assert.NotEqual(DeliveryStatus.Delivered, delivery.Status);
+        var header = await new RunHistory(world.Storage.Tables).GetAsync("test-run");
+        Assert.Equal(RunStatus.Completed, header!.Status);
+        Assert.Contains("; alert messages: ops: ", header.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_notify_activity_that_throws_leaves_the_run_completed_with_the_failure_in_its_output()
+    {
+        using var world = new RunWorld(2, Webhooks);
+        world.Activities.FailNotify = true;
+        await world.SeedAsync();
+        await using var host = await world.StartHostAsync();
+
+        var instance = await world.RunAsync(host);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal(RunState.Completed, instance.ReadOutputAs<RunResult>()!.State);
+        Assert.Equal(1, world.Activities.Calls(KpiTasks.NotifyAlerts)); // not retried: a retry would send the messages that arrived again
+        var header = await new RunHistory(world.Storage.Tables).GetAsync("test-run");
+        Assert.Equal(RunStatus.Completed, header!.Status);
+        Assert.Contains("; alert messages failed: the alert deliveries table is unreachable", header.Output, StringComparison.Ordinal);
+    }
+
+    private static AlertWebhooks Webhooks(string folder) => new(
+        new AlertWebhookOptions { Channels = AlertWebhookOptions.ParseChannels("ops:teams"), MinSeverity = Core.Alerts.AlertSeverity.Warning },
+        new FileSecretStore(Path.Combine(folder, "secrets")),
+        SharedHttp);
+
+    private static readonly HttpClient SharedHttp = new();
 }

@@ -6,6 +6,7 @@ using KpiFunctions.Orchestration;
 using KpiFunctions.Pipeline;
 using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Demo;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Sources.Synthetic;
 using KpiFunctions.Tests.Shared;
 using Microsoft.DurableTask;
@@ -16,7 +17,8 @@ namespace KpiFunctions.Orchestration.Tests;
 
 /// <summary>
 /// Demo stores on an embedded store in a temp folder, with the app's activities over them (counted, and with faults
-/// when a test asks) registered on the in-memory Durable host exactly as every host registers them.
+/// when a test asks) registered on the in-memory Durable host exactly as every host registers them; alert webhooks
+/// when a test gives them (built over the world's temp folder).
 /// </summary>
 internal sealed class RunWorld : IDisposable
 {
@@ -25,13 +27,16 @@ internal sealed class RunWorld : IDisposable
     public static readonly DateOnly To = new(2026, 11, 18);
     private readonly TempDirectory _dir = new();
 
-    public RunWorld(int stores)
+    public RunWorld(int stores, Func<string, AlertWebhooks>? webhooks = null)
     {
         Stores = DemoStores.Create(stores);
         World = new SyntheticWorld(7, Stores, Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("orchestration-salt-0123")));
         Storage = KpiStorage.Embedded(_dir.Path, new FixedTimeProvider(Now));
         var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 3, RetryFirstSeconds = 0.05, RetryBackoff = 1 };
-        Activities = new CountingActivities(new RunActivities(Storage, new SyntheticSource(World), new SyntheticFxSource(World), options, new FixedTimeProvider(Now)));
+        Activities = new CountingActivities(new RunActivities(Storage, new SyntheticSource(World), new SyntheticFxSource(World), options, new FixedTimeProvider(Now))
+        {
+            Webhooks = webhooks?.Invoke(_dir.Path),
+        });
     }
 
     public IReadOnlyList<Store> Stores { get; }

@@ -11,6 +11,7 @@ using KpiFunctions.Pipeline.Activities;
 using KpiFunctions.Pipeline.Demo;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Steps;
 using KpiFunctions.Sources;
 using KpiFunctions.Sources.Synthetic;
@@ -73,6 +74,7 @@ internal static class RunCommand
             throw new ArgumentException($"{(s.ReportingCurrency is null ? "KPI_REPORTING_CURRENCY" : "--reporting-currency")} '{options.ReportingCurrency}' has no rates in the synthetic FX source; allowed: {string.Join(", ", SyntheticFxSource.ReportingCurrencies)}.");
         }
 
+        var webhooks = AlertWebhookOptions.FromSettings(context.GetEnvironment);
         var tiktok = s.Source == "tiktok" ? TikTokSettings.Options(context.GetEnvironment, context.Time) : null;
         var ads = s.Source == "tiktok" ? TikTokSettings.BusinessOptions(context.GetEnvironment, context.Time) : null;
         var account = CommonOptions.ResolveStorage(s.Storage, context);
@@ -131,7 +133,11 @@ internal static class RunCommand
             console.MarkupLine("Store data from the TikTok Shop API" + (ads is null ? " (ad spend not read: the TikTok Business API is not set up)" : ", ad spend from the TikTok Business API") + "; FX rates" + (s.Demo ? " and targets" : "") + " from the synthetic source.");
         }
 
-        var runner = new LocalPipelineRunner(storage, storeSource, fx, options, context.Time);
+        var runner = new LocalPipelineRunner(storage, storeSource, fx, options, context.Time)
+        {
+            Webhooks = webhooks.Channels.Count == 0 ? null : new AlertWebhooks(webhooks,
+                TikTokSettings.SecretStore(context.GetEnvironment, s.DataDir, () => StorageAccount.CredentialFromSettings("KPI_STORAGE", context.GetEnvironment)), http),
+        };
         var request = new RunRequest(runFrom, runTo, s.Demo ? [.. stores.Select(x => x.Id)] : s.StoreIds.Count > 0 ? s.StoreIds : null, fetchFrom);
         var history = fetchFrom < runFrom ? string.Create(CultureInfo.InvariantCulture, $" (fetching from {fetchFrom:yyyy-MM-dd} for month-to-date figures)") : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -185,6 +191,12 @@ internal static class RunCommand
         foreach (var f in failed)
         {
             console.MarkupLine($"  [red]{Markup.Escape(f.StoreId)}[/]: {Markup.Escape(f.LastError ?? "")}");
+        }
+
+        foreach (var d in summary.Deliveries)
+        {
+            var colour = d.Status switch { DeliveryStatus.Delivered => "green", DeliveryStatus.Failed => "red", _ => "grey" };
+            console.MarkupLine($"  alerts to [{colour}]{Markup.Escape(d.Describe())}[/]");
         }
 
         console.MarkupLine(Markup.Escape(StageTimes(stages, clock.Elapsed)));

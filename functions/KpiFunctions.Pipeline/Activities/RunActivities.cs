@@ -5,6 +5,7 @@ using KpiFunctions.Core.Catalog;
 using KpiFunctions.Orchestration;
 using KpiFunctions.Pipeline.Alerts;
 using KpiFunctions.Pipeline.Local;
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Reference;
 using KpiFunctions.Pipeline.Reports;
 using KpiFunctions.Pipeline.Runs;
@@ -50,6 +51,9 @@ public sealed class RunActivities : IRunActivities
     /// <summary>Asks Power BI to refresh its model after each publish; null: no refresh is asked for.</summary>
     public PowerBiRefresher? Refresher { get; init; }
 
+    /// <summary>Where the run's alerts are sent after its publish; null (or no channels): nowhere.</summary>
+    public AlertWebhooks? Webhooks { get; init; }
+
     /// <summary>Who runs the runs these activities plan, recorded in each header (<see cref="RunOwner"/>); null on the Functions app.</summary>
     public string? Owner { get; init; }
 
@@ -74,7 +78,10 @@ public sealed class RunActivities : IRunActivities
         await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null, Owner), cancellationToken).ConfigureAwait(false);
         Progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, stores.Count, request.RunId));
         return new RunPlan(request.RunId, from, to, fetchFrom, [.. stores.Select(s => s.Id)],
-            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null, RunPlan.WeekToReport(from, to));
+            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null, RunPlan.WeekToReport(from, to))
+        {
+            NotifyAlerts = Webhooks is { Options.Channels.Count: > 0 },
+        };
     }
 
     /// <inheritdoc />
@@ -156,6 +163,23 @@ public sealed class RunActivities : IRunActivities
         Progress?.Report(new PipelineProgress(PipelineStage.Reporting, null, 0, 1));
         var written = await new WeeklyReportStep(_storage, _catalog, _time).WriteAsync(work.Monday, cancellationToken).ConfigureAwait(false);
         return new ReportOutcome(written.Week, written.GroupPath, written.Files, written.Location);
+    }
+
+    /// <inheritdoc />
+    public async Task<NotifyOutcome> NotifyAlertsAsync(NotifyWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (Webhooks is not { } webhooks)
+        {
+            return new NotifyOutcome(0, 0, []);
+        }
+
+        var deliveries = await new NotifyStep(_storage, _catalog, webhooks, _time)
+            .NotifyAsync(new NotifyRequest(work.RunId, work.From, work.To, work.StoreIds, work.ReportPath), cancellationToken).ConfigureAwait(false);
+        return new NotifyOutcome(
+            deliveries.Count(d => d.Status == DeliveryStatus.Delivered),
+            deliveries.Count(d => d.Status == DeliveryStatus.Failed),
+            [.. deliveries.Select(d => d.Describe())]);
     }
 
     /// <inheritdoc />

@@ -73,11 +73,18 @@ public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog, DateOnly?
     }
 
     /// <summary>Every stored alert, by date then store then KPI.</summary>
-    public static async Task<IReadOnlyList<KpiAlert>> ListAsync(ITableStore tables, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<KpiAlert>> ListAsync(ITableStore tables, CancellationToken cancellationToken = default) =>
+        ListAsync(tables, new TableQuery(), cancellationToken);
+
+    /// <summary>The stored alerts dated <paramref name="from"/> to <paramref name="to"/>, by date then store then KPI.</summary>
+    public static Task<IReadOnlyList<KpiAlert>> ListAsync(ITableStore tables, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        ListAsync(tables, new TableQuery { PartitionKeyFrom = StoreCalendar.Format(from), PartitionKeyTo = StoreCalendar.Format(to) }, cancellationToken);
+
+    private static async Task<IReadOnlyList<KpiAlert>> ListAsync(ITableStore tables, TableQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         var alerts = new List<KpiAlert>();
-        await foreach (var e in tables.QueryAsync(TableNames.Alerts, new TableQuery(), cancellationToken).ConfigureAwait(false))
+        await foreach (var e in tables.QueryAsync(TableNames.Alerts, query, cancellationToken).ConfigureAwait(false))
         {
             var key = e.RowKey.Split('|', 2);
             alerts.Add(new KpiAlert(

@@ -1,3 +1,4 @@
+using KpiFunctions.Pipeline.Notify;
 using KpiFunctions.Pipeline.Runs;
 using KpiFunctions.Pipeline.Steps;
 
@@ -11,4 +12,6 @@ public sealed record RunSummary(RunHeader Header, IReadOnlyList<StoreTask> Tasks
 {
     /// <summary>The weekly review pack the run wrote, or null.</summary>
     public Orchestration.ReportOutcome? Report { get; init; }
+    /// <summary>What became of the run's alert messages, a row per configured webhook (none when none is configured).</summary>
+    public IReadOnlyList<WebhookDelivery> Deliveries { get; init; } = [];
 }

@@ -1,7 +1,10 @@
-namespace KpiFunctions.TikTok;
+namespace KpiFunctions.Core.Retry;
 
-/// <summary>The wait before a retry, shared by the Shop and the Business API clients so both back off alike.</summary>
-internal static class RetryDelay
+/// <summary>
+/// The wait before a retry, shared by every client that retries over HTTP (the Shop and Business API clients, the
+/// alert webhooks) so all back off alike.
+/// </summary>
+public static class RetryDelay
 {
     /// <summary>Equal jitter: half the exponential delay fixed, half random; never shorter than the server's hint.</summary>
     public static TimeSpan Next(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter)
