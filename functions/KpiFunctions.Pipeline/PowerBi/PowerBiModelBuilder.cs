@@ -71,6 +71,10 @@ public static class PowerBiModelBuilder
             FromSemantic(naming, SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
             FromSemantic(naming, SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
             FromSemantic(naming, SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
+            FromSemantic(naming, SemanticTables.Roles, "岗位", keys: ["role_id"], shown: null),
+            FromSemantic(naming, SemanticTables.RoleKpis, "岗位指标", keys: [], shown: ["kpi_id", "kpi_en", "weight", "position"]),
+            FromSemantic(naming, SemanticTables.Stages, "店铺阶段", keys: ["stage_id"], shown: null),
+            FromSemantic(naming, SemanticTables.StageKpis, "阶段指标", keys: [], shown: ["kpi_id", "kpi_en", "direction", "target", "green", "amber", "focus"]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
@@ -93,6 +97,9 @@ public static class PowerBiModelBuilder
             new("fact_alerts", "store_id", "dim_store", "store_id"),
             new("fact_alerts", "date", "dim_date", "date"),
             new("kpi_thresholds", "store_id", "dim_store", "store_id"),
+            new("role_kpi", "role_id", "dim_role", "role_id"),
+            new("stage_kpi", "stage_id", "dim_stage", "stage_id"),
+            new("dim_store", "stage", "dim_stage", "stage_id"),
         ];
         return new PowerBiModel(tables, relationships, Folders);
     }
