@@ -224,7 +224,7 @@ public static class PbipTemplate
     /// </summary>
     private static ReportPage RolesPage(KpiCatalog catalog, ReportVisual[] slicers, ReportField store, Func<string[], Dictionary<string, string>> colours)
     {
-        var stage = C("dim_store", "stage");
+        var stage = C("dim_stage", "stage_en");
         var visuals = new List<ReportVisual>(slicers);
         for (var i = 0; i < catalog.Roles.Count; i++)
         {

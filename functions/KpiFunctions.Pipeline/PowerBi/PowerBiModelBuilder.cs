@@ -62,7 +62,8 @@ public static class PowerBiModelBuilder
         var naming = new Naming([.. catalog.Kpis.Select(k => k.LabelEn)]);
         var tables = new List<ModelTable>
         {
-            FromSemantic(naming, SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null),
+            // dim_store's stage is the key dim_stage relates on: hidden like every foreign key (dim_stage's labels show it).
+            FromSemantic(naming, SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null, hidden: ["stage"]),
             FromSemantic(naming, SemanticTables.Dates, "日期", keys: ["date"], shown: null, isDate: true),
             FromSemantic(naming, SemanticTables.Products, "商品", keys: ["product_key"], shown: null),
             FromSemantic(naming, SemanticTables.StoreDays(catalog), "店铺日指标", keys: [], shown: []),
@@ -120,13 +121,14 @@ public static class PowerBiModelBuilder
         };
     }
 
-    private static ModelTable FromSemantic<T>(Naming naming, CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false)
+    private static ModelTable FromSemantic<T>(Naming naming, CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false, string[]? hidden = null)
     {
-        // Dimensions show every column; facts hide their keys and raw figures (measures show those), but for the listed ones.
+        // Dimensions show every column (but a foreign key, listed in hidden); facts hide their keys and raw figures
+        // (measures show those), but for the listed ones.
         var columns = table.Columns.Select(c =>
         {
             var type = DataType(c);
-            var hidden = shown is not null && !shown.Contains(c.Name, StringComparer.Ordinal);
+            var isHidden = (shown is not null && !shown.Contains(c.Name, StringComparer.Ordinal)) || hidden?.Contains(c.Name, StringComparer.Ordinal) == true;
             var format = type switch
             {
                 "dateTime" => "yyyy-mm-dd",
@@ -137,7 +139,7 @@ public static class PowerBiModelBuilder
             };
             var unit = c.Unit is "text" or "" ? "" : $" ({c.Unit})";
             var name = naming.Name(c.Name);
-            return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Name, StringComparer.Ordinal), format, Source: name == c.Name ? null : c.Name);
+            return new ModelColumn(name, type, c.Meaning + unit, isHidden, keys.Contains(c.Name, StringComparer.Ordinal), format, Source: name == c.Name ? null : c.Name);
         }).ToArray();
         return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.SourceColumn}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
     }
