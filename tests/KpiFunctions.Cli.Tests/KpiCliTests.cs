@@ -312,6 +312,7 @@ public sealed partial class KpiCliTests : IDisposable
         Assert.Contains("Imported 4 store(s)", imported, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, listCode);
         Assert.Contains("Asia/Ho_Chi_Minh", listed, StringComparison.Ordinal);
+        Assert.Contains("growth", listed, StringComparison.Ordinal);      // us-west's stage in the sample
         Assert.True(runCode == ExitCodes.Ok, ran);
         Assert.Contains("th-bkk", ran, StringComparison.Ordinal);
         Assert.DoesNotContain("vn-hcm", ran, StringComparison.Ordinal);   // disabled in the sample
@@ -369,6 +370,19 @@ public sealed partial class KpiCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal(KpiReference.Markdown(KpiCatalog.Default).ReplaceLineEndings("\n"), output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Catalog_roles_prints_the_generated_roles_and_stages_and_refuses_two_references_at_once()
+    {
+        var (code, output) = await CliRunner.RunAsync("catalog", "--roles");
+        var (bothCode, both) = await CliRunner.RunAsync("catalog", "--roles", "--datasets");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal(RoleReference.Markdown(KpiCatalog.Default).ReplaceLineEndings("\n"), output.ReplaceLineEndings("\n"));
+        Assert.Contains("| `ad_buyer` Ad buyer | 广告投手 | `roas` ROAS | 40 % |", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadUsage, bothCode);
+        Assert.Contains("Give --datasets or --roles, not both", both, StringComparison.Ordinal);
     }
 
     [Fact]

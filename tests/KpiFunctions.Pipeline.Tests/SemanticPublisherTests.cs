@@ -27,7 +27,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "kpi_thresholds", "fact_alerts"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "kpi_thresholds", "fact_alerts", "dim_role", "role_kpi", "dim_stage", "stage_kpi"], manifest.Tables.Select(t => t.Name));
         // dim_date: the whole of October and November, the months of the four days (and of their weeks and targets).
         Assert.Equal((3, 31 + 30, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));
@@ -152,9 +152,35 @@ public sealed class SemanticPublisherTests : IDisposable
 
         var thresholds = await DuckDbAsync($"SELECT store_id, kpi_id, CAST(green AS VARCHAR) AS g, source FROM read_parquet({Files(manifest, "kpi_thresholds")})");
         Assert.Equal(("1000000.000000", "store"), thresholds.Where(t => t["store_id"] == "uk-main" && t["kpi_id"] == "gmv").Select(t => (t["g"], t["source"])).Single());
-        Assert.Equal(("3.000000", "catalog"), thresholds.Where(t => t["store_id"] != "uk-main" && t["kpi_id"] == "conversion_rate").Select(t => (t["g"], t["source"])).First());
+        Assert.Equal(("3.000000", "catalog"), thresholds.Where(t => t["store_id"] == "us-west" && t["kpi_id"] == "conversion_rate").Select(t => (t["g"], t["source"])).Single());
+        Assert.Equal(("1.500000", "catalog"), thresholds.Where(t => t["store_id"] == "us-west" && t["kpi_id"] == "seller_cancellation_rate").Select(t => (t["g"], t["source"])).Single());
         Assert.DoesNotContain(thresholds, t => t["store_id"] != "uk-main" && t["kpi_id"] == "gmv");
         Assert.Equal(_h.Stores.Count * KpiCatalog.Default.Kpis.Count(k => k.Thresholds is not null) + 1, thresholds.Count);
+    }
+
+    [Fact]
+    public async Task Roles_and_stages_are_published_with_each_stores_stage_and_the_thresholds_its_stage_sets()
+    {
+        await RunAsync();
+        var manifest = (await Publisher().CurrentAsync())!;
+
+        var roles = await DuckDbAsync($"SELECT role_id, role_zh FROM read_parquet({Files(manifest, "dim_role")}) ORDER BY position");
+        Assert.Equal([("live_host", "直播主播"), ("ad_buyer", "广告投手"), ("customer_service", "客服"), ("content", "内容团队")], roles.Select(r => (r["role_id"], r["role_zh"])));
+        var adBuyer = await DuckDbAsync($"SELECT kpi_id, CAST(weight AS VARCHAR) AS w FROM read_parquet({Files(manifest, "role_kpi")}) WHERE role_id = 'ad_buyer' ORDER BY position");
+        Assert.Equal([("roas", "0.4000"), ("tacos", "0.3500"), ("ad_cost_per_order", "0.2500")], adBuyer.Select(r => (r["kpi_id"], r["w"])));
+        Assert.Equal((4L, 13L), (Table(manifest, "dim_role").Rows, Table(manifest, "role_kpi").Rows));
+
+        var stages = await DuckDbAsync($"SELECT stage_id, stage_zh FROM read_parquet({Files(manifest, "dim_stage")}) ORDER BY position");
+        Assert.Equal([("cold_start", "冷启动期"), ("growth", "成长期"), ("stable", "稳定期")], stages.Select(r => (r["stage_id"], r["stage_zh"])));
+        var roas = (await DuckDbAsync($"SELECT CAST(target AS VARCHAR) AS t, CAST(green AS VARCHAR) AS g, CAST(amber AS VARCHAR) AS a, CAST(focus AS VARCHAR) AS f, direction FROM read_parquet({Files(manifest, "stage_kpi")}) WHERE stage_id = 'growth' AND kpi_id = 'roas'")).Single();
+        Assert.Equal(("4.000000", "4.000000", "2.500000", "true", "HigherIsBetter"), (roas["t"], roas["g"], roas["a"], roas["f"], roas["direction"]));
+        Assert.Equal(13 + 12 + 13, Table(manifest, "stage_kpi").Rows);
+
+        // The demo's us-east is growing, the other two stable; us-east's ROAS is judged on growth's 4 / 2.5, not the catalog's 4 / 2.
+        var stores = await DuckDbAsync($"SELECT store_id, stage FROM read_parquet({Files(manifest, "dim_store")}) ORDER BY store_id");
+        Assert.Equal([("uk-main", "stable"), ("us-east", "growth"), ("us-west", "stable")], stores.Select(r => (r["store_id"], r["stage"])));
+        var thresholds = await DuckDbAsync($"SELECT store_id, CAST(amber AS VARCHAR) AS a, source FROM read_parquet({Files(manifest, "kpi_thresholds")}) WHERE kpi_id = 'roas' ORDER BY store_id");
+        Assert.Equal([("uk-main", "2.000000", "stage"), ("us-east", "2.500000", "stage"), ("us-west", "2.000000", "stage")], thresholds.Select(r => (r["store_id"], r["a"], r["source"])));
     }
 
     [Fact]

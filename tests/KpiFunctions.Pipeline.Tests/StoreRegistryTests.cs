@@ -98,6 +98,37 @@ public class StoreRegistryTests
     }
 
     [Fact]
+    public async Task A_stores_stage_parses_lists_back_and_is_stable_when_left_out()
+    {
+        using var h = new Harness();
+        await h.Storage.EnsureTablesAsync();
+        var registry = new StoreRegistry(h.Storage.Tables);
+        var parsed = StoreFile.Parse("""
+            [{"id":"th-1","name":"T","country":"TH","currency":"THB","timeZone":"Asia/Bangkok","stage":"cold_start"},
+             {"id":"th-2","name":"T2","country":"TH","currency":"THB","timeZone":"Asia/Bangkok","stage":null},
+             {"id":"th-3","name":"T3","country":"TH","currency":"THB","timeZone":"Asia/Bangkok"}]
+            """);
+
+        await registry.ImportAsync(parsed);
+        var stores = await registry.ListAsync();
+
+        Assert.Equal([("th-1", "cold_start"), ("th-2", "stable"), ("th-3", "stable")], stores.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => (s.Id, s.Stage)));
+    }
+
+    [Theory]
+    [InlineData("\"launch\"")]
+    [InlineData("\"Growth\"")]
+    [InlineData("2")]
+    public void A_stage_that_is_not_a_catalog_stage_is_refused_naming_the_entry_and_the_stages(string stage)
+    {
+        var json = $$"""[{"id":"uk-main","name":"UK","country":"GB","currency":"GBP","timeZone":"Europe/London"},{"id":"uk-2","name":"UK","country":"GB","currency":"GBP","timeZone":"Europe/London","stage":{{stage}}}]""";
+
+        var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse(json));
+
+        Assert.Contains($"entry #2: 'stage' must be one of cold_start, growth, stable (or left out for stable), not {stage}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stores_file_with_missing_fields_names_the_entry_and_field()
     {
         var ex = Assert.Throws<InvalidDataException>(() => StoreFile.Parse("""[{"id":"a","name":"A","country":"GB","currency":"GBP"}, 5]""", "x.json"));

@@ -63,14 +63,14 @@ internal static class StoresCommand
     private static Table Table(IReadOnlyList<Core.Domain.Store> stores)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var h in new[] { "Id", "Name", "Country", "Currency", "Time zone", "Enabled", "Tags" })
+        foreach (var h in new[] { "Id", "Name", "Country", "Currency", "Time zone", "Enabled", "Stage", "Tags" })
         {
             table.AddColumn(h);
         }
 
         foreach (var s in stores)
         {
-            table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Name), s.Country, s.Currency, Markup.Escape(s.TimeZone), s.Enabled ? "yes" : "[grey]no[/]", Markup.Escape(string.Join(", ", s.Tags ?? [])));
+            table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Name), s.Country, s.Currency, Markup.Escape(s.TimeZone), s.Enabled ? "yes" : "[grey]no[/]", s.Stage, Markup.Escape(string.Join(", ", s.Tags ?? [])));
         }
 
         return table;

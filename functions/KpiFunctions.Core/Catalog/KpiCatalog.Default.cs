@@ -7,7 +7,7 @@ public sealed partial class KpiCatalog
     private const string GmvOrders = "paid, not cancelled, not a sample or test order; on the store-local day the order was placed";
 
     /// <summary>The catalog the pipeline runs with.</summary>
-    public static KpiCatalog Default { get; } = new(DefaultMeasures(), DefaultKpis());
+    public static KpiCatalog Default { get; } = new(DefaultMeasures(), DefaultKpis(), DefaultRoles(), DefaultStages());
 
     private static BaseMeasure[] DefaultMeasures() =>
     [

@@ -12,11 +12,17 @@ public sealed partial class KpiCatalog
     private readonly Dictionary<string, KpiDefinition> _kpis;
 
     /// <summary>Builds a catalog; throws <see cref="ArgumentException"/> listing every problem found.</summary>
-    public KpiCatalog(IReadOnlyList<BaseMeasure> measures, IReadOnlyList<KpiDefinition> kpis)
+    public KpiCatalog(
+        IReadOnlyList<BaseMeasure> measures,
+        IReadOnlyList<KpiDefinition> kpis,
+        IReadOnlyList<RoleDefinition>? roles = null,
+        IReadOnlyList<StageDefinition>? stages = null)
     {
         ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(kpis);
-        var problems = Validate(measures, kpis);
+        roles ??= [];
+        stages ??= [];
+        var problems = Validate(measures, kpis, roles, stages);
         if (problems.Count > 0)
         {
             throw new ArgumentException(
@@ -27,6 +33,8 @@ public sealed partial class KpiCatalog
         Kpis = kpis;
         _measures = measures.ToDictionary(m => m.Id, StringComparer.Ordinal);
         _kpis = kpis.ToDictionary(k => k.Id, StringComparer.Ordinal);
+        Roles = roles;
+        Stages = stages;
     }
 
     /// <summary>Base measures, in catalog order.</summary>

@@ -13,6 +13,10 @@ namespace KpiFunctions.Core.Domain;
 /// store's RAG status, its red alerts and the template's colours for it. A KPI with no catalog thresholds (GMV) can get
 /// some here.
 /// </param>
+/// <param name="Stage">
+/// The store's stage (a catalog stage id: cold_start, growth or stable; stable when not said). Where the stage sets
+/// thresholds for a KPI they judge the store, unless the store has its own.
+/// </param>
 public sealed record Store(
     string Id,
     string Name,
@@ -21,12 +25,16 @@ public sealed record Store(
     string TimeZone,
     bool Enabled = true,
     IReadOnlyList<string>? Tags = null,
-    IReadOnlyDictionary<string, Catalog.RagThresholds>? Thresholds = null)
+    IReadOnlyDictionary<string, Catalog.RagThresholds>? Thresholds = null,
+    string Stage = Catalog.StageDefinition.DefaultId)
 {
-    /// <summary>The thresholds in force for a KPI at this store: its own, else the catalog's (null: no RAG).</summary>
-    public Catalog.RagThresholds? ThresholdsFor(Catalog.KpiDefinition kpi)
+    /// <summary>
+    /// The thresholds in force for a KPI at this store: its own, else its stage's (when given), else the catalog's
+    /// (null: no RAG). <see cref="Catalog.KpiCatalog.ThresholdsFor"/> finds the stage.
+    /// </summary>
+    public Catalog.RagThresholds? ThresholdsFor(Catalog.KpiDefinition kpi, Catalog.StageDefinition? stage = null)
     {
         ArgumentNullException.ThrowIfNull(kpi);
-        return Thresholds?.GetValueOrDefault(kpi.Id) ?? kpi.Thresholds;
+        return Thresholds?.GetValueOrDefault(kpi.Id) ?? stage?.For(kpi.Id)?.Thresholds ?? kpi.Thresholds;
     }
 }

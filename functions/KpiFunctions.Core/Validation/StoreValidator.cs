@@ -66,6 +66,11 @@ public static partial class StoreValidator
             problems.Add($"time zone '{store.TimeZone}' must be an IANA zone such as Europe/London");
         }
 
+        if (KpiCatalog.Default.Stage(store.Stage) is null)
+        {
+            problems.Add($"stage '{store.Stage}' must be one of {string.Join(", ", KpiCatalog.Default.Stages.Select(s => s.Id))} (omit it for {StageDefinition.DefaultId})");
+        }
+
         foreach (var (kpiId, t) in store.Thresholds ?? new Dictionary<string, RagThresholds>())
         {
             if (KpiCatalog.Default.Kpis.FirstOrDefault(k => k.Id == kpiId) is not { } kpi)

@@ -214,6 +214,26 @@ public static class PbipTemplate
                 ], new Dictionary<string, string>(StringComparer.Ordinal) { ["Alerts"] = "Alerts colour" }),
                 new("weekly_review_trend", "clusteredColumnChart", "GMV by week", 10, 500, 1260, 210, [("Category", [week]), ("Y", [KM("gmv"), M("GMV target")])]),
             ]),
+            RolesPage(catalog, Slicers("roles"), store, Colours),
         ];
+    }
+
+    /// <summary>
+    /// The Roles page: per catalog role, stores (with their stage) against the role's KPIs, coloured by the
+    /// thresholds in force for each store (its stage's where the stage sets some); two tables a row.
+    /// </summary>
+    private static ReportPage RolesPage(KpiCatalog catalog, ReportVisual[] slicers, ReportField store, Func<string[], Dictionary<string, string>> colours)
+    {
+        var stage = C("dim_stage", "stage_en");
+        var visuals = new List<ReportVisual>(slicers);
+        for (var i = 0; i < catalog.Roles.Count; i++)
+        {
+            var role = catalog.Roles[i];
+            var ids = role.Kpis.Select(k => k.KpiId).ToArray();
+            visuals.Add(new ReportVisual($"roles_table_{role.Id}", "tableEx", $"{role.LabelEn} {role.LabelZh}", i % 2 == 0 ? 10 : 650, 90 + i / 2 * 310, 620, 300,
+                [("Values", [store, stage, .. ids.Select(id => M(catalog.Kpi(id).LabelEn))])], colours(ids)));
+        }
+
+        return new ReportPage("roles", "Roles", visuals);
     }
 }

@@ -62,7 +62,8 @@ public static class PowerBiModelBuilder
         var naming = new Naming([.. catalog.Kpis.Select(k => k.LabelEn)]);
         var tables = new List<ModelTable>
         {
-            FromSemantic(naming, SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null),
+            // dim_store's stage is the key dim_stage relates on: hidden like every foreign key (dim_stage's labels show it).
+            FromSemantic(naming, SemanticTables.Stores, "店铺", keys: ["store_id"], shown: null, hidden: ["stage"]),
             FromSemantic(naming, SemanticTables.Dates, "日期", keys: ["date"], shown: null, isDate: true),
             FromSemantic(naming, SemanticTables.Products, "商品", keys: ["product_key"], shown: null),
             FromSemantic(naming, SemanticTables.StoreDays(catalog), "店铺日指标", keys: [], shown: []),
@@ -71,6 +72,10 @@ public static class PowerBiModelBuilder
             FromSemantic(naming, SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
             FromSemantic(naming, SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
             FromSemantic(naming, SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
+            FromSemantic(naming, SemanticTables.Roles, "岗位", keys: ["role_id"], shown: null),
+            FromSemantic(naming, SemanticTables.RoleKpis, "岗位指标", keys: [], shown: ["kpi_id", "kpi_en", "weight", "position"]),
+            FromSemantic(naming, SemanticTables.Stages, "店铺阶段", keys: ["stage_id"], shown: null),
+            FromSemantic(naming, SemanticTables.StageKpis, "阶段指标", keys: [], shown: ["kpi_id", "kpi_en", "direction", "target", "green", "amber", "focus"]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
@@ -93,6 +98,9 @@ public static class PowerBiModelBuilder
             new("fact_alerts", "store_id", "dim_store", "store_id"),
             new("fact_alerts", "date", "dim_date", "date"),
             new("kpi_thresholds", "store_id", "dim_store", "store_id"),
+            new("role_kpi", "role_id", "dim_role", "role_id"),
+            new("stage_kpi", "stage_id", "dim_stage", "stage_id"),
+            new("dim_store", "stage", "dim_stage", "stage_id"),
         ];
         return new PowerBiModel(tables, relationships, Folders);
     }
@@ -113,13 +121,14 @@ public static class PowerBiModelBuilder
         };
     }
 
-    private static ModelTable FromSemantic<T>(Naming naming, CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false)
+    private static ModelTable FromSemantic<T>(Naming naming, CuratedTable<T> table, string nameZh, string[] keys, string[]? shown, bool isDate = false, string[]? hidden = null)
     {
-        // Dimensions show every column; facts hide their keys and raw figures (measures show those), but for the listed ones.
+        // Dimensions show every column (but a foreign key, listed in hidden); facts hide their keys and raw figures
+        // (measures show those), but for the listed ones.
         var columns = table.Columns.Select(c =>
         {
             var type = DataType(c);
-            var hidden = shown is not null && !shown.Contains(c.Name, StringComparer.Ordinal);
+            var isHidden = (shown is not null && !shown.Contains(c.Name, StringComparer.Ordinal)) || hidden?.Contains(c.Name, StringComparer.Ordinal) == true;
             var format = type switch
             {
                 "dateTime" => "yyyy-mm-dd",
@@ -130,7 +139,7 @@ public static class PowerBiModelBuilder
             };
             var unit = c.Unit is "text" or "" ? "" : $" ({c.Unit})";
             var name = naming.Name(c.Name);
-            return new ModelColumn(name, type, c.Meaning + unit, hidden, keys.Contains(c.Name, StringComparer.Ordinal), format, Source: name == c.Name ? null : c.Name);
+            return new ModelColumn(name, type, c.Meaning + unit, isHidden, keys.Contains(c.Name, StringComparer.Ordinal), format, Source: name == c.Name ? null : c.Name);
         }).ToArray();
         return new ModelTable(table.Name, table.Description, nameZh, columns, [], $"let\n    Source = ReadSemanticTable(\"{table.Name}\"),\n    Typed = Table.TransformColumnTypes(Source, {{{string.Join(", ", columns.Select(c => $"{{\"{c.SourceColumn}\", {c.MType}}}"))}}})\nin\n    Typed", isDate, FromManifest: true);
     }

@@ -6,7 +6,8 @@ namespace KpiFunctions.Pipeline.Registry;
 
 /// <summary>
 /// Reads a stores file: a JSON array of objects with id, name, country, currency, timeZone, and optionally
-/// enabled, tags and thresholds (the store's own green and amber per KPI id) (docs/stores.sample.json).
+/// enabled, tags, thresholds (the store's own green and amber per KPI id) and stage (cold_start, growth or stable;
+/// stable when absent) (docs/stores.sample.json).
 /// </summary>
 public static class StoreFile
 {
@@ -82,9 +83,10 @@ public static class StoreFile
                     ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray()
                     : [];
                 var thresholds = Thresholds(item, index, problems);
+                var stage = Stage(item, index, problems);
                 if (id is not null && name is not null && country is not null && currency is not null && zone is not null)
                 {
-                    stores.Add(new Store(id, name, country, currency, zone, enabled, tags, thresholds));
+                    stores.Add(new Store(id, name, country, currency, zone, enabled, tags, thresholds, stage));
                 }
             }
 
@@ -95,6 +97,24 @@ public static class StoreFile
 
             return stores;
         }
+    }
+
+    /// <summary>The optional "stage": a catalog stage id; the default stage when absent or null.</summary>
+    private static string Stage(JsonElement item, int index, List<string> problems)
+    {
+        if (!item.TryGetProperty("stage", out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return StageDefinition.DefaultId;
+        }
+
+        var known = KpiCatalog.Default.Stages.Select(s => s.Id).ToArray();
+        if (v.ValueKind != JsonValueKind.String || KpiCatalog.Default.Stage(v.GetString()!) is null)
+        {
+            problems.Add($"entry #{index}: 'stage' must be one of {string.Join(", ", known)} (or left out for {StageDefinition.DefaultId}), not {v.GetRawText()}");
+            return StageDefinition.DefaultId;
+        }
+
+        return v.GetString()!;
     }
 
     /// <summary>The optional "thresholds": { "kpi_id": { "green": n, "amber": n } } of an entry.</summary>

@@ -86,6 +86,7 @@ public sealed class StoreRegistry
             ["Currency"] = store.Currency,
             ["TimeZone"] = store.TimeZone,
             ["Enabled"] = store.Enabled,
+            ["Stage"] = store.Stage,
         };
         if (store.Tags is { Count: > 0 } tags)
         {
@@ -110,5 +111,7 @@ public sealed class StoreRegistry
         e.GetString("Tags") is { Length: > 0 } tags ? tags.Split(',') : [],
         e.GetString("Thresholds") is { Length: > 0 } thresholds
             ? JsonSerializer.Deserialize<Dictionary<string, decimal[]>>(thresholds)!.ToDictionary(t => t.Key, t => new RagThresholds(t.Value[0], t.Value[1]), StringComparer.Ordinal)
-            : null);
+            : null,
+        // Stores registered before stages existed have no Stage column: they are the default stage.
+        e.GetString("Stage") is { Length: > 0 } stage ? stage : StageDefinition.DefaultId);
 }

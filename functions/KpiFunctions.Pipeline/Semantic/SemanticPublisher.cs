@@ -114,7 +114,7 @@ public sealed class SemanticPublisher
         var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
-            await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled, s.Stage)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Products, [(null, products)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StoreDays(_catalog), [.. rows
@@ -125,10 +125,14 @@ public sealed class SemanticPublisher
             await writer.WriteAsync(SemanticTables.StoreWeeks, weeks).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Thresholds, [(null, [.. stores.OrderBy(s => s.Id, StringComparer.Ordinal)
-                .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: s.ThresholdsFor(k), Own: s.Thresholds?.ContainsKey(k.Id) == true))
+                .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: _catalog.ThresholdsFor(s, k), Source: _catalog.ThresholdSource(s, k)))
                     .Where(x => x.Thresholds is not null)
-                    .Select(x => new SemanticThreshold(s.Id, x.Kpi.Id, x.Kpi.Direction.ToString(), x.Thresholds!.Green, x.Thresholds.Amber, x.Own ? "store" : "catalog")))])]).ConfigureAwait(false),
+                    .Select(x => new SemanticThreshold(s.Id, x.Kpi.Id, x.Kpi.Direction.ToString(), x.Thresholds!.Green, x.Thresholds.Amber, x.Source)))])]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Alerts, [(null, alerts)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Roles, [(null, SemanticRoles.Roles(_catalog))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.RoleKpis, [(null, SemanticRoles.RoleKpis(_catalog))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Stages, [(null, SemanticRoles.Stages(_catalog))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.StageKpis, [(null, SemanticRoles.StageKpis(_catalog))]).ConfigureAwait(false),
         };
 
         var manifest = new SemanticManifest(

@@ -14,7 +14,8 @@ namespace KpiFunctions.Pipeline.Semantic;
 /// <param name="Team">The store's team tags, comma-separated, or null.</param>
 /// <param name="TimeZone">IANA time zone of the store's days.</param>
 /// <param name="Enabled">Fetched by the nightly run.</param>
-public sealed record SemanticStore(string StoreId, string Name, string Country, string Region, string Currency, string? Team, string TimeZone, bool Enabled);
+/// <param name="Stage">The store's stage (dim_stage's key: cold_start, growth or stable).</param>
+public sealed record SemanticStore(string StoreId, string Name, string Country, string Region, string Currency, string? Team, string TimeZone, bool Enabled, string Stage);
 
 /// <summary>A calendar day of the date dimension.</summary>
 /// <param name="Date">The day (the key).</param>
@@ -31,7 +32,7 @@ public sealed record SemanticDate(DateOnly Date, bool Provisional)
 /// <param name="Direction">HigherIsBetter or LowerIsBetter.</param>
 /// <param name="Green">Green at or beyond.</param>
 /// <param name="Amber">Amber at or beyond (short of green); red otherwise.</param>
-/// <param name="Source">"store" (the store's own) or "catalog".</param>
+/// <param name="Source">"store" (the store's own), "stage" (its stage's) or "catalog".</param>
 public sealed record SemanticThreshold(string StoreId, string KpiId, string Direction, decimal Green, decimal Amber, string Source);
 
 /// <summary>A store's GMV target for a month.</summary>
@@ -45,7 +46,7 @@ public sealed record SemanticTarget(string StoreId, DateOnly Month, string Curre
 /// The star schema's tables, declared once like the curated ones (column, type, meaning, unit) so the manifest's
 /// schemas, the Parquet files and the docs agree. fact_store_day's measure columns come from the catalog.
 /// </summary>
-public static class SemanticTables
+public static partial class SemanticTables
 {
     /// <summary>dim_store.</summary>
     public static CuratedTable<SemanticStore> Stores { get; } = new CuratedTable<SemanticStore>("dim_store", "One row per registered store.", _ => throw new NotSupportedException("dim_store is written, not read back."))
@@ -56,7 +57,8 @@ public static class SemanticTables
         .String("currency", s => s.Currency, "Store's own currency", "ISO 4217")
         .String("team", s => s.Team, "The store's team tags, comma-separated", required: false)
         .String("time_zone", s => s.TimeZone, "IANA time zone of the store's days")
-        .Boolean("enabled", s => s.Enabled, "Fetched by the nightly run");
+        .Boolean("enabled", s => s.Enabled, "Fetched by the nightly run")
+        .String("stage", s => s.Stage, "The store's stage: cold_start, growth or stable (dim_stage's key)");
 
     /// <summary>dim_date.</summary>
     public static CuratedTable<SemanticDate> Dates { get; } = new CuratedTable<SemanticDate>("dim_date", "One row per calendar day of every month a fact refers to (store-days, their weeks, targets, alerts).", _ => throw new NotSupportedException("dim_date is written, not read back."))
@@ -105,14 +107,14 @@ public static class SemanticTables
     public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = DetailFacts.StoreWeekColumns(
         new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's days with a KPI row.", _ => throw new NotSupportedException("fact_store_week is written, not read back.")));
 
-    /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else the catalog's).</summary>
-    public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
+    /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else its stage's, else the catalog's).</summary>
+    public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own, its stage's or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
         .String("store_id", t => t.StoreId, "Store id")
         .String("kpi_id", t => t.KpiId, "The KPI (catalog id)")
         .String("direction", t => t.Direction, "HigherIsBetter or LowerIsBetter")
         .Decimal("green", t => t.Green, "Green at or beyond this value", "the KPI's unit", 28, 6)
         .Decimal("amber", t => t.Amber, "Amber at or beyond this value, short of green; red beyond it", "the KPI's unit", 28, 6)
-        .String("source", t => t.Source, "store (the store's own thresholds) or catalog");
+        .String("source", t => t.Source, "store (the store's own thresholds), stage (its stage's) or catalog");
 
     /// <summary>fact_targets.</summary>
     public static CuratedTable<SemanticTarget> Targets { get; } = new CuratedTable<SemanticTarget>("fact_targets", "One row per store and month with a GMV target.", _ => throw new NotSupportedException("fact_targets is written, not read back."))

@@ -209,11 +209,11 @@ public sealed class ComputeKpisStep
             var kpi = _catalog.Kpis[i];
             var l = local.Kpis[i];
             var r = reporting.Kpis[i];
-            // The store's own thresholds, where it has some, decide its status (and so its red alerts).
+            // The store's own thresholds, else its stage's, else the KPI's decide its status (and so its red alerts).
             cells[kpi.Id] = new KpiCell(
                 KpiDailyRepository.Round(l.Value),
                 kpi.IsMonetary ? KpiDailyRepository.Round(r.Value) : null,
-                store.Thresholds?.ContainsKey(kpi.Id) == true ? store.ThresholdsFor(kpi)!.Classify(l.Value, kpi.Direction) : l.Status,
+                _catalog.ThresholdsFor(store, kpi)?.Classify(l.Value, kpi.Direction) ?? RagStatus.None,
                 l.NullReason);
         }
 

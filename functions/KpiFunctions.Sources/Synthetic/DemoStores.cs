@@ -3,23 +3,26 @@ using KpiFunctions.Core.Domain;
 
 namespace KpiFunctions.Sources.Synthetic;
 
-/// <summary>The demo's stores: twelve in eleven countries, from a few dozen to a few thousand orders a day.</summary>
+/// <summary>
+/// The demo's stores: twelve in eleven countries, from a few dozen to a few thousand orders a day, in a mix of stages
+/// (the smallest in cold start, mid-sized ones growing, the large established ones stable).
+/// </summary>
 public static class DemoStores
 {
-    private static readonly (string Id, string Name, string Country, string Currency, string Zone, int Tier)[] Base =
+    private static readonly (string Id, string Name, string Country, string Currency, string Zone, int Tier, string Stage)[] Base =
     [
-        ("uk-main", "UK Flagship", "GB", "GBP", "Europe/London", 3),
-        ("us-west", "US West", "US", "USD", "America/Los_Angeles", 5),
-        ("us-east", "US East", "US", "USD", "America/New_York", 4),
-        ("my-kl", "Malaysia", "MY", "MYR", "Asia/Kuala_Lumpur", 2),
-        ("th-bkk", "Thailand", "TH", "THB", "Asia/Bangkok", 3),
-        ("vn-hcm", "Vietnam", "VN", "VND", "Asia/Ho_Chi_Minh", 1),
-        ("id-jkt", "Indonesia", "ID", "IDR", "Asia/Jakarta", 4),
-        ("ph-mnl", "Philippines", "PH", "PHP", "Asia/Manila", 1),
-        ("sg-main", "Singapore", "SG", "SGD", "Asia/Singapore", 0),
-        ("mx-cdmx", "Mexico", "MX", "MXN", "America/Mexico_City", 2),
-        ("br-sp", "Brazil", "BR", "BRL", "America/Sao_Paulo", 2),
-        ("de-main", "Germany", "DE", "EUR", "Europe/Berlin", 0),
+        ("uk-main", "UK Flagship", "GB", "GBP", "Europe/London", 3, "stable"),
+        ("us-west", "US West", "US", "USD", "America/Los_Angeles", 5, "stable"),
+        ("us-east", "US East", "US", "USD", "America/New_York", 4, "growth"),
+        ("my-kl", "Malaysia", "MY", "MYR", "Asia/Kuala_Lumpur", 2, "growth"),
+        ("th-bkk", "Thailand", "TH", "THB", "Asia/Bangkok", 3, "stable"),
+        ("vn-hcm", "Vietnam", "VN", "VND", "Asia/Ho_Chi_Minh", 1, "cold_start"),
+        ("id-jkt", "Indonesia", "ID", "IDR", "Asia/Jakarta", 4, "growth"),
+        ("ph-mnl", "Philippines", "PH", "PHP", "Asia/Manila", 1, "cold_start"),
+        ("sg-main", "Singapore", "SG", "SGD", "Asia/Singapore", 0, "cold_start"),
+        ("mx-cdmx", "Mexico", "MX", "MXN", "America/Mexico_City", 2, "growth"),
+        ("br-sp", "Brazil", "BR", "BRL", "America/Sao_Paulo", 2, "growth"),
+        ("de-main", "Germany", "DE", "EUR", "Europe/Berlin", 0, "cold_start"),
     ];
 
     /// <summary>Most demo stores <see cref="Create"/> makes.</summary>
@@ -40,7 +43,7 @@ public static class DemoStores
             var round = i / Base.Length;
             var id = round == 0 ? b.Id : string.Create(CultureInfo.InvariantCulture, $"{b.Id}-{round + 1}");
             var name = round == 0 ? b.Name : string.Create(CultureInfo.InvariantCulture, $"{b.Name} {round + 1}");
-            stores.Add(new Store(id, name, b.Country, b.Currency, b.Zone, true, ["demo", "tier-" + b.Tier.ToString(CultureInfo.InvariantCulture)]));
+            stores.Add(new Store(id, name, b.Country, b.Currency, b.Zone, true, ["demo", "tier-" + b.Tier.ToString(CultureInfo.InvariantCulture)], Stage: b.Stage));
         }
 
         return stores;
