@@ -71,6 +71,9 @@ public static class PowerBiModelBuilder
             FromSemantic(naming, SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
             FromSemantic(naming, SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
             FromSemantic(naming, SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
+            FromSemantic(naming, SemanticTables.Creators, "达人", keys: ["creator_key"], shown: null),
+            FromSemantic(naming, SemanticTables.CreatorWeeks, "达人周评分", keys: [], shown: [.. SemanticTables.CreatorWeeks.Columns.Select(c => c.Name).Where(c => c is not ("creator_key" or "store_id" or "week_start"))]),
+            FromSemantic(naming, SemanticTables.LiveSessions, "直播场次评分", keys: [], shown: [.. SemanticTables.LiveSessions.Columns.Select(c => c.Name).Where(c => c is not ("store_id" or "date"))]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
@@ -93,6 +96,11 @@ public static class PowerBiModelBuilder
             new("fact_alerts", "store_id", "dim_store", "store_id"),
             new("fact_alerts", "date", "dim_date", "date"),
             new("kpi_thresholds", "store_id", "dim_store", "store_id"),
+            new("dim_creator", "store_id", "dim_store", "store_id"),
+            new("fact_creator_week", "creator_key", "dim_creator", "creator_key"),
+            new("fact_creator_week", "week_start", "dim_date", "date"),
+            new("fact_live_session", "store_id", "dim_store", "store_id"),
+            new("fact_live_session", "date", "dim_date", "date"),
         ];
         return new PowerBiModel(tables, relationships, Folders);
     }
