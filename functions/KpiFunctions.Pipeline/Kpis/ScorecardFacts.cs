@@ -67,16 +67,24 @@ public static class ScorecardFacts
             .String("reasons", x => x.Reasons, "Why figures are unknown, one clause each (\"commission: ...\"); null when all are known", required: false);
     }
 
-    /// <summary>The columns of a LIVE session's scorecard, added to <paramref name="table"/>.</summary>
-    public static CuratedTable<LiveSessionScore> LiveSessionColumns(CuratedTable<LiveSessionScore> table)
+    /// <summary>
+    /// The columns of a LIVE session's scorecard, added to <paramref name="table"/>; the semantic fact leaves out the
+    /// UTC start (<paramref name="withUtcStart"/> false), as the Power BI template loads no timestamps and start_local says when.
+    /// </summary>
+    public static CuratedTable<LiveSessionScore> LiveSessionColumns(CuratedTable<LiveSessionScore> table, bool withUtcStart = true)
     {
         ArgumentNullException.ThrowIfNull(table);
         var rules = LiveTierRules.Default;
-        return table
+        table
             .String("store_id", x => x.StoreId, "Store id")
             .Date("date", x => x.Date, "Store-local day the session started")
-            .String("session_id", x => x.SessionId, "Session id (joins live_sessions)")
-            .Timestamp("start_utc", x => x.StartUtc, "Start")
+            .String("session_id", x => x.SessionId, "Session id (joins live_sessions)");
+        if (withUtcStart)
+        {
+            table.Timestamp("start_utc", x => x.StartUtc, "Start");
+        }
+
+        return table
             .String("start_local", x => x.StartLocal, "Start in the store's time zone", "yyyy-MM-dd HH:mm")
             .Int32("duration_seconds", x => x.DurationSeconds, "Length of the stream", "seconds")
             .Int64("views", x => x.Views, "Room entries")

@@ -121,7 +121,7 @@ public static class SemanticTables
 
     /// <summary>fact_live_session: the LIVE session scorecard (from the compute step's kpi_live_session).</summary>
     public static CuratedTable<Core.Scorecards.LiveSessionScore> LiveSessions { get; } = ScorecardFacts.LiveSessionColumns(
-        new CuratedTable<Core.Scorecards.LiveSessionScore>("fact_live_session", "One row per LIVE session: GMV, GPM, average watch time, product click rate and a tier.", _ => throw new NotSupportedException("fact_live_session is written, not read back.")));
+        new CuratedTable<Core.Scorecards.LiveSessionScore>("fact_live_session", "One row per LIVE session: GMV, GPM, average watch time, product click rate and a tier.", _ => throw new NotSupportedException("fact_live_session is written, not read back.")), withUtcStart: false);
 
     /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else the catalog's).</summary>
     public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
