@@ -35,11 +35,11 @@ public sealed class ScorecardFactsTests(DemoRunFixture run) : IClassFixture<Demo
         var sessions = 0;
         foreach (var day in run.SecondRows)
         {
-            var live = await curated.ReadAsync(CuratedTables.LiveSessions, day.StoreId, day.Date);
+            var live = await curated.ReadAsync(CuratedTables.LiveSessions, day.StoreId, day.Date) ?? throw new InvalidOperationException($"{day.StoreId} {day.Date} has no live_sessions partition");
             var scores = await curated.ReadAsync(ScorecardFacts.LiveSessionScores, day.StoreId, day.Date);
 
             Assert.NotNull(scores);
-            Assert.Equal(live!.Select(s => s.SessionId).Order(StringComparer.Ordinal), scores.Select(s => s.SessionId).Order(StringComparer.Ordinal));
+            Assert.Equal(live.Select(s => s.SessionId).Order(StringComparer.Ordinal), scores.Select(s => s.SessionId).Order(StringComparer.Ordinal));
             Assert.Equal(day.Measures["live_gmv"] ?? 0m, scores.Sum(s => s.Gmv));
             Assert.All(scores, s =>
             {

@@ -71,7 +71,7 @@ public static class PowerBiModelBuilder
             FromSemantic(naming, SemanticTables.Targets, "目标", keys: [], shown: ["currency"]),
             FromSemantic(naming, SemanticTables.Alerts, "预警", keys: [], shown: ["kpi_id", "value", "baseline", "mad", "deviation", "severity", "reason"]),
             FromSemantic(naming, SemanticTables.Thresholds, "红黄绿阈值", keys: [], shown: ["kpi_id", "direction", "green", "amber", "source"]),
-            FromSemantic(naming, SemanticTables.Creators, "达人", keys: ["creator_key"], shown: null),
+            FromSemantic(naming, SemanticTables.Creators, "达人", keys: ["creator_key"], shown: [.. SemanticTables.Creators.Columns.Select(c => c.Name).Where(c => c != "store_id")]),
             FromSemantic(naming, SemanticTables.CreatorWeeks, "达人周评分", keys: [], shown: [.. SemanticTables.CreatorWeeks.Columns.Select(c => c.Name).Where(c => c is not ("creator_key" or "store_id" or "week_start"))]),
             FromSemantic(naming, SemanticTables.LiveSessions, "直播场次评分", keys: [], shown: [.. SemanticTables.LiveSessions.Columns.Select(c => c.Name).Where(c => c is not ("store_id" or "date"))]),
         };
