@@ -525,7 +525,10 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         return Ok(new JsonObject { [listName] = page, ["next_page_token"] = next, ["total_count"] = records.Count, ["latest_available_date"] = StoreCalendar.Format(latest) });
     }
 
-    /// <summary>A LIVE session as the 202509 list sends it: start and end as strings of Unix seconds.</summary>
+    /// <summary>
+    /// A LIVE session as the 202509 list sends it: start and end as strings of Unix seconds; product clicks and the
+    /// click-through rate (clicks per view, a decimal string) in interaction_performance.
+    /// </summary>
     private static JsonObject LiveJson(ShopState shop, LiveSession l) => new()
     {
         ["id"] = l.SessionId,
@@ -539,6 +542,8 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
             ["views"] = l.Views,
             ["viewers"] = l.Viewers,
             ["avg_viewing_duration"] = l.Viewers == 0 ? "0" : ((decimal)l.WatchSeconds / l.Viewers).ToString(CultureInfo.InvariantCulture),
+            ["product_clicks"] = l.ProductClicks,
+            ["click_through_rate"] = l.ProductClicks is { } clicks && l.Views > 0 ? ((decimal)clicks / l.Views).ToString("0.0000", CultureInfo.InvariantCulture) : null,
         },
     };
 

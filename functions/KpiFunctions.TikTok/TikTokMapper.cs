@@ -369,7 +369,8 @@ public sealed class TikTokMapper
 
     /// <summary>
     /// A LIVE session (202509 list): times are strings of Unix seconds; watch time is the average viewing duration
-    /// (seconds per viewer, as a decimal string) times the viewers, rounded to whole seconds.
+    /// (seconds per viewer, as a decimal string) times the viewers, rounded to whole seconds; product clicks are
+    /// <c>interaction_performance.product_clicks</c>, null when the answer leaves it out.
     /// </summary>
     public (LiveSession? Session, RejectedRecord? Rejected) MapLive(JsonElement json, int position)
     {
@@ -407,6 +408,8 @@ public sealed class TikTokMapper
         var views = interaction?.Count("views") ?? 0;
         var viewers = interaction?.Count("viewers") ?? 0;
         var average = interaction?.Money("avg_viewing_duration") ?? 0;
+        // Absent (an older answer, or a field TikTok leaves out) is unknown, not zero: the click rate is then unknown.
+        var productClicks = interaction?.OptionalCount("product_clicks", "interaction_performance.product_clicks");
         if (start > _time.GetUtcNow() + FutureTolerance)
         {
             r.Problem($"start_time {start:O} is in the future");
@@ -417,8 +420,12 @@ public sealed class TikTokMapper
             return (null, Reject("live_sessions", id, position, r, json));
         }
 
-        return (new LiveSession(_store.Id, id!, start!.Value, (int)(end!.Value - start.Value).TotalSeconds, views, viewers,
-            (long)decimal.Round(average * viewers, MidpointRounding.AwayFromZero), gmv, currency), null);
+        var session = new LiveSession(_store.Id, id!, start!.Value, (int)(end!.Value - start.Value).TotalSeconds, views, viewers,
+            (long)decimal.Round(average * viewers, MidpointRounding.AwayFromZero), gmv, currency)
+        {
+            ProductClicks = productClicks,
+        };
+        return (session, null);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var manifest = (await Publisher().CurrentAsync())!;
         var rows = await new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default).QueryAsync(From, To);
 
-        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "kpi_thresholds", "fact_alerts", "dim_role", "role_kpi", "dim_stage", "stage_kpi"], manifest.Tables.Select(t => t.Name));
+        Assert.Equal(["dim_store", "dim_date", "dim_product", "fact_store_day", "fact_product_day", "fact_store_week", "fact_targets", "kpi_thresholds", "fact_alerts", "dim_role", "role_kpi", "dim_stage", "stage_kpi", "dim_creator", "fact_creator_week", "fact_live_session"], manifest.Tables.Select(t => t.Name));
         // dim_date: the whole of October and November, the months of the four days (and of their weeks and targets).
         Assert.Equal((3, 31 + 30, 12), (Table(manifest, "dim_store").Rows, Table(manifest, "dim_date").Rows, Table(manifest, "fact_store_day").Rows));
         Assert.Equal(["month=2026-10", "month=2026-11"], Table(manifest, "fact_store_day").Files.Select(f => f.Part));

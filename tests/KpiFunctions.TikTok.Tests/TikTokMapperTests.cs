@@ -343,5 +343,28 @@ public sealed class TikTokMapperTests
         Assert.Contains("performance.ratings is missing or not a list", notList!.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_live_session_reads_its_product_clicks_and_a_session_without_them_has_them_unknown()
+    {
+        // 20:00 to 21:00 UTC on 20 November; 90 s average over 1,500 viewers = 135,000 s watched.
+        var (session, rejected) = _mapper.MapLive(Json("""
+            {"id":"l1","start_time":"1795204800","end_time":"1795208400","sales_performance":{"gmv":{"amount":"250.00","currency":"GBP"}},
+             "interaction_performance":{"views":2000,"viewers":1500,"avg_viewing_duration":"90","product_clicks":200,"click_through_rate":"0.1000"}}
+            """), 0);
+        var (older, _) = _mapper.MapLive(Json("""
+            {"id":"l2","start_time":"1795204800","end_time":"1795208400","sales_performance":{"gmv":{"amount":"10.00","currency":"GBP"}},
+             "interaction_performance":{"views":100,"viewers":80,"avg_viewing_duration":"30"}}
+            """), 1);
+        var (_, bad) = _mapper.MapLive(Json("""
+            {"id":"l3","start_time":"1795204800","end_time":"1795208400","sales_performance":{"gmv":{"amount":"10.00","currency":"GBP"}},
+             "interaction_performance":{"views":100,"viewers":80,"avg_viewing_duration":"30","product_clicks":"many"}}
+            """), 2);
+
+        Assert.Null(rejected);
+        Assert.Equal((3600, 2000L, 1500L, 135_000L, 250.00m, (long?)200), (session!.DurationSeconds, session.Views, session.Viewers, session.WatchSeconds, session.Gmv, session.ProductClicks));
+        Assert.Null(older!.ProductClicks);
+        Assert.Contains("interaction_performance.product_clicks 'many' is not a whole non-negative number", bad!.Reason, StringComparison.Ordinal);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

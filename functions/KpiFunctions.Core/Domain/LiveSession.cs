@@ -19,4 +19,8 @@ public sealed record LiveSession(
     long Viewers,
     long WatchSeconds,
     decimal Gmv,
-    string Currency);
+    string Currency)
+{
+    /// <summary>Clicks on the products shown in the session (TikTok: <c>interaction_performance.product_clicks</c>); null when the source does not give them.</summary>
+    public long? ProductClicks { get; init; }
+}

@@ -35,6 +35,8 @@ public static class CuratedReference
         }
 
         sb.Append('\n');
+        Add(sb, Kpis.ScorecardFacts.CreatorWeeks.Name, Kpis.ScorecardFacts.CreatorWeeks.Description + " Path: `curated/kpi_creator_week/date=<Monday>/store=<id>/part-00000.parquet`; written by the compute step.", Kpis.ScorecardFacts.CreatorWeeks.Columns);
+        Add(sb, Kpis.ScorecardFacts.LiveSessionScores.Name, Kpis.ScorecardFacts.LiveSessionScores.Description + " Written by the compute step.", Kpis.ScorecardFacts.LiveSessionScores.Columns);
         return sb.ToString();
     }
 

@@ -133,7 +133,10 @@ public static class CuratedTables
     /// <summary>LIVE sessions.</summary>
     public static CuratedTable<LiveSession> LiveSessions { get; } = new CuratedTable<LiveSession>(Datasets.LiveSessions, "One row per LIVE session started on the day.", r => new LiveSession(
             r.String("store_id"), r.String("session_id"), r.Value<DateTimeOffset>("start_utc"), r.Value<int>("duration_seconds"), r.Value<long>("views"),
-            r.Value<long>("viewers"), r.Value<long>("watch_seconds"), r.Value<decimal>("gmv"), r.String("currency")))
+            r.Value<long>("viewers"), r.Value<long>("watch_seconds"), r.Value<decimal>("gmv"), r.String("currency"))
+    {
+        ProductClicks = r.Added<long>("product_clicks"),
+    })
         .String("store_id", x => x.StoreId, "Store id")
         .String("session_id", x => x.SessionId, "Session id")
         .Timestamp("start_utc", x => x.StartUtc, "Start")
@@ -142,7 +145,8 @@ public static class CuratedTables
         .Int64("viewers", x => x.Viewers, "Unique viewers")
         .Int64("watch_seconds", x => x.WatchSeconds, "Seconds watched by all viewers", "seconds")
         .Decimal("gmv", x => x.Gmv, "GMV TikTok attributes to the session (the live_gmv measure sums it)", Money)
-        .String("currency", x => x.Currency, "Currency", "ISO 4217");
+        .String("currency", x => x.Currency, "Currency", "ISO 4217")
+        .OptionalInt64("product_clicks", x => x.ProductClicks, "Clicks on the products shown in the session (TikTok: interaction_performance.product_clicks); null when the source does not give them (or the file predates the column)");
 
     /// <summary>Daily video figures.</summary>
     public static CuratedTable<VideoDaily> Videos { get; } = new CuratedTable<VideoDaily>(Datasets.Videos, "One row per video with figures for the day.", r => new VideoDaily(

@@ -136,6 +136,9 @@ public static class PbipTemplate
             new($"{page}_table_stores", "tableEx", title, 10, y, 1260, height, [("Values", [store, country, .. fields])], colours);
         ReportVisual Trend(string page, string name, string title, int x, int y, int width, params ReportField[] measures) =>
             new($"{page}_trend_{name}", "lineChart", title, x, y, width, 250, [("Category", [date]), ("Y", measures)]);
+        // A fact column as the model names it: one spelled like a KPI label gets _value (PowerBiModelBuilder's naming).
+        ReportField FC(string table, string column) =>
+            C(table, catalog.Kpis.Any(k => string.Equals(k.LabelEn, column, StringComparison.OrdinalIgnoreCase)) ? column + "_value" : column);
         Dictionary<string, string> Colours(params string[] ids) =>
             ids.Where(id => catalog.Kpis.Single(k => k.Id == id).Thresholds is not null).ToDictionary(K, id => K(id) + " colour", StringComparer.Ordinal);
 
@@ -215,6 +218,28 @@ public static class PbipTemplate
                 new("weekly_review_trend", "clusteredColumnChart", "GMV by week", 10, 500, 1260, 210, [("Category", [week]), ("Y", [KM("gmv"), M("GMV target")])]),
             ]),
             RolesPage(catalog, Slicers("roles"), store, Colours),
+            new("creators_live", "Creators & LIVE",
+            [
+                Slicer("creators_live", "week", week, "Week (Monday)", 10), Slicer("creators_live", "country", country, "Country", 260), Slicer("creators_live", "store", store, "Store", 510),
+                new("creators_live_table_creators", "tableEx", "Creators by week: GMV, commission, refunds and tier (达人周评分)", 10, 90, 1260, 300,
+                [
+                    ("Values",
+                    [
+                        store, C("dim_creator", "creator_id"), FC("fact_creator_week", "tier_label"), FC("fact_creator_week", "gmv"), FC("fact_creator_week", "gmv_rpt"),
+                        FC("fact_creator_week", "orders"), FC("fact_creator_week", "commission_pct"), FC("fact_creator_week", "refund_rate_pct"),
+                        FC("fact_creator_week", "gmv_share_pct"), FC("fact_creator_week", "content_types"), FC("fact_creator_week", "reasons"),
+                    ]),
+                ]),
+                new("creators_live_table_live", "tableEx", "LIVE sessions: GMV, GPM, watch time, click rate and tier (直播场次评分)", 10, 400, 1260, 310,
+                [
+                    ("Values",
+                    [
+                        store, FC("fact_live_session", "start_local"), FC("fact_live_session", "session_id"), FC("fact_live_session", "tier_label"), FC("fact_live_session", "gmv"),
+                        FC("fact_live_session", "gpm"), FC("fact_live_session", "gpm_rpt"), FC("fact_live_session", "viewers"), FC("fact_live_session", "avg_watch_seconds"),
+                        FC("fact_live_session", "click_rate_pct"), FC("fact_live_session", "reasons"),
+                    ]),
+                ]),
+            ]),
         ];
     }
 

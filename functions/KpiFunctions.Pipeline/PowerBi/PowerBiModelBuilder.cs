@@ -76,6 +76,9 @@ public static class PowerBiModelBuilder
             FromSemantic(naming, SemanticTables.RoleKpis, "岗位指标", keys: [], shown: ["kpi_id", "kpi_en", "weight", "position"]),
             FromSemantic(naming, SemanticTables.Stages, "店铺阶段", keys: ["stage_id"], shown: null),
             FromSemantic(naming, SemanticTables.StageKpis, "阶段指标", keys: [], shown: ["kpi_id", "kpi_en", "direction", "target", "green", "amber", "focus"]),
+            FromSemantic(naming, SemanticTables.Creators, "达人", keys: ["creator_key"], shown: [.. SemanticTables.Creators.Columns.Select(c => c.Name).Where(c => c != "store_id")]),
+            FromSemantic(naming, SemanticTables.CreatorWeeks, "达人周评分", keys: [], shown: [.. SemanticTables.CreatorWeeks.Columns.Select(c => c.Name).Where(c => c is not ("creator_key" or "store_id" or "week_start"))]),
+            FromSemantic(naming, SemanticTables.LiveSessions, "直播场次评分", keys: [], shown: [.. SemanticTables.LiveSessions.Columns.Select(c => c.Name).Where(c => c is not ("store_id" or "date"))]),
         };
         tables.Add(new ModelTable(MeasureTable, "Every KPI of the catalog as a measure, with time intelligence, targets, RAG colours and alerts. Money is in the reporting currency.", "指标",
             [new ModelColumn("Placeholder", "int64", "Empty: the table only holds measures.", Hidden: true)],
@@ -101,6 +104,11 @@ public static class PowerBiModelBuilder
             new("role_kpi", "role_id", "dim_role", "role_id"),
             new("stage_kpi", "stage_id", "dim_stage", "stage_id"),
             new("dim_store", "stage", "dim_stage", "stage_id"),
+            new("dim_creator", "store_id", "dim_store", "store_id"),
+            new("fact_creator_week", "creator_key", "dim_creator", "creator_key"),
+            new("fact_creator_week", "week_start", "dim_date", "date"),
+            new("fact_live_session", "store_id", "dim_store", "store_id"),
+            new("fact_live_session", "date", "dim_date", "date"),
         ];
         return new PowerBiModel(tables, relationships, Folders);
     }

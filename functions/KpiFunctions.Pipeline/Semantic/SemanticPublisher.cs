@@ -111,6 +111,19 @@ public sealed class SemanticPublisher
             rows.Select(r => (r.StoreId, DetailFacts.WeekStart(r.Date))).Distinct(),
             rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
+        var creators = new List<Core.Domain.Creator>();
+        foreach (var store in stores.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            creators.AddRange((await curated.ReadReferenceAsync(CuratedTables.Creators, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(c => c.CreatorId, StringComparer.Ordinal));
+        }
+
+        var creatorWeeks = await MonthPartsAsync(ScorecardFacts.CreatorWeeks, SemanticTables.CreatorWeeks.Name, previous, previousWritten,
+            rows.Select(r => (r.StoreId, DetailFacts.WeekStart(r.Date))).Distinct(),
+            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ThenBy(w => w.Rank), cancellationToken).ConfigureAwait(false);
+        var liveSessions = await MonthPartsAsync(ScorecardFacts.LiveSessionScores, SemanticTables.LiveSessions.Name, previous, previousWritten,
+            rows.Select(r => (r.StoreId, r.Date)).Distinct(),
+            rs => rs.OrderBy(l => l.Date).ThenBy(l => l.StoreId, StringComparer.Ordinal).ThenBy(l => l.StartUtc).ThenBy(l => l.SessionId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
         var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
@@ -133,6 +146,9 @@ public sealed class SemanticPublisher
             await writer.WriteAsync(SemanticTables.RoleKpis, [(null, SemanticRoles.RoleKpis(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Stages, [(null, SemanticRoles.Stages(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StageKpis, [(null, SemanticRoles.StageKpis(_catalog))]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.Creators, [(null, creators)]).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.CreatorWeeks, creatorWeeks).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.LiveSessions, liveSessions).ConfigureAwait(false),
         };
 
         var manifest = new SemanticManifest(

@@ -107,6 +107,24 @@ public static partial class SemanticTables
     public static CuratedTable<StoreWeekRow> StoreWeeks { get; } = DetailFacts.StoreWeekColumns(
         new CuratedTable<StoreWeekRow>("fact_store_week", "One row per store and ISO week: unique GMV buyers over the week's days with a KPI row.", _ => throw new NotSupportedException("fact_store_week is written, not read back.")));
 
+    /// <summary>dim_creator: every store's affiliate creators (from curated/creators), the creator scorecard's dimension.</summary>
+    public static CuratedTable<Core.Domain.Creator> Creators { get; } = new CuratedTable<Core.Domain.Creator>("dim_creator", "One row per store and affiliate creator with a curated order.", _ => throw new NotSupportedException("dim_creator is written, not read back."))
+        .String("creator_key", x => CreatorKey(x.StoreId, x.CreatorId), "Store id and creator id joined by '|': the key fact_creator_week relates on")
+        .String("store_id", x => x.StoreId, "Store id")
+        .String("creator_id", x => x.CreatorId, "The creator as orders name it (TikTok: the public username)")
+        .String("content_types", x => x.ContentTypes, "Content the creator's orders came through (LIVE, VIDEO, SHOWCASE), sorted, comma-separated; empty when unknown", "list")
+        .Date("first_order_date", x => x.FirstOrderDate, "First store-local day with a curated order of the creator")
+        .Date("last_order_date", x => x.LastOrderDate, "Last store-local day with a curated order of the creator");
+
+    /// <summary>fact_creator_week: the creator scorecard per store and ISO week (from the compute step's kpi_creator_week), with dim_creator's key.</summary>
+    public static CuratedTable<Core.Scorecards.CreatorWeekScore> CreatorWeeks { get; } = ScorecardFacts.CreatorWeekColumns(
+        new CuratedTable<Core.Scorecards.CreatorWeekScore>("fact_creator_week", "One row per store, ISO week and creator with an affiliate order placed that week: GMV, commission, refunds and a tier.", _ => throw new NotSupportedException("fact_creator_week is written, not read back."))
+            .String("creator_key", x => CreatorKey(x.StoreId, x.CreatorId), "Store id and creator id joined by '|' (dim_creator's key)"));
+
+    /// <summary>fact_live_session: the LIVE session scorecard (from the compute step's kpi_live_session).</summary>
+    public static CuratedTable<Core.Scorecards.LiveSessionScore> LiveSessions { get; } = ScorecardFacts.LiveSessionColumns(
+        new CuratedTable<Core.Scorecards.LiveSessionScore>("fact_live_session", "One row per LIVE session: GMV, GPM, average watch time, product click rate and a tier.", _ => throw new NotSupportedException("fact_live_session is written, not read back.")), withUtcStart: false);
+
     /// <summary>kpi_thresholds: the RAG thresholds each store is judged by (its own where it has some, else its stage's, else the catalog's).</summary>
     public static CuratedTable<SemanticThreshold> Thresholds { get; } = new CuratedTable<SemanticThreshold>("kpi_thresholds", "One row per store and KPI with RAG thresholds: those in force there, the store's own, its stage's or the catalog's.", _ => throw new NotSupportedException("kpi_thresholds is written, not read back."))
         .String("store_id", t => t.StoreId, "Store id")
@@ -157,6 +175,9 @@ public static partial class SemanticTables
 
         return table;
     }
+
+    /// <summary>dim_creator's key: store id and creator id joined by '|'.</summary>
+    public static string CreatorKey(string storeId, string creatorId) => storeId + "|" + creatorId;
 
     private static decimal? Reporting(KpiDailyRow row, string measure) =>
         row.Measures.GetValueOrDefault(measure) is { } value && row.FxRate is { } rate ? KpiDailyRepository.Round(value * rate) : null;

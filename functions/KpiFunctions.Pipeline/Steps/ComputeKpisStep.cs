@@ -7,6 +7,7 @@ using KpiFunctions.Core.Domain;
 using KpiFunctions.Core.Engine;
 using KpiFunctions.Core.Fx;
 using KpiFunctions.Core.Measures;
+using KpiFunctions.Core.Scorecards;
 using KpiFunctions.Pipeline.Curated;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Reference;
@@ -56,7 +57,9 @@ public sealed class ComputeKpisStep
         }
 
         DateOnly FromFor(Store store) => request.EarlierFrom.TryGetValue(store.Id, out var earlier) && earlier < request.From ? earlier : request.From;
-        var historyFrom = StoreCalendar.MonthStart(stores.Select(FromFor).Append(request.From).Min());
+        var earliest = stores.Select(FromFor).Append(request.From).Min();
+        // FX rates from the Monday of the first week too: creator weeks convert each order at its day's rate.
+        var historyFrom = StoreCalendar.MonthStart(earliest) < DetailFacts.WeekStart(earliest) ? StoreCalendar.MonthStart(earliest) : DetailFacts.WeekStart(earliest);
         var monthEnd = StoreCalendar.MonthStart(request.To).AddMonths(1).AddDays(-1);
         var fx = await new FxRateRepository(_storage.Tables).LoadAsync(
             _options.ReportingCurrency, stores.Select(s => s.Currency), historyFrom, monthEnd, _options.FxMaxCarryForwardDays, cancellationToken).ConfigureAwait(false);
@@ -68,7 +71,8 @@ public sealed class ComputeKpisStep
         {
             var last = await LastFetchedDayAsync(store, request.To, monthEnd, ct).ConfigureAwait(false);
             var ordersByDay = new Dictionary<DateOnly, IReadOnlyList<Order>>();
-            var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, ct).ConfigureAwait(false);
+            var scoring = new ScoringInputs();
+            var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, scoring, ct).ConfigureAwait(false);
             foreach (var day in history.Where(h => h.Date >= FromFor(store)))
             {
                 if (day.MissingReason is not null)
@@ -83,9 +87,10 @@ public sealed class ComputeKpisStep
 
                 rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
                 await _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate), ct).ConfigureAwait(false);
+                await WriteLiveScoresAsync(store, day, scoring, ct).ConfigureAwait(false);
             }
 
-            await WriteWeeksAsync(store, FromFor(store), last, history, ct).ConfigureAwait(false);
+            await WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct).ConfigureAwait(false);
 
             progress?.Report(store.Id);
         }).ConfigureAwait(false);
@@ -108,14 +113,19 @@ public sealed class ComputeKpisStep
     /// curated orders). Days fetched but never computed (the month-to-date history before a first window) do not count,
     /// so a week row covers exactly the days fact_store_day holds for it. A week left with no such day loses its row.
     /// </summary>
-    private async Task WriteWeeksAsync(Store store, DateOnly from, DateOnly to, IReadOnlyList<StoreDayMeasures> history, CancellationToken ct)
+    private async Task WriteWeeksAsync(
+        Store store, DateOnly from, DateOnly to, IReadOnlyList<StoreDayMeasures> history, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay, ScoringInputs scoring, FxRateBook fx, CancellationToken ct)
     {
         var loaded = history.Where(h => h.MissingReason is null).ToDictionary(h => h.Date, h => h.BuyerHashes);
         var firstWeek = DetailFacts.WeekStart(from);
         var stored = await new KpiDailyRepository(_storage.Tables, _catalog).DatesAsync(firstWeek, DetailFacts.WeekStart(to).AddDays(6), store.Id, ct).ConfigureAwait(false);
+        var refunds = await RefundsAsync(store, firstWeek, to, scoring, ct).ConfigureAwait(false);
+        var creators = (await _curated.ReadReferenceAsync(CuratedTables.Creators, store.Id, ct).ConfigureAwait(false) ?? [])
+            .ToDictionary(c => c.CreatorId, c => c.ContentTypes, StringComparer.Ordinal);
         for (var week = firstWeek; week <= to; week = week.AddDays(7))
         {
             var buyers = new Dictionary<DateOnly, IReadOnlySet<string>>();
+            var weekOrders = new Dictionary<DateOnly, IReadOnlyList<Order>>();
             for (var d = week; d < week.AddDays(7); d = d.AddDays(1))
             {
                 var computed = d >= from && d <= to && loaded.ContainsKey(d);
@@ -127,22 +137,68 @@ public sealed class ComputeKpisStep
                 if (loaded.TryGetValue(d, out var hashes))
                 {
                     buyers[d] = hashes;
+                    weekOrders[d] = ordersByDay[d];
                 }
                 else if (await _curated.ReadAsync(CuratedTables.Orders, store.Id, d, ct).ConfigureAwait(false) is { } orders)
                 {
                     buyers[d] = orders.Where(o => o.CountsAsGmv).Select(o => o.BuyerIdHash).ToHashSet(StringComparer.Ordinal);
+                    weekOrders[d] = orders;
                 }
             }
 
             if (DetailFacts.StoreWeek(store.Id, week, buyers) is { } row)
             {
                 await _curated.WriteAsync(DetailFacts.StoreWeeks, store.Id, week, [row], ct).ConfigureAwait(false);
+                // The creators' week covers the same days as the store's, so its GMV adds up to the days' affiliate_gmv.
+                await _curated.WriteAsync(ScorecardFacts.CreatorWeeks, store.Id, week, Scorecard.CreatorWeek(
+                    store.Id, store.Currency, _options.ReportingCurrency, week, weekOrders, refunds, to, creators, d => fx.Lookup(store.Currency, d).Rate), ct).ConfigureAwait(false);
             }
             else
             {
                 await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(DetailFacts.StoreWeekDataset, store.Id, week), ct).ConfigureAwait(false);
+                await _storage.Blobs.DeleteIfExistsAsync(CuratedStore.PartitionPath(ScorecardFacts.CreatorWeekDataset, store.Id, week), ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The refunds completed from <paramref name="from"/> to <paramref name="to"/>: those of the days loaded already and
+    /// the curated ones of the days before them (a week's Monday can fall before the month the history starts in). A
+    /// day without a refunds partition was not fetched and adds none.
+    /// </summary>
+    private async Task<IReadOnlyList<Refund>> RefundsAsync(Store store, DateOnly from, DateOnly to, ScoringInputs scoring, CancellationToken ct)
+    {
+        var refunds = new List<Refund>();
+        for (var d = from; d <= to; d = d.AddDays(1))
+        {
+            if (scoring.Refunds.TryGetValue(d, out var loaded))
+            {
+                refunds.AddRange(loaded);
+            }
+            else if (await _curated.ReadAsync(CuratedTables.Refunds, store.Id, d, ct).ConfigureAwait(false) is { } read)
+            {
+                refunds.AddRange(read);
+            }
+        }
+
+        return refunds;
+    }
+
+    /// <summary>
+    /// The scorecards of the day's LIVE sessions; a day whose sessions were not fetched has none (its partition is
+    /// removed, as live_gmv is unknown that day with the reason).
+    /// </summary>
+    private async Task WriteLiveScoresAsync(Store store, StoreDayMeasures day, ScoringInputs scoring, CancellationToken ct)
+    {
+        var path = CuratedStore.PartitionPath(ScorecardFacts.LiveSessionDataset, store.Id, day.Date);
+        if (!scoring.Live.TryGetValue(day.Date, out var sessions))
+        {
+            await _storage.Blobs.DeleteIfExistsAsync(path, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await _curated.WriteAsync(ScorecardFacts.LiveSessionScores, store.Id, day.Date, Scorecard.LiveSessions(
+            store.Id, store.Currency, _options.ReportingCurrency, StoreCalendar.ResolveZone(store.TimeZone), day.Date, sessions, day.Fx.Rate), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -233,7 +289,8 @@ public sealed class ComputeKpisStep
         };
     }
 
-    private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(Store store, DateOnly from, DateOnly to, FxRateBook fx, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoreDayMeasures>> LoadStoreDaysAsync(
+        Store store, DateOnly from, DateOnly to, FxRateBook fx, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay, ScoringInputs scoring, CancellationToken cancellationToken)
     {
         var costs = await _curated.ReadReferenceAsync(CuratedTables.ProductCosts, store.Id, cancellationToken).ConfigureAwait(false) ?? [];
         var targets = new TargetRepository(_storage.Tables);
@@ -253,6 +310,11 @@ public sealed class ComputeKpisStep
             if (data is not null)
             {
                 ordersByDay[date] = data.Orders;
+                scoring.Refunds[date] = data.Refunds;
+                if (!data.NotFetched.ContainsKey(Datasets.LiveSessions))
+                {
+                    scoring.Live[date] = data.LiveSessions;
+                }
             }
 
             days.Add(data is null
@@ -355,5 +417,13 @@ public sealed class ComputeKpisStep
         var reason = string.Create(CultureInfo.InvariantCulture,
             $"store {store.Id} on {date:yyyy-MM-dd} has not been fetched; run a backfill that covers it (kpi run --from {date:yyyy-MM-dd})");
         return StoreDayMeasures.Missing(store.Id, store.Country, store.Currency, date, reason);
+    }
+
+    /// <summary>What the scorecards need of the loaded days besides their orders: refunds and the LIVE sessions fetched.</summary>
+    private sealed class ScoringInputs
+    {
+        public Dictionary<DateOnly, IReadOnlyList<Refund>> Refunds { get; } = [];
+
+        public Dictionary<DateOnly, IReadOnlyList<LiveSession>> Live { get; } = [];
     }
 }

@@ -54,6 +54,20 @@ public sealed partial class SyntheticWorld
         return live;
     }
 
+    /// <summary>
+    /// Each session's product clicks: 2 % to 12 % of its views. Drawn from a stream of its own (10), so no figure the
+    /// world made before moves.
+    /// </summary>
+    private static List<LiveSession> WithProductClicks(List<LiveSession> sessions, Random rng)
+    {
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            sessions[i] = sessions[i] with { ProductClicks = (long)(sessions[i].Views * (0.02 + (rng.NextDouble() * 0.10))) };
+        }
+
+        return sessions;
+    }
+
     private static TrafficDaily? GenerateTraffic(StoreProfile p, DateOnly date, Random rng, StoreDayTruth truth)
     {
         var missing = rng.NextDouble() < MissingDailyShare;

@@ -116,7 +116,7 @@ public sealed partial class SyntheticWorld
             // Cancellations draw from a stream of their own, so adding them moved no other draw of the day.
             var cancellations = new List<Cancellation>();
             var orders = GenerateOrders(profile, date, rng, startUtc, endUtc, sessions.Count > 0, truth, StableRandom.For(_seed, profile.Key, date.DayNumber, 7), cancellations);
-            var live = FinishLive(profile, sessions, truth);
+            var live = WithProductClicks(FinishLive(profile, sessions, truth), StableRandom.For(_seed, profile.Key, date.DayNumber, 10));
             var traffic = GenerateTraffic(profile, date, rng, truth);
             var videos = GenerateVideos(profile, date, rng, truth);
             var ads = GenerateAds(profile, date, rng, truth);

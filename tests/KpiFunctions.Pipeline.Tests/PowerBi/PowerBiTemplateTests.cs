@@ -380,7 +380,7 @@ public sealed partial class PowerBiTemplateTests
         var pageNames = pages.Select(p => p.Json.GetProperty("name").GetString()!).ToList();
         Assert.Equal(pageNames.Order(StringComparer.Ordinal), pagesMeta.GetProperty("pageOrder").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
         Assert.Contains(pagesMeta.GetProperty("activePageName").GetString(), pageNames);
-        Assert.Equal(["Overview", "Store comparison", "Funnel", "Content", "Service and health", "Alerts", "Weekly review", "Roles"],
+        Assert.Equal(["Overview", "Store comparison", "Funnel", "Content", "Service and health", "Alerts", "Weekly review", "Roles", "Creators & LIVE"],
             pagesMeta.GetProperty("pageOrder").EnumerateArray().Select(n => pages.Single(p => p.Json.GetProperty("name").GetString() == n.GetString()).Json.GetProperty("displayName").GetString()));
 
         var reportJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "definition", "report.json"))).RootElement;
