@@ -93,6 +93,7 @@ var tables = [
   'KpiTargets'
   'KpiFxRates'
   'KpiAlerts'
+  'KpiChanges'
 ]
 
 // The secrets live in Key Vault under these names; the app settings refer to them.

@@ -21,6 +21,9 @@ public static class TableNames
     /// <summary>KPI alerts: partition = store-local date, row = store id | KPI id.</summary>
     public const string Alerts = "KpiAlerts";
 
+    /// <summary>Change marks per dataset and month (<see cref="MonthChanges"/>): partition = dataset, row = yyyy-MM.</summary>
+    public const string Changes = "KpiChanges";
+
     /// <summary>Every table, for creation at start-up.</summary>
-    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts];
+    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts, Changes];
 }
