@@ -106,7 +106,7 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 //   optional: KPI_STORAGE__blobServiceUri, KPI_STORAGE__serviceUri, KPI_STORAGE__tableServiceUri (endpoints other than the account's defaults)
 //   optional: KPI_STORAGE__clientId (a user-assigned identity instead of the system-assigned one)
 //   optional: KPI_DATA_DIR, KPI_TIKTOK_SECRETS_DIR (local folders; here tokens are in Key Vault)
-//   optional: KPI_SEMANTIC_RETENTION_DAYS (7), KPI_ALERT_RETENTION_DAYS (400)
+//   optional: KPI_SEMANTIC_RETENTION_DAYS (7), KPI_ALERT_RETENTION_DAYS (400), KPI_BACKFILL_CHUNK_DAYS (31)
 //   optional: KPI_POWERBI_WORKSPACE_ID, KPI_POWERBI_DATASET_ID (a Power BI model to refresh after each publish), KPI_POWERBI_API_URL (https://api.powerbi.com)
 //   optional: KPI_FX_MAX_CARRY_DAYS (7), KPI_RESPONSE_WINDOWS (24 h everywhere), KPI_RECONCILE_TOLERANCE_PCT (0.5)
 //   optional: KPI_MAX_ATTEMPTS (3), KPI_RETRY_FIRST_SECONDS (30), KPI_RETRY_BACKOFF (2) (a store's fetch retry policy)

@@ -8,4 +8,11 @@ namespace KpiFunctions.Orchestration;
 /// <param name="StoreIds">Stores, in the order they are fanned out.</param>
 /// <param name="Retry">How a store's fetch is retried.</param>
 /// <param name="RefreshPowerBi">True when a Power BI refresh is configured, to be asked for after each publish.</param>
-public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly FetchFrom, IReadOnlyList<string> StoreIds, FetchRetry Retry, bool RefreshPowerBi);
+public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly FetchFrom, IReadOnlyList<string> StoreIds, FetchRetry Retry, bool RefreshPowerBi)
+{
+    /// <summary>
+    /// The window in date order, in chunks each fetched and computed whole before the next (so a run's memory is one
+    /// chunk's); empty for the whole window as one chunk.
+    /// </summary>
+    public IReadOnlyList<RunChunk> Chunks { get; init; } = [];
+}

@@ -119,6 +119,7 @@ public sealed partial class KpiCliTests : IDisposable
     [InlineData("KPI_RETRY_BACKOFF", "0.5", "retry back-off 0.5 (KPI_RETRY_BACKOFF, a factor) must be 1-10")]
     [InlineData("KPI_LOOKBACK_DAYS", "three", "KPI_LOOKBACK_DAYS='three' is not a whole number; write one such as 3, or leave it unset for 3.")]
     [InlineData("KPI_ALERT_RETENTION_DAYS", "3", "alert retention of 3 days (KPI_ALERT_RETENTION_DAYS) must be 7-3650")]
+    [InlineData("KPI_BACKFILL_CHUNK_DAYS", "0", "backfill chunk of 0 days (KPI_BACKFILL_CHUNK_DAYS) must be 1-400")]
     public async Task A_pipeline_setting_out_of_range_or_malformed_exits_2_naming_the_setting(string name, string value, string message)
     {
         var (code, output) = await CliRunner.RunWithEnvironmentAsync(new Dictionary<string, string> { [name] = value }, "run", "--demo", "--stores", "1", "--days", "1", "--data-dir", _dir.Path);

@@ -73,7 +73,10 @@ public sealed class RunActivities : IRunActivities
         await _history.SaveAsync(new RunHeader(request.RunId, RunStatus.Running, from, to, fetchFrom, _source.Name, [.. stores.Select(s => s.Id)], created, now, null, Owner), cancellationToken).ConfigureAwait(false);
         Progress?.Report(new PipelineProgress(PipelineStage.Started, null, 0, stores.Count, request.RunId));
         return new RunPlan(request.RunId, from, to, fetchFrom, [.. stores.Select(s => s.Id)],
-            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null);
+            new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null)
+        {
+            Chunks = RunPlanner.Chunks(fetchFrom, from, to, _options.BackfillChunkDays),
+        };
     }
 
     /// <inheritdoc />

@@ -63,6 +63,30 @@ public static class RunPlanner
     }
 
     /// <summary>
+    /// The window <paramref name="from"/>..<paramref name="to"/> in chunks of <paramref name="chunkDays"/> days, in date
+    /// order; the first also fetches from <paramref name="fetchFrom"/> (the month-to-date history before the window).
+    /// A later chunk's month-to-date and week figures read the days before it from storage, where the chunks before
+    /// put them.
+    /// </summary>
+    public static IReadOnlyList<RunChunk> Chunks(DateOnly fetchFrom, DateOnly from, DateOnly to, int chunkDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkDays, 1);
+        if (from > to || fetchFrom > from)
+        {
+            throw new ArgumentException($"A window from {from:yyyy-MM-dd} (fetched from {fetchFrom:yyyy-MM-dd}) to {to:yyyy-MM-dd} cannot be chunked: the days are out of order.");
+        }
+
+        var chunks = new List<RunChunk>();
+        for (var start = from; start <= to; start = start.AddDays(chunkDays))
+        {
+            var end = start.AddDays(chunkDays - 1);
+            chunks.Add(new RunChunk(chunks.Count == 0 ? fetchFrom : start, start, end < to ? end : to));
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
     /// The run's stores and window: the nightly window when the input names no days. Throws
     /// <see cref="ArgumentException"/> saying what to fix (unknown stores, dates the wrong way round, too many days, a
     /// day not over yet in some store's time zone) and <see cref="InvalidOperationException"/> when no store is enabled.
