@@ -36,8 +36,8 @@ public sealed record PipelineOptions
     public int AlertRetentionDays { get; init; } = 400;
 
     /// <summary>
-    /// Days a run fetches, computes and alerts on at a time, chunk after chunk, so a long backfill needs one chunk's
-    /// memory [KPI_BACKFILL_CHUNK_DAYS]; a nightly window shorter than this is one chunk.
+    /// Most days a run fetches, computes and alerts on at a time: a longer window goes chunk after chunk (each also
+    /// ending with its month), so a long backfill needs one chunk's memory [KPI_BACKFILL_CHUNK_DAYS].
     /// </summary>
     public int BackfillChunkDays { get; init; } = 31;
 

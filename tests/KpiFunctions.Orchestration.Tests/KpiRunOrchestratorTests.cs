@@ -33,9 +33,9 @@ public sealed class KpiRunOrchestratorTests
     [Fact]
     public async Task A_window_run_in_chunks_of_four_days_gives_the_kpi_rows_weeks_and_sku_days_of_one_chunk()
     {
-        // Ten days across a month's end and three ISO weeks: chunks 27-30 October, 31 October-3 November, 4-5 November,
-        // so November's month-to-date on the 4th reads the 1st-3rd from the chunk before, and the week of Monday 2
-        // November spans two chunks.
+        // Ten days across a month's end and three ISO weeks: chunks 27-30 October, 31 October (a chunk ends with its
+        // month), 1-4 November, 5 November, so November's month-to-date on the 5th reads the 1st-4th from the chunk
+        // before, and the weeks of Monday 26 October and Monday 2 November span two chunks each.
         var input = new RunInput(new DateOnly(2026, 10, 27), new DateOnly(2026, 11, 5));
         using var whole = new RunWorld(2);
         using var chunked = new RunWorld(2, chunkDays: 4);
@@ -49,15 +49,15 @@ public sealed class KpiRunOrchestratorTests
 
         var result = three.ReadOutputAs<RunResult>()!;
         Assert.Equal((RunState.Completed, 2 * 10), (result.State, result.Compute.KpiRows));
-        Assert.Equal((1, 3), (whole.Activities.Calls(KpiTasks.ComputeKpis), chunked.Activities.Calls(KpiTasks.ComputeKpis)));
-        Assert.Equal(3, chunked.Activities.Calls(KpiTasks.DetectAlerts));
+        Assert.Equal((1, 4), (whole.Activities.Calls(KpiTasks.ComputeKpis), chunked.Activities.Calls(KpiTasks.ComputeKpis)));
+        Assert.Equal(4, chunked.Activities.Calls(KpiTasks.DetectAlerts));
         Assert.Equal(1, chunked.Activities.Calls(KpiTasks.PublishSemantic));
-        Assert.All(chunked.Stores, s => Assert.Equal(3, chunked.Activities.FetchCalls(s.Id)));
+        Assert.All(chunked.Stores, s => Assert.Equal(4, chunked.Activities.FetchCalls(s.Id)));
         // Curated rows written may differ (a chunk's fetch may write again what an earlier chunk wrote); what is quarantined may not.
         Assert.Equal(one.Stores.Select(o => (o.StoreId, o.Succeeded, o.Quarantined)), result.Stores.Select(o => (o.StoreId, o.Succeeded, o.Quarantined)));
         Assert.Equal(one.Output, result.Output);
         var progress = three.ReadCustomStatusAs<RunProgress>()!;
-        Assert.Equal(("done", 3, 3), (progress.Stage, progress.Chunk, progress.Chunks));
+        Assert.Equal(("done", 4, 4), (progress.Stage, progress.Chunk, progress.Chunks));
 
         var stores = whole.Stores.Select(s => s.Id).ToArray();
         var rows = await whole.KpiRowsAsync(stores);

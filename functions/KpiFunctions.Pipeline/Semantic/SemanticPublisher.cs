@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -87,11 +88,17 @@ public sealed class SemanticPublisher
         var version = stamp + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
         var stores = await new StoreRegistry(_storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
-        var storeDays = await StoreDayPartsAsync(previous, now, cancellationToken).ConfigureAwait(false);
+        // fact_store_day first, a month at a time (only the changed ones read), so a publish holds one month of rows: the
+        // calendar and the watermark need only each month's span, gathered as its part is written.
+        var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
+        var spans = new SortedDictionary<string, (string Marker, SemanticPartSpan Span)>(StringComparer.Ordinal);
+        var storeDayTable = await writer.WriteAsync(SemanticTables.StoreDays(_catalog), StoreDayPartsAsync(previous, now, spans, cancellationToken),
+            (part, file) => part is not null && spans.TryGetValue(part, out var a) ? file with { Marker = a.Marker, Span = a.Span } : file).ConfigureAwait(false);
+        var storeDays = spans.Values.Select(a => a.Span).ToList();
         var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
         var alerts = await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false);
-        var dates = Calendar(storeDays.Spans, targets, alerts);
+        var dates = Calendar(storeDays, targets, alerts);
 
         var curated = new CuratedStore(_storage.Blobs);
         var products = new List<Core.Domain.ProductSku>();
@@ -103,18 +110,17 @@ public sealed class SemanticPublisher
         // The detail facts the compute step wrote beside the KPI rows (and the weeks they fall in), by month: a month
         // none of whose partitions changed since the previous version was written keeps that version's file unread.
         var previousWritten = previous is null ? null : await WrittenAsync(VersionManifestPath(previous.Version), cancellationToken).ConfigureAwait(false);
-        var productDays = await MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
-            rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
-        var weeks = await MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
-            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var productDays = MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
+            rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken);
+        var weeks = MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
+            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken);
 
-        var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
             await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Products, [(null, products)]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.StoreDays(_catalog), storeDays.Parts, storeDays.Annotate).ConfigureAwait(false),
+            storeDayTable,
             await writer.WriteAsync(SemanticTables.ProductDays, productDays).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StoreWeeks, weeks).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
@@ -130,9 +136,9 @@ public sealed class SemanticPublisher
             now,
             runId,
             new SemanticWatermark(
-                storeDays.Spans.Count == 0 ? null : storeDays.Spans.Max(p => p.Last),
-                storeDays.Spans.SelectMany(p => p.Provisional).Select(d => (DateOnly?)d).Min(),
-                (int)storeDays.Spans.Sum(p => p.Rows)),
+                storeDays.Count == 0 ? null : storeDays.Max(p => p.Last),
+                storeDays.SelectMany(p => p.Provisional).Select(d => (DateOnly?)d).Min(),
+                (int)storeDays.Sum(p => p.Rows)),
             tables);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
 
@@ -192,63 +198,58 @@ public sealed class SemanticPublisher
     /// and a month that has rows but no mark yet (written before marks existed) is given one, so the next publish can
     /// tell. The marks are read before the rows, so a write that lands during the read moves a mark already read.
     /// </summary>
-    private async Task<StoreDayParts> StoreDayPartsAsync(SemanticManifest? previous, DateTimeOffset now, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<KpiDailyRow>? Rows)> StoreDayPartsAsync(
+        SemanticManifest? previous, DateTimeOffset now, SortedDictionary<string, (string Marker, SemanticPartSpan Span)> spans,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var repository = new KpiDailyRepository(_storage.Tables, _catalog);
         var changes = KpiDailyRepository.Changes(_storage.Tables);
         var marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
         var before = (previous?.Tables.FirstOrDefault(t => t.Name == SemanticTables.StoreDaysName)?.Files ?? [])
             .Where(f => f.Part is not null).ToDictionary(f => f.Part!, StringComparer.Ordinal);
-        var parts = new List<(string? Part, IReadOnlyList<KpiDailyRow>? Rows)>();
-        var annotations = new Dictionary<string, (string Marker, SemanticPartSpan Span)>(StringComparer.Ordinal);
         var tracked = previous is not null && before.Values.All(f => f.Marker is not null && f.Span is not null && marks.ContainsKey(MonthOf(f.Part!)));
-        if (tracked)
+        if (!tracked)
         {
-            foreach (var (month, mark) in marks.OrderBy(m => m.Key, StringComparer.Ordinal))
+            // Every month is read; which months have rows is found from the keys, one entity at a time, so the rows
+            // themselves are read a month at a time below.
+            var months = new SortedSet<string>(StringComparer.Ordinal);
+            await foreach (var e in _storage.Tables.QueryAsync(TableNames.Daily, new TableQuery { PartitionKeyFrom = "2000-01-01", PartitionKeyTo = StoreCalendar.Format(DateOnly.FromDateTime(now.UtcDateTime).AddDays(2)) }, cancellationToken).ConfigureAwait(false))
             {
-                var part = "month=" + month;
-                if (before.TryGetValue(part, out var kept) && kept.Marker == mark)
-                {
-                    parts.Add((part, null));
-                    annotations[part] = (mark, kept.Span!);
-                    continue;
-                }
-
-                Add(part, mark, await repository.QueryMonthAsync(month, cancellationToken).ConfigureAwait(false));
+                months.Add(e.PartitionKey[..7]);
             }
-        }
-        else
-        {
-            var rows = await repository.QueryAsync(new DateOnly(2000, 1, 1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(2), null, cancellationToken).ConfigureAwait(false);
-            var byMonth = rows.GroupBy(r => MonthChanges.Month(r.Date)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-            var unmarked = byMonth.Where(g => !marks.ContainsKey(g.Key)).Select(g => g.First().Date).ToList();
+
+            var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
             if (unmarked.Count > 0)
             {
                 await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
                 marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var month in byMonth)
-            {
-                Add("month=" + month.Key, marks[month.Key], [.. month]);
-            }
+            marks = months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            before.Clear();
         }
 
-        return new StoreDayParts(parts, [.. parts.Where(p => annotations.ContainsKey(p.Part!)).Select(p => annotations[p.Part!].Span)],
-            (part, file) => part is not null && annotations.TryGetValue(part, out var a) ? file with { Marker = a.Marker, Span = a.Span } : file);
-
-        void Add(string part, string mark, IReadOnlyList<KpiDailyRow> rows)
+        foreach (var (month, mark) in marks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
+            var part = "month=" + month;
+            if (before.TryGetValue(part, out var kept) && kept.Marker == mark)
+            {
+                spans[part] = (mark, kept.Span!);
+                yield return (part, null);
+                continue;
+            }
+
             // A marked month without rows (its writes wrote none) has no file, and is read again next time: an empty query.
+            var rows = await repository.QueryMonthAsync(month, cancellationToken).ConfigureAwait(false);
             if (rows.Count == 0)
             {
-                return;
+                continue;
             }
 
             var ordered = rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ToArray();
-            parts.Add((part, ordered));
-            annotations[part] = (mark, new SemanticPartSpan(ordered[0].Date, ordered[^1].Date, ordered.Length,
+            spans[part] = (mark, new SemanticPartSpan(ordered[0].Date, ordered[^1].Date, ordered.Length,
                 [.. ordered.Where(r => r.Provisional).Select(r => r.Date).Distinct()]));
+            yield return (part, ordered);
         }
     }
 
@@ -276,9 +277,9 @@ public sealed class SemanticPublisher
     /// one-second resolution); otherwise its part is null: keep the previous file. Reads only what changed, so a
     /// nightly publish does not reread two years of SKU-days; only the listing (names and times) covers them all.
     /// </summary>
-    private async Task<IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)>> MonthPartsAsync<T>(
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> MonthPartsAsync<T>(
         CuratedTable<T> table, string semanticTable, SemanticManifest? previous, DateTimeOffset? previousWritten,
-        Func<IEnumerable<T>, IEnumerable<T>> order, CancellationToken cancellationToken)
+        Func<IEnumerable<T>, IEnumerable<T>> order, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var written = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var keys = new List<(string Store, DateOnly Date)>();
@@ -293,7 +294,6 @@ public sealed class SemanticPublisher
 
         var before = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable)?.Files ?? [];
         var curated = new CuratedStore(_storage.Blobs);
-        var parts = new List<(string? Part, IReadOnlyList<T>? Rows)>();
         foreach (var month in keys.GroupBy(k => "month=" + k.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var paths = month.Select(k => (k.Store, k.Date, Path: CuratedStore.PartitionPath(table.Name, k.Store, k.Date))).Where(k => written.ContainsKey(k.Path)).ToList();
@@ -302,7 +302,7 @@ public sealed class SemanticPublisher
                 && paths.All(k => written[k.Path] < since - TimeSpan.FromSeconds(2));
             if (unchanged)
             {
-                parts.Add((month.Key, null));
+                yield return (month.Key, null);
                 continue;
             }
 
@@ -314,11 +314,9 @@ public sealed class SemanticPublisher
 
             if (rows.Count > 0)
             {
-                parts.Add((month.Key, [.. order(rows)]));
+                yield return (month.Key, [.. order(rows)]);
             }
         }
-
-        return parts;
     }
 
     private async Task<DateTimeOffset?> WrittenAsync(string path, CancellationToken cancellationToken)
@@ -468,25 +466,24 @@ public sealed class SemanticPublisher
         await _storage.Blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>fact_store_day's parts, every month's span (kept or read), and what to record on each part's file.</summary>
-    private sealed record StoreDayParts(
-        IReadOnlyList<(string? Part, IReadOnlyList<KpiDailyRow>? Rows)> Parts,
-        IReadOnlyList<SemanticPartSpan> Spans,
-        Func<string?, SemanticFile, SemanticFile> Annotate);
-
     /// <summary>Writes one version's files, sharing any whose bytes equal the previous version's file of the same table and part.</summary>
     private sealed class VersionWriter(IBlobStore blobs, string version, SemanticManifest? previous, CancellationToken cancellationToken)
     {
+        /// <summary>Writes the parts; a part with null rows keeps the previous version's file of that part (read by no one here).</summary>
+        public Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts) =>
+            WriteAsync(table, Each(parts));
+
         /// <summary>
-        /// Writes the parts; a part with null rows keeps the previous version's file of that part (read by no one here).
-        /// <paramref name="annotate"/> adds what the table records per file (a change mark, a span) to each, kept or new.
+        /// Writes the parts as they come, so only one is held at a time; a part with null rows keeps the previous
+        /// version's file of that part. <paramref name="annotate"/> adds what the table records per file (a change mark,
+        /// a span) to each, kept or new, once its part has come.
         /// </summary>
-        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts, Func<string?, SemanticFile, SemanticFile>? annotate = null)
+        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> parts, Func<string?, SemanticFile, SemanticFile>? annotate = null)
         {
             annotate ??= (_, file) => file;
             var files = new List<SemanticFile>();
             var before = previous?.Tables.FirstOrDefault(t => t.Name == table.Name)?.Files ?? [];
-            foreach (var (part, maybeRows) in parts)
+            await foreach (var (part, maybeRows) in parts.ConfigureAwait(false))
             {
                 if (maybeRows is not { } rows)
                 {
@@ -510,12 +507,25 @@ public sealed class SemanticPublisher
                 files.Add(annotate(part, new SemanticFile(path, part, rows.Count, bytes.Length, hash)));
             }
 
-            return new SemanticTableEntry(
+            return Entry(table, files);
+        }
+
+        private static SemanticTableEntry Entry<T>(CuratedTable<T> table, List<SemanticFile> files) =>
+            new(
                 table.Name,
                 table.Description,
                 files.Sum(f => f.Rows),
                 files,
                 [.. table.Columns.Select(c => new SemanticColumn(c.Name, c.Type.ToString(), !c.Required, c.Meaning, c.Unit))]);
+
+        private static async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> Each<T>(IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts)
+        {
+            foreach (var part in parts)
+            {
+                yield return part;
+            }
+
+            await Task.CompletedTask.ConfigureAwait(false);
         }
     }
 }
