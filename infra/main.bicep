@@ -95,6 +95,7 @@ var tables = [
   'KpiFxRates'
   'KpiAlerts'
   'KpiAlertDeliveries'
+  'KpiChanges'
 ]
 
 // The secrets live in Key Vault under these names; the app settings refer to them.
@@ -107,7 +108,7 @@ var tiktokAppSecretSecret = 'tiktok-app-secret'
 //   optional: KPI_STORAGE__blobServiceUri, KPI_STORAGE__serviceUri, KPI_STORAGE__tableServiceUri (endpoints other than the account's defaults)
 //   optional: KPI_STORAGE__clientId (a user-assigned identity instead of the system-assigned one)
 //   optional: KPI_DATA_DIR, KPI_TIKTOK_SECRETS_DIR (local folders; here tokens are in Key Vault)
-//   optional: KPI_SEMANTIC_RETENTION_DAYS (7), KPI_ALERT_RETENTION_DAYS (400)
+//   optional: KPI_SEMANTIC_RETENTION_DAYS (7), KPI_ALERT_RETENTION_DAYS (400), KPI_BACKFILL_CHUNK_DAYS (31)
 //   optional: KPI_ALERT_WEBHOOKS (<channel>:<format>,...; each URL in Key Vault as alert-webhook-<channel>, a signing secret as alert-webhook-<channel>-sign), KPI_ALERT_WEBHOOK_LEVEL (critical), KPI_REPORT_BASE_URL (unset: the report's relative path)
 //   optional: KPI_POWERBI_WORKSPACE_ID, KPI_POWERBI_DATASET_ID (a Power BI model to refresh after each publish), KPI_POWERBI_API_URL (https://api.powerbi.com)
 //   optional: KPI_FX_MAX_CARRY_DAYS (7), KPI_RESPONSE_WINDOWS (24 h everywhere), KPI_RECONCILE_TOLERANCE_PCT (0.5)

@@ -10,11 +10,15 @@ using KpiFunctions.Tests.Shared;
 namespace KpiFunctions.Bench;
 
 /// <summary>
-/// Scenario runner for issue 21's figures: for each store count, <c>kpi run --demo</c> (the Release CLI, in its own
-/// process, so its peak resident memory is its own) on a fresh embedded store, its wall time, peak RSS (the kernel's
-/// high-water mark, VmHWM) and the CLI's own stage times; then DuckDB computing every store-day's base measures from
-/// the same curated files (<c>bench/sql/base-measures.sql</c>), checked against the pipeline's measures, and the ratios.
-/// Usage: dotnet run -c Release --project bench/KpiFunctions.Bench -- scale [--stores 12,60,120] [--days 30] [--parallel 2] [--keep]
+/// Scenario runner for issue 21's figures, all in one run: for each store count, <c>kpi run --demo</c> (the Release
+/// CLI, in its own process, so its peak resident memory is its own) on a fresh embedded store, its wall time, peak RSS
+/// (the kernel's high-water mark, VmHWM) and the CLI's own stage times; then DuckDB computing every store-day's base
+/// measures from the same curated files (<c>bench/sql/base-measures.sql</c>), checked against the pipeline's measures,
+/// and the ratios. Then, with the largest store count: a nightly run (<c>--nightly-days</c>) on the kept store of
+/// <c>--days</c> of history; a backfill of <c>--backfill-days</c> on a fresh store (chunked as KPI_BACKFILL_CHUNK_DAYS
+/// says); the same nightly run on it; the two nightly publish times and their ratio; and the alert retention in force
+/// with the oldest alert kept. Usage: dotnet run -c Release --project bench/KpiFunctions.Bench -- scale
+/// [--stores 12,60,120] [--days 30] [--parallel 2] [--backfill-days 365] [--nightly-days 3] [--no-backfill] [--keep]
 /// (build the CLI first: dotnet build -c Release functions/KpiFunctions.Cli).
 /// </summary>
 internal static partial class ScaleBench
@@ -27,6 +31,10 @@ internal static partial class ScaleBench
         var days = int.Parse(Option(args, "--days", "30"), CultureInfo.InvariantCulture);
         var parallel = int.Parse(Option(args, "--parallel", "2"), CultureInfo.InvariantCulture);
         var keep = args.Contains("--keep");
+        var backfillDays = args.Contains("--no-backfill") ? 0 : int.Parse(Option(args, "--backfill-days", "365"), CultureInfo.InvariantCulture);
+        var nightlyDays = int.Parse(Option(args, "--nightly-days", "3"), CultureInfo.InvariantCulture);
+        var options = PipelineOptions.FromSettings(Environment.GetEnvironmentVariable);
+        var summary = new List<string>();
         var root = RepoRoot.Find();
         var kpi = Path.Combine(root, "functions/KpiFunctions.Cli/bin/Release/net10.0/kpi.dll");
         if (!File.Exists(kpi))
@@ -36,29 +44,91 @@ internal static partial class ScaleBench
         }
 
         var sql = await File.ReadAllTextAsync(Path.Combine(root, "bench/sql/base-measures.sql"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; kpi run --demo --days {days} --parallel {parallel}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {MemoryGiB():0} GiB, {Environment.OSVersion}, .NET {Environment.Version}; kpi run --demo --days {days} --parallel {parallel}; chunks of {options.BackfillChunkDays} days; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         Console.WriteLine("| stores | store-days | wall | store-days/s | peak RSS | RSS / 1 GiB | fetch | compute | alerts | publish | DuckDB base measures | compute / DuckDB | measures agree |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var largest = stores.Max();
+        string? history = null;
         foreach (var count in stores)
         {
-            var dir = Path.Combine(Path.GetTempPath(), $"kpi-scale-{count}x{days}-{Environment.ProcessId}");
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-
+            var dir = FreshDirectory($"kpi-scale-{count}x{days}");
             var run = await RunCliAsync(kpi, dir, count, days, parallel);
             var (duck, check) = await DuckDbAsync(dir, sql);
             var storeDays = count * days;
             var compute = run.Stages.GetValueOrDefault("compute");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {count} | {storeDays:N0} | {run.Wall.TotalSeconds:0.0} s | {storeDays / run.Wall.TotalSeconds:0.0} | {run.PeakRss / (double)(1 << 20):N0} MiB | {run.PeakRss / (double)GiB:0.00} | {Seconds(run.Stages, "fetch")} | {Seconds(run.Stages, "compute")} | {Seconds(run.Stages, "alerts")} | {Seconds(run.Stages, "publish")} | {duck.TotalSeconds:0.0} s | {compute / duck.TotalSeconds:0.00} | {check} |"));
-            if (!keep)
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| peak RSS, {count} stores × {days} days | {run.PeakRss / (double)(1 << 20):N0} MiB | 1 GiB | {run.PeakRss / (double)GiB:0.00} |"));
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| compute vs DuckDB, {count} stores × {days} days | {compute:0.0} s vs {duck.TotalSeconds:0.0} s | ≤ 1.5 | {compute / duck.TotalSeconds:0.00} |"));
+            if (count == largest && history is null)
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(dir, recursive: true);
+                history = dir; // the nightly run below goes on it
+            }
+            else
+            {
+                Remove(dir, keep);
             }
         }
+
+        var nightly = await RunCliAsync(kpi, history!, largest, nightlyDays, parallel);
+        Remove(history!, keep);
+        var publishShort = nightly.Stages.GetValueOrDefault("publish");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nNightly run ({largest} stores, --days {nightlyDays}) after {days} days of history: wall {nightly.Wall.TotalSeconds:0.0} s, publish {publishShort:0.00} s, peak RSS {nightly.PeakRss / (double)(1 << 20):N0} MiB"));
+        if (backfillDays > 0)
+        {
+            var dir = FreshDirectory($"kpi-scale-{largest}x{backfillDays}");
+            var backfill = await RunCliAsync(kpi, dir, largest, backfillDays, parallel);
+            var storeDays = largest * backfillDays;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Backfill {largest} stores × {backfillDays} days in chunks of {options.BackfillChunkDays}: wall {backfill.Wall.TotalSeconds:0} s, {storeDays / backfill.Wall.TotalSeconds:0.0} store-days/s, peak RSS {backfill.PeakRss / (double)(1 << 20):N0} MiB, publish {Seconds(backfill.Stages, "publish")}"));
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| backfill {largest} × {backfillDays}: wall | {backfill.Wall.TotalSeconds:0} s ({storeDays / backfill.Wall.TotalSeconds:0.0} store-days/s) | completes | – |"));
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| backfill {largest} × {backfillDays}: peak RSS | {backfill.PeakRss / (double)(1 << 20):N0} MiB | 1 GiB | {backfill.PeakRss / (double)GiB:0.00} |"));
+
+            var after = await RunCliAsync(kpi, dir, largest, nightlyDays, parallel);
+            var publishLong = after.Stages.GetValueOrDefault("publish");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nightly run ({largest} stores, --days {nightlyDays}) after {backfillDays} days of history: wall {after.Wall.TotalSeconds:0.0} s, publish {publishLong:0.00} s, peak RSS {after.PeakRss / (double)(1 << 20):N0} MiB"));
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| nightly publish after {backfillDays} vs {days} days of history | {publishLong:0.00} s vs {publishShort:0.00} s | ≈ 1 | {publishLong / publishShort:0.00} |"));
+
+            var alerts = await Pipeline.Alerts.AlertsStep.ListAsync(KpiStorage.Embedded(dir).Tables);
+            var keptFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-options.AlertRetentionDays);
+            summary.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| alert retention (KPI_ALERT_RETENTION_DAYS) | {options.AlertRetentionDays} days: {alerts.Count:N0} alerts kept, oldest {(alerts.Count == 0 ? "none" : alerts.Min(a => a.Date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))} | none before {keptFrom:yyyy-MM-dd} | {(alerts.All(a => a.Date >= keptFrom) ? "held" : "NOT held")} |"));
+            Remove(dir, keep);
+        }
+        else
+        {
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"| alert retention (KPI_ALERT_RETENTION_DAYS) | {options.AlertRetentionDays} days | – | – |"));
+        }
+
+        Console.WriteLine("\nIssue 21's figures:\n\n| figure | measured | target | ratio |\n|---|---|---|---|");
+        summary.ForEach(Console.WriteLine);
+    }
+
+    private static string FreshDirectory(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"{name}-{Environment.ProcessId}");
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        return dir;
+    }
+
+    private static void Remove(string dir, bool keep)
+    {
+        if (!keep)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The machine's memory, from /proc/meminfo (0 where there is none).</summary>
+    private static double MemoryGiB()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024d / GiB;
     }
 
     private static string Seconds(Dictionary<string, double> stages, string name) =>

@@ -50,6 +50,7 @@ public static class AppSettings
         new("KPI_RESPONSE_WINDOWS", SettingReader.App, "response-time window per country, e.g. MY=12,TH=12 (24 h elsewhere)"),
         new("KPI_SEMANTIC_RETENTION_DAYS", SettingReader.App, "days a superseded semantic dataset version is kept for readers that started on it (7)"),
         new("KPI_ALERT_RETENTION_DAYS", SettingReader.App, "days back from today alerts are kept in KpiAlerts (400)"),
+        new("KPI_BACKFILL_CHUNK_DAYS", SettingReader.App, "most days a run fetches and computes at a time; a longer window goes in chunks, each also ending with its month, so a backfill's memory is one chunk's (31)"),
         new("KPI_POWERBI_WORKSPACE_ID", SettingReader.App, "Power BI workspace (GUID) whose model is refreshed after each publish; unset: no refresh"),
         new("KPI_POWERBI_DATASET_ID", SettingReader.App, "Power BI semantic model (dataset, GUID) to refresh; with KPI_POWERBI_WORKSPACE_ID"),
         new("KPI_POWERBI_API_URL", SettingReader.App, "Power BI REST API host (https://api.powerbi.com)"),

@@ -24,4 +24,10 @@ public sealed record RunPlan(string RunId, DateOnly From, DateOnly To, DateOnly 
 
     /// <summary>True when alert webhooks are configured, to be sent to once the run's data is published.</summary>
     public bool NotifyAlerts { get; init; }
+
+    /// <summary>
+    /// The window in date order, in chunks each fetched and computed whole before the next (so a run's memory is one
+    /// chunk's); empty for the whole window as one chunk.
+    /// </summary>
+    public IReadOnlyList<RunChunk> Chunks { get; init; } = [];
 }

@@ -35,6 +35,12 @@ public sealed record PipelineOptions
     /// <summary>Days back from today (UTC) that alerts are kept; older ones are deleted after each run's alert step [KPI_ALERT_RETENTION_DAYS].</summary>
     public int AlertRetentionDays { get; init; } = 400;
 
+    /// <summary>
+    /// Most days a run fetches, computes and alerts on at a time: a longer window goes chunk after chunk (each also
+    /// ending with its month), so a long backfill needs one chunk's memory [KPI_BACKFILL_CHUNK_DAYS].
+    /// </summary>
+    public int BackfillChunkDays { get; init; } = 31;
+
     /// <summary>Largest gap, in percent, between the pipeline's and the platform's own GMV or order count before a store-day is flagged [KPI_RECONCILE_TOLERANCE_PCT].</summary>
     public decimal ReconcileTolerancePct { get; init; } = 0.5m;
 
@@ -72,6 +78,7 @@ public sealed record PipelineOptions
             RetryBackoff = Number("KPI_RETRY_BACKOFF", 2),
             SemanticRetentionDays = Int("KPI_SEMANTIC_RETENTION_DAYS", 7),
             AlertRetentionDays = Int("KPI_ALERT_RETENTION_DAYS", 400),
+            BackfillChunkDays = Int("KPI_BACKFILL_CHUNK_DAYS", 31),
             ReconcileTolerancePct = Get("KPI_RECONCILE_TOLERANCE_PCT") is { } tolerance
                 ? decimal.TryParse(tolerance, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var pct) ? pct : throw new ArgumentException($"KPI_RECONCILE_TOLERANCE_PCT='{tolerance}' is not a number of percent.")
                 : 0.5m,
@@ -131,6 +138,11 @@ public sealed record PipelineOptions
         if (AlertRetentionDays is < 7 or > 3650)
         {
             problems.Add($"alert retention of {AlertRetentionDays} days (KPI_ALERT_RETENTION_DAYS) must be 7-3650");
+        }
+
+        if (BackfillChunkDays is < 1 or > 400)
+        {
+            problems.Add($"backfill chunk of {BackfillChunkDays} days (KPI_BACKFILL_CHUNK_DAYS) must be 1-400");
         }
 
         if (FxMaxCarryForwardDays is < 0 or > 31)

@@ -24,6 +24,9 @@ public static class TableNames
     /// <summary>What became of each run's alert messages: partition = run id, row = webhook channel.</summary>
     public const string AlertDeliveries = "KpiAlertDeliveries";
 
+    /// <summary>Change marks per dataset and month (<see cref="MonthChanges"/>): partition = dataset, row = yyyy-MM.</summary>
+    public const string Changes = "KpiChanges";
+
     /// <summary>Every table, for creation at start-up.</summary>
-    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts, AlertDeliveries];
+    public static IReadOnlyList<string> All { get; } = [Runs, Daily, Stores, Targets, FxRates, Alerts, AlertDeliveries, Changes];
 }

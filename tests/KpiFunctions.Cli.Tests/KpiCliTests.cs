@@ -121,6 +121,7 @@ public sealed partial class KpiCliTests : IDisposable
     [InlineData("KPI_ALERT_RETENTION_DAYS", "3", "alert retention of 3 days (KPI_ALERT_RETENTION_DAYS) must be 7-3650")]
     [InlineData("KPI_ALERT_WEBHOOKS", "ops:teams,ops-feishu", "KPI_ALERT_WEBHOOKS entry 'ops-feishu' is not <channel>:<format>")]
     [InlineData("KPI_ALERT_WEBHOOK_LEVEL", "info", "KPI_ALERT_WEBHOOK_LEVEL='info' is not a level; use critical")]
+    [InlineData("KPI_BACKFILL_CHUNK_DAYS", "0", "backfill chunk of 0 days (KPI_BACKFILL_CHUNK_DAYS) must be 1-400")]
     public async Task A_pipeline_setting_out_of_range_or_malformed_exits_2_naming_the_setting(string name, string value, string message)
     {
         var (code, output) = await CliRunner.RunWithEnvironmentAsync(new Dictionary<string, string> { [name] = value }, "run", "--demo", "--stores", "1", "--days", "1", "--data-dir", _dir.Path);

@@ -33,6 +33,47 @@ public sealed class KpiRunOrchestratorTests
     }
 
     [Fact]
+    public async Task A_window_run_in_chunks_of_four_days_gives_the_kpi_rows_weeks_and_sku_days_of_one_chunk()
+    {
+        // Ten days across a month's end and three ISO weeks: chunks 27-30 October, 31 October (a chunk ends with its
+        // month), 1-4 November, 5 November, so November's month-to-date on the 5th reads the 1st-4th from the chunk
+        // before, and the weeks of Monday 26 October and Monday 2 November span two chunks each.
+        var input = new RunInput(new DateOnly(2026, 10, 27), new DateOnly(2026, 11, 5));
+        using var whole = new RunWorld(2);
+        using var chunked = new RunWorld(2, chunkDays: 4);
+        await whole.SeedAsync(input.From!.Value, input.To!.Value);
+        await chunked.SeedAsync(input.From!.Value, input.To!.Value);
+        await using var wholeHost = await whole.StartHostAsync();
+        await using var chunkedHost = await chunked.StartHostAsync();
+
+        var one = (await whole.RunAsync(wholeHost, input: input)).ReadOutputAs<RunResult>()!;
+        var three = await chunked.RunAsync(chunkedHost, input: input);
+
+        var result = three.ReadOutputAs<RunResult>()!;
+        Assert.Equal((RunState.Completed, 2 * 10), (result.State, result.Compute.KpiRows));
+        Assert.Equal((1, 4), (whole.Activities.Calls(KpiTasks.ComputeKpis), chunked.Activities.Calls(KpiTasks.ComputeKpis)));
+        Assert.Equal(4, chunked.Activities.Calls(KpiTasks.DetectAlerts));
+        Assert.Equal(1, chunked.Activities.Calls(KpiTasks.PublishSemantic));
+        Assert.All(chunked.Stores, s => Assert.Equal(4, chunked.Activities.FetchCalls(s.Id)));
+        // Curated rows written may differ (a chunk's fetch may write again what an earlier chunk wrote); what is quarantined may not.
+        Assert.Equal(one.Stores.Select(o => (o.StoreId, o.Succeeded, o.Quarantined)), result.Stores.Select(o => (o.StoreId, o.Succeeded, o.Quarantined)));
+        Assert.Equal(one.Output, result.Output);
+        var progress = three.ReadCustomStatusAs<RunProgress>()!;
+        Assert.Equal(("done", 4, 4), (progress.Stage, progress.Chunk, progress.Chunks));
+
+        var stores = whole.Stores.Select(s => s.Id).ToArray();
+        var rows = await whole.KpiRowsAsync(stores);
+        Assert.Contains("2026-11-05 ", rows, StringComparison.Ordinal);
+        Assert.Equal(rows, await chunked.KpiRowsAsync(stores));
+        foreach (var dataset in new[] { "kpi_store_week", "kpi_product_day", "kpi_store_day" })
+        {
+            var files = await whole.CuratedAsync(dataset, stores);
+            Assert.NotEmpty(files);
+            Assert.Equal(files, await chunked.CuratedAsync(dataset, stores));
+        }
+    }
+
+    [Fact]
     public async Task A_fetch_that_fails_twice_then_succeeds_is_retried_and_its_effect_happens_once()
     {
         using var world = new RunWorld(3);

@@ -27,12 +27,12 @@ internal sealed class RunWorld : IDisposable
     public static readonly DateOnly To = new(2026, 11, 18);
     private readonly TempDirectory _dir = new();
 
-    public RunWorld(int stores, Func<string, AlertWebhooks>? webhooks = null)
+    public RunWorld(int stores, Func<string, AlertWebhooks>? webhooks = null, int chunkDays = 31)
     {
         Stores = DemoStores.Create(stores);
         World = new SyntheticWorld(7, Stores, Now, new BuyerIdHasher(Encoding.UTF8.GetBytes("orchestration-salt-0123")));
         Storage = KpiStorage.Embedded(_dir.Path, new FixedTimeProvider(Now));
-        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 3, RetryFirstSeconds = 0.05, RetryBackoff = 1 };
+        var options = new PipelineOptions { ResponseWindows = DemoStores.ResponseWindows, MaxAttempts = 3, RetryFirstSeconds = 0.05, RetryBackoff = 1, BackfillChunkDays = chunkDays };
         Activities = new CountingActivities(new RunActivities(Storage, new SyntheticSource(World), new SyntheticFxSource(World), options, new FixedTimeProvider(Now))
         {
             Webhooks = webhooks?.Invoke(_dir.Path),
@@ -49,13 +49,16 @@ internal sealed class RunWorld : IDisposable
 
     public Task SeedAsync() => DemoSetup.SeedAsync(Storage, World, From, To);
 
+    /// <summary>Seeds the stores for another window.</summary>
+    public Task SeedAsync(DateOnly from, DateOnly to) => DemoSetup.SeedAsync(Storage, World, from, to);
+
     /// <summary>Starts the in-memory host with the app's registration over this world's activities.</summary>
     public Task<DurableTaskTestHost> StartHostAsync() => DurableTaskTestHost.StartAsync(registry => registry.AddKpiTasks(Activities));
 
     /// <summary>Runs the window to the end under <paramref name="runId"/>; returns the instance with its output.</summary>
-    public async Task<OrchestrationMetadata> RunAsync(DurableTaskTestHost host, string runId = "test-run")
+    public async Task<OrchestrationMetadata> RunAsync(DurableTaskTestHost host, string runId = "test-run", RunInput? input = null)
     {
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(KpiTasks.KpiRun, new RunInput(From, To), new StartOrchestrationOptions { InstanceId = runId });
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(KpiTasks.KpiRun, input ?? new RunInput(From, To), new StartOrchestrationOptions { InstanceId = runId });
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         return await host.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);
     }
@@ -76,6 +79,30 @@ internal sealed class RunWorld : IDisposable
             {
                 text.Append("  ").Append(name).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
             }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Every curated partition of a per-day dataset for the given stores, path and bytes, in path order.</summary>
+    public async Task<string> CuratedAsync(string dataset, IReadOnlyCollection<string> storeIds)
+    {
+        var text = new StringBuilder();
+        var paths = new List<string>();
+        await foreach (var blob in Storage.Blobs.ListAsync($"curated/{dataset}/"))
+        {
+            if (KpiFunctions.Pipeline.Curated.CuratedStore.TryParsePartitionPath(dataset, blob.Path, out var store, out _) && storeIds.Contains(store))
+            {
+                paths.Add(blob.Path);
+            }
+        }
+
+        foreach (var path in paths.Order(StringComparer.Ordinal))
+        {
+            await using var stream = (await Storage.Blobs.OpenReadAsync(path))!;
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes);
+            text.Append(path).Append(' ').Append(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray()))).Append('\n');
         }
 
         return text.ToString();

@@ -285,6 +285,93 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_first_publish_reads_every_month_and_records_each_months_change_mark_and_span()
+    {
+        await RunAsync();
+        var manifest = (await Publisher().CurrentAsync())!;
+        var marks = await KpiDailyRepository.Changes(_h.Storage.Tables).ReadAsync();
+
+        // Three stores: 30 and 31 October (6 rows), 1 and 2 November (6 rows).
+        var files = Table(manifest, "fact_store_day").Files;
+        Assert.Equal(["month=2026-10", "month=2026-11"], files.Select(f => f.Part));
+        Assert.Equal([marks["2026-10"], marks["2026-11"]], files.Select(f => f.Marker));
+        Assert.Equal([(new DateOnly(2026, 10, 30), new DateOnly(2026, 10, 31), 6L), (new DateOnly(2026, 11, 1), To, 6L)], files.Select(f => (f.Span!.First, f.Span.Last, f.Span.Rows)));
+        Assert.All(manifest.Tables.Where(t => t.Name != "fact_store_day").SelectMany(t => t.Files), f => Assert.Null(f.Marker));
+    }
+
+    [Fact]
+    public async Task A_publish_with_no_kpi_row_changed_reads_no_kpi_row_and_keeps_every_file()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        var tables = new WatchedTables(_h.Storage.Tables);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+
+        var again = await new SemanticPublisher(_h.Storage with { Tables = tables }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("nothing changed");
+
+        Assert.DoesNotContain(tables.Queries, q => q.Table == TableNames.Daily);
+        Assert.Equal(Paths(first), Paths(again));
+        Assert.Equal(first.Watermark, again.Watermark);
+    }
+
+    [Fact]
+    public async Task A_publish_after_one_changed_day_reads_only_its_month_and_equals_a_full_publish_of_the_same_data_byte_for_byte()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        Assert.Null(first.Watermark.ProvisionalFrom);
+        var repository = new KpiDailyRepository(_h.Storage.Tables, KpiCatalog.Default);
+        var day = new DateOnly(2026, 11, 1);
+        var row = (await repository.QueryAsync(day, day, "uk-main")).Single();
+        var measures = row.Measures.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        measures["gmv"] += 1000m;
+        await repository.SaveAsync([row with { Measures = measures, Provisional = true }]);
+
+        var tables = new WatchedTables(_h.Storage.Tables);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var incremental = await new SemanticPublisher(_h.Storage with { Tables = tables }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("one day changed");
+
+        // KpiDaily is read for November alone (partitions are dates); October keeps its file, November is new.
+        Assert.Equal([("2026-11-01", "2026-11-30")], tables.Queries.Where(q => q.Table == TableNames.Daily).Select(q => (q.Query.PartitionKeyFrom, q.Query.PartitionKeyTo)));
+        var days = Table(incremental, "fact_store_day").Files;
+        Assert.Equal((Table(first, "fact_store_day").Files[0].Path, Table(first, "fact_store_day").Files[0].Marker), (days[0].Path, days[0].Marker));
+        Assert.StartsWith($"semantic/v={incremental.Version}/", days[1].Path, StringComparison.Ordinal);
+        Assert.Equal((day, To, 12), (incremental.Watermark.ProvisionalFrom, incremental.Watermark.LastDate, incremental.Watermark.StoreDays));
+
+        // A publish with no previous version (the current manifest gone) reads everything: every file's bytes, every
+        // mark and span, and the watermark are the incremental publish's.
+        await _h.Storage.Blobs.DeleteIfExistsAsync(SemanticPublisher.ManifestPath);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var full = await Publisher().PublishAsync("full");
+
+        Assert.Equal(Describe(incremental), Describe(full));
+        Assert.Equal(incremental.Watermark, full.Watermark);
+        Assert.All(full.Tables.SelectMany(t => t.Files), f => Assert.StartsWith($"semantic/v={full.Version}/", f.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_previous_version_without_change_marks_makes_the_next_publish_read_every_month_and_mark_the_unmarked()
+    {
+        await RunAsync();
+        // As if the rows and the version were written before marks existed.
+        await foreach (var mark in _h.Storage.Tables.QueryAsync(TableNames.Changes, Storage.Tables.TableQuery.All))
+        {
+            await _h.Storage.Tables.DeleteEntityAsync(TableNames.Changes, mark.PartitionKey, mark.RowKey);
+        }
+
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var unmarked = await Publisher().PublishAsync("no marks");
+        var marks = await KpiDailyRepository.Changes(_h.Storage.Tables).ReadAsync();
+        Assert.Equal(["2026-10", "2026-11"], marks.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([marks["2026-10"], marks["2026-11"]], Table(unmarked, "fact_store_day").Files.Select(f => f.Marker));
+
+        var tables = new WatchedTables(_h.Storage.Tables);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        await new SemanticPublisher(_h.Storage with { Tables = tables }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("marked");
+        Assert.DoesNotContain(tables.Queries, q => q.Table == TableNames.Daily);
+    }
+
+    [Fact]
     public async Task Versions_replaced_longer_ago_than_the_retention_go_but_every_file_a_kept_version_lists_stays()
     {
         await RunAsync();
@@ -536,6 +623,42 @@ public sealed class SemanticPublisherTests : IDisposable
         "[" + string.Join(", ", Table(manifest, table).Files.Select(f => "'" + Path.Combine(_h.DataDirectory, "blobs", f.Path) + "'")) + "]";
 
     private static Task<List<Dictionary<string, string>>> DuckDbAsync(string sql) => DuckDb.QueryAsync(sql);
+
+    /// <summary>Each file of a version as what it holds (table, part, rows, bytes, hash, mark, span), not where it lies.</summary>
+    private static List<string> Describe(SemanticManifest manifest) => [.. manifest.Tables.SelectMany(t => t.Files.Select(f => string.Create(CultureInfo.InvariantCulture,
+        $"{t.Name} {f.Part} {f.Rows} {f.Bytes} {f.Sha256} {f.Marker} {f.Span?.First} {f.Span?.Last} {f.Span?.Rows} {string.Join(',', f.Span?.Provisional ?? [])}")))];
+
+    /// <summary>A table store that records every query asked of it.</summary>
+    private sealed class WatchedTables(Storage.Tables.ITableStore inner) : Storage.Tables.ITableStore
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Table, Storage.Tables.TableQuery Query)> Queries { get; } = new();
+
+        public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableIfNotExistsAsync(table, cancellationToken);
+
+        public Task<Storage.Tables.TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
+            inner.GetEntityAsync(table, partitionKey, rowKey, cancellationToken);
+
+        public Task<Storage.Tables.TableWriteResult> AddEntityAsync(string table, Storage.Tables.TableEntity entity, CancellationToken cancellationToken = default) =>
+            inner.AddEntityAsync(table, entity, cancellationToken);
+
+        public Task<Storage.Tables.TableWriteResult> UpsertEntityAsync(string table, Storage.Tables.TableEntity entity, Storage.Tables.TableUpdateMode mode = Storage.Tables.TableUpdateMode.Replace, CancellationToken cancellationToken = default) =>
+            inner.UpsertEntityAsync(table, entity, mode, cancellationToken);
+
+        public Task<Storage.Tables.TableWriteResult> UpdateEntityAsync(string table, Storage.Tables.TableEntity entity, string ifMatch, Storage.Tables.TableUpdateMode mode = Storage.Tables.TableUpdateMode.Replace, CancellationToken cancellationToken = default) =>
+            inner.UpdateEntityAsync(table, entity, ifMatch, mode, cancellationToken);
+
+        public Task<bool> DeleteEntityAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
+            inner.DeleteEntityAsync(table, partitionKey, rowKey, cancellationToken);
+
+        public IAsyncEnumerable<Storage.Tables.TableEntity> QueryAsync(string table, Storage.Tables.TableQuery query, CancellationToken cancellationToken = default)
+        {
+            Queries.Enqueue((table, query));
+            return inner.QueryAsync(table, query, cancellationToken);
+        }
+
+        public Task SubmitTransactionAsync(string table, IReadOnlyList<Storage.Tables.TableTransactionAction> actions, CancellationToken cancellationToken = default) =>
+            inner.SubmitTransactionAsync(table, actions, cancellationToken);
+    }
 
     /// <summary>
     /// A blob store that records what is read and changed, and runs <paramref name="onUpload"/> before each upload (to

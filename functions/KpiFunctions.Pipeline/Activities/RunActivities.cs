@@ -81,6 +81,7 @@ public sealed class RunActivities : IRunActivities
             new FetchRetry(_options.MaxAttempts, _options.RetryFirstSeconds, _options.RetryBackoff), Refresher is not null, RunPlan.WeekToReport(from, to))
         {
             NotifyAlerts = Webhooks is { Options.Channels.Count: > 0 },
+            Chunks = RunPlanner.Chunks(fetchFrom, from, to, _options.BackfillChunkDays),
         };
     }
 

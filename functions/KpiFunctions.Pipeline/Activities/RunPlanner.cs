@@ -63,6 +63,39 @@ public static class RunPlanner
     }
 
     /// <summary>
+    /// The window <paramref name="from"/>..<paramref name="to"/> in date order: one chunk when it has at most
+    /// <paramref name="chunkDays"/> days (a nightly run: one fetch per store, so a per-fetch cost such as the finance
+    /// lookback is paid once), else chunks of at most that many days that never cross a month's end, so the compute
+    /// step loads at most one month's days per store. The first chunk also fetches from <paramref name="fetchFrom"/>
+    /// (the month-to-date history before the window); a later chunk's month-to-date and week figures read the days
+    /// before it from storage, where the chunks before put them.
+    /// </summary>
+    public static IReadOnlyList<RunChunk> Chunks(DateOnly fetchFrom, DateOnly from, DateOnly to, int chunkDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkDays, 1);
+        if (from > to || fetchFrom > from)
+        {
+            throw new ArgumentException($"A window from {from:yyyy-MM-dd} (fetched from {fetchFrom:yyyy-MM-dd}) to {to:yyyy-MM-dd} cannot be chunked: the days are out of order.");
+        }
+
+        if (to.DayNumber - from.DayNumber + 1 <= chunkDays)
+        {
+            return [new RunChunk(fetchFrom, from, to)];
+        }
+
+        var chunks = new List<RunChunk>();
+        var start = from;
+        while (start <= to)
+        {
+            var end = new[] { start.AddDays(chunkDays - 1), StoreCalendar.MonthStart(start).AddMonths(1).AddDays(-1), to }.Min();
+            chunks.Add(new RunChunk(chunks.Count == 0 ? fetchFrom : start, start, end));
+            start = end.AddDays(1);
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
     /// The run's stores and window: the nightly window when the input names no days. Throws
     /// <see cref="ArgumentException"/> saying what to fix (unknown stores, dates the wrong way round, too many days, a
     /// day not over yet in some store's time zone) and <see cref="InvalidOperationException"/> when no store is enabled.

@@ -35,6 +35,34 @@ public sealed class CuratedStore
         $"curated/{dataset}/date={StoreCalendar.Format(date)}/store={storeId}/{PartFile}";
 
     /// <summary>
+    /// The store and day of a path <see cref="PartitionPath"/> made for <paramref name="dataset"/>; false for any other
+    /// path (another dataset's, a reference file, a stray blob).
+    /// </summary>
+    public static bool TryParsePartitionPath(string dataset, string path, out string storeId, out DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(path);
+        storeId = "";
+        date = default;
+        var prefix = $"curated/{dataset}/date=";
+        var suffix = "/" + PartFile;
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var middle = path[prefix.Length..^suffix.Length];
+        var slash = middle.IndexOf("/store=", StringComparison.Ordinal);
+        if (slash < 0 || !StoreCalendar.TryParse(middle[..slash], out date) || slash + "/store=".Length >= middle.Length)
+        {
+            return false;
+        }
+
+        storeId = middle[(slash + "/store=".Length)..];
+        return PartitionPath(dataset, storeId, date) == path;
+    }
+
+    /// <summary>
     /// The blob listing the datasets a source did not fetch for a store-day, with reasons (JSON object); absent when
     /// the source fetched everything. Finance's Parquet readers skip it: it is not under a dataset's folder.
     /// </summary>

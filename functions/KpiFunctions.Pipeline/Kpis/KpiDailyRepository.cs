@@ -26,14 +26,35 @@ public sealed class KpiDailyRepository
         _catalog = catalog;
     }
 
-    /// <summary>Replaces rows, one transaction per date and up to 100 stores.</summary>
+    /// <summary>
+    /// Replaces rows, one transaction per date and up to 100 stores; the months they fall in are marked changed
+    /// (<see cref="Changes"/>) before and after, so a publish rereads exactly those months.
+    /// </summary>
     public async Task SaveAsync(IReadOnlyList<KpiDailyRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var marks = Changes(_tables);
+        await marks.MarkAsync(rows.Select(r => r.Date), cancellationToken).ConfigureAwait(false);
         await _tables.SubmitInChunksAsync(
             TableNames.Daily,
             rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).Select(r => new TableTransactionAction(TableTransactionKind.Upsert, ToEntity(r))),
             cancellationToken).ConfigureAwait(false);
+        await marks.MarkAsync(rows.Select(r => r.Date), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The change marks of KpiDaily's months.</summary>
+    public static MonthChanges Changes(ITableStore tables) => new(tables, TableNames.Daily);
+
+    /// <summary>Rows of one store-local month (yyyy-MM), ordered by date then store.</summary>
+    public Task<IReadOnlyList<KpiDailyRow>> QueryMonthAsync(string month, CancellationToken cancellationToken = default)
+    {
+        var first = DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return QueryAsync(first, first.AddMonths(1).AddDays(-1), null, cancellationToken);
     }
 
     /// <summary>Rows for a date range, optionally one store, ordered by date then store.</summary>

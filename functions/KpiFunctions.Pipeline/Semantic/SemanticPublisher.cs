@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -87,12 +88,17 @@ public sealed class SemanticPublisher
         var version = stamp + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
         var stores = await new StoreRegistry(_storage.Tables).ListAsync(false, cancellationToken).ConfigureAwait(false);
-        var rows = await new KpiDailyRepository(_storage.Tables, _catalog)
-            .QueryAsync(new DateOnly(2000, 1, 1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(2), null, cancellationToken).ConfigureAwait(false);
+        // fact_store_day first, a month at a time (only the changed ones read), so a publish holds one month of rows: the
+        // calendar and the watermark need only each month's span, gathered as its part is written.
+        var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
+        var spans = new SortedDictionary<string, (string Marker, SemanticPartSpan Span)>(StringComparer.Ordinal);
+        var storeDayTable = await writer.WriteAsync(SemanticTables.StoreDays(_catalog), StoreDayPartsAsync(previous, now, spans, cancellationToken),
+            (part, file) => part is not null && spans.TryGetValue(part, out var a) ? file with { Marker = a.Marker, Span = a.Span } : file).ConfigureAwait(false);
+        var storeDays = spans.Values.Select(a => a.Span).ToList();
         var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
         var alerts = await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false);
-        var dates = Calendar(rows, targets, alerts);
+        var dates = Calendar(storeDays, targets, alerts);
 
         var curated = new CuratedStore(_storage.Blobs);
         var products = new List<Core.Domain.ProductSku>();
@@ -101,15 +107,13 @@ public sealed class SemanticPublisher
             products.AddRange((await curated.ReadReferenceAsync(CuratedTables.Products, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(p => p.SkuId, StringComparer.Ordinal));
         }
 
-        // The detail facts the compute step wrote for the same store-days (and the weeks they fall in), by month: a month
+        // The detail facts the compute step wrote beside the KPI rows (and the weeks they fall in), by month: a month
         // none of whose partitions changed since the previous version was written keeps that version's file unread.
         var previousWritten = previous is null ? null : await WrittenAsync(VersionManifestPath(previous.Version), cancellationToken).ConfigureAwait(false);
-        var productDays = await MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
-            rows.Select(r => (r.StoreId, r.Date)).Distinct(),
-            rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
-        var weeks = await MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
-            rows.Select(r => (r.StoreId, DetailFacts.WeekStart(r.Date))).Distinct(),
-            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var productDays = MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
+            rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken);
+        var weeks = MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
+            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken);
 
         var creators = new List<Core.Domain.Creator>();
         foreach (var store in stores.OrderBy(s => s.Id, StringComparer.Ordinal))
@@ -117,23 +121,17 @@ public sealed class SemanticPublisher
             creators.AddRange((await curated.ReadReferenceAsync(CuratedTables.Creators, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(c => c.CreatorId, StringComparer.Ordinal));
         }
 
-        var creatorWeeks = await MonthPartsAsync(ScorecardFacts.CreatorWeeks, SemanticTables.CreatorWeeks.Name, previous, previousWritten,
-            rows.Select(r => (r.StoreId, DetailFacts.WeekStart(r.Date))).Distinct(),
-            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ThenBy(w => w.Rank), cancellationToken).ConfigureAwait(false);
-        var liveSessions = await MonthPartsAsync(ScorecardFacts.LiveSessionScores, SemanticTables.LiveSessions.Name, previous, previousWritten,
-            rows.Select(r => (r.StoreId, r.Date)).Distinct(),
-            rs => rs.OrderBy(l => l.Date).ThenBy(l => l.StoreId, StringComparer.Ordinal).ThenBy(l => l.StartUtc).ThenBy(l => l.SessionId, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var creatorWeeks = MonthPartsAsync(ScorecardFacts.CreatorWeeks, SemanticTables.CreatorWeeks.Name, previous, previousWritten,
+            rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ThenBy(w => w.Rank), cancellationToken);
+        var liveSessions = MonthPartsAsync(ScorecardFacts.LiveSessionScores, SemanticTables.LiveSessions.Name, previous, previousWritten,
+            rs => rs.OrderBy(l => l.Date).ThenBy(l => l.StoreId, StringComparer.Ordinal).ThenBy(l => l.StartUtc).ThenBy(l => l.SessionId, StringComparer.Ordinal), cancellationToken);
 
-        var writer = new VersionWriter(_storage.Blobs, version, previous, cancellationToken);
         var tables = new List<SemanticTableEntry>
         {
             await writer.WriteAsync(SemanticTables.Stores, [(null, stores.Select(s => new SemanticStore(s.Id, s.Name, s.Country, Region(s.TimeZone), s.Currency, s.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, s.TimeZone, s.Enabled, s.Stage)).OrderBy(s => s.StoreId, StringComparer.Ordinal).ToArray())]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Products, [(null, products)]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.StoreDays(_catalog), [.. rows
-                .OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal)
-                .GroupBy(r => "month=" + r.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture))
-                .Select(g => ((string?)g.Key, (IReadOnlyList<KpiDailyRow>)[.. g]))]).ConfigureAwait(false),
+            storeDayTable,
             await writer.WriteAsync(SemanticTables.ProductDays, productDays).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StoreWeeks, weeks).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
@@ -155,7 +153,10 @@ public sealed class SemanticPublisher
             version,
             now,
             runId,
-            new SemanticWatermark(rows.Count == 0 ? null : rows.Max(r => r.Date), rows.Where(r => r.Provisional).Select(r => (DateOnly?)r.Date).Min(), rows.Count),
+            new SemanticWatermark(
+                storeDays.Count == 0 ? null : storeDays.Max(p => p.Last),
+                storeDays.SelectMany(p => p.Provisional).Select(d => (DateOnly?)d).Min(),
+                (int)storeDays.Sum(p => p.Rows)),
             tables);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
 
@@ -186,11 +187,12 @@ public sealed class SemanticPublisher
     /// <summary>
     /// dim_date: every day of every month any fact refers to (a store-day, the Monday of its week, a target's month, an
     /// alert's day), so no fact row falls out of a visual sliced by date. A day is provisional when some store's row
-    /// for it is.
+    /// for it is. The store-days come as their months' spans, which is all the calendar needs of them: the first day's
+    /// Monday is the earliest day they refer to and the last day the latest.
     /// </summary>
-    private static SemanticDate[] Calendar(IReadOnlyList<KpiDailyRow> rows, IReadOnlyList<SemanticTarget> targets, IReadOnlyList<Core.Alerts.KpiAlert> alerts)
+    private static SemanticDate[] Calendar(IReadOnlyList<SemanticPartSpan> storeDays, IReadOnlyList<SemanticTarget> targets, IReadOnlyList<Core.Alerts.KpiAlert> alerts)
     {
-        var referenced = rows.SelectMany(r => new[] { r.Date, DetailFacts.WeekStart(r.Date) })
+        var referenced = storeDays.SelectMany(p => new[] { DetailFacts.WeekStart(p.First), p.Last })
             .Concat(targets.Select(t => t.Month))
             .Concat(alerts.Select(a => a.Date))
             .ToList();
@@ -199,13 +201,77 @@ public sealed class SemanticPublisher
             return [];
         }
 
-        var provisional = rows.Where(r => r.Provisional).Select(r => r.Date).ToHashSet();
+        var provisional = storeDays.SelectMany(p => p.Provisional).ToHashSet();
         var first = StoreCalendar.MonthStart(referenced.Min());
         var last = StoreCalendar.MonthStart(referenced.Max()).AddMonths(1).AddDays(-1);
         return [.. Enumerable.Range(first.DayNumber, last.DayNumber - first.DayNumber + 1)
             .Select(DateOnly.FromDayNumber)
             .Select(d => new SemanticDate(d, provisional.Contains(d)))];
     }
+
+    /// <summary>
+    /// fact_store_day's month parts, reading from KpiDaily only the months whose change mark (<see cref="MonthChanges"/>)
+    /// differs from the one the previous version recorded on that month's file; the others keep the previous file and
+    /// its span unread. Without a previous version, or one written before marks were recorded, every month is read,
+    /// and a month that has rows but no mark yet (written before marks existed) is given one, so the next publish can
+    /// tell. The marks are read before the rows, so a write that lands during the read moves a mark already read.
+    /// </summary>
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<KpiDailyRow>? Rows)> StoreDayPartsAsync(
+        SemanticManifest? previous, DateTimeOffset now, SortedDictionary<string, (string Marker, SemanticPartSpan Span)> spans,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var repository = new KpiDailyRepository(_storage.Tables, _catalog);
+        var changes = KpiDailyRepository.Changes(_storage.Tables);
+        var marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var before = (previous?.Tables.FirstOrDefault(t => t.Name == SemanticTables.StoreDaysName)?.Files ?? [])
+            .Where(f => f.Part is not null).ToDictionary(f => f.Part!, StringComparer.Ordinal);
+        var tracked = previous is not null && before.Values.All(f => f.Marker is not null && f.Span is not null && marks.ContainsKey(MonthOf(f.Part!)));
+        if (!tracked)
+        {
+            // Every month is read; which months have rows is found from the keys, one entity at a time, so the rows
+            // themselves are read a month at a time below.
+            var months = new SortedSet<string>(StringComparer.Ordinal);
+            await foreach (var e in _storage.Tables.QueryAsync(TableNames.Daily, new TableQuery { PartitionKeyFrom = "2000-01-01", PartitionKeyTo = StoreCalendar.Format(DateOnly.FromDateTime(now.UtcDateTime).AddDays(2)) }, cancellationToken).ConfigureAwait(false))
+            {
+                months.Add(e.PartitionKey[..7]);
+            }
+
+            var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+            if (unmarked.Count > 0)
+            {
+                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
+                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            marks = months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            before.Clear();
+        }
+
+        foreach (var (month, mark) in marks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var part = "month=" + month;
+            if (before.TryGetValue(part, out var kept) && kept.Marker == mark)
+            {
+                spans[part] = (mark, kept.Span!);
+                yield return (part, null);
+                continue;
+            }
+
+            // A marked month without rows (its writes wrote none) has no file, and is read again next time: an empty query.
+            var rows = await repository.QueryMonthAsync(month, cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            var ordered = rows.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ToArray();
+            spans[part] = (mark, new SemanticPartSpan(ordered[0].Date, ordered[^1].Date, ordered.Length,
+                [.. ordered.Where(r => r.Provisional).Select(r => r.Date).Distinct()]));
+            yield return (part, ordered);
+        }
+    }
+
+    private static string MonthOf(string part) => part.StartsWith("month=", StringComparison.Ordinal) ? part["month=".Length..] : part;
 
     private async Task<SemanticTarget[]> ReadTargetsAsync(IReadOnlyDictionary<string, string> currencies, CancellationToken cancellationToken)
     {
@@ -223,25 +289,29 @@ public sealed class SemanticPublisher
     }
 
     /// <summary>
-    /// One part per month of a per-store-day curated dataset's partitions (<paramref name="keys"/>: store and partition
-    /// day). A month is read again when it has no file in the previous version or any of its partitions was written
-    /// since that version's manifest (both times from the store's own clock, with two seconds' slack for its
+    /// One part per month of a per-store-day curated dataset's partitions (its listing: store and partition day, from
+    /// each path). A month is read again when it has no file in the previous version or any of its partitions was
+    /// written since that version's manifest (both times from the store's own clock, with two seconds' slack for its
     /// one-second resolution); otherwise its part is null: keep the previous file. Reads only what changed, so a
-    /// nightly publish does not reread two years of SKU-days.
+    /// nightly publish does not reread two years of SKU-days; only the listing (names and times) covers them all.
     /// </summary>
-    private async Task<IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)>> MonthPartsAsync<T>(
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> MonthPartsAsync<T>(
         CuratedTable<T> table, string semanticTable, SemanticManifest? previous, DateTimeOffset? previousWritten,
-        IEnumerable<(string Store, DateOnly Date)> keys, Func<IEnumerable<T>, IEnumerable<T>> order, CancellationToken cancellationToken)
+        Func<IEnumerable<T>, IEnumerable<T>> order, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var written = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var keys = new List<(string Store, DateOnly Date)>();
         await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/", cancellationToken).ConfigureAwait(false))
         {
-            written[blob.Path] = blob.LastModified;
+            if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out var store, out var date))
+            {
+                written[blob.Path] = blob.LastModified;
+                keys.Add((store, date));
+            }
         }
 
         var before = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable)?.Files ?? [];
         var curated = new CuratedStore(_storage.Blobs);
-        var parts = new List<(string? Part, IReadOnlyList<T>? Rows)>();
         foreach (var month in keys.GroupBy(k => "month=" + k.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var paths = month.Select(k => (k.Store, k.Date, Path: CuratedStore.PartitionPath(table.Name, k.Store, k.Date))).Where(k => written.ContainsKey(k.Path)).ToList();
@@ -250,7 +320,7 @@ public sealed class SemanticPublisher
                 && paths.All(k => written[k.Path] < since - TimeSpan.FromSeconds(2));
             if (unchanged)
             {
-                parts.Add((month.Key, null));
+                yield return (month.Key, null);
                 continue;
             }
 
@@ -262,11 +332,9 @@ public sealed class SemanticPublisher
 
             if (rows.Count > 0)
             {
-                parts.Add((month.Key, [.. order(rows)]));
+                yield return (month.Key, [.. order(rows)]);
             }
         }
-
-        return parts;
     }
 
     private async Task<DateTimeOffset?> WrittenAsync(string path, CancellationToken cancellationToken)
@@ -420,17 +488,26 @@ public sealed class SemanticPublisher
     private sealed class VersionWriter(IBlobStore blobs, string version, SemanticManifest? previous, CancellationToken cancellationToken)
     {
         /// <summary>Writes the parts; a part with null rows keeps the previous version's file of that part (read by no one here).</summary>
-        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts)
+        public Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts) =>
+            WriteAsync(table, Each(parts));
+
+        /// <summary>
+        /// Writes the parts as they come, so only one is held at a time; a part with null rows keeps the previous
+        /// version's file of that part. <paramref name="annotate"/> adds what the table records per file (a change mark,
+        /// a span) to each, kept or new, once its part has come.
+        /// </summary>
+        public async Task<SemanticTableEntry> WriteAsync<T>(CuratedTable<T> table, IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> parts, Func<string?, SemanticFile, SemanticFile>? annotate = null)
         {
+            annotate ??= (_, file) => file;
             var files = new List<SemanticFile>();
             var before = previous?.Tables.FirstOrDefault(t => t.Name == table.Name)?.Files ?? [];
-            foreach (var (part, maybeRows) in parts)
+            await foreach (var (part, maybeRows) in parts.ConfigureAwait(false))
             {
                 if (maybeRows is not { } rows)
                 {
                     var kept = before.FirstOrDefault(f => f.Part == part)
                         ?? throw new InvalidOperationException($"{table.Name} {part}: kept from the previous version, which has no such file.");
-                    files.Add(kept);
+                    files.Add(annotate(part, kept));
                     continue;
                 }
 
@@ -438,22 +515,35 @@ public sealed class SemanticPublisher
                 var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 if (before.FirstOrDefault(f => f.Part == part && f.Sha256 == hash) is { } same && await blobs.ExistsAsync(same.Path, cancellationToken).ConfigureAwait(false))
                 {
-                    files.Add(same);
+                    files.Add(annotate(part, same));
                     continue;
                 }
 
                 var path = $"semantic/v={version}/{table.Name}/" + (part is null ? "" : part + "/") + CuratedStore.PartFile;
                 using var content = new MemoryStream(bytes);
                 await blobs.UploadAsync(path, content, new BlobUploadOptions { ContentType = "application/vnd.apache.parquet" }, cancellationToken).ConfigureAwait(false);
-                files.Add(new SemanticFile(path, part, rows.Count, bytes.Length, hash));
+                files.Add(annotate(part, new SemanticFile(path, part, rows.Count, bytes.Length, hash)));
             }
 
-            return new SemanticTableEntry(
+            return Entry(table, files);
+        }
+
+        private static SemanticTableEntry Entry<T>(CuratedTable<T> table, List<SemanticFile> files) =>
+            new(
                 table.Name,
                 table.Description,
                 files.Sum(f => f.Rows),
                 files,
                 [.. table.Columns.Select(c => new SemanticColumn(c.Name, c.Type.ToString(), !c.Required, c.Meaning, c.Unit))]);
+
+        private static async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> Each<T>(IReadOnlyList<(string? Part, IReadOnlyList<T>? Rows)> parts)
+        {
+            foreach (var part in parts)
+            {
+                yield return part;
+            }
+
+            await Task.CompletedTask.ConfigureAwait(false);
         }
     }
 }
@@ -486,7 +576,25 @@ public sealed record SemanticTableEntry(string Name, string Description, long Ro
 /// <param name="Rows">Rows in it.</param>
 /// <param name="Bytes">Its size.</param>
 /// <param name="Sha256">SHA-256 of its bytes, hex.</param>
-public sealed record SemanticFile(string Path, string? Part, long Rows, long Bytes, string Sha256);
+public sealed record SemanticFile(string Path, string? Part, long Rows, long Bytes, string Sha256)
+{
+    /// <summary>
+    /// The change mark of the source month this file was read from (<see cref="MonthChanges"/>), for a month part of a
+    /// fact the publisher reads incrementally; null otherwise. The next publish reads the month again only when the
+    /// mark has moved.
+    /// </summary>
+    public string? Marker { get; init; }
+
+    /// <summary>The days the file's rows cover, for a month part of fact_store_day; null otherwise.</summary>
+    public SemanticPartSpan? Span { get; init; }
+}
+
+/// <summary>The days a month part's rows cover: what the calendar and the watermark need of a month they do not read.</summary>
+/// <param name="First">Its first day with a row.</param>
+/// <param name="Last">Its last day with a row.</param>
+/// <param name="Rows">Its rows.</param>
+/// <param name="Provisional">Its days some row of which is provisional, in order.</param>
+public sealed record SemanticPartSpan(DateOnly First, DateOnly Last, long Rows, IReadOnlyList<DateOnly> Provisional);
 
 /// <summary>A column of a table.</summary>
 /// <param name="Name">Column name.</param>

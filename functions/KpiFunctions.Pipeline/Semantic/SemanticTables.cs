@@ -141,6 +141,9 @@ public static partial class SemanticTables
         .String("currency", t => t.Currency, "Currency of the target (the store's)", "ISO 4217")
         .Decimal("target_gmv", t => KpiDailyRepository.Round(t.Gmv), "GMV target for the month", "store currency", 28, 6);
 
+    /// <summary>The name of fact_store_day, whose parts the publisher reads by month's change mark.</summary>
+    public const string StoreDaysName = "fact_store_day";
+
     /// <summary>
     /// fact_store_day for a catalog: one row per store-day with the FX rate used, every additive base measure (money in
     /// the store's currency and, as _rpt, in the reporting currency) and the end-of-day snapshots (units on hand, which
@@ -150,7 +153,7 @@ public static partial class SemanticTables
     public static CuratedTable<KpiDailyRow> StoreDays(KpiCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var table = new CuratedTable<KpiDailyRow>("fact_store_day", "One row per store-day: the additive base measures, in the store's and the reporting currency.", _ => throw new NotSupportedException("fact_store_day is written, not read back."))
+        var table = new CuratedTable<KpiDailyRow>(StoreDaysName, "One row per store-day: the additive base measures, in the store's and the reporting currency.", _ => throw new NotSupportedException("fact_store_day is written, not read back."))
             .String("store_id", r => r.StoreId, "Store id")
             .Date("date", r => r.Date, "Store-local day")
             .String("currency", r => r.Currency, "Store's currency: the local measures are in it", "ISO 4217")
