@@ -53,7 +53,7 @@ public sealed class WeeklyReportBrowserTests : IDisposable
         {
             var page = await OpenAsync(browser, Path.Combine(folder, $"group.{language}.html"), Path.Combine(artefacts, $"weekly-report-group.{language}.png"));
             Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
-            foreach (var section in new[] { "#group-totals", "#ranking", "#stores" })
+            foreach (var section in new[] { "#group-totals", "#ranking", "#stores", "#roles", "#creators", "#live" })
             {
                 Assert.True(await page.Locator(section).IsVisibleAsync(), $"{section} is missing from group.{language}.html");
             }
@@ -91,7 +91,12 @@ public sealed class WeeklyReportBrowserTests : IDisposable
         {
             var page = await OpenAsync(browser, Path.Combine(folder, $"store-{first}.{language}.html"), Path.Combine(artefacts, $"weekly-report-{first}.{language}.png"));
             Assert.True(await page.Locator($"#store-{first}").IsVisibleAsync());
-            Assert.True(await page.Locator("#kpis").IsVisibleAsync());
+            foreach (var section in new[] { "#kpis", "#roles", "#creators", "#live" })
+            {
+                Assert.True(await page.Locator(section).IsVisibleAsync(), $"{section} is missing from store-{first}.{language}.html");
+            }
+
+            Assert.Equal(KpiCatalog.Default.Roles.Count, await page.Locator("#roles .card").CountAsync());
             Assert.Equal(KpiCatalog.Default.Kpis.Count, await page.Locator("table.kpis tbody tr").CountAsync());
             var days = rows.Where(r => r.StoreId == first).ToArray();
             decimal Sum(string measure) => days.Sum(r => r.Measures[measure]!.Value);
@@ -111,6 +116,15 @@ public sealed class WeeklyReportBrowserTests : IDisposable
             {
                 Assert.Equal(Round(value), Round(await ValueAsync(page.Locator($"table.kpis tr[data-kpi='{kpi}']"), "[data-field='value']")));
             }
+
+            // The store's best creator and best LIVE session of the week, as the compute step stored them.
+            var creators = await CuratedAsync(ScorecardFacts.CreatorWeeks, first, [Monday]);
+            var lives = await CuratedAsync(ScorecardFacts.LiveSessionScores, first, [.. Enumerable.Range(0, 7).Select(Monday.AddDays)]);
+            Assert.NotEmpty(creators);
+            Assert.NotEmpty(lives);
+            Assert.Equal(Round(creators.Max(c => c.Gmv)), Round(await ValueAsync(page.Locator("table.creators tbody tr").First, "[data-field='gmv']")));
+            Assert.Equal(creators.OrderByDescending(c => c.Gmv).ThenBy(c => c.CreatorId, StringComparer.Ordinal).First().CreatorId, await page.Locator("table.creators tbody tr").First.GetAttributeAsync("data-creator"));
+            Assert.Equal(Round(lives.Max(l => l.Gmv)), Round(await ValueAsync(page.Locator("table.lives tbody tr").First, "[data-field='gmv']")));
         }
     }
 
@@ -154,6 +168,25 @@ public sealed class WeeklyReportBrowserTests : IDisposable
         try
         {
             return await new KpiDailyRepository(storage.Tables, KpiCatalog.Default).QueryAsync(Monday, Monday.AddDays(6));
+        }
+        finally
+        {
+            (storage.Tables as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> CuratedAsync<T>(Pipeline.Curated.CuratedTable<T> table, string store, IReadOnlyList<DateOnly> dates)
+    {
+        var storage = KpiStorage.Open(null, _dir.Path, new FixedTimeProvider(CliRunner.Now));
+        try
+        {
+            var rows = new List<T>();
+            foreach (var date in dates)
+            {
+                rows.AddRange(await new Pipeline.Curated.CuratedStore(storage.Blobs).ReadAsync(table, store, date) ?? []);
+            }
+
+            return rows;
         }
         finally
         {

@@ -141,10 +141,27 @@ public sealed class WeeklyReportTests : IDisposable
         foreach (var k in ukMain.Kpis)
         {
             var kpi = Catalog.Kpi(k.KpiId);
-            Assert.Equal(ukMain.Store.ThresholdsFor(kpi)?.Classify(k.Value, kpi.Direction) ?? RagStatus.None, k.Status);
+            Assert.Equal(Catalog.ThresholdsFor(ukMain.Store, kpi)?.Classify(k.Value, kpi.Direction) ?? RagStatus.None, k.Status);
         }
 
         Assert.Equal(RagStatus.None, ukMain.Kpi("gmv").Status);
+
+        // Roles are scored on the week's values: a role whose KPIs all have a value and a target scores the weighted
+        // mean of their attainments (capped at 150 %), as RoleScorecard defines it.
+        Assert.Equal(Catalog.Roles.Select(r => r.Id), ukMain.Roles.Select(r => r.Role.Id));
+        foreach (var role in ukMain.Roles)
+        {
+            foreach (var k in role.Kpis)
+            {
+                Assert.Equal(ukMain.Kpi(k.KpiId).Value, k.Value);
+            }
+
+            var known = role.Kpis.Where(k => k.Attainment is not null).ToArray();
+            Assert.Equal(known.Length == 0 ? null : known.Sum(k => k.Weight * k.Attainment!.Value) / known.Sum(k => k.Weight), role.Score);
+            Assert.Equal(known.Length == 0, role.Reason is not null);
+        }
+
+        Assert.Contains(ukMain.Roles, r => r.Score is not null);
         Assert.Contains(ukMain.Kpis, k => k.Status != RagStatus.None);
     }
 

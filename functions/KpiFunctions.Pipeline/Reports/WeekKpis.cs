@@ -122,12 +122,13 @@ public static class WeekKpis
         return MeasureValue.Of(total);
     }
 
-    /// <summary>The RAG status of a week's value by the store's thresholds for the KPI.</summary>
-    public static RagStatus Classify(KpiDefinition kpi, Store store, decimal? value)
+    /// <summary>The RAG status of a week's value by the thresholds in force for the store: its own, else its stage's, else the KPI's.</summary>
+    public static RagStatus Classify(KpiCatalog catalog, KpiDefinition kpi, Store store, decimal? value)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(kpi);
         ArgumentNullException.ThrowIfNull(store);
-        return store.ThresholdsFor(kpi)?.Classify(value, kpi.Direction) ?? RagStatus.None;
+        return catalog.ThresholdsFor(store, kpi)?.Classify(value, kpi.Direction) ?? RagStatus.None;
     }
 
     private static MeasureValue Sum(string measureId, IEnumerable<KpiDailyRow> days)

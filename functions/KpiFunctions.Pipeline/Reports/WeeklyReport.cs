@@ -62,6 +62,9 @@ public sealed record DayFigures(DateOnly Date, decimal? Gmv, decimal? Target);
 /// <param name="PreviousRank">Rank the week before, or null when the store had no rows then.</param>
 /// <param name="Days">Each day's GMV and target in store currency, Monday first.</param>
 /// <param name="Notes">Other things to look at (reconciliation gaps, missing days), plain sentences.</param>
+/// <param name="Roles">Each catalog role's scorecard for the week, by the store's stage.</param>
+/// <param name="Creators">The store's creator scorecards for the week (kpi_creator_week), best rank first.</param>
+/// <param name="Lives">The store's LIVE sessions started in the week (kpi_live_session), in start order.</param>
 public sealed record StoreWeek(
     Store Store,
     int DaysCovered,
@@ -73,7 +76,10 @@ public sealed record StoreWeek(
     int Rank,
     int? PreviousRank,
     IReadOnlyList<DayFigures> Days,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<Core.Scorecards.RoleScore> Roles,
+    IReadOnlyList<Core.Scorecards.CreatorWeekScore> Creators,
+    IReadOnlyList<Core.Scorecards.LiveSessionScore> Lives)
 {
     /// <summary>Places moved up since last week (positive is better); null for a store new this week.</summary>
     public int? RankChange => PreviousRank is { } p ? p - Rank : null;

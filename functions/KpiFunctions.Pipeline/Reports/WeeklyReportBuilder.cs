@@ -2,6 +2,8 @@ using System.Globalization;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Core.Domain;
+using KpiFunctions.Core.Engine;
+using KpiFunctions.Core.Scorecards;
 using KpiFunctions.Pipeline.Curated;
 using KpiFunctions.Pipeline.Kpis;
 using KpiFunctions.Pipeline.Registry;
@@ -61,7 +63,7 @@ public sealed class WeeklyReportBuilder
             stores.Add((store, [.. group.OrderBy(r => r.Date)], previous));
         }
 
-        var built = new List<(Store Store, KpiDailyRow[] Days, IReadOnlyList<WeekKpi> Kpis, decimal? Gmv, decimal? Attainment, decimal? PreviousAttainment, decimal? PreviousGmv)>();
+        var built = new List<(Store Store, KpiDailyRow[] Days, IReadOnlyList<WeekKpi> Kpis, decimal? Gmv, decimal? Attainment, decimal? PreviousAttainment, decimal? PreviousGmv, IReadOnlyList<RoleScore> Roles)>();
         foreach (var (store, days, previous) in stores)
         {
             var now = await EvaluateAsync(store, monday, days, cancellationToken).ConfigureAwait(false);
@@ -70,18 +72,29 @@ public sealed class WeeklyReportBuilder
             var kpis = _catalog.Kpis.Select(k =>
             {
                 var value = now.Kpis[k.Id];
-                return new WeekKpi(k.Id, value.Value, before?.Kpis[k.Id].Value, WeekKpis.Classify(k, store, value.Value), value.Value is null ? value.Reason : null);
+                return new WeekKpi(k.Id, value.Value, before?.Kpis[k.Id].Value, WeekKpis.Classify(_catalog, k, store, value.Value), value.Value is null ? value.Reason : null);
             }).ToArray();
+            var period = new KpiGroupResult(store.Id + "|" + week, [store.Id], monday, sunday, store.Currency,
+                [.. kpis.Select(k => new KpiResult(k.KpiId, k.Value, k.Status, k.NullReason))], now.Totals);
             built.Add((store, days, kpis, WeekKpis.SumReporting("gmv", days).Value, Attainment(now.Totals), before is null ? null : Attainment(before.Value.Totals),
-                previous.Length > 0 ? WeekKpis.SumReporting("gmv", previous).Value : null));
+                previous.Length > 0 ? WeekKpis.SumReporting("gmv", previous).Value : null, RoleScorecard.Score(_catalog, store, period)));
         }
 
         var ranks = WeeklyRanking.Rank(built.Select(b => new RankEntry(b.Store.Id, b.Attainment, b.Gmv)));
         var previousRanks = WeeklyRanking.Rank(built.Where(b => stores.First(s => s.Store.Id == b.Store.Id).Previous.Length > 0)
             .Select(b => new RankEntry(b.Store.Id, b.PreviousAttainment, b.PreviousGmv)));
 
-        var storeWeeks = built
-            .Select(b => new StoreWeek(
+        var storeWeeks = new List<StoreWeek>();
+        foreach (var b in built)
+        {
+            var creators = await _curated.ReadAsync(ScorecardFacts.CreatorWeeks, b.Store.Id, monday, cancellationToken).ConfigureAwait(false) ?? [];
+            var lives = new List<LiveSessionScore>();
+            foreach (var day in Week(monday))
+            {
+                lives.AddRange(await _curated.ReadAsync(ScorecardFacts.LiveSessionScores, b.Store.Id, day, cancellationToken).ConfigureAwait(false) ?? []);
+            }
+
+            storeWeeks.Add(new StoreWeek(
                 b.Store,
                 b.Days.Length,
                 [.. b.Days.Where(d => d.Provisional).Select(d => d.Date)],
@@ -92,11 +105,13 @@ public sealed class WeeklyReportBuilder
                 ranks[b.Store.Id],
                 previousRanks.TryGetValue(b.Store.Id, out var p) ? p : null,
                 [.. Week(monday).Select(d => b.Days.FirstOrDefault(r => r.Date == d) is { } r ? new DayFigures(d, r.Measures.GetValueOrDefault("gmv"), r.Measures.GetValueOrDefault("gmv_target")) : new DayFigures(d, null, null))],
-                Notes(b.Store, b.Days, monday)))
-            .OrderBy(s => s.Rank)
-            .ToArray();
+                Notes(b.Store, b.Days, monday),
+                b.Roles,
+                [.. creators.OrderBy(c => c.Rank)],
+                [.. lives.OrderBy(l => l.StartUtc)]));
+        }
 
-        return new WeeklyReport(week, monday, sunday, thisWeek[0].ReportingCurrency, _time.GetUtcNow(), Group(monday, thisWeek, rows.Where(r => r.Date < monday).ToArray()), storeWeeks);
+        return new WeeklyReport(week, monday, sunday, thisWeek[0].ReportingCurrency, _time.GetUtcNow(), Group(monday, thisWeek, rows.Where(r => r.Date < monday).ToArray()), [.. storeWeeks.OrderBy(s => s.Rank)]);
     }
 
     private async Task<(IReadOnlyDictionary<string, MeasureValue> Kpis, IReadOnlyDictionary<string, MeasureValue> Totals)> EvaluateAsync(Store store, DateOnly monday, KpiDailyRow[] days, CancellationToken ct)

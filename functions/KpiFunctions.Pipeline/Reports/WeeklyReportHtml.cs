@@ -10,7 +10,7 @@ namespace KpiFunctions.Pipeline.Reports;
 /// image from anywhere (a Content-Security-Policy forbids it), laid out for screen and for A4 print. Every figure
 /// cell carries its exact value in <c>data-value</c> so a reader (or a test) can check it against the KPI table.
 /// </summary>
-public static class WeeklyReportHtml
+public static partial class WeeklyReportHtml
 {
     /// <summary>The file name of the group's page in a language, e.g. group.en.html.</summary>
     public static string GroupFile(ReportLanguage language) => $"group.{Code(language)}.html";
@@ -75,6 +75,9 @@ public static class WeeklyReportHtml
         }
 
         html.Raw("</section>");
+        RoleMatrix(html, report, catalog, t, language);
+        Creators(html, [.. report.Stores.SelectMany(s => s.Creators)], group: true, t, report.ReportingCurrency);
+        Lives(html, [.. report.Stores.SelectMany(s => s.Lives)], group: true, t, report.ReportingCurrency);
         Foot(html);
         return html.ToString();
     }
@@ -92,7 +95,7 @@ public static class WeeklyReportHtml
         html.Raw($"<nav><a href=\"{GroupFile(language)}\">{E(t.GroupLink)}</a> · <a href=\"{E(StoreFile(store.Store.Id, Other(language)))}\" hreflang=\"{Code(Other(language))}\">{E(t.OtherLanguage)}</a></nav>");
         html.Raw($"<h1>{E(t.StoreTitle)}: {E(store.Store.Name)} {E(report.Week)}</h1>");
         Period(html, t, report);
-        html.Raw($"<p class=\"meta\">{E(store.Store.Id)} · {E(store.Store.Country)} · {E(store.Store.Currency)} · {E(t.Rank)} <b data-field=\"rank\" data-value=\"{store.Rank}\">{store.Rank}</b>/{report.Stores.Count} ({Move(store, t)})</p>");
+        html.Raw($"<p class=\"meta\">{E(store.Store.Id)} · {E(store.Store.Country)} · {E(store.Store.Currency)} · {E(t.Stage)}: {E(StageLabel(catalog, store.Store.Stage, language))} · {E(t.Rank)} <b data-field=\"rank\" data-value=\"{store.Rank}\">{store.Rank}</b>/{report.Stores.Count} ({Move(store, t)})</p>");
         html.Raw("</header>");
 
         html.Raw($"<section id=\"store-{E(store.Store.Id)}\" class=\"store\">");
@@ -120,6 +123,9 @@ public static class WeeklyReportHtml
         }
 
         html.Raw("</tbody></table></section>");
+        RoleCards(html, store, catalog, t, language);
+        Creators(html, store.Creators, group: false, t, store.Store.Currency);
+        Lives(html, store.Lives, group: false, t, store.Store.Currency);
         Foot(html);
         return html.ToString();
     }
@@ -338,10 +344,13 @@ public static class WeeklyReportHtml
         .cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}ul{margin:2px 0;padding-left:18px}
         .chart{width:100%;height:auto;max-height:240px}.chart .axis{stroke:#8a93a3}.chart .tick{font-size:10px;fill:#5a6372}
         .chart .target{fill:none;stroke:#c8372d;stroke-width:2;stroke-dasharray:5 3}.chart .mark{stroke:#1d2430;stroke-dasharray:3 3}
+        .cards{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:10px}.card{border:1px solid #d5dae2;border-radius:6px;padding:4px 8px;break-inside:avoid}
+        .card h3{margin:4px 0;display:flex;justify-content:space-between}.score{font-size:18px}
+        .tier{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-weight:600}.tier.ta{background:#2e8b57}.tier.tb{background:#4a78b5}.tier.tc{background:#d99a00}.tier.td{background:#c8372d}
         article.store{border-top:1px solid #d5dae2;padding-top:4px;break-inside:avoid}
         @page{size:A4;margin:12mm}
         @media print{nav{display:none}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}section{break-inside:auto}
-        #stores{break-before:page}#kpis{break-before:page}.chart{max-height:200px}}
+        #stores{break-before:page}#kpis{break-before:page}#roles{break-before:page}.chart{max-height:200px}}
         """;
 
     private sealed class Html
