@@ -81,7 +81,8 @@ public sealed class WeeklyReportBuilder
         }
 
         var ranks = WeeklyRanking.Rank(built.Select(b => new RankEntry(b.Store.Id, b.Attainment, b.Gmv)));
-        var previousRanks = WeeklyRanking.Rank(built.Where(b => stores.First(s => s.Store.Id == b.Store.Id).Previous.Length > 0)
+        var hadPrevious = stores.Where(s => s.Previous.Length > 0).Select(s => s.Store.Id).ToHashSet(StringComparer.Ordinal);
+        var previousRanks = WeeklyRanking.Rank(built.Where(b => hadPrevious.Contains(b.Store.Id))
             .Select(b => new RankEntry(b.Store.Id, b.PreviousAttainment, b.PreviousGmv)));
 
         var storeWeeks = new List<StoreWeek>();

@@ -111,7 +111,7 @@ public static partial class WeeklyReportHtml
         LookAt(html, store, catalog, t, language);
         html.Raw("</section>");
 
-        html.Raw($"<section id=\"kpis\"><h2>{E(t.AllKpis)}</h2><table class=\"kpis\"><thead><tr><th>{E(t.Kpi)}</th><th class=\"num\">{E(t.ThisWeek)}</th><th class=\"num\">{E(t.LastWeek)}</th><th class=\"num\">{E(t.Change)}</th><th>{E(t.Status)}</th></tr></thead><tbody>");
+        html.Raw($"<section id=\"kpis\"><h2>{E(t.AllKpis)} ({E(store.Store.Currency)})</h2><table class=\"kpis\"><thead><tr><th>{E(t.Kpi)}</th><th class=\"num\">{E(t.ThisWeek)}</th><th class=\"num\">{E(t.LastWeek)}</th><th class=\"num\">{E(t.Change)}</th><th>{E(t.Status)}</th></tr></thead><tbody>");
         foreach (var k in store.Kpis)
         {
             var def = catalog.Kpi(k.KpiId);
@@ -153,7 +153,7 @@ public static partial class WeeklyReportHtml
             foreach (var k in s.RedAndAmber)
             {
                 var def = catalog.Kpi(k.KpiId);
-                html.Raw($"<li data-kpi=\"{E(k.KpiId)}\">{Badge(k.Status, t)} {E(Label(def, language))}: <b>{Format(k.Value, def.Format, t)}</b>{Unit(def)}</li>");
+                html.Raw($"<li data-kpi=\"{E(k.KpiId)}\">{Badge(k.Status, t)} {E(Label(def, language))}: <b>{Format(k.Value, def.Format, t)}</b>{(k.Value is null ? "" : Unit(def))}</li>");
             }
 
             html.Raw("</ul>");
@@ -304,7 +304,16 @@ public static partial class WeeklyReportHtml
 
     private static string Label(KpiDefinition kpi, ReportLanguage language) => language == ReportLanguage.Zh ? kpi.LabelZh : kpi.LabelEn;
 
-    private static string Unit(KpiDefinition kpi) => kpi.Unit == KpiUnit.Percent ? "%" : "";
+    /// <summary>The unit after a KPI's value: money is in the currency named in the heading, counts need none.</summary>
+    private static string Unit(KpiDefinition kpi) => kpi.Unit switch
+    {
+        KpiUnit.Percent => "%",
+        KpiUnit.Seconds => " s",
+        KpiUnit.Minutes => " min",
+        KpiUnit.Days => " d",
+        KpiUnit.Multiple => "×",
+        _ => "",
+    };
 
     private static decimal? Change(decimal? now, decimal? before) => now is { } n && before is { } b && b != 0 ? (n - b) / Math.Abs(b) * 100m : null;
 
