@@ -18,6 +18,12 @@ if (args is ["scale", ..])
     return;
 }
 
+if (args is ["compute", ..])
+{
+    await ComputeBench.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["curated", ..])
 {
     await CuratedBench.RunAsync(args[1..]);

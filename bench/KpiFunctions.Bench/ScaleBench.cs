@@ -134,7 +134,7 @@ internal static partial class ScaleBench
     private static string Seconds(Dictionary<string, double> stages, string name) =>
         stages.TryGetValue(name, out var s) ? s.ToString("0.0 's'", CultureInfo.InvariantCulture) : "–";
 
-    private static string Option(string[] args, string name, string fallback)
+    internal static string Option(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
@@ -210,7 +210,7 @@ internal static partial class ScaleBench
     }
 
     /// <summary>Times the SQL script over the run's curated files (DuckDB on every core) and checks its measures against the KPI table's.</summary>
-    private static async Task<(TimeSpan Elapsed, string Check)> DuckDbAsync(string dir, string sql)
+    internal static async Task<(TimeSpan Elapsed, string Check)> DuckDbAsync(string dir, string sql)
     {
         var blobs = Path.Combine(dir, "blobs").Replace("'", "''", StringComparison.Ordinal);
         var ours = new Dictionary<(string, DateOnly), Dictionary<string, decimal?>>();

@@ -18,6 +18,9 @@ public sealed class FileBlobStore : IBlobStore
 
     /// <summary>A temporary file older than this was left by a process that died mid-write.</summary>
     private static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+    /// <summary>Files up to this size are read into memory whole when opened (curated store-day files are far smaller).</summary>
+    private const int WholeReadLimit = 4 << 20;
+
     private readonly string _root;
 
     // Conditional writes check and rename in two steps; within this process they are serialised so two
@@ -65,10 +68,19 @@ public sealed class FileBlobStore : IBlobStore
         var temp = Path.Combine(_root, TempFolder, Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
         try
         {
-            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920);
             await using (file.ConfigureAwait(false))
             {
-                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                if (content is MemoryStream)
+                {
+                    // Already in memory (a curated file, a manifest): one write call, no hop to the thread pool and
+                    // back per buffer, which for thousands of small files cost more than the writing.
+                    content.CopyTo(file);
+                }
+                else
+                {
+                    await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                }
 
                 // On disk before the rename, so a crash cannot leave an empty or partial blob under the final name.
                 file.Flush(flushToDisk: true);
@@ -134,8 +146,20 @@ public sealed class FileBlobStore : IBlobStore
         var full = FullPath(path);
         try
         {
-            Stream stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return Task.FromResult<Stream?>(stream);
+            var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.SequentialScan);
+            if (file.Length > WholeReadLimit)
+            {
+                return Task.FromResult<Stream?>(file);
+            }
+
+            // A small file is read whole, at once: a Parquet reader seeks to the footer and back and reads a few bytes at
+            // a time, and each of those reads would otherwise be a round trip through the thread pool.
+            using (file)
+            {
+                var bytes = new byte[file.Length];
+                file.ReadExactly(bytes);
+                return Task.FromResult<Stream?>(new MemoryStream(bytes, writable: false));
+            }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
