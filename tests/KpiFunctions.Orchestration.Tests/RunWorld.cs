@@ -91,7 +91,9 @@ internal sealed class RunWorld : IDisposable
         var paths = new List<string>();
         await foreach (var blob in Storage.Blobs.ListAsync($"curated/{dataset}/"))
         {
-            if (KpiFunctions.Pipeline.Curated.CuratedStore.TryParsePartitionPath(dataset, blob.Path, out var store, out _) && storeIds.Contains(store))
+            // Store-day partitions, and store-month ones (kpi_store_day): .../store=<id>/part-00000.parquet.
+            var store = blob.Path.Split('/').FirstOrDefault(p => p.StartsWith("store=", StringComparison.Ordinal))?["store=".Length..];
+            if (store is not null && storeIds.Contains(store))
             {
                 paths.Add(blob.Path);
             }

@@ -44,13 +44,42 @@ public class LocalPipelineRunnerTests
         await h.Runner().RunAsync(new RunRequest(from, to));
         var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(from, to, null);
         var files = new Curated.CuratedStore(h.Storage.Blobs);
-        var parquet = await files.ReadAsync(Curated.KpiStoreDayTable.Create(KpiCatalog.Default), rows[0].StoreId, to);
+        var parquet = await files.ReadMonthAsync(Curated.KpiStoreDayTable.Create(KpiCatalog.Default), rows[0].StoreId, to);
 
         // Lookback 3: tomorrow's run fetches the 17th to the 20th, so the 17th, 18th and 19th may still change; the 16th
         // was fetched for the last time by this run and is final.
         Assert.Equal(16, rows.Count);
         Assert.All(rows, r => Assert.Equal(r.Date >= new DateOnly(2026, 11, 17), r.Provisional));
-        Assert.True(Assert.Single(parquet!).Provisional);
+        Assert.Equal(rows.Where(r => r.StoreId == rows[0].StoreId).Select(r => (r.Date, r.Provisional)), parquet!.Select(r => (r.Date, r.Provisional)));
+    }
+
+    [Fact]
+    public async Task Kpi_store_day_keeps_a_file_per_store_month_equal_to_the_kpi_table_and_removes_the_day_files_of_the_months_it_writes()
+    {
+        using var h = new Harness(1);
+        var store = h.Stores[0].Id;
+        var table = Curated.KpiStoreDayTable.Create(KpiCatalog.Default);
+        var files = new Curated.CuratedStore(h.Storage.Blobs);
+        await h.SeedAsync(new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 19));
+        await h.Runner().RunAsync(new RunRequest(new DateOnly(2026, 11, 12), new DateOnly(2026, 11, 19)));
+        var october = new DateOnly(2026, 10, 31);
+        var november = new DateOnly(2026, 11, 1);
+        var all = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(november, new DateOnly(2026, 11, 30), store);
+
+        // Files of the earlier layout, a store-day each: one in the month the next run writes, one in a month it does not.
+        await files.WriteAsync(table, store, new DateOnly(2026, 11, 12), [all[0]]);
+        await files.WriteAsync(table, store, october, [all[0] with { Date = october }]);
+
+        // A nightly-sized run: two days of the month are computed, the month's file still holds every day of it.
+        await h.Runner().RunAsync(new RunRequest(new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 19)));
+
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(november, new DateOnly(2026, 11, 30), store);
+        var month = await files.ReadMonthAsync(table, store, november);
+        Assert.Equal(Enumerable.Range(12, 8).Select(d => new DateOnly(2026, 11, d)), month!.Select(r => r.Date).ToArray());
+        Assert.Equal(rows.Select(r => (r.Date, r.Provisional, r.Measures["gmv"], r.Kpis["aov"].Value)), month!.Select(r => (r.Date, r.Provisional, r.Measures["gmv"], r.Kpis["aov"].Value)));
+        Assert.Null(await files.ReadAsync(table, store, new DateOnly(2026, 11, 12)));
+        Assert.NotNull(await files.ReadAsync(table, store, october));
+        Assert.Null(await files.ReadMonthAsync(table, store, october));
     }
 
     [Fact]

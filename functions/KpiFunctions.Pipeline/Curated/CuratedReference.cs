@@ -27,7 +27,7 @@ public static class CuratedReference
         Add(sb, CuratedTables.Products.Name, CuratedTables.Products.Description + " Path: `curated/products/store=<id>/part-00000.parquet`.", CuratedTables.Products.Columns);
         Add(sb, CuratedTables.Creators.Name, CuratedTables.Creators.Description + " Path: `curated/creators/store=<id>/part-00000.parquet`.", CuratedTables.Creators.Columns);
         var kpi = KpiStoreDayTable.Create(catalog);
-        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"#### `{kpi.Name}`\n\n{kpi.Description} Path: `curated/kpi_store_day/month=<yyyy-MM>/store=<id>/part-00000.parquet`, a file per store and month with a row per day. Per KPI `<id>` there are `<id>` (value), `<id>_rpt` (money KPIs in the reporting currency), `<id>_rag` and `<id>_why`; per base measure `m_<id>`. KPI ids and meanings are in the KPI reference above.\n\n");
         sb.Append("| column | type | meaning | unit |\n|---|---|---|---|\n");
         foreach (var c in kpi.Columns.Take(9))
         {

@@ -63,6 +63,13 @@ public sealed class CuratedStore
     }
 
     /// <summary>
+    /// The blob path of a store-month partition, <c>curated/&lt;dataset&gt;/month=&lt;yyyy-MM&gt;/store=&lt;id&gt;/part-00000.parquet</c>:
+    /// for a dataset of one wide row per store-day (kpi_store_day), whose files a day at a time would be mostly footer.
+    /// </summary>
+    public static string MonthPartitionPath(string dataset, string storeId, DateOnly month) =>
+        $"curated/{dataset}/month={StoreCalendar.MonthStart(month):yyyy-MM}/store={storeId}/{PartFile}";
+
+    /// <summary>
     /// The blob listing the datasets a source did not fetch for a store-day, with reasons (JSON object); absent when
     /// the source fetched everything. Finance's Parquet readers skip it: it is not under a dataset's folder.
     /// </summary>
@@ -79,6 +86,14 @@ public sealed class CuratedStore
     /// <summary>Reads a store-day partition, or null when it was never written.</summary>
     public Task<IReadOnlyList<T>?> ReadAsync<T>(CuratedTable<T> table, string storeId, DateOnly date, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(table, PartitionPath(table.Name, storeId, date), cancellationToken);
+
+    /// <summary>Replaces a store-month partition (<see cref="MonthPartitionPath"/>) with the month's rows.</summary>
+    public Task WriteMonthAsync<T>(CuratedTable<T> table, string storeId, DateOnly month, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>
+        WriteRowsAsync(table, MonthPartitionPath(table.Name, storeId, month), rows, cancellationToken);
+
+    /// <summary>Reads a store-month partition, or null when it was never written.</summary>
+    public Task<IReadOnlyList<T>?> ReadMonthAsync<T>(CuratedTable<T> table, string storeId, DateOnly month, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(table, MonthPartitionPath(table.Name, storeId, month), cancellationToken);
 
     /// <summary>Replaces a per-store reference dataset.</summary>
     public Task WriteReferenceAsync<T>(CuratedTable<T> table, string storeId, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>

@@ -99,12 +99,42 @@ public sealed class ComputeKpisStep
         var mismatches = ordered.Where(r => r.Reconciliation is { Flagged: true } && r.Date >= request.From && r.Date <= request.To)
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StoreId} {r.Date:yyyy-MM-dd}: {r.Reconciliation!.Note}")).ToArray();
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
-        // A file per store-day, written as many at once as stores are computed at once (one after another, they were a
-        // fifth of the step's time at 120 stores).
-        await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (row, ct) =>
-            await _curated.WriteAsync(_kpiTable, row.StoreId, row.Date, [row], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await WriteKpiMonthsAsync(ordered, cancellationToken).ConfigureAwait(false);
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]) { Mismatches = mismatches };
+    }
+
+    /// <summary>
+    /// kpi_store_day, a file per store and month holding every day of the month that has a KpiDaily row (a file per
+    /// store-day was 30 KB of footer and statistics around one row of 159 columns, and most of the step's writing). A
+    /// month whose stored days were all computed now is written from the rows at hand; otherwise it is read back from
+    /// KpiDaily, just saved, so the file always equals the table. The files of the earlier layout (a file per store-day)
+    /// of the months written are removed, so no row is there twice.
+    /// </summary>
+    private async Task WriteKpiMonthsAsync(IReadOnlyList<KpiDailyRow> rows, CancellationToken cancellationToken)
+    {
+        var repository = new KpiDailyRepository(_storage.Tables, _catalog);
+        var months = rows.GroupBy(r => (r.StoreId, Month: StoreCalendar.MonthStart(r.Date))).ToList();
+        await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (month, ct) =>
+        {
+            var (store, first) = month.Key;
+            var last = first.AddMonths(1).AddDays(-1);
+            var computed = month.Select(r => r.Date).ToHashSet();
+            var stored = await repository.DatesAsync(first, last, store, ct).ConfigureAwait(false);
+            IReadOnlyList<KpiDailyRow> all = stored.All(computed.Contains)
+                ? [.. month.OrderBy(r => r.Date)]
+                : await repository.QueryAsync(first, last, store, ct).ConfigureAwait(false);
+            await _curated.WriteMonthAsync(_kpiTable, store, first, all, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var written = months.Select(m => m.Key).ToHashSet();
+        await foreach (var blob in _storage.Blobs.ListAsync($"curated/{Datasets.KpiStoreDay}/date=", cancellationToken).ConfigureAwait(false))
+        {
+            if (CuratedStore.TryParsePartitionPath(Datasets.KpiStoreDay, blob.Path, out var store, out var date) && written.Contains((store, StoreCalendar.MonthStart(date))))
+            {
+                await _storage.Blobs.DeleteIfExistsAsync(blob.Path, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
