@@ -184,39 +184,105 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_publish_rereads_only_the_months_whose_sku_days_or_weeks_changed_since_the_previous_version()
+    public async Task A_run_that_touched_one_month_makes_the_next_publish_list_and_read_only_that_month_of_each_detail_fact()
     {
         await RunAsync();
-        // A night later: the compute step's partitions are older than the version published on them.
-        foreach (var dataset in new[] { DetailFacts.ProductDayDataset, DetailFacts.StoreWeekDataset })
-        {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(_h.DataDirectory, "blobs", "curated", dataset), "*", SearchOption.AllDirectories))
-            {
-                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(-1));
-            }
-        }
-
-        _h.Time.Now += TimeSpan.FromMinutes(1);
-        var first = await Publisher().PublishAsync("aged");
-        var curated = new Curated.CuratedStore(_h.Storage.Blobs);
-        var day = new DateOnly(2026, 11, 1);
-        var skus = (await curated.ReadAsync(DetailFacts.ProductDays, "uk-main", day))!;
-        await curated.WriteAsync(DetailFacts.ProductDays, "uk-main", day, [.. skus.Select(r => r with { Units = r.Units + 1 })]);
+        var first = (await Publisher().CurrentAsync())!;
+        // Monday 2 November computed again for every store: its SKU-days, LIVE sessions and week all fall in November.
+        var day = new DateOnly(2026, 11, 2);
+        await new ComputeKpisStep(_h.Storage, _h.Options, KpiCatalog.Default, _h.Time).ComputeAsync(new ComputeRequest(day, day, [.. _h.Stores.Select(s => s.Id)]));
 
         var watched = new WatchedBlobs(_h.Storage.Blobs);
         _h.Time.Now += TimeSpan.FromMinutes(1);
-        var second = await new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("one sku-day changed");
+        var second = await new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("one month touched");
 
-        // November's SKU-days are read again (and only they); October's, and every week, keep the previous files unread.
-        var read = watched.Reads.Where(p => p.Contains("/kpi_product_day/", StringComparison.Ordinal) || p.Contains("/kpi_store_week/", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(read);
-        Assert.All(read, p => Assert.StartsWith("curated/kpi_product_day/date=2026-11-", p, StringComparison.Ordinal));
-        Assert.Equal(Table(first, "fact_product_day").Files.Single(f => f.Part == "month=2026-10"), Table(second, "fact_product_day").Files.Single(f => f.Part == "month=2026-10"));
-        Assert.Equal(Table(first, "fact_store_week").Files, Table(second, "fact_store_week").Files);
-        var november = Table(second, "fact_product_day").Files.Single(f => f.Part == "month=2026-11");
-        Assert.StartsWith($"semantic/v={second.Version}/", november.Path, StringComparison.Ordinal);
-        var units = await DuckDbAsync($"SELECT CAST(sum(units) AS VARCHAR) AS u FROM read_parquet(['{Path.Combine(_h.DataDirectory, "blobs", november.Path)}']) WHERE store_id = 'uk-main' AND date = DATE '2026-11-01'");
-        Assert.Equal(skus.Sum(r => r.Units) + skus.Count, decimal.Parse(units.Single()["u"], CultureInfo.InvariantCulture));
+        // Each fact lists and reads November's partitions alone; October keeps its file and mark, November takes the new mark.
+        Assert.Equal(DetailFactTables.Select(d => $"curated/{d.Dataset}/date=2026-11-").Order(StringComparer.Ordinal),
+            watched.Listings.Where(p => p.StartsWith("curated/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        foreach (var (table, dataset) in DetailFactTables)
+        {
+            var marks = await new MonthChanges(_h.Storage.Tables, dataset).ReadAsync();
+            var before = Table(first, table).Files;
+            var after = Table(second, table).Files;
+            Assert.Equal(["month=2026-10", "month=2026-11"], after.Select(f => f.Part));
+            Assert.Equal(before[0], after[0]);
+            Assert.Equal(marks["2026-10"], after[0].Marker);
+            Assert.Equal(marks["2026-11"], after[1].Marker);
+            Assert.NotEqual(before[1].Marker, after[1].Marker);
+            var read = watched.Reads.Where(p => p.StartsWith($"curated/{dataset}/", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(read);
+            Assert.All(read, p => Assert.StartsWith($"curated/{dataset}/date=2026-11-", p, StringComparison.Ordinal));
+        }
+
+        // What it published is what a publish that reads everything publishes.
+        await _h.Storage.Blobs.DeleteIfExistsAsync(SemanticPublisher.ManifestPath);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var full = await Publisher().PublishAsync("full");
+        Assert.Equal(Describe(second), Describe(full));
+    }
+
+    [Fact]
+    public async Task A_previous_version_whose_detail_facts_carry_no_marks_makes_the_next_publish_read_them_all_and_mark_them()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        // As if the version were published before the detail facts carried marks, and kpi_product_day written before marks existed.
+        var detail = DetailFactTables.Select(d => d.Table).ToHashSet(StringComparer.Ordinal);
+        var unmarked = first with { Tables = [.. first.Tables.Select(t => detail.Contains(t.Name) ? t with { Files = [.. t.Files.Select(f => f with { Marker = null })] } : t)] };
+        await _h.Storage.Blobs.UploadAsync(SemanticPublisher.ManifestPath, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(unmarked, JsonSerializerOptions.Web)));
+        await foreach (var mark in _h.Storage.Tables.QueryAsync(TableNames.Changes, Storage.Tables.TableQuery.Partition(DetailFacts.ProductDayDataset)))
+        {
+            await _h.Storage.Tables.DeleteEntityAsync(TableNames.Changes, mark.PartitionKey, mark.RowKey);
+        }
+
+        var watched = new WatchedBlobs(_h.Storage.Blobs);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var marked = await new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("marks");
+
+        foreach (var (table, dataset) in DetailFactTables)
+        {
+            var marks = await new MonthChanges(_h.Storage.Tables, dataset).ReadAsync();
+            Assert.Contains($"curated/{dataset}/date=", watched.Listings);
+            Assert.Equal(["2026-10", "2026-11"], marks.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal([marks["2026-10"], marks["2026-11"]], Table(marked, table).Files.Select(f => f.Marker));
+            Assert.Contains(watched.Reads, p => p.StartsWith($"curated/{dataset}/date=2026-10-", StringComparison.Ordinal));
+            Assert.Contains(watched.Reads, p => p.StartsWith($"curated/{dataset}/date=2026-11-", StringComparison.Ordinal));
+            Assert.Equal(Table(first, table).Files.Select(f => f.Sha256), Table(marked, table).Files.Select(f => f.Sha256));
+        }
+
+        // Marked now: a publish with nothing changed lists and reads none of them.
+        var after = new WatchedBlobs(_h.Storage.Blobs);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var again = await new SemanticPublisher(_h.Storage with { Blobs = after }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("again");
+        Assert.DoesNotContain(after.Listings, p => p.StartsWith("curated/", StringComparison.Ordinal));
+        Assert.DoesNotContain(after.Reads, p => DetailFactTables.Any(d => p.StartsWith($"curated/{d.Dataset}/", StringComparison.Ordinal)));
+        Assert.Equal(Paths(marked), Paths(again));
+    }
+
+    [Fact]
+    public async Task A_week_left_with_no_day_loses_its_partitions_moves_its_months_mark_and_drops_out_of_the_next_publish()
+    {
+        await RunAsync();
+        var day = new DateOnly(2026, 11, 2);
+        var before = await new MonthChanges(_h.Storage.Tables, DetailFacts.StoreWeekDataset).ReadAsync();
+        // uk-main's Monday 2 November turns out not fetched (no orders, no KPI row): the week of 2 November has no day.
+        await _h.Storage.Blobs.DeleteIfExistsAsync(Curated.CuratedStore.PartitionPath(Curated.Datasets.Orders, "uk-main", day));
+        await _h.Storage.Tables.DeleteEntityAsync(TableNames.Daily, "2026-11-02", "uk-main");
+
+        await new ComputeKpisStep(_h.Storage, _h.Options, KpiCatalog.Default, _h.Time).ComputeAsync(new ComputeRequest(day, day, ["uk-main"]));
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var manifest = await Publisher().PublishAsync("week gone");
+
+        Assert.False(await _h.Storage.Blobs.ExistsAsync(Curated.CuratedStore.PartitionPath(DetailFacts.StoreWeekDataset, "uk-main", day)));
+        Assert.False(await _h.Storage.Blobs.ExistsAsync(Curated.CuratedStore.PartitionPath(ScorecardFacts.CreatorWeekDataset, "uk-main", day)));
+        var after = await new MonthChanges(_h.Storage.Tables, DetailFacts.StoreWeekDataset).ReadAsync();
+        Assert.NotEqual(before["2026-11"], after["2026-11"]);
+        Assert.Equal(before["2026-10"], after["2026-10"]);
+        var weeks = await DuckDbAsync($"SELECT store_id FROM read_parquet({Files(manifest, "fact_store_week")}) WHERE week_start = DATE '2026-11-02' ORDER BY store_id");
+        Assert.Equal(_h.Stores.Select(s => s.Id).Where(id => id != "uk-main").Order(StringComparer.Ordinal), weeks.Select(r => r["store_id"]));
+        var creatorWeeks = await DuckDbAsync($"SELECT count(*) AS n FROM read_parquet({Files(manifest, "fact_creator_week")}) WHERE week_start = DATE '2026-11-02' AND store_id = 'uk-main'");
+        Assert.Equal("0", creatorWeeks.Single()["n"]);
+        Assert.Equal(after["2026-11"], Table(manifest, "fact_store_week").Files.Single(f => f.Part == "month=2026-11").Marker);
     }
 
     [Fact]
@@ -296,7 +362,9 @@ public sealed class SemanticPublisherTests : IDisposable
         Assert.Equal(["month=2026-10", "month=2026-11"], files.Select(f => f.Part));
         Assert.Equal([marks["2026-10"], marks["2026-11"]], files.Select(f => f.Marker));
         Assert.Equal([(new DateOnly(2026, 10, 30), new DateOnly(2026, 10, 31), 6L), (new DateOnly(2026, 11, 1), To, 6L)], files.Select(f => (f.Span!.First, f.Span.Last, f.Span.Rows)));
-        Assert.All(manifest.Tables.Where(t => t.Name != "fact_store_day").SelectMany(t => t.Files), f => Assert.Null(f.Marker));
+        var detail = DetailFactTables.Select(d => d.Table).Append("fact_store_day").ToHashSet(StringComparer.Ordinal);
+        Assert.All(manifest.Tables.Where(t => !detail.Contains(t.Name)).SelectMany(t => t.Files), f => Assert.Null(f.Marker));
+        Assert.All(manifest.Tables.Where(t => detail.Contains(t.Name)).SelectMany(t => t.Files), f => Assert.NotNull(f.Marker));
     }
 
     [Fact]
@@ -573,6 +641,15 @@ public sealed class SemanticPublisherTests : IDisposable
         Assert.Superset(Paths(current).Select(p => Path.Combine(blobs, p)).ToHashSet(), globbed.Select(r => r["f"]).ToHashSet());
     }
 
+    /// <summary>The month-part facts read from the compute step's curated datasets, by change mark.</summary>
+    private static readonly (string Table, string Dataset)[] DetailFactTables =
+    [
+        ("fact_product_day", DetailFacts.ProductDayDataset),
+        ("fact_store_week", DetailFacts.StoreWeekDataset),
+        ("fact_creator_week", ScorecardFacts.CreatorWeekDataset),
+        ("fact_live_session", ScorecardFacts.LiveSessionDataset),
+    ];
+
     private SemanticPublisher Publisher() => new(_h.Storage, KpiCatalog.Default, Retention, _h.Time);
 
     private async Task RunAsync()
@@ -717,7 +794,14 @@ public sealed class SemanticPublisherTests : IDisposable
 
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => inner.ExistsAsync(path, cancellationToken);
 
-        public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+        /// <summary>The prefixes listed, as they are asked for.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Listings { get; } = new();
+
+        public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken cancellationToken = default)
+        {
+            Listings.Enqueue(prefix);
+            return inner.ListAsync(prefix, cancellationToken);
+        }
 
         public Task<bool> DeleteIfExistsAsync(string path, CancellationToken cancellationToken = default)
         {

@@ -294,6 +294,30 @@ public sealed class FileBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_prefix_ending_inside_a_folder_name_lists_exactly_the_matching_blobs_of_every_depth()
+    {
+        await Upload("curated/p/date=2026-11-01/store=s1/part", "1");
+        await Upload("curated/p/date=2026-11-30/store=s2/deeper/part", "2");
+        await Upload("curated/p/date=2026-11-notes", "3");
+        await Upload("curated/p/date=2026-10-31/store=s1/part", "4");
+        await Upload("curated/p/date=2026-1/store=s1/part", "5");
+        await Upload("curated/p/date=2026-110/part", "6");
+        await Upload("curated/q/date=2026-11-01/store=s1/part", "7");
+        await Upload("curated/p/part", "8");
+
+        var month = await List("curated/p/date=2026-11-");
+        var folder = await List("curated/p/date=2026-11-01/");
+        var everything = await List("");
+
+        Assert.Equal(
+            ["curated/p/date=2026-11-01/store=s1/part", "curated/p/date=2026-11-30/store=s2/deeper/part", "curated/p/date=2026-11-notes"],
+            month.Select(i => i.Path));
+        Assert.Equal(["curated/p/date=2026-11-01/store=s1/part"], folder.Select(i => i.Path));
+        Assert.Equal(8, everything.Count);
+        Assert.Equal(everything.Select(i => i.Path).Order(StringComparer.Ordinal), everything.Select(i => i.Path));
+    }
+
+    [Fact]
     public async Task The_folder_of_writes_in_progress_is_not_a_blob_path()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.UploadAsync(".tmp/x", Stream("x")));

@@ -108,11 +108,11 @@ public sealed class SemanticPublisher
         }
 
         // The detail facts the compute step wrote beside the KPI rows (and the weeks they fall in), by month: a month
-        // none of whose partitions changed since the previous version was written keeps that version's file unread.
-        var previousWritten = previous is null ? null : await WrittenAsync(VersionManifestPath(previous.Version), cancellationToken).ConfigureAwait(false);
-        var productDays = MonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, previousWritten,
+        // whose change mark has not moved since the previous version read it keeps that version's file unread.
+        var marked = new Dictionary<string, string>(StringComparer.Ordinal);
+        var productDays = MarkedMonthPartsAsync(DetailFacts.ProductDays, SemanticTables.ProductDays.Name, previous, marked,
             rs => rs.OrderBy(r => r.Date).ThenBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.SkuId, StringComparer.Ordinal), cancellationToken);
-        var weeks = MonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, previousWritten,
+        var weeks = MarkedMonthPartsAsync(DetailFacts.StoreWeeks, SemanticTables.StoreWeeks.Name, previous, marked,
             rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal), cancellationToken);
 
         var creators = new List<Core.Domain.Creator>();
@@ -121,10 +121,14 @@ public sealed class SemanticPublisher
             creators.AddRange((await curated.ReadReferenceAsync(CuratedTables.Creators, store.Id, cancellationToken).ConfigureAwait(false) ?? []).OrderBy(c => c.CreatorId, StringComparer.Ordinal));
         }
 
-        var creatorWeeks = MonthPartsAsync(ScorecardFacts.CreatorWeeks, SemanticTables.CreatorWeeks.Name, previous, previousWritten,
+        var creatorWeeks = MarkedMonthPartsAsync(ScorecardFacts.CreatorWeeks, SemanticTables.CreatorWeeks.Name, previous, marked,
             rs => rs.OrderBy(w => w.WeekStart).ThenBy(w => w.StoreId, StringComparer.Ordinal).ThenBy(w => w.Rank), cancellationToken);
-        var liveSessions = MonthPartsAsync(ScorecardFacts.LiveSessionScores, SemanticTables.LiveSessions.Name, previous, previousWritten,
+        var liveSessions = MarkedMonthPartsAsync(ScorecardFacts.LiveSessionScores, SemanticTables.LiveSessions.Name, previous, marked,
             rs => rs.OrderBy(l => l.Date).ThenBy(l => l.StoreId, StringComparer.Ordinal).ThenBy(l => l.StartUtc).ThenBy(l => l.SessionId, StringComparer.Ordinal), cancellationToken);
+
+        // Each file of the four records the mark its month had when it was read (keyed by table and part).
+        SemanticFile Mark(string table, string? part, SemanticFile file) =>
+            part is not null && marked.TryGetValue(table + "/" + part, out var mark) ? file with { Marker = mark } : file;
 
         var tables = new List<SemanticTableEntry>
         {
@@ -132,8 +136,8 @@ public sealed class SemanticPublisher
             await writer.WriteAsync(SemanticTables.Dates, [(null, dates)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Products, [(null, products)]).ConfigureAwait(false),
             storeDayTable,
-            await writer.WriteAsync(SemanticTables.ProductDays, productDays).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.StoreWeeks, weeks).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.ProductDays, productDays, (part, file) => Mark(SemanticTables.ProductDays.Name, part, file)).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.StoreWeeks, weeks, (part, file) => Mark(SemanticTables.StoreWeeks.Name, part, file)).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Targets, [(null, targets)]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Thresholds, [(null, [.. stores.OrderBy(s => s.Id, StringComparer.Ordinal)
                 .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: _catalog.ThresholdsFor(s, k), Source: _catalog.ThresholdSource(s, k)))
@@ -145,8 +149,8 @@ public sealed class SemanticPublisher
             await writer.WriteAsync(SemanticTables.Stages, [(null, SemanticRoles.Stages(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.StageKpis, [(null, SemanticRoles.StageKpis(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Creators, [(null, creators)]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.CreatorWeeks, creatorWeeks).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.LiveSessions, liveSessions).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.CreatorWeeks, creatorWeeks, (part, file) => Mark(SemanticTables.CreatorWeeks.Name, part, file)).ConfigureAwait(false),
+            await writer.WriteAsync(SemanticTables.LiveSessions, liveSessions, (part, file) => Mark(SemanticTables.LiveSessions.Name, part, file)).ConfigureAwait(false),
         };
 
         var manifest = new SemanticManifest(
@@ -289,65 +293,81 @@ public sealed class SemanticPublisher
     }
 
     /// <summary>
-    /// One part per month of a per-store-day curated dataset's partitions (its listing: store and partition day, from
-    /// each path). A month is read again when it has no file in the previous version or any of its partitions was
-    /// written since that version's manifest (both times from the store's own clock, with two seconds' slack for its
-    /// one-second resolution); otherwise its part is null: keep the previous file. Reads only what changed, so a
-    /// nightly publish does not reread two years of SKU-days; only the listing (names and times) covers them all.
+    /// One part per month of a per-store-day curated dataset the compute step writes (its partitions read by the month
+    /// of their day, a week's by its Monday's), reading only the months whose change mark (<see cref="MonthChanges"/>
+    /// of the dataset) differs from the one the previous version recorded on that month's file; the others are null:
+    /// keep the previous file. Only a changed month's partitions are listed (prefix <c>date=yyyy-MM-</c>), so a nightly
+    /// publish neither lists nor rereads two years of SKU-days. Without a previous version of the table, or one a file of
+    /// which has no mark (written before marks, or its month's mark gone), the whole dataset is listed once to find its
+    /// months, those without a mark are given one, and every month is read. The marks are read before any listing, so
+    /// a write that lands during the read moves a mark already read. The mark of each part yielded goes into
+    /// <paramref name="marked"/> under "table/part".
     /// </summary>
-    private async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> MonthPartsAsync<T>(
-        CuratedTable<T> table, string semanticTable, SemanticManifest? previous, DateTimeOffset? previousWritten,
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<T>? Rows)> MarkedMonthPartsAsync<T>(
+        CuratedTable<T> table, string semanticTable, SemanticManifest? previous, Dictionary<string, string> marked,
         Func<IEnumerable<T>, IEnumerable<T>> order, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var written = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var keys = new List<(string Store, DateOnly Date)>();
-        await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/", cancellationToken).ConfigureAwait(false))
+        var changes = new MonthChanges(_storage.Tables, table.Name);
+        var marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var entry = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable);
+        var before = (entry?.Files ?? []).Where(f => f.Part is not null).ToDictionary(f => f.Part!, StringComparer.Ordinal);
+        var tracked = entry is not null && before.Values.All(f => f.Marker is not null && marks.ContainsKey(MonthOf(f.Part!)));
+        if (!tracked)
         {
-            if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out var store, out var date))
+            var months = new SortedSet<string>(StringComparer.Ordinal);
+            await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/date=", cancellationToken).ConfigureAwait(false))
             {
-                written[blob.Path] = blob.LastModified;
-                keys.Add((store, date));
+                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out _, out var date))
+                {
+                    months.Add(MonthChanges.Month(date));
+                }
             }
+
+            var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+            if (unmarked.Count > 0)
+            {
+                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
+                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            marks = months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            before.Clear();
         }
 
-        var before = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable)?.Files ?? [];
         var curated = new CuratedStore(_storage.Blobs);
-        foreach (var month in keys.GroupBy(k => "month=" + k.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (month, mark) in marks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            var paths = month.Select(k => (k.Store, k.Date, Path: CuratedStore.PartitionPath(table.Name, k.Store, k.Date))).Where(k => written.ContainsKey(k.Path)).ToList();
-            var unchanged = previousWritten is { } since
-                && before.FirstOrDefault(f => f.Part == month.Key) is { } kept && await _storage.Blobs.ExistsAsync(kept.Path, cancellationToken).ConfigureAwait(false)
-                && paths.All(k => written[k.Path] < since - TimeSpan.FromSeconds(2));
-            if (unchanged)
+            var part = "month=" + month;
+            if (before.TryGetValue(part, out var kept) && kept.Marker == mark)
             {
-                yield return (month.Key, null);
+                marked[semanticTable + "/" + part] = mark;
+                yield return (part, null);
                 continue;
             }
 
+            // The month's partitions only; a marked month with none (its weeks all deleted) has no file, and is listed
+            // again next time: an empty listing.
+            var keys = new List<(string Store, DateOnly Date)>();
+            await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/date={month}-", cancellationToken).ConfigureAwait(false))
+            {
+                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out var store, out var date))
+                {
+                    keys.Add((store, date));
+                }
+            }
+
             var rows = new List<T>();
-            foreach (var (store, date, _) in paths.OrderBy(k => k.Date).ThenBy(k => k.Store, StringComparer.Ordinal))
+            foreach (var (store, date) in keys.OrderBy(k => k.Date).ThenBy(k => k.Store, StringComparer.Ordinal))
             {
                 rows.AddRange(await curated.ReadAsync(table, store, date, cancellationToken).ConfigureAwait(false) ?? []);
             }
 
             if (rows.Count > 0)
             {
-                yield return (month.Key, [.. order(rows)]);
+                marked[semanticTable + "/" + part] = mark;
+                yield return (part, [.. order(rows)]);
             }
         }
-    }
-
-    private async Task<DateTimeOffset?> WrittenAsync(string path, CancellationToken cancellationToken)
-    {
-        await foreach (var blob in _storage.Blobs.ListAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            if (blob.Path == path)
-            {
-                return blob.LastModified;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>

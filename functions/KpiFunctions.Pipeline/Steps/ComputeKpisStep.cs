@@ -73,6 +73,7 @@ public sealed class ComputeKpisStep
             var ordersByDay = new Dictionary<DateOnly, IReadOnlyList<Order>>();
             var scoring = new ScoringInputs();
             var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, scoring, ct).ConfigureAwait(false);
+            await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
             foreach (var day in history.Where(h => h.Date >= FromFor(store)))
             {
                 if (day.MissingReason is not null)
@@ -91,6 +92,7 @@ public sealed class ComputeKpisStep
             }
 
             await WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct).ConfigureAwait(false);
+            await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
 
             progress?.Report(store.Id);
         }).ConfigureAwait(false);
@@ -135,6 +137,32 @@ public sealed class ComputeKpisStep
                 await _storage.Blobs.DeleteIfExistsAsync(blob.Path, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Moves the change marks (<see cref="MonthChanges"/>) of the months a store's detail facts are written or deleted
+    /// in from <paramref name="from"/> to <paramref name="to"/>: the days' months for kpi_product_day and
+    /// kpi_live_session, the weeks' Mondays' months for kpi_store_week and kpi_creator_week. Called before the first write
+    /// and after the last, so the publisher rereads a month written while it read it, or by a run that died half way.
+    /// </summary>
+    private async Task MarkDetailMonthsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var days = new List<DateOnly>();
+        for (var month = StoreCalendar.MonthStart(from); month <= to; month = month.AddMonths(1))
+        {
+            days.Add(month < from ? from : month);
+        }
+
+        var mondays = new List<DateOnly>();
+        for (var week = DetailFacts.WeekStart(from); week <= to; week = week.AddDays(7))
+        {
+            mondays.Add(week);
+        }
+
+        await new MonthChanges(_storage.Tables, DetailFacts.ProductDayDataset).MarkAsync(days, ct).ConfigureAwait(false);
+        await new MonthChanges(_storage.Tables, ScorecardFacts.LiveSessionDataset).MarkAsync(days, ct).ConfigureAwait(false);
+        await new MonthChanges(_storage.Tables, DetailFacts.StoreWeekDataset).MarkAsync(mondays, ct).ConfigureAwait(false);
+        await new MonthChanges(_storage.Tables, ScorecardFacts.CreatorWeekDataset).MarkAsync(mondays, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -193,31 +193,47 @@ public sealed class FileBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        // Start at the deepest folder the prefix names completely, then filter by the full prefix.
+        // Start at the deepest folder the prefix names completely, and below it go only into folders that can hold a
+        // match (their path starts with the prefix, or is the start of it): a month's prefix, curated/x/date=2026-11-,
+        // reads that month's date folders, not every day's.
         var slash = prefix.LastIndexOf('/');
-        var folder = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
-        if (!Directory.Exists(folder))
+        var start = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(start))
         {
             yield break;
         }
 
         var items = new List<BlobItem>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        var folders = new Stack<string>();
+        folders.Push(start);
+        while (folders.TryPop(out var folder))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
-            var name = Path.GetFileName(file);
-
-            // Before .tmp/, writes in progress sat beside their target as .<name>.tmp-<id>; one a killed write left is no blob.
-            if (relative.StartsWith(TempFolder + "/", StringComparison.Ordinal) || (name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal)))
+            foreach (var file in Directory.EnumerateFiles(folder))
             {
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                var relative = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+                var name = Path.GetFileName(file);
+
+                // Before .tmp/, writes in progress sat beside their target as .<name>.tmp-<id>; one a killed write left is no blob.
+                if (relative.StartsWith(TempFolder + "/", StringComparison.Ordinal) || (name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                if (relative.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    var info = new FileInfo(file);
+                    items.Add(new BlobItem(relative, info.Length, info.LastWriteTimeUtc, ETagOf(info)));
+                }
             }
 
-            if (relative.StartsWith(prefix, StringComparison.Ordinal))
+            foreach (var sub in Directory.EnumerateDirectories(folder))
             {
-                var info = new FileInfo(file);
-                items.Add(new BlobItem(relative, info.Length, info.LastWriteTimeUtc, ETagOf(info)));
+                var relative = Path.GetRelativePath(_root, sub).Replace(Path.DirectorySeparatorChar, '/') + "/";
+                if (relative.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(relative, StringComparison.Ordinal))
+                {
+                    folders.Push(sub);
+                }
             }
         }
 
