@@ -286,6 +286,41 @@ public sealed class SemanticPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task Alerts_are_published_by_month_and_a_publish_rereads_only_the_months_whose_alerts_changed_or_the_retention_emptied()
+    {
+        await RunAsync();
+        var first = (await Publisher().CurrentAsync())!;
+        var marks = await Alerts.AlertsStep.Changes(_h.Storage.Tables).ReadAsync();
+        var alerts = Table(first, "fact_alerts");
+        Assert.Equal(["month=2026-10", "month=2026-11"], alerts.Files.Select(f => f.Part));
+        Assert.Equal((await Alerts.AlertsStep.ListAsync(_h.Storage.Tables)).Count, alerts.Rows);
+        Assert.Equal([marks["2026-10"], marks["2026-11"]], alerts.Files.Select(f => f.Marker));
+        Assert.All(alerts.Files, f => Assert.Equal(f.Rows, f.Span!.Rows));
+
+        // November's alerts detected again: October's file is kept unread, November's alone is queried.
+        var stores = _h.Stores.Select(s => s.Id).ToArray();
+        await new Alerts.AlertsStep(_h.Storage, KpiCatalog.Default).DetectAsync(new DateOnly(2026, 11, 1), To, stores);
+        var tables = new WatchedTables(_h.Storage.Tables);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var second = await new SemanticPublisher(_h.Storage with { Tables = tables }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("november");
+        Assert.Equal((alerts.Files[0].Path, alerts.Files[0].Marker, alerts.Files[0].Span!.Last), (Table(second, "fact_alerts").Files[0].Path, Table(second, "fact_alerts").Files[0].Marker, Table(second, "fact_alerts").Files[0].Span!.Last));
+        Assert.NotEqual(alerts.Files[1].Marker, Table(second, "fact_alerts").Files[1].Marker);
+        Assert.Equal(["2026-11-01"], tables.Queries.Where(q => q.Table == TableNames.Alerts).Select(q => q.Query.PartitionKeyFrom));
+
+        // The retention empties October: its mark moves, and the next publish has no October file.
+        await new Alerts.AlertsStep(_h.Storage, KpiCatalog.Default, keepFrom: new DateOnly(2026, 11, 1)).DetectAsync(new DateOnly(2026, 11, 1), To, stores);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        var third = await Publisher().PublishAsync("retention");
+        Assert.Equal(["month=2026-11"], Table(third, "fact_alerts").Files.Select(f => f.Part));
+        Assert.Equal((await Alerts.AlertsStep.ListAsync(_h.Storage.Tables)).Count, Table(third, "fact_alerts").Rows);
+
+        // What it published is what a publish that reads everything publishes.
+        await _h.Storage.Blobs.DeleteIfExistsAsync(SemanticPublisher.ManifestPath);
+        _h.Time.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(Describe(third), Describe(await Publisher().PublishAsync("full")));
+    }
+
+    [Fact]
     public async Task The_readmes_duckdb_query_over_the_manifest_gives_the_kpi_tables_reporting_gmv_per_country()
     {
         await RunAsync();
@@ -362,7 +397,7 @@ public sealed class SemanticPublisherTests : IDisposable
         Assert.Equal(["month=2026-10", "month=2026-11"], files.Select(f => f.Part));
         Assert.Equal([marks["2026-10"], marks["2026-11"]], files.Select(f => f.Marker));
         Assert.Equal([(new DateOnly(2026, 10, 30), new DateOnly(2026, 10, 31), 6L), (new DateOnly(2026, 11, 1), To, 6L)], files.Select(f => (f.Span!.First, f.Span.Last, f.Span.Rows)));
-        var detail = DetailFactTables.Select(d => d.Table).Append("fact_store_day").ToHashSet(StringComparer.Ordinal);
+        var detail = DetailFactTables.Select(d => d.Table).Append("fact_store_day").Append("fact_alerts").ToHashSet(StringComparer.Ordinal);
         Assert.All(manifest.Tables.Where(t => !detail.Contains(t.Name)).SelectMany(t => t.Files), f => Assert.Null(f.Marker));
         Assert.All(manifest.Tables.Where(t => detail.Contains(t.Name)).SelectMany(t => t.Files), f => Assert.NotNull(f.Marker));
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KpiFunctions.Core.Alerts;
 using KpiFunctions.Core.Calendar;
 using KpiFunctions.Core.Catalog;
@@ -49,18 +50,34 @@ public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog, DateOnly?
             }
         }
 
+        // The months written (the window's) and those the retention empties are marked before and after, so a publish
+        // rereads exactly them (see Changes).
+        var old = new List<TableTransactionAction>();
         if (keepFrom is { } first)
         {
             alerts.RemoveAll(a => a.Date < first);
-            await DeleteBeforeAsync(first, cancellationToken).ConfigureAwait(false);
+            old = await BeforeAsync(first, cancellationToken).ConfigureAwait(false);
         }
 
+        var touched = old.Select(o => DateOnly.ParseExact(o.Entity.PartitionKey, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        for (var month = StoreCalendar.MonthStart(from); month <= to; month = month.AddMonths(1))
+        {
+            touched.Add(month);
+        }
+
+        var marks = Changes(storage.Tables);
+        await marks.MarkAsync(touched, cancellationToken).ConfigureAwait(false);
+        await storage.Tables.SubmitInChunksAsync(TableNames.Alerts, old, cancellationToken).ConfigureAwait(false);
         await ReplaceAsync(from, to, stores, alerts, cancellationToken).ConfigureAwait(false);
+        await marks.MarkAsync(touched, cancellationToken).ConfigureAwait(false);
         return alerts;
     }
 
-    /// <summary>Deletes every stored alert, of any store, dated before <paramref name="first"/>.</summary>
-    private async Task DeleteBeforeAsync(DateOnly first, CancellationToken cancellationToken)
+    /// <summary>The change marks of KpiAlerts' months, moved by every write and deletion, read by the semantic publish.</summary>
+    public static MonthChanges Changes(ITableStore tables) => new(tables, TableNames.Alerts);
+
+    /// <summary>Deletions of every stored alert, of any store, dated before <paramref name="first"/>.</summary>
+    private async Task<List<TableTransactionAction>> BeforeAsync(DateOnly first, CancellationToken cancellationToken)
     {
         var old = new List<TableTransactionAction>();
         var query = new TableQuery { PartitionKeyTo = StoreCalendar.Format(first.AddDays(-1)) };
@@ -69,7 +86,7 @@ public sealed class AlertsStep(KpiStorage storage, KpiCatalog catalog, DateOnly?
             old.Add(new TableTransactionAction(TableTransactionKind.Delete, new TableEntity(e.PartitionKey, e.RowKey)));
         }
 
-        await storage.Tables.SubmitInChunksAsync(TableNames.Alerts, old, cancellationToken).ConfigureAwait(false);
+        return old;
     }
 
     /// <summary>Every stored alert, by date then store then KPI.</summary>

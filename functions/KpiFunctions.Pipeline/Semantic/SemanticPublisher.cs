@@ -97,8 +97,11 @@ public sealed class SemanticPublisher
         var storeDays = spans.Values.Select(a => a.Span).ToList();
         var targets = await ReadTargetsAsync(stores.ToDictionary(s => s.Id, s => s.Currency, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
 
-        var alerts = await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false);
-        var dates = Calendar(storeDays, targets, alerts);
+        // fact_alerts a month at a time too, only the months whose alerts changed read; the calendar needs their spans.
+        var alertSpans = new SortedDictionary<string, (string Marker, SemanticPartSpan Span)>(StringComparer.Ordinal);
+        var alertsTable = await writer.WriteAsync(SemanticTables.Alerts, AlertPartsAsync(previous, alertSpans, cancellationToken),
+            (part, file) => part is not null && alertSpans.TryGetValue(part, out var a) ? file with { Marker = a.Marker, Span = a.Span } : file).ConfigureAwait(false);
+        var dates = Calendar(storeDays, targets, [.. alertSpans.Values.Select(a => a.Span)]);
 
         var curated = new CuratedStore(_storage.Blobs);
         var products = new List<Core.Domain.ProductSku>();
@@ -143,7 +146,7 @@ public sealed class SemanticPublisher
                 .SelectMany(s => _catalog.Kpis.Select(k => (Kpi: k, Thresholds: _catalog.ThresholdsFor(s, k), Source: _catalog.ThresholdSource(s, k)))
                     .Where(x => x.Thresholds is not null)
                     .Select(x => new SemanticThreshold(s.Id, x.Kpi.Id, x.Kpi.Direction.ToString(), x.Thresholds!.Green, x.Thresholds.Amber, x.Source)))])]).ConfigureAwait(false),
-            await writer.WriteAsync(SemanticTables.Alerts, [(null, alerts)]).ConfigureAwait(false),
+            alertsTable,
             await writer.WriteAsync(SemanticTables.Roles, [(null, SemanticRoles.Roles(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.RoleKpis, [(null, SemanticRoles.RoleKpis(_catalog))]).ConfigureAwait(false),
             await writer.WriteAsync(SemanticTables.Stages, [(null, SemanticRoles.Stages(_catalog))]).ConfigureAwait(false),
@@ -194,11 +197,11 @@ public sealed class SemanticPublisher
     /// for it is. The store-days come as their months' spans, which is all the calendar needs of them: the first day's
     /// Monday is the earliest day they refer to and the last day the latest.
     /// </summary>
-    private static SemanticDate[] Calendar(IReadOnlyList<SemanticPartSpan> storeDays, IReadOnlyList<SemanticTarget> targets, IReadOnlyList<Core.Alerts.KpiAlert> alerts)
+    private static SemanticDate[] Calendar(IReadOnlyList<SemanticPartSpan> storeDays, IReadOnlyList<SemanticTarget> targets, IReadOnlyList<SemanticPartSpan> alerts)
     {
         var referenced = storeDays.SelectMany(p => new[] { DetailFacts.WeekStart(p.First), p.Last })
             .Concat(targets.Select(t => t.Month))
-            .Concat(alerts.Select(a => a.Date))
+            .Concat(alerts.SelectMany(p => new[] { p.First, p.Last }))
             .ToList();
         if (referenced.Count == 0)
         {
@@ -272,6 +275,60 @@ public sealed class SemanticPublisher
             spans[part] = (mark, new SemanticPartSpan(ordered[0].Date, ordered[^1].Date, ordered.Length,
                 [.. ordered.Where(r => r.Provisional).Select(r => r.Date).Distinct()]));
             yield return (part, ordered);
+        }
+    }
+
+    /// <summary>
+    /// fact_alerts' month parts, reading from KpiAlerts only the months whose change mark (<see cref="Alerts.AlertsStep.Changes"/>)
+    /// differs from the one the previous version recorded on that month's file. Without a previous version of the table
+    /// by month (the first publish, or one from before alerts were marked) every alert is read once, and months with
+    /// alerts but no mark are given one. A month whose alerts the retention removed has no file.
+    /// </summary>
+    private async IAsyncEnumerable<(string? Part, IReadOnlyList<Core.Alerts.KpiAlert>? Rows)> AlertPartsAsync(
+        SemanticManifest? previous, SortedDictionary<string, (string Marker, SemanticPartSpan Span)> spans, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var changes = Alerts.AlertsStep.Changes(_storage.Tables);
+        var marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var entry = previous?.Tables.FirstOrDefault(t => t.Name == SemanticTables.Alerts.Name);
+        var before = (entry?.Files ?? []).Where(f => f.Part is not null).ToDictionary(f => f.Part!, StringComparer.Ordinal);
+        var tracked = entry is not null && entry.Files.All(f => f.Part is not null && f.Marker is not null && f.Span is not null && marks.ContainsKey(MonthOf(f.Part)));
+        Dictionary<string, List<Core.Alerts.KpiAlert>>? all = null;
+        if (!tracked)
+        {
+            all = (await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))
+                .GroupBy(a => MonthChanges.Month(a.Date)).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var unmarked = all.Keys.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+            if (unmarked.Count > 0)
+            {
+                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
+                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            marks = all.Keys.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            before.Clear();
+        }
+
+        foreach (var (month, mark) in marks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var part = "month=" + month;
+            if (before.TryGetValue(part, out var kept) && kept.Marker == mark)
+            {
+                spans[part] = (mark, kept.Span!);
+                yield return (part, null);
+                continue;
+            }
+
+            var first = DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            IReadOnlyList<Core.Alerts.KpiAlert> rows = all is not null
+                ? all[month]
+                : await Alerts.AlertsStep.ListAsync(_storage.Tables, first, first.AddMonths(1).AddDays(-1), cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            spans[part] = (mark, new SemanticPartSpan(rows[0].Date, rows[^1].Date, rows.Count, []));
+            yield return (part, rows);
         }
     }
 
