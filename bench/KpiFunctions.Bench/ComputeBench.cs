@@ -45,12 +45,14 @@ internal static class ComputeBench
         Console.WriteLine("| round | compute | DuckDB base measures | compute / DuckDB | measures agree |\n|---|---|---|---|---|");
         for (var round = 1; round <= rounds; round++)
         {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var result = await new ComputeKpisStep(storage, options).ComputeAsync(new ComputeRequest(from, to, stores));
             clock.Stop();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var (duck, check) = await ScaleBench.DuckDbAsync(dir, sql);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {round} | {clock.Elapsed.TotalSeconds:0.00} s ({result.KpiRows:N0} rows) | {duck.TotalSeconds:0.00} s | {clock.Elapsed.TotalSeconds / duck.TotalSeconds:0.00} | {check} |"));
+                $"| {round} | {clock.Elapsed.TotalSeconds:0.00} s ({result.KpiRows:N0} rows, {cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.0} cores busy) | {duck.TotalSeconds:0.00} s | {clock.Elapsed.TotalSeconds / duck.TotalSeconds:0.00} | {check} |"));
         }
     }
 }

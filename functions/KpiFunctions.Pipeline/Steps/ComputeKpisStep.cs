@@ -74,6 +74,10 @@ public sealed class ComputeKpisStep
             var scoring = new ScoringInputs();
             var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, scoring, ct).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
+
+            // The day files are written beside the computing of the next days (each write ends with a flush to disk, a
+            // wait that would otherwise leave a core idle), and all of them are done before the store is.
+            var writes = new List<Task>();
             foreach (var day in history.Where(h => h.Date >= FromFor(store)))
             {
                 if (day.MissingReason is not null)
@@ -87,9 +91,12 @@ public sealed class ComputeKpisStep
                 }
 
                 rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
-                await _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate), ct).ConfigureAwait(false);
-                await WriteLiveScoresAsync(store, day, scoring, ct).ConfigureAwait(false);
+                var skus = DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate);
+                writes.Add(Task.Run(() => _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, skus, ct), ct));
+                writes.Add(Task.Run(() => WriteLiveScoresAsync(store, day, scoring, ct), ct));
             }
+
+            await Task.WhenAll(writes).ConfigureAwait(false);
 
             await WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
