@@ -1,5 +1,6 @@
 using KpiFunctions.Core.Catalog;
 using KpiFunctions.Tests.Shared;
+using Stage = KpiFunctions.Pipeline.Local.PipelineStage;
 
 namespace KpiFunctions.Cli.Tests;
 
@@ -26,23 +27,28 @@ public sealed partial class KpiCliTests : IDisposable
     [Fact]
     public void The_run_says_how_long_each_stage_took_from_when_it_began_to_when_the_next_one_did()
     {
-        var seen = new Dictionary<KpiFunctions.Pipeline.Local.PipelineStage, TimeSpan>
-        {
-            [KpiFunctions.Pipeline.Local.PipelineStage.Started] = TimeSpan.FromSeconds(1),
-            [KpiFunctions.Pipeline.Local.PipelineStage.Fetching] = TimeSpan.FromSeconds(2),
-            [KpiFunctions.Pipeline.Local.PipelineStage.Computing] = TimeSpan.FromSeconds(13.3),
-            [KpiFunctions.Pipeline.Local.PipelineStage.Alerting] = TimeSpan.FromSeconds(17.4),
-            [KpiFunctions.Pipeline.Local.PipelineStage.Publishing] = TimeSpan.FromSeconds(18),
-            [KpiFunctions.Pipeline.Local.PipelineStage.Finished] = TimeSpan.FromSeconds(20.05),
-        };
-
-        Assert.Equal("Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s, publish 2.1 s (run 21.0 s)", Commands.RunCommand.StageTimes(seen, TimeSpan.FromSeconds(21)));
+        Assert.Equal("Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s, publish 2.1 s (run 21.0 s)", Times(21, (Stage.Started, 1), (Stage.Fetching, 2), (Stage.Computing, 13.3), (Stage.Alerting, 17.4), (Stage.Publishing, 18), (Stage.Finished, 20.05)));
 
         // A run that failed in its compute step: the stages it never reached are left out, the last one ends with the run.
-        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Alerting);
-        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Publishing);
-        seen.Remove(KpiFunctions.Pipeline.Local.PipelineStage.Finished);
-        Assert.Equal("Time: fetch 12.3 s, compute 7.7 s (run 21.0 s)", Commands.RunCommand.StageTimes(seen, TimeSpan.FromSeconds(21)));
+        Assert.Equal("Time: fetch 12.3 s, compute 7.7 s (run 21.0 s)", Times(21, (Stage.Started, 1), (Stage.Fetching, 2), (Stage.Computing, 13.3)));
+
+        // A run in two chunks: each chunk's fetch, compute and alerts add to their stage, not to the stage before the next.
+        Assert.Equal("Time: fetch 17.0 s, compute 5.0 s, alerts 2.0 s, publish 2.0 s, report 1.0 s (run 27.5 s)", Times(27.5,
+            (Stage.Started, 0), (Stage.Fetching, 1), (Stage.StoreFinished, 9), (Stage.Computing, 10), (Stage.Alerting, 12), (Stage.Fetching, 13),
+            (Stage.Computing, 20), (Stage.Alerting, 23), (Stage.Publishing, 24), (Stage.Reporting, 26), (Stage.Finished, 27)));
+
+        static string Times(double end, params (Stage Stage, double At)[] reports)
+        {
+            var at = TimeSpan.Zero;
+            var clock = new Commands.RunCommand.StageClock(() => at);
+            foreach (var (stage, seconds) in reports)
+            {
+                at = TimeSpan.FromSeconds(seconds);
+                clock.Report(stage);
+            }
+
+            return clock.Describe(TimeSpan.FromSeconds(end));
+        }
     }
 
     [Fact]

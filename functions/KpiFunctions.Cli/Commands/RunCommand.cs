@@ -145,7 +145,7 @@ internal static class RunCommand
 
         RunSummary summary = null!;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var stages = new System.Collections.Concurrent.ConcurrentDictionary<PipelineStage, TimeSpan>();
+        var stages = new StageClock(() => clock.Elapsed);
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -158,7 +158,7 @@ internal static class RunCommand
                 ProgressTask? compute = null;
                 var progress = new Progress(p =>
                 {
-                    stages.TryAdd(p.Stage, clock.Elapsed);
+                    stages.Report(p.Stage);
                     switch (p.Stage)
                     {
                         case PipelineStage.Fetching when p.StoreId is not null:
@@ -199,7 +199,7 @@ internal static class RunCommand
             console.MarkupLine($"  alerts to [{colour}]{Markup.Escape(d.Describe())}[/]");
         }
 
-        console.MarkupLine(Markup.Escape(StageTimes(stages, clock.Elapsed)));
+        console.MarkupLine(Markup.Escape(stages.Describe(clock.Elapsed)));
         if (summary.Compute is { NotFetched.Count: > 0 } c)
         {
             console.MarkupLine($"[yellow]{c.NotFetched.Count} store-day(s) without data[/] (e.g. {Markup.Escape(c.NotFetched[0])}).");
@@ -253,26 +253,64 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Where the run's time went, from when each stage first reported: "Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s,
-    /// publish 2.0 s (run 19.0 s)". A stage that never reported (the run failed before it) is left out.
+    /// Where the run's time went, stage by stage: "Time: fetch 12.3 s, compute 4.1 s, alerts 0.6 s, publish 2.0 s (run
+    /// 19.0 s)". The time from one report to the next goes to the stage of the earlier one, so a run the orchestrator
+    /// cut into chunks (fetch, compute and alerts again for each) adds each chunk's part to its stage. A stage that never
+    /// reported (the run failed before it) is left out; the last one reported ends with the run.
     /// </summary>
-    internal static string StageTimes(IReadOnlyDictionary<PipelineStage, TimeSpan> firstSeen, TimeSpan end)
+    internal sealed class StageClock(Func<TimeSpan> now)
     {
-        (PipelineStage Stage, string Name)[] order = [(PipelineStage.Started, "fetch"), (PipelineStage.Computing, "compute"), (PipelineStage.Alerting, "alerts"), (PipelineStage.Publishing, "publish"), (PipelineStage.Reporting, "report")];
-        var parts = new List<string>();
-        for (var i = 0; i < order.Length; i++)
-        {
-            if (!firstSeen.TryGetValue(order[i].Stage, out var start))
-            {
-                continue;
-            }
+        private static readonly (string Name, PipelineStage[] Stages)[] Order =
+        [
+            ("fetch", [PipelineStage.Started, PipelineStage.Fetching, PipelineStage.StoreFinished]),
+            ("compute", [PipelineStage.Computing]),
+            ("alerts", [PipelineStage.Alerting]),
+            ("publish", [PipelineStage.Publishing]),
+            ("report", [PipelineStage.Reporting]),
+        ];
 
-            var next = order.Skip(i + 1).Select(o => firstSeen.TryGetValue(o.Stage, out var t) ? t : (TimeSpan?)null).FirstOrDefault(t => t is not null)
-                ?? (firstSeen.TryGetValue(PipelineStage.Finished, out var finished) ? finished : end);
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{order[i].Name} {(next - start).TotalSeconds:0.0} s"));
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, TimeSpan> _spent = new(StringComparer.Ordinal);
+        private string? _current;
+        private TimeSpan _since;
+
+        /// <summary>Notes a stage's report (stores report from several threads at once).</summary>
+        public void Report(PipelineStage stage)
+        {
+            lock (_gate)
+            {
+                var at = now();
+                var name = Order.FirstOrDefault(o => o.Stages.Contains(stage)).Name;
+                if (name == _current)
+                {
+                    return;
+                }
+
+                Close(at);
+                _current = name; // null from Finished on: the time after it is no stage's
+                _since = at;
+            }
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"Time: {string.Join(", ", parts)} (run {end.TotalSeconds:0.0} s)");
+        /// <summary>The line, with the run's whole time <paramref name="end"/>.</summary>
+        public string Describe(TimeSpan end)
+        {
+            lock (_gate)
+            {
+                Close(end);
+                _current = null;
+                var parts = Order.Where(o => _spent.ContainsKey(o.Name)).Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Name} {_spent[o.Name].TotalSeconds:0.0} s"));
+                return string.Create(CultureInfo.InvariantCulture, $"Time: {string.Join(", ", parts)} (run {end.TotalSeconds:0.0} s)");
+            }
+        }
+
+        private void Close(TimeSpan at)
+        {
+            if (_current is { } open)
+            {
+                _spent[open] = _spent.GetValueOrDefault(open) + (at - _since);
+            }
+        }
     }
 
     private sealed class Progress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
