@@ -38,6 +38,24 @@ public sealed class MonthChanges
         }
     }
 
+    /// <summary>
+    /// The marks of exactly <paramref name="months"/> (yyyy-MM), from <paramref name="marks"/> as read; a month without
+    /// one yet (written before marks existed) is marked first, so the next reader can tell when it changes.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> MarksOfAsync(IReadOnlyCollection<string> months, IReadOnlyDictionary<string, string> marks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        ArgumentNullException.ThrowIfNull(marks);
+        var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        if (unmarked.Count > 0)
+        {
+            await MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
+            marks = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+    }
+
     /// <summary>Every month with a mark, and its mark (the entity's ETag).</summary>
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(CancellationToken cancellationToken = default)
     {

@@ -243,14 +243,7 @@ public sealed class SemanticPublisher
                 months.Add(e.PartitionKey[..7]);
             }
 
-            var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-            if (unmarked.Count > 0)
-            {
-                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
-                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            marks = months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            marks = await changes.MarksOfAsync([.. months], marks, cancellationToken).ConfigureAwait(false);
             before.Clear();
         }
 
@@ -297,14 +290,7 @@ public sealed class SemanticPublisher
         {
             all = (await Alerts.AlertsStep.ListAsync(_storage.Tables, cancellationToken).ConfigureAwait(false))
                 .GroupBy(a => MonthChanges.Month(a.Date)).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            var unmarked = all.Keys.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-            if (unmarked.Count > 0)
-            {
-                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
-                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            marks = all.Keys.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            marks = await changes.MarksOfAsync([.. all.Keys], marks, cancellationToken).ConfigureAwait(false);
             before.Clear();
         }
 
@@ -380,14 +366,7 @@ public sealed class SemanticPublisher
                 }
             }
 
-            var unmarked = months.Where(m => !marks.ContainsKey(m)).Select(m => DateOnly.ParseExact(m + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-            if (unmarked.Count > 0)
-            {
-                await changes.MarkAsync(unmarked, cancellationToken).ConfigureAwait(false);
-                marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            marks = months.ToDictionary(m => m, m => marks[m], StringComparer.Ordinal);
+            marks = await changes.MarksOfAsync([.. months], marks, cancellationToken).ConfigureAwait(false);
             before.Clear();
         }
 
