@@ -93,7 +93,7 @@ internal static partial class ScaleBench
             var keptFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-options.AlertRetentionDays);
             summary.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| alert retention (KPI_ALERT_RETENTION_DAYS) | {options.AlertRetentionDays} days: {alerts.Count:N0} alerts kept, oldest {(alerts.Count == 0 ? "none" : alerts.Min(a => a.Date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))} | none before {keptFrom:yyyy-MM-dd} | {(alerts.All(a => a.Date >= keptFrom) ? "held" : "NOT held")} |"));
-            Remove(dir, keep);
+            history = dir; // removed after the figures are printed: a year of files takes minutes to delete
         }
         else
         {
@@ -102,6 +102,10 @@ internal static partial class ScaleBench
 
         Console.WriteLine("\nIssue 21's figures:\n\n| figure | measured | target | ratio |\n|---|---|---|---|");
         summary.ForEach(Console.WriteLine);
+        if (backfillDays > 0)
+        {
+            Remove(history!, keep);
+        }
     }
 
     private static string FreshDirectory(string name)
