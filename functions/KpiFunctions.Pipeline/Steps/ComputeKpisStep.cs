@@ -78,22 +78,32 @@ public sealed class ComputeKpisStep
             // The day files are written beside the computing of the next days (each write ends with a flush to disk, a
             // wait that would otherwise leave a core idle), and all of them are done before the store is.
             var writes = new List<Task>();
-            foreach (var day in history.Where(h => h.Date >= FromFor(store)))
+            try
             {
-                if (day.MissingReason is not null)
+                foreach (var day in history.Where(h => h.Date >= FromFor(store)))
                 {
-                    if (day.Date >= request.From && day.Date <= request.To)
+                    if (day.MissingReason is not null)
                     {
-                        notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
+                        if (day.Date >= request.From && day.Date <= request.To)
+                        {
+                            notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
+                        }
+
+                        continue;
                     }
 
-                    continue;
+                    rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
+                    var skus = DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate);
+                    writes.Add(Task.Run(() => _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, skus, ct), ct));
+                    writes.Add(Task.Run(() => WriteLiveScoresAsync(store, day, scoring, ct), ct));
                 }
-
-                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
-                var skus = DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate);
-                writes.Add(Task.Run(() => _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, skus, ct), ct));
-                writes.Add(Task.Run(() => WriteLiveScoresAsync(store, day, scoring, ct), ct));
+            }
+            catch (Exception) when (writes.Count > 0)
+            {
+                // A day failed: the writes already started finish (or fail) before the error goes up, so none outlives
+                // the step, and the day's error is the one reported.
+                await Task.WhenAll(writes).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
             }
 
             await Task.WhenAll(writes).ConfigureAwait(false);
