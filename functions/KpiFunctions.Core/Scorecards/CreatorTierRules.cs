@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace KpiFunctions.Core.Scorecards;
 
@@ -39,29 +38,20 @@ public sealed record CreatorTierRules(decimal TopSharePctA, decimal TopSharePctB
     /// <summary>Every problem with the thresholds, empty when they make sense.</summary>
     public IReadOnlyList<string> Problems()
     {
-        var problems = new List<string>();
-        void Check(bool ok, FormattableString message)
-        {
-            if (!ok)
-            {
-                problems.Add(message.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-
-        Check(TopSharePctA is > 0 and <= 100, $"TopSharePctA {TopSharePctA} must be above 0 and at most 100");
-        Check(TopSharePctB >= TopSharePctA && TopSharePctB <= 100, $"TopSharePctB {TopSharePctB} must be from TopSharePctA ({TopSharePctA}) to 100");
-        Check(MinOrdersA >= 1, $"MinOrdersA {MinOrdersA} must be at least 1");
-        Check(RefundMaxPctA is >= 0 and <= 100, $"RefundMaxPctA {RefundMaxPctA} must be from 0 to 100");
-        Check(RefundMaxPctB >= RefundMaxPctA && RefundMaxPctB <= 100, $"RefundMaxPctB {RefundMaxPctB} must be from RefundMaxPctA ({RefundMaxPctA}) to 100");
-        Check(RefundMaxPctC >= RefundMaxPctB && RefundMaxPctC <= 100, $"RefundMaxPctC {RefundMaxPctC} must be from RefundMaxPctB ({RefundMaxPctB}) to 100");
-        return problems;
+        var problems = new RuleProblems();
+        problems.Check(TopSharePctA is > 0 and <= 100, $"TopSharePctA {TopSharePctA} must be above 0 and at most 100");
+        problems.Check(TopSharePctB >= TopSharePctA && TopSharePctB <= 100, $"TopSharePctB {TopSharePctB} must be from TopSharePctA ({TopSharePctA}) to 100");
+        problems.Check(MinOrdersA >= 1, $"MinOrdersA {MinOrdersA} must be at least 1");
+        problems.Check(RefundMaxPctA is >= 0 and <= 100, $"RefundMaxPctA {RefundMaxPctA} must be from 0 to 100");
+        problems.Check(RefundMaxPctB >= RefundMaxPctA && RefundMaxPctB <= 100, $"RefundMaxPctB {RefundMaxPctB} must be from RefundMaxPctA ({RefundMaxPctA}) to 100");
+        problems.Check(RefundMaxPctC >= RefundMaxPctB && RefundMaxPctC <= 100, $"RefundMaxPctC {RefundMaxPctC} must be from RefundMaxPctB ({RefundMaxPctB}) to 100");
+        return problems.List;
     }
 
     /// <summary>These rules, or an <see cref="ArgumentException"/> naming every problem.</summary>
     public CreatorTierRules Validated()
     {
-        var problems = Problems();
-        return problems.Count == 0 ? this : throw new ArgumentException("Creator tier thresholds do not make sense: " + string.Join("; ", problems) + ".");
+        return RuleProblems.Validated(this, Problems(), "Creator tier");
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace KpiFunctions.Core.Scorecards;
 
@@ -31,27 +30,18 @@ public sealed record LiveTierRules(decimal ClickRatePctA, decimal AvgWatchSecond
     /// <summary>Every problem with the thresholds, empty when they make sense.</summary>
     public IReadOnlyList<string> Problems()
     {
-        var problems = new List<string>();
-        void Check(bool ok, FormattableString message)
-        {
-            if (!ok)
-            {
-                problems.Add(message.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-
-        Check(ClickRatePctA is > 0 and <= 100, $"ClickRatePctA {ClickRatePctA} must be above 0 and at most 100");
-        Check(ClickRatePctB > 0 && ClickRatePctB <= ClickRatePctA, $"ClickRatePctB {ClickRatePctB} must be above 0 and at most ClickRatePctA ({ClickRatePctA})");
-        Check(AvgWatchSecondsA > 0, $"AvgWatchSecondsA {AvgWatchSecondsA} must be above 0");
-        Check(AvgWatchSecondsB > 0 && AvgWatchSecondsB <= AvgWatchSecondsA, $"AvgWatchSecondsB {AvgWatchSecondsB} must be above 0 and at most AvgWatchSecondsA ({AvgWatchSecondsA})");
-        return problems;
+        var problems = new RuleProblems();
+        problems.Check(ClickRatePctA is > 0 and <= 100, $"ClickRatePctA {ClickRatePctA} must be above 0 and at most 100");
+        problems.Check(ClickRatePctB > 0 && ClickRatePctB <= ClickRatePctA, $"ClickRatePctB {ClickRatePctB} must be above 0 and at most ClickRatePctA ({ClickRatePctA})");
+        problems.Check(AvgWatchSecondsA > 0, $"AvgWatchSecondsA {AvgWatchSecondsA} must be above 0");
+        problems.Check(AvgWatchSecondsB > 0 && AvgWatchSecondsB <= AvgWatchSecondsA, $"AvgWatchSecondsB {AvgWatchSecondsB} must be above 0 and at most AvgWatchSecondsA ({AvgWatchSecondsA})");
+        return problems.List;
     }
 
     /// <summary>These rules, or an <see cref="ArgumentException"/> naming every problem.</summary>
     public LiveTierRules Validated()
     {
-        var problems = Problems();
-        return problems.Count == 0 ? this : throw new ArgumentException("LIVE tier thresholds do not make sense: " + string.Join("; ", problems) + ".");
+        return RuleProblems.Validated(this, Problems(), "LIVE tier");
     }
 
     /// <summary>The tier of a session, or null with the reason when a figure it needs is unknown.</summary>
