@@ -1,4 +1,3 @@
-
 namespace KpiFunctions.Core.Scorecards;
 
 /// <summary>
