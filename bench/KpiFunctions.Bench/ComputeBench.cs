@@ -41,18 +41,26 @@ internal static class ComputeBench
 
         var from = rows.Min(r => r.Date);
         var to = rows.Max(r => r.Date);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stores.Length} stores, {from:yyyy-MM-dd} to {to:yyyy-MM-dd} ({rows.Count:N0} KPI rows), {parallel} at once, {Environment.ProcessorCount} cores"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stores.Length} stores, {from:yyyy-MM-dd} to {to:yyyy-MM-dd} ({rows.Count:N0} KPI rows), {parallel} at once, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (the CLI's is server: run with DOTNET_gcServer=1 to match it)"));
         Console.WriteLine("| round | compute | DuckDB base measures | compute / DuckDB | measures agree |\n|---|---|---|---|---|");
         for (var round = 1; round <= rounds; round++)
         {
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var paused = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             var result = await new ComputeKpisStep(storage, options).ComputeAsync(new ComputeRequest(from, to, stores));
             clock.Stop();
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
+            jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
+            paused = GC.GetTotalPauseDuration() - paused;
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
             var (duck, check) = await ScaleBench.DuckDbAsync(dir, sql);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {round} | {clock.Elapsed.TotalSeconds:0.00} s ({result.KpiRows:N0} rows, {cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.0} cores busy) | {duck.TotalSeconds:0.00} s | {clock.Elapsed.TotalSeconds / duck.TotalSeconds:0.00} | {check} |"));
+                $"| {round} | {clock.Elapsed.TotalSeconds:0.00} s ({result.KpiRows:N0} rows, {cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.0} cores busy, JIT {jit.TotalSeconds:0.00} s for {jitted:N0} methods, GC pauses {paused.TotalSeconds:0.00} s, {allocated / (1 << 20):N0} MiB allocated) | {duck.TotalSeconds:0.00} s | {clock.Elapsed.TotalSeconds / duck.TotalSeconds:0.00} | {check} |"));
         }
     }
 }

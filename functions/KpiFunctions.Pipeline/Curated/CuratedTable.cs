@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
 
@@ -275,11 +276,57 @@ public sealed class CuratedTable<T>
             }
         }
 
+        /// <summary>
+        /// Reads the column's characters and makes the strings here: a value of a dictionary page is one character array
+        /// shared by every row that holds it, so it becomes one string, not one per row (a store id, a status, a SKU
+        /// repeat on every row of a file).
+        /// </summary>
         protected override async Task<Array> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
         {
-            var values = new string?[count];
-            await group.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            return values;
+            var chars = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
+            var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(count) : null;
+            try
+            {
+                await group.ReadRawAsync<ReadOnlyMemory<char>>(field, chars.AsMemory(0, count), levels?.AsMemory(0, count), null, cancellationToken).ConfigureAwait(false);
+                var shared = group.GetMetadata(field)?.MetaData?.Encodings is { } used && (used.Contains(Parquet.Meta.Encoding.RLE_DICTIONARY) || used.Contains(Parquet.Meta.Encoding.PLAIN_DICTIONARY))
+                    ? new Dictionary<char[], string>(ReferenceEqualityComparer.Instance)
+                    : null;
+                var values = new string?[count];
+                for (int row = 0, value = 0; row < count; row++)
+                {
+                    if (levels is not null && levels[row] < field.MaxDefinitionLevel)
+                    {
+                        continue;
+                    }
+
+                    var text = chars[value++];
+                    if (shared is not null && MemoryMarshal.TryGetArray(text, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+                    {
+                        if (!shared.TryGetValue(segment.Array, out var known))
+                        {
+                            known = new string(text.Span);
+                            shared[segment.Array] = known;
+                        }
+
+                        values[row] = known;
+                    }
+                    else
+                    {
+                        values[row] = new string(text.Span);
+                    }
+                }
+
+                return values;
+            }
+            finally
+            {
+                // Cleared: a pooled array must not keep the page's characters alive.
+                ArrayPool<ReadOnlyMemory<char>>.Shared.Return(chars, clearArray: true);
+                if (levels is not null)
+                {
+                    ArrayPool<int>.Shared.Return(levels);
+                }
+            }
         }
     }
 

@@ -24,6 +24,9 @@ namespace KpiFunctions.Pipeline.Steps;
 /// </summary>
 public sealed class ComputeKpisStep
 {
+    /// <summary>How many of a store's days are read at once (the one taken in and the next).</summary>
+    private const int ReadAhead = 2;
+
     private readonly KpiStorage _storage;
     private readonly PipelineOptions _options;
     private readonly KpiCatalog _catalog;
@@ -372,32 +375,61 @@ public sealed class ComputeKpisStep
         var window = _options.ResponseWindowFor(store.Country);
         var days = new List<StoreDayMeasures>();
         var monthTargets = new Dictionary<DateOnly, MonthlyTarget?>();
-        for (var date = from; date <= to; date = date.AddDays(1))
+        // The next day is read while this one is taken in, so a store computed alone (the last, often the largest)
+        // keeps both cores busy; its days are still taken in order, and at most ReadAhead days are in memory at once.
+        var reading = new Queue<(DateOnly Date, Task<(StoreDayData? Data, StoreDayMeasures Measures)> Load)>();
+        try
         {
-            var month = StoreCalendar.MonthStart(date);
-            if (!monthTargets.TryGetValue(month, out var target))
+            for (var date = from; date <= to || reading.Count > 0; date = date.AddDays(1))
             {
-                target = await targets.GetAsync(store.Id, date, cancellationToken).ConfigureAwait(false);
-                monthTargets[month] = target;
-            }
-
-            var data = await LoadDayAsync(store, date, costs, target, window, cancellationToken).ConfigureAwait(false);
-            if (data is not null)
-            {
-                ordersByDay[date] = data.Orders;
-                scoring.Refunds[date] = data.Refunds;
-                if (!data.NotFetched.ContainsKey(Datasets.LiveSessions))
+                if (date <= to)
                 {
-                    scoring.Live[date] = data.LiveSessions;
-                }
-            }
+                    var month = StoreCalendar.MonthStart(date);
+                    if (!monthTargets.TryGetValue(month, out var target))
+                    {
+                        target = await targets.GetAsync(store.Id, date, cancellationToken).ConfigureAwait(false);
+                        monthTargets[month] = target;
+                    }
 
-            days.Add(data is null
-                ? NotFetched(store, date)
-                : StoreDayMeasureBuilder.Build(data).WithFx(fx.Lookup(store.Currency, date)));
+                    var day = date;
+                    reading.Enqueue((day, Task.Run(() => LoadMeasuresAsync(store, day, costs, target, window, fx, cancellationToken), cancellationToken)));
+                    if (reading.Count < ReadAhead)
+                    {
+                        continue;
+                    }
+                }
+
+                var (_, load) = reading.Dequeue();
+                var (data, measures) = await load.ConfigureAwait(false);
+                if (data is not null)
+                {
+                    ordersByDay[data.Date] = data.Orders;
+                    scoring.Refunds[data.Date] = data.Refunds;
+                    if (!data.NotFetched.ContainsKey(Datasets.LiveSessions))
+                    {
+                        scoring.Live[data.Date] = data.LiveSessions;
+                    }
+                }
+
+                days.Add(measures);
+            }
+        }
+        catch (Exception) when (reading.Count > 0)
+        {
+            // The days still being read finish before the error goes up, so none outlives the step.
+            await Task.WhenAll(reading.Select(r => r.Load)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
         }
 
         return days;
+    }
+
+    /// <summary>One store-day read and measured: its curated data (null when not fetched) and its base measures.</summary>
+    private async Task<(StoreDayData? Data, StoreDayMeasures Measures)> LoadMeasuresAsync(
+        Store store, DateOnly date, IReadOnlyList<ProductCost> costs, MonthlyTarget? target, int window, FxRateBook fx, CancellationToken ct)
+    {
+        var data = await LoadDayAsync(store, date, costs, target, window, ct).ConfigureAwait(false);
+        return (data, data is null ? NotFetched(store, date) : StoreDayMeasureBuilder.Build(data).WithFx(fx.Lookup(store.Currency, date)));
     }
 
     private async Task<StoreDayData?> LoadDayAsync(Store store, DateOnly date, IReadOnlyList<ProductCost> costs, MonthlyTarget? target, int window, CancellationToken ct)
