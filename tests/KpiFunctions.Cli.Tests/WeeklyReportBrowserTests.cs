@@ -119,7 +119,7 @@ public sealed class WeeklyReportBrowserTests : IDisposable
 
             // The store's best creator and best LIVE session of the week, as the compute step stored them.
             var creators = await CuratedAsync(ScorecardFacts.CreatorWeeks, first, [Monday]);
-            var lives = await CuratedAsync(ScorecardFacts.LiveSessionScores, first, [.. Enumerable.Range(0, 7).Select(Monday.AddDays)]);
+            var lives = await CuratedDaysAsync(ScorecardFacts.LiveSessionScores, first, [.. Enumerable.Range(0, 7).Select(Monday.AddDays)], l => l.Date);
             Assert.NotEmpty(creators);
             Assert.NotEmpty(lives);
             Assert.Equal(Round(creators.Max(c => c.Gmv)), Round(await ValueAsync(page.Locator("table.creators tbody tr").First, "[data-field='gmv']")));
@@ -187,6 +187,20 @@ public sealed class WeeklyReportBrowserTests : IDisposable
             }
 
             return rows;
+        }
+        finally
+        {
+            (storage.Tables as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> CuratedDaysAsync<T>(Pipeline.Curated.CuratedTable<T> table, string store, IReadOnlyList<DateOnly> dates, Func<T, DateOnly> dayOf)
+    {
+        var storage = KpiStorage.Open(null, _dir.Path, new FixedTimeProvider(CliRunner.Now));
+        try
+        {
+            var days = await new Pipeline.Curated.CuratedStore(storage.Blobs).ReadDaysAsync(table, store, dates, dayOf);
+            return [.. days.Values.SelectMany(d => d ?? [])];
         }
         finally
         {

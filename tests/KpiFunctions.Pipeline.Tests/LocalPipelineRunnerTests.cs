@@ -83,6 +83,48 @@ public class LocalPipelineRunnerTests
     }
 
     [Fact]
+    public async Task Sku_days_and_live_scorecards_keep_a_file_per_store_month_holding_every_day_the_kpi_table_holds()
+    {
+        using var h = new Harness(1);
+        var store = h.Stores[0].Id;
+        var files = new Curated.CuratedStore(h.Storage.Blobs);
+        await h.SeedAsync(new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 19));
+        await h.Runner().RunAsync(new RunRequest(new DateOnly(2026, 11, 12), new DateOnly(2026, 11, 19)));
+        var october = new DateOnly(2026, 10, 31);
+        var november = new DateOnly(2026, 11, 1);
+        var sku = (await files.ReadMonthAsync(Kpis.DetailFacts.ProductDays, store, november))![0];
+
+        // Files of the earlier layout, a store-day each: one in the month the next run writes, one in a month it does not.
+        await files.WriteAsync(Kpis.DetailFacts.ProductDays, store, new DateOnly(2026, 11, 12), [sku]);
+        await files.WriteAsync(Kpis.DetailFacts.ProductDays, store, october, [sku with { Date = october }]);
+        await files.WriteAsync(Kpis.ScorecardFacts.LiveSessionScores, store, new DateOnly(2026, 11, 12), []);
+        await new MonthChanges(h.Storage.Tables, Kpis.DetailFacts.ProductDayDataset).MarkAsync([october]);
+
+        // A nightly-sized run computes two days; the month's files still hold every KPI day of it (the 12th to the 19th),
+        // not the days fetched for month to date only (the 1st to the 11th).
+        await h.Runner().RunAsync(new RunRequest(new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 19)));
+
+        var rows = await new KpiDailyRepository(h.Storage.Tables, KpiCatalog.Default).QueryAsync(november, new DateOnly(2026, 11, 30), store);
+        var skus = await files.ReadMonthAsync(Kpis.DetailFacts.ProductDays, store, november);
+        var lives = await files.ReadMonthAsync(Kpis.ScorecardFacts.LiveSessionScores, store, november);
+        Assert.Equal(Enumerable.Range(12, 8).Select(d => new DateOnly(2026, 11, d)), rows.Select(r => r.Date));
+        Assert.Equal(rows.Select(r => (r.Date, r.Measures["units"])), skus!.GroupBy(s => s.Date).OrderBy(g => g.Key).Select(g => (g.Key, (decimal?)g.Sum(s => s.Units))));
+        Assert.NotEmpty(lives!);
+        Assert.All(lives!, l => Assert.Contains(l.Date, rows.Select(r => r.Date)));
+        Assert.All(rows, r => Assert.Equal(r.Measures["live_gmv"] ?? 0m, lives!.Where(l => l.Date == r.Date).Sum(l => l.Gmv)));
+        Assert.Null(await files.ReadAsync(Kpis.DetailFacts.ProductDays, store, new DateOnly(2026, 11, 12)));
+        Assert.Null(await files.ReadAsync(Kpis.ScorecardFacts.LiveSessionScores, store, new DateOnly(2026, 11, 12)));
+        Assert.NotNull(await files.ReadAsync(Kpis.DetailFacts.ProductDays, store, october));
+        Assert.Null(await files.ReadMonthAsync(Kpis.DetailFacts.ProductDays, store, october));
+
+        // A publish takes the month files, and the day file of a month no run has rewritten.
+        var manifest = await new Semantic.SemanticPublisher(h.Storage, KpiCatalog.Default, TimeSpan.FromDays(7), h.Time).PublishAsync("month files");
+        var parts = manifest.Tables.Single(t => t.Name == "fact_product_day").Files.Select(f => Path.Combine(h.DataDirectory, "blobs", f.Path));
+        var published = await DuckDb.QueryAsync($"SELECT CAST(\"date\" AS VARCHAR) AS d FROM read_parquet({DuckDb.List(parts)}) GROUP BY 1 ORDER BY 1");
+        Assert.Equal(["2026-10-31", .. rows.Select(r => r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))], published.Select(p => p["d"]));
+    }
+
+    [Fact]
     public async Task Month_to_date_attainment_says_which_days_are_missing_when_the_month_was_not_fetched()
     {
         using var h = new Harness(1);

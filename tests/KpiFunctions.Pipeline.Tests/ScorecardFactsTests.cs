@@ -36,7 +36,7 @@ public sealed class ScorecardFactsTests(DemoRunFixture run) : IClassFixture<Demo
         foreach (var day in run.SecondRows)
         {
             var live = await curated.ReadAsync(CuratedTables.LiveSessions, day.StoreId, day.Date) ?? throw new InvalidOperationException($"{day.StoreId} {day.Date} has no live_sessions partition");
-            var scores = await curated.ReadAsync(ScorecardFacts.LiveSessionScores, day.StoreId, day.Date);
+            var scores = (await curated.ReadDaysAsync(ScorecardFacts.LiveSessionScores, day.StoreId, [day.Date], s => s.Date))[day.Date];
 
             Assert.NotNull(scores);
             Assert.Equal(live.Select(s => s.SessionId).Order(StringComparer.Ordinal), scores.Select(s => s.SessionId).Order(StringComparer.Ordinal));

@@ -197,7 +197,7 @@ public sealed class SemanticPublisherTests : IDisposable
         var second = await new SemanticPublisher(_h.Storage with { Blobs = watched }, KpiCatalog.Default, Retention, _h.Time).PublishAsync("one month touched");
 
         // Each fact lists and reads November's partitions alone; October keeps its file and mark, November takes the new mark.
-        Assert.Equal(DetailFactTables.Select(d => $"curated/{d.Dataset}/date=2026-11-").Order(StringComparer.Ordinal),
+        Assert.Equal(DetailFactTables.SelectMany(d => MonthListings(d.Dataset, "2026-11")).Order(StringComparer.Ordinal),
             watched.Listings.Where(p => p.StartsWith("curated/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         foreach (var (table, dataset) in DetailFactTables)
         {
@@ -211,7 +211,7 @@ public sealed class SemanticPublisherTests : IDisposable
             Assert.NotEqual(before[1].Marker, after[1].Marker);
             var read = watched.Reads.Where(p => p.StartsWith($"curated/{dataset}/", StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(read);
-            Assert.All(read, p => Assert.StartsWith($"curated/{dataset}/date=2026-11-", p, StringComparison.Ordinal));
+            Assert.All(read, p => Assert.StartsWith(MonthFiles(dataset, "2026-11"), p, StringComparison.Ordinal));
         }
 
         // What it published is what a publish that reads everything publishes.
@@ -242,11 +242,11 @@ public sealed class SemanticPublisherTests : IDisposable
         foreach (var (table, dataset) in DetailFactTables)
         {
             var marks = await new MonthChanges(_h.Storage.Tables, dataset).ReadAsync();
-            Assert.Contains($"curated/{dataset}/date=", watched.Listings);
+            Assert.Contains($"curated/{dataset}/", watched.Listings);
             Assert.Equal(["2026-10", "2026-11"], marks.Keys.Order(StringComparer.Ordinal));
             Assert.Equal([marks["2026-10"], marks["2026-11"]], Table(marked, table).Files.Select(f => f.Marker));
-            Assert.Contains(watched.Reads, p => p.StartsWith($"curated/{dataset}/date=2026-10-", StringComparison.Ordinal));
-            Assert.Contains(watched.Reads, p => p.StartsWith($"curated/{dataset}/date=2026-11-", StringComparison.Ordinal));
+            Assert.Contains(watched.Reads, p => p.StartsWith(MonthFiles(dataset, "2026-10"), StringComparison.Ordinal));
+            Assert.Contains(watched.Reads, p => p.StartsWith(MonthFiles(dataset, "2026-11"), StringComparison.Ordinal));
             Assert.Equal(Table(first, table).Files.Select(f => f.Sha256), Table(marked, table).Files.Select(f => f.Sha256));
         }
 
@@ -684,6 +684,16 @@ public sealed class SemanticPublisherTests : IDisposable
         ("fact_creator_week", ScorecardFacts.CreatorWeekDataset),
         ("fact_live_session", ScorecardFacts.LiveSessionDataset),
     ];
+
+    /// <summary>Whether the compute step keeps the dataset a file per store-month (else a file per store-day or week).</summary>
+    private static bool ByMonth(string dataset) => dataset is DetailFacts.ProductDayDataset or ScorecardFacts.LiveSessionDataset;
+
+    /// <summary>Where a month's files of a dataset start (yyyy-MM).</summary>
+    private static string MonthFiles(string dataset, string month) => ByMonth(dataset) ? $"curated/{dataset}/month={month}/" : $"curated/{dataset}/date={month}-";
+
+    /// <summary>What a publish lists to read a changed month of a dataset: its month files and any day files of before.</summary>
+    private static string[] MonthListings(string dataset, string month) =>
+        ByMonth(dataset) ? [$"curated/{dataset}/month={month}/", $"curated/{dataset}/date={month}-"] : [$"curated/{dataset}/date={month}-"];
 
     private SemanticPublisher Publisher() => new(_h.Storage, KpiCatalog.Default, Retention, _h.Time);
 

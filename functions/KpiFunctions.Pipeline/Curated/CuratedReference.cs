@@ -36,7 +36,7 @@ public static class CuratedReference
 
         sb.Append('\n');
         Add(sb, Kpis.ScorecardFacts.CreatorWeeks.Name, Kpis.ScorecardFacts.CreatorWeeks.Description + " Path: `curated/kpi_creator_week/date=<Monday>/store=<id>/part-00000.parquet`; written by the compute step.", Kpis.ScorecardFacts.CreatorWeeks.Columns);
-        Add(sb, Kpis.ScorecardFacts.LiveSessionScores.Name, Kpis.ScorecardFacts.LiveSessionScores.Description + " Written by the compute step.", Kpis.ScorecardFacts.LiveSessionScores.Columns);
+        Add(sb, Kpis.ScorecardFacts.LiveSessionScores.Name, Kpis.ScorecardFacts.LiveSessionScores.Description + " Path: `curated/kpi_live_session/month=<yyyy-MM>/store=<id>/part-00000.parquet`, a file per store and month holding the days `kpi_store_day` holds; written by the compute step.", Kpis.ScorecardFacts.LiveSessionScores.Columns);
         return sb.ToString();
     }
 

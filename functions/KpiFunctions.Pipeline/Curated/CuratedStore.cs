@@ -70,6 +70,34 @@ public sealed class CuratedStore
         $"curated/{dataset}/month={StoreCalendar.MonthStart(month):yyyy-MM}/store={storeId}/{PartFile}";
 
     /// <summary>
+    /// The store and month of a path <see cref="MonthPartitionPath"/> made for <paramref name="dataset"/> (the month's
+    /// first day); false for any other path.
+    /// </summary>
+    public static bool TryParseMonthPartitionPath(string dataset, string path, out string storeId, out DateOnly month)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(path);
+        storeId = "";
+        month = default;
+        var prefix = $"curated/{dataset}/month=";
+        var suffix = "/" + PartFile;
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var middle = path[prefix.Length..^suffix.Length];
+        var slash = middle.IndexOf("/store=", StringComparison.Ordinal);
+        if (slash < 0 || !StoreCalendar.TryParse(middle[..slash] + "-01", out month) || slash + "/store=".Length >= middle.Length)
+        {
+            return false;
+        }
+
+        storeId = middle[(slash + "/store=".Length)..];
+        return MonthPartitionPath(dataset, storeId, month) == path;
+    }
+
+    /// <summary>
     /// The blob listing the datasets a source did not fetch for a store-day, with reasons (JSON object); absent when
     /// the source fetched everything. Finance's Parquet readers skip it: it is not under a dataset's folder.
     /// </summary>
@@ -94,6 +122,67 @@ public sealed class CuratedStore
     /// <summary>Reads a store-month partition, or null when it was never written.</summary>
     public Task<IReadOnlyList<T>?> ReadMonthAsync<T>(CuratedTable<T> table, string storeId, DateOnly month, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(table, MonthPartitionPath(table.Name, storeId, month), cancellationToken);
+
+    /// <summary>
+    /// The rows of a dataset kept a file per store-month (<see cref="MonthPartitionPath"/>) for each of
+    /// <paramref name="days"/>, by day. A month with a file gives every day asked for its rows (none: an empty list).
+    /// A month without one is read from the files a day each the compute step wrote before it kept months
+    /// (<see cref="PartitionPath"/>), and a day with neither is null.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<DateOnly, IReadOnlyList<T>?>> ReadDaysAsync<T>(
+        CuratedTable<T> table, string storeId, IReadOnlyCollection<DateOnly> days, Func<T, DateOnly> dayOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(dayOf);
+        var result = new Dictionary<DateOnly, IReadOnlyList<T>?>();
+        foreach (var month in days.GroupBy(StoreCalendar.MonthStart).OrderBy(m => m.Key))
+        {
+            if (await ReadMonthAsync(table, storeId, month.Key, cancellationToken).ConfigureAwait(false) is { } rows)
+            {
+                var byDay = rows.GroupBy(dayOf).ToDictionary(g => g.Key, g => (IReadOnlyList<T>)[.. g]);
+                foreach (var day in month)
+                {
+                    result[day] = byDay.GetValueOrDefault(day) ?? [];
+                }
+            }
+            else
+            {
+                foreach (var day in month)
+                {
+                    result[day] = await ReadAsync(table, storeId, day, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Removes the files a day each (<see cref="PartitionPath"/>) of the store-months in <paramref name="written"/>, now
+    /// that each has a month file: the layout before a dataset was kept by month. Only the months written are listed.
+    /// </summary>
+    public async Task DeleteDayFilesAsync(string dataset, IReadOnlyCollection<(string StoreId, DateOnly Month)> written, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        var keys = written.Select(w => (w.StoreId, Month: StoreCalendar.MonthStart(w.Month))).ToHashSet();
+        foreach (var month in keys.Select(k => k.Month).Distinct())
+        {
+            var doomed = new List<string>();
+            await foreach (var blob in _blobs.ListAsync($"curated/{dataset}/date={month:yyyy-MM}-", cancellationToken).ConfigureAwait(false))
+            {
+                if (TryParsePartitionPath(dataset, blob.Path, out var store, out var date) && keys.Contains((store, StoreCalendar.MonthStart(date))))
+                {
+                    doomed.Add(blob.Path);
+                }
+            }
+
+            foreach (var path in doomed)
+            {
+                await _blobs.DeleteIfExistsAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Replaces a per-store reference dataset.</summary>
     public Task WriteReferenceAsync<T>(CuratedTable<T> table, string storeId, IReadOnlyList<T> rows, CancellationToken cancellationToken = default) =>

@@ -5,8 +5,9 @@ namespace KpiFunctions.Pipeline.Kpis;
 
 /// <summary>
 /// The scorecards the compute step writes next to kpi_store_week: each creator's week (partition store and week, dated
-/// by its Monday) and each LIVE session (partition store-day). Readers such as the weekly report call
-/// <see cref="CreatorWeeks"/> and <see cref="LiveSessionScores"/> with <see cref="CuratedStore.ReadAsync{T}"/>.
+/// by its Monday) and each LIVE session (a file per store-month). Readers such as the weekly report call
+/// <see cref="CreatorWeeks"/> with <see cref="CuratedStore.ReadAsync{T}"/> and <see cref="LiveSessionScores"/> with
+/// <see cref="CuratedStore.ReadDaysAsync{T}"/>.
 /// </summary>
 public static class ScorecardFacts
 {

@@ -89,11 +89,8 @@ public sealed class WeeklyReportBuilder
         foreach (var b in built)
         {
             var creators = await _curated.ReadAsync(ScorecardFacts.CreatorWeeks, b.Store.Id, monday, cancellationToken).ConfigureAwait(false) ?? [];
-            var lives = new List<LiveSessionScore>();
-            foreach (var day in Week(monday))
-            {
-                lives.AddRange(await _curated.ReadAsync(ScorecardFacts.LiveSessionScores, b.Store.Id, day, cancellationToken).ConfigureAwait(false) ?? []);
-            }
+            var lives = (await _curated.ReadDaysAsync(ScorecardFacts.LiveSessionScores, b.Store.Id, [.. Week(monday)], l => l.Date, cancellationToken).ConfigureAwait(false))
+                .Values.SelectMany(l => l ?? []).ToList();
 
             storeWeeks.Add(new StoreWeek(
                 b.Store,
@@ -125,9 +122,10 @@ public sealed class WeeklyReportBuilder
         }
 
         var skuGmv = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var skuDays = await _curated.ReadDaysAsync(DetailFacts.ProductDays, store.Id, [.. days.Select(d => d.Date)], r => r.Date, ct).ConfigureAwait(false);
         foreach (var day in days)
         {
-            var skus = await _curated.ReadAsync(DetailFacts.ProductDays, store.Id, day.Date, ct).ConfigureAwait(false);
+            var skus = skuDays[day.Date];
             if (skus is null)
             {
                 skuGmv = null;

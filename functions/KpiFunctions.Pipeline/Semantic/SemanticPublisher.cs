@@ -339,7 +339,8 @@ public sealed class SemanticPublisher
     /// One part per month of a per-store-day curated dataset the compute step writes (its partitions read by the month
     /// of their day, a week's by its Monday's), reading only the months whose change mark (<see cref="MonthChanges"/>
     /// of the dataset) differs from the one the previous version recorded on that month's file; the others are null:
-    /// keep the previous file. Only a changed month's partitions are listed (prefix <c>date=yyyy-MM-</c>), so a nightly
+    /// keep the previous file. Only a changed month's partitions are listed (prefix <c>date=yyyy-MM-</c>, and <c>month=yyyy-MM/</c> for the datasets
+    /// kept a file per store-month), so a nightly
     /// publish neither lists nor rereads two years of SKU-days. Without a previous version of the table, or one a file of
     /// which has no mark (written before marks, or its month's mark gone), the whole dataset is listed once to find its
     /// months, those without a mark are given one, and every month is read. The marks are read before any listing, so
@@ -350,6 +351,9 @@ public sealed class SemanticPublisher
         CuratedTable<T> table, string semanticTable, SemanticManifest? previous, Dictionary<string, string> marked,
         Func<IEnumerable<T>, IEnumerable<T>> order, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // kpi_product_day and kpi_live_session are a file per store-month (CuratedStore.MonthPartitionPath); a store-month
+        // the compute step has not rewritten since may still be a file per day (the layout before), read as such.
+        var byMonth = table.Name is DetailFacts.ProductDayDataset or ScorecardFacts.LiveSessionDataset;
         var changes = new MonthChanges(_storage.Tables, table.Name);
         var marks = await changes.ReadAsync(cancellationToken).ConfigureAwait(false);
         var entry = previous?.Tables.FirstOrDefault(t => t.Name == semanticTable);
@@ -358,9 +362,10 @@ public sealed class SemanticPublisher
         if (!tracked)
         {
             var months = new SortedSet<string>(StringComparer.Ordinal);
-            await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/date=", cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/", cancellationToken).ConfigureAwait(false))
             {
-                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out _, out var date))
+                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out _, out var date)
+                    || (byMonth && CuratedStore.TryParseMonthPartitionPath(table.Name, blob.Path, out _, out date)))
                 {
                     months.Add(MonthChanges.Month(date));
                 }
@@ -383,16 +388,35 @@ public sealed class SemanticPublisher
 
             // The month's partitions only; a marked month with none (its weeks all deleted) has no file, and is listed
             // again next time: an empty listing.
+            var rows = new List<T>();
+            var monthStores = new HashSet<string>(StringComparer.Ordinal);
+            if (byMonth)
+            {
+                var files = new List<(string Store, DateOnly Month)>();
+                await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/month={month}/", cancellationToken).ConfigureAwait(false))
+                {
+                    if (CuratedStore.TryParseMonthPartitionPath(table.Name, blob.Path, out var store, out var first))
+                    {
+                        files.Add((store, first));
+                    }
+                }
+
+                foreach (var (store, first) in files.OrderBy(f => f.Store, StringComparer.Ordinal))
+                {
+                    monthStores.Add(store);
+                    rows.AddRange(await curated.ReadMonthAsync(table, store, first, cancellationToken).ConfigureAwait(false) ?? []);
+                }
+            }
+
             var keys = new List<(string Store, DateOnly Date)>();
             await foreach (var blob in _storage.Blobs.ListAsync($"curated/{table.Name}/date={month}-", cancellationToken).ConfigureAwait(false))
             {
-                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out var store, out var date))
+                if (CuratedStore.TryParsePartitionPath(table.Name, blob.Path, out var store, out var date) && !monthStores.Contains(store))
                 {
                     keys.Add((store, date));
                 }
             }
 
-            var rows = new List<T>();
             foreach (var (store, date) in keys.OrderBy(k => k.Date).ThenBy(k => k.Store, StringComparer.Ordinal))
             {
                 rows.AddRange(await curated.ReadAsync(table, store, date, cancellationToken).ConfigureAwait(false) ?? []);

@@ -69,6 +69,7 @@ public sealed class ComputeKpisStep
         var engine = new KpiEngine(_catalog, _options.ReportingCurrency);
         var rows = new ConcurrentBag<KpiDailyRow>();
         var notFetched = new ConcurrentBag<string>();
+        var detailMonths = new ConcurrentBag<(string StoreId, DateOnly Month)>();
 
         await Parallel.ForEachAsync(stores, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (store, ct) =>
         {
@@ -78,40 +79,26 @@ public sealed class ComputeKpisStep
             var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, scoring, ct).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
 
-            // The day files are written beside the computing of the next days (each write ends with a flush to disk, a
-            // wait that would otherwise leave a core idle), and all of them are done before the store is.
-            var writes = new List<Task>();
-            try
+            foreach (var day in history.Where(h => h.Date >= FromFor(store)))
             {
-                foreach (var day in history.Where(h => h.Date >= FromFor(store)))
+                if (day.MissingReason is not null)
                 {
-                    if (day.MissingReason is not null)
+                    if (day.Date >= request.From && day.Date <= request.To)
                     {
-                        if (day.Date >= request.From && day.Date <= request.To)
-                        {
-                            notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
-                        }
-
-                        continue;
+                        notFetched.Add(string.Create(CultureInfo.InvariantCulture, $"{store.Id} {day.Date:yyyy-MM-dd}"));
                     }
 
-                    rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
-                    var skus = DetailFacts.ProductDay(store.Id, day.Date, ordersByDay[day.Date], day.Fx.Rate);
-                    writes.Add(Task.Run(() => _curated.WriteAsync(DetailFacts.ProductDays, store.Id, day.Date, skus, ct), ct));
-                    writes.Add(Task.Run(() => WriteLiveScoresAsync(store, day, scoring, ct), ct));
+                    continue;
                 }
-            }
-            catch (Exception) when (writes.Count > 0)
-            {
-                // A day failed: the writes already started finish (or fail) before the error goes up, so none outlives
-                // the step, and the day's error is the one reported.
-                await Task.WhenAll(writes).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
-                throw;
+
+                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
             }
 
-            await Task.WhenAll(writes).ConfigureAwait(false);
-
-            await WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct).ConfigureAwait(false);
+            // The SKU-day and LIVE files beside the weeks (each write waits on a flush to disk, a wait that would
+            // otherwise leave a core idle); both are done before the store is.
+            await Task.WhenAll(
+                Task.Run(() => WriteDetailMonthsAsync(store, FromFor(store), last, history, ordersByDay, scoring, detailMonths, ct), ct),
+                WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct)).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
 
             progress?.Report(store.Id);
@@ -122,6 +109,8 @@ public sealed class ComputeKpisStep
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StoreId} {r.Date:yyyy-MM-dd}: {r.Reconciliation!.Note}")).ToArray();
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
         await WriteKpiMonthsAsync(ordered, cancellationToken).ConfigureAwait(false);
+        await _curated.DeleteDayFilesAsync(DetailFacts.ProductDayDataset, detailMonths, cancellationToken).ConfigureAwait(false);
+        await _curated.DeleteDayFilesAsync(ScorecardFacts.LiveSessionDataset, detailMonths, cancellationToken).ConfigureAwait(false);
 
         return new ComputeResult(ordered.Length, [.. notFetched.Order(StringComparer.Ordinal)]) { Mismatches = mismatches };
     }
@@ -149,14 +138,7 @@ public sealed class ComputeKpisStep
             await _curated.WriteMonthAsync(_kpiTable, store, first, all, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
-        var written = months.Select(m => m.Key).ToHashSet();
-        await foreach (var blob in _storage.Blobs.ListAsync($"curated/{Datasets.KpiStoreDay}/date=", cancellationToken).ConfigureAwait(false))
-        {
-            if (CuratedStore.TryParsePartitionPath(Datasets.KpiStoreDay, blob.Path, out var store, out var date) && written.Contains((store, StoreCalendar.MonthStart(date))))
-            {
-                await _storage.Blobs.DeleteIfExistsAsync(blob.Path, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _curated.DeleteDayFilesAsync(Datasets.KpiStoreDay, [.. months.Select(m => m.Key)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -263,20 +245,55 @@ public sealed class ComputeKpisStep
     }
 
     /// <summary>
-    /// The scorecards of the day's LIVE sessions; a day whose sessions were not fetched has none (its partition is
-    /// removed, as live_gmv is unknown that day with the reason).
+    /// kpi_product_day and kpi_live_session, a file per store and month (a file per store-day was a write and a flush to
+    /// disk for a few rows) holding the days of the month that fact_store_day holds once this run's rows are saved: the
+    /// days computed now and those an earlier run stored. Days read this run (the month-to-date history included) are
+    /// made from their curated orders and LIVE sessions; a stored day this run did not read keeps the rows it had. A
+    /// day whose LIVE sessions were not fetched has none (live_gmv is unknown that day, with the reason).
     /// </summary>
-    private async Task WriteLiveScoresAsync(Store store, StoreDayMeasures day, ScoringInputs scoring, CancellationToken ct)
+    private async Task WriteDetailMonthsAsync(
+        Store store, DateOnly from, DateOnly to, IReadOnlyList<StoreDayMeasures> history, Dictionary<DateOnly, IReadOnlyList<Order>> ordersByDay,
+        ScoringInputs scoring, ConcurrentBag<(string StoreId, DateOnly Month)> written, CancellationToken ct)
     {
-        var path = CuratedStore.PartitionPath(ScorecardFacts.LiveSessionDataset, store.Id, day.Date);
-        if (!scoring.Live.TryGetValue(day.Date, out var sessions))
+        var loaded = history.Where(h => h.MissingReason is null).ToDictionary(h => h.Date);
+        var repository = new KpiDailyRepository(_storage.Tables, _catalog);
+        var zone = StoreCalendar.ResolveZone(store.TimeZone);
+        for (var month = StoreCalendar.MonthStart(from); month <= to; month = month.AddMonths(1))
         {
-            await _storage.Blobs.DeleteIfExistsAsync(path, ct).ConfigureAwait(false);
-            return;
-        }
+            var end = month.AddMonths(1).AddDays(-1);
+            var kept = (await repository.DatesAsync(month, end, store.Id, ct).ConfigureAwait(false)).ToHashSet();
+            for (var d = from > month ? from : month; d <= to && d <= end; d = d.AddDays(1))
+            {
+                if (loaded.ContainsKey(d))
+                {
+                    kept.Add(d);
+                }
+            }
 
-        await _curated.WriteAsync(ScorecardFacts.LiveSessionScores, store.Id, day.Date, Scorecard.LiveSessions(
-            store.Id, store.Currency, _options.ReportingCurrency, StoreCalendar.ResolveZone(store.TimeZone), day.Date, sessions, day.Fx.Rate), ct).ConfigureAwait(false);
+            var products = new List<ProductDayRow>();
+            var lives = new List<LiveSessionScore>();
+            var unread = kept.Where(d => !loaded.ContainsKey(d)).ToArray();
+            if (unread.Length > 0)
+            {
+                products.AddRange((await _curated.ReadDaysAsync(DetailFacts.ProductDays, store.Id, unread, r => r.Date, ct).ConfigureAwait(false)).Values.SelectMany(r => r ?? []));
+                lives.AddRange((await _curated.ReadDaysAsync(ScorecardFacts.LiveSessionScores, store.Id, unread, r => r.Date, ct).ConfigureAwait(false)).Values.SelectMany(r => r ?? []));
+            }
+
+            foreach (var date in kept.Where(loaded.ContainsKey))
+            {
+                var day = loaded[date];
+                products.AddRange(DetailFacts.ProductDay(store.Id, date, ordersByDay[date], day.Fx.Rate));
+                if (scoring.Live.TryGetValue(date, out var sessions))
+                {
+                    lives.AddRange(Scorecard.LiveSessions(store.Id, store.Currency, _options.ReportingCurrency, zone, date, sessions, day.Fx.Rate));
+                }
+            }
+
+            await Task.WhenAll(
+                _curated.WriteMonthAsync(DetailFacts.ProductDays, store.Id, month, [.. products.OrderBy(r => r.Date).ThenBy(r => r.SkuId, StringComparer.Ordinal)], ct),
+                _curated.WriteMonthAsync(ScorecardFacts.LiveSessionScores, store.Id, month, [.. lives.OrderBy(l => l.Date).ThenBy(l => l.StartUtc).ThenBy(l => l.SessionId, StringComparer.Ordinal)], ct)).ConfigureAwait(false);
+            written.Add((store.Id, month));
+        }
     }
 
     /// <summary>
