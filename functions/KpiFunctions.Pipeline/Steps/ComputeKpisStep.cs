@@ -70,12 +70,15 @@ public sealed class ComputeKpisStep
         var rows = new ConcurrentBag<KpiDailyRow>();
         var notFetched = new ConcurrentBag<string>();
         var detailMonths = new ConcurrentBag<(string StoreId, DateOnly Month)>();
+        var kpiMonths = new ConcurrentBag<(string StoreId, DateOnly Month)>();
+        var laterMonths = new ConcurrentBag<(string StoreId, DateOnly Month)>();
 
         await Parallel.ForEachAsync(stores, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (store, ct) =>
         {
             var last = await LastFetchedDayAsync(store, request.To, monthEnd, ct).ConfigureAwait(false);
             var ordersByDay = new Dictionary<DateOnly, IReadOnlyList<Order>>();
             var scoring = new ScoringInputs();
+            var storeRows = new List<KpiDailyRow>();
             var history = await LoadStoreDaysAsync(store, StoreCalendar.MonthStart(FromFor(store)), last, fx, ordersByDay, scoring, ct).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
 
@@ -91,12 +94,18 @@ public sealed class ComputeKpisStep
                     continue;
                 }
 
-                rows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
+                storeRows.Add(ToRow(engine, store, day, history) with { Reconciliation = await ReconcileAsync(store, day.Date, ordersByDay, ct).ConfigureAwait(false) });
             }
 
-            // The SKU-day and LIVE files beside the weeks (each write waits on a flush to disk, a wait that would
-            // otherwise leave a core idle); both are done before the store is.
+            foreach (var row in storeRows)
+            {
+                rows.Add(row);
+            }
+
+            // The KPI, SKU-day and LIVE month files beside the weeks (each write waits on a flush to disk, a wait that
+            // would otherwise leave a core idle); all are done before the store is.
             await Task.WhenAll(
+                Task.Run(() => WriteKpiMonthsAsync(store.Id, storeRows, kpiMonths, laterMonths, ct), ct),
                 Task.Run(() => WriteDetailMonthsAsync(store, FromFor(store), last, history, ordersByDay, scoring, detailMonths, ct), ct),
                 WriteWeeksAsync(store, FromFor(store), last, history, ordersByDay, scoring, fx, ct)).ConfigureAwait(false);
             await MarkDetailMonthsAsync(FromFor(store), last, ct).ConfigureAwait(false);
@@ -108,7 +117,8 @@ public sealed class ComputeKpisStep
         var mismatches = ordered.Where(r => r.Reconciliation is { Flagged: true } && r.Date >= request.From && r.Date <= request.To)
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StoreId} {r.Date:yyyy-MM-dd}: {r.Reconciliation!.Note}")).ToArray();
         await new KpiDailyRepository(_storage.Tables, _catalog).SaveAsync(ordered, cancellationToken).ConfigureAwait(false);
-        await WriteKpiMonthsAsync(ordered, cancellationToken).ConfigureAwait(false);
+        await WriteStoredKpiMonthsAsync(laterMonths, cancellationToken).ConfigureAwait(false);
+        await _curated.DeleteDayFilesAsync(Datasets.KpiStoreDay, [.. kpiMonths, .. laterMonths], cancellationToken).ConfigureAwait(false);
         await _curated.DeleteDayFilesAsync(DetailFacts.ProductDayDataset, detailMonths, cancellationToken).ConfigureAwait(false);
         await _curated.DeleteDayFilesAsync(ScorecardFacts.LiveSessionDataset, detailMonths, cancellationToken).ConfigureAwait(false);
 
@@ -118,27 +128,43 @@ public sealed class ComputeKpisStep
     /// <summary>
     /// kpi_store_day, a file per store and month holding every day of the month that has a KpiDaily row (a file per
     /// store-day was 30 KB of footer and statistics around one row of 159 columns, and most of the step's writing). A
-    /// month whose stored days were all computed now is written from the rows at hand; otherwise it is read back from
-    /// KpiDaily, just saved, so the file always equals the table. The files of the earlier layout (a file per store-day)
-    /// of the months written are removed, so no row is there twice.
+    /// month whose stored days (before this run's save) were all computed now is written from the store's rows at hand,
+    /// beside its other files; the others go to <paramref name="later"/>, to be read back from KpiDaily once the rows are
+    /// saved (<see cref="WriteStoredKpiMonthsAsync"/>), so the file always equals the table.
     /// </summary>
-    private async Task WriteKpiMonthsAsync(IReadOnlyList<KpiDailyRow> rows, CancellationToken cancellationToken)
+    private async Task WriteKpiMonthsAsync(
+        string storeId, IReadOnlyList<KpiDailyRow> rows, ConcurrentBag<(string StoreId, DateOnly Month)> written, ConcurrentBag<(string StoreId, DateOnly Month)> later, CancellationToken ct)
     {
         var repository = new KpiDailyRepository(_storage.Tables, _catalog);
-        var months = rows.GroupBy(r => (r.StoreId, Month: StoreCalendar.MonthStart(r.Date))).ToList();
+        foreach (var month in rows.GroupBy(r => StoreCalendar.MonthStart(r.Date)))
+        {
+            var computed = month.Select(r => r.Date).ToHashSet();
+            var stored = await repository.DatesAsync(month.Key, month.Key.AddMonths(1).AddDays(-1), storeId, ct).ConfigureAwait(false);
+            if (stored.All(computed.Contains))
+            {
+                await _curated.WriteMonthAsync(_kpiTable, storeId, month.Key, [.. month.OrderBy(r => r.Date)], ct).ConfigureAwait(false);
+                written.Add((storeId, month.Key));
+            }
+            else
+            {
+                later.Add((storeId, month.Key));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kpi_store_day months that also hold days of earlier runs, written from KpiDaily after this run's rows are
+    /// saved. (The step then removes the files of the earlier layout, a file per store-day, of every month written, so no
+    /// row is there twice.)
+    /// </summary>
+    private async Task WriteStoredKpiMonthsAsync(IEnumerable<(string StoreId, DateOnly Month)> months, CancellationToken cancellationToken)
+    {
+        var repository = new KpiDailyRepository(_storage.Tables, _catalog);
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelStores, CancellationToken = cancellationToken }, async (month, ct) =>
         {
-            var (store, first) = month.Key;
-            var last = first.AddMonths(1).AddDays(-1);
-            var computed = month.Select(r => r.Date).ToHashSet();
-            var stored = await repository.DatesAsync(first, last, store, ct).ConfigureAwait(false);
-            IReadOnlyList<KpiDailyRow> all = stored.All(computed.Contains)
-                ? [.. month.OrderBy(r => r.Date)]
-                : await repository.QueryAsync(first, last, store, ct).ConfigureAwait(false);
-            await _curated.WriteMonthAsync(_kpiTable, store, first, all, ct).ConfigureAwait(false);
+            var all = await repository.QueryAsync(month.Month, month.Month.AddMonths(1).AddDays(-1), month.StoreId, ct).ConfigureAwait(false);
+            await _curated.WriteMonthAsync(_kpiTable, month.StoreId, month.Month, all, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
-
-        await _curated.DeleteDayFilesAsync(Datasets.KpiStoreDay, [.. months.Select(m => m.Key)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
