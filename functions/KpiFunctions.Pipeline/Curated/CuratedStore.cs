@@ -40,26 +40,8 @@ public sealed class CuratedStore
     /// </summary>
     public static bool TryParsePartitionPath(string dataset, string path, out string storeId, out DateOnly date)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(path);
-        storeId = "";
         date = default;
-        var prefix = $"curated/{dataset}/date=";
-        var suffix = "/" + PartFile;
-        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(suffix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var middle = path[prefix.Length..^suffix.Length];
-        var slash = middle.IndexOf("/store=", StringComparison.Ordinal);
-        if (slash < 0 || !StoreCalendar.TryParse(middle[..slash], out date) || slash + "/store=".Length >= middle.Length)
-        {
-            return false;
-        }
-
-        storeId = middle[(slash + "/store=".Length)..];
-        return PartitionPath(dataset, storeId, date) == path;
+        return TrySplit(dataset, path, "date", out var day, out storeId) && StoreCalendar.TryParse(day, out date) && PartitionPath(dataset, storeId, date) == path;
     }
 
     /// <summary>
@@ -75,26 +57,37 @@ public sealed class CuratedStore
     /// </summary>
     public static bool TryParseMonthPartitionPath(string dataset, string path, out string storeId, out DateOnly month)
     {
+        month = default;
+        return TrySplit(dataset, path, "month", out var text, out storeId) && StoreCalendar.TryParse(text + "-01", out month) && MonthPartitionPath(dataset, storeId, month) == path;
+    }
+
+    /// <summary>
+    /// Splits <c>curated/&lt;dataset&gt;/&lt;key&gt;=&lt;value&gt;/store=&lt;id&gt;/part-00000.parquet</c> into its value and store
+    /// id; false for a path of another shape. The callers check the value and that the path is the one they would make.
+    /// </summary>
+    private static bool TrySplit(string dataset, string path, string key, out string value, out string storeId)
+    {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(path);
+        value = "";
         storeId = "";
-        month = default;
-        var prefix = $"curated/{dataset}/month=";
+        var prefix = $"curated/{dataset}/{key}=";
         var suffix = "/" + PartFile;
-        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(suffix, StringComparison.Ordinal))
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(suffix, StringComparison.Ordinal) || path.Length < prefix.Length + suffix.Length)
         {
             return false;
         }
 
         var middle = path[prefix.Length..^suffix.Length];
         var slash = middle.IndexOf("/store=", StringComparison.Ordinal);
-        if (slash < 0 || !StoreCalendar.TryParse(middle[..slash] + "-01", out month) || slash + "/store=".Length >= middle.Length)
+        if (slash < 0 || slash + "/store=".Length >= middle.Length)
         {
             return false;
         }
 
+        value = middle[..slash];
         storeId = middle[(slash + "/store=".Length)..];
-        return MonthPartitionPath(dataset, storeId, month) == path;
+        return true;
     }
 
     /// <summary>
